@@ -1,0 +1,27 @@
+"""``bakuhub serve``: prepare the database and start the web server."""
+
+from __future__ import annotations
+
+import typer
+
+from bakuhub.config import get_settings
+
+
+def serve(
+    host: str = typer.Option(None, help="Address to listen on (default: BAKUHUB_HOST)."),
+    port: int = typer.Option(None, help="Port (default: BAKUHUB_PORT)."),
+) -> None:
+    import uvicorn
+
+    from bakuhub.startup import prepare
+    from bakuhub.web.app import create_app
+
+    settings = get_settings()
+    messages = prepare(settings)
+    for line in messages:
+        typer.echo(line)
+    app = create_app(settings)
+    url = f"http://{host or settings.host}:{port or settings.port}"
+    typer.echo(f"bakuhub is serving at {url} (API docs: {url}/api/v1/docs)")
+    uvicorn.run(app, host=host or settings.host, port=port or settings.port,
+                log_level=settings.log_level)

@@ -1,0 +1,161 @@
+"""CSV export and all-or-nothing CSV import for every record type.
+
+One row per record, one column per field of the record's create schema. Lists
+of plain values (sources, themes, party refs) are joined with `` | ``; lists of
+structured items (parties with roles, members, milestones...) are JSON arrays.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import types
+import typing
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bakuhub.errors import BakuhubError, InvalidInput
+from bakuhub.registry import service
+from bakuhub.registry.resources import Resource
+
+SEPARATOR = " | "
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What an import did."""
+
+    created: int
+    updated: int
+
+
+def _list_kind(annotation: Any) -> str | None:
+    """'json' for lists of models, 'plain' for lists of values, None for scalars."""
+    for candidate in (annotation, *typing.get_args(annotation)):
+        if typing.get_origin(candidate) is list:
+            (item,) = typing.get_args(candidate)
+            base = typing.get_origin(item) or item
+            if isinstance(base, type) and issubclass(base, BaseModel):
+                return "json"
+            return "plain"
+    return None
+
+
+def columns(resource: Resource) -> list[str]:
+    """The CSV columns of a record type, ``ref`` first."""
+    names = list(resource.create.model_fields)
+    names.remove("ref")
+    return ["ref", *names]
+
+
+def _encode(value: Any, kind: str | None) -> str:
+    if value is None:
+        return ""
+    if kind == "json":
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    if kind == "plain":
+        return SEPARATOR.join(str(v) for v in value)
+    return str(value)
+
+
+def export_csv(*, session: Session, resource: Resource) -> str:
+    """Every record of one type as CSV text."""
+    names = columns(resource)
+    kinds = {n: _list_kind(resource.create.model_fields[n].annotation) for n in names}
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=names, lineterminator="\n")
+    writer.writeheader()
+    for row in session.scalars(select(resource.model).order_by(resource.model.id)):
+        record = resource.out.model_validate(resource.read(row)).model_dump(mode="json")
+        writer.writerow({n: _encode(record.get(n), kinds[n]) for n in names})
+    return buffer.getvalue()
+
+
+def _decode_row(resource: Resource, row: dict[str, str], line: int) -> tuple[Any, list[dict[str, Any]]]:
+    payload: dict[str, Any] = {}
+    errors: list[dict[str, Any]] = []
+    for name, text in row.items():
+        if text is None or text.strip() == "":
+            continue
+        kind = _list_kind(resource.create.model_fields[name].annotation)
+        if kind == "json":
+            try:
+                payload[name] = json.loads(text)
+            except json.JSONDecodeError as exc:
+                errors.append({"row": line, "column": name, "msg": f"not a JSON list ({exc.msg})"})
+        elif kind == "plain":
+            payload[name] = [p.strip() for p in text.split("|") if p.strip()]
+        else:
+            payload[name] = text.strip()
+    if errors:
+        return None, errors
+    try:
+        return resource.create.model_validate(payload), []
+    except ValidationError as exc:
+        for e in exc.errors():
+            loc = [str(p) for p in e["loc"]]
+            column = loc[0] if loc else "(row)"
+            where = ".".join(loc[1:])
+            msg = f"{where}: {e['msg']}" if where else e["msg"]
+            errors.append({"row": line, "column": column, "msg": msg})
+        return None, errors
+
+
+def _read_rows(resource: Resource, text: str) -> list[dict[str, str]]:
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    allowed = set(columns(resource))
+    header = reader.fieldnames or []
+    unknown = [h for h in header if h not in allowed]
+    if not header:
+        raise InvalidInput(f"The {resource.name} CSV is empty; it needs a header row.")
+    if unknown:
+        raise InvalidInput(
+            f"The {resource.name} CSV has unknown columns {', '.join(unknown)}; the columns "
+            f"are {', '.join(columns(resource))} (export a file to see the layout)."
+        )
+    return list(reader)
+
+
+def import_csv(*, session: Session, resource: Resource, text: str, author: str) -> ImportReport:
+    """Create or update (by ref) every row, or nothing: any bad row refuses the whole file.
+
+    The error lists every bad row and column. The caller's transaction must roll
+    back on the error (the web request and the CLI do).
+    """
+    rows = _read_rows(resource, text)
+    errors: list[dict[str, Any]] = []
+    created = updated = 0
+    valid: list[tuple[int, Any]] = []
+    for index, row in enumerate(rows):
+        line = index + 2  # header is line 1
+        data, row_errors = _decode_row(resource, row, line)
+        errors.extend(row_errors)
+        if data is not None:
+            valid.append((line, data))
+    for line, data in valid:
+        existing = session.scalar(select(resource.model).where(resource.model.ref == data.ref))
+        try:
+            if existing is None:
+                service.create_record(session=session, resource=resource, data=data, author=author)
+                created += 1
+            else:
+                service.replace_record(
+                    session=session, resource=resource, row=existing, data=data, author=author
+                )
+                updated += 1
+        except BakuhubError as exc:
+            column = exc.details[0]["loc"][0] if exc.details and exc.details[0]["loc"] else "(row)"
+            errors.append({"row": line, "column": str(column), "msg": exc.message})
+    if errors:
+        listed = "; ".join(f"line {e['row']}, column {e['column']}: {e['msg']}" for e in errors)
+        raise InvalidInput(
+            f"Nothing was imported: {len(errors)} problem(s) in the {resource.name} CSV. "
+            f"{listed}. Correct these rows and import the file again.",
+            details=errors,
+        )
+    return ImportReport(created=created, updated=updated)

@@ -1,0 +1,75 @@
+"""Documents attached to agreements, stored once per SHA-256 checksum."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from bakuhub.errors import InvalidInput, NotFound
+from bakuhub.registry import models as m
+from bakuhub.registry.catalog import AGREEMENTS
+from bakuhub.registry.service import fetch
+
+MAX_BYTES = 50 * 1024 * 1024
+
+
+def stored_path(root: Path, sha256: str) -> Path:
+    """Where the bytes with this checksum live under ``root``."""
+    return root / sha256[:2] / sha256
+
+
+def attach_document(
+    *,
+    session: Session,
+    root: Path,
+    agreement_ref: str,
+    filename: str,
+    media_type: str,
+    content: bytes,
+    author: str,
+) -> m.Document:
+    """Store ``content`` under its checksum and attach it to the agreement."""
+    if not content:
+        raise InvalidInput(f"The document '{filename}' is empty; attach a file with content.")
+    if len(content) > MAX_BYTES:
+        raise InvalidInput(
+            f"The document '{filename}' is {len(content) / 1e6:.1f} MB; the limit is "
+            f"{MAX_BYTES / 1e6:.0f} MB. Attach a smaller file or a link in sources."
+        )
+    agreement = fetch(session=session, resource=AGREEMENTS, ref=agreement_ref)
+    digest = hashlib.sha256(content).hexdigest()
+    path = stored_path(root, digest)
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".part")
+        tmp.write_bytes(content)
+        tmp.replace(path)
+    doc = m.Document(
+        filename=Path(filename).name or "document",
+        media_type=media_type or "application/octet-stream",
+        size=len(content),
+        sha256=digest,
+        uploaded_by=author,
+    )
+    agreement.documents.append(doc)
+    session.flush()
+    return doc
+
+
+def read_document(*, session: Session, root: Path, document_id: int) -> tuple[m.Document, bytes]:
+    """A document's record and its bytes, checked against the stored checksum."""
+    doc = session.get(m.Document, document_id)
+    if doc is None:
+        raise NotFound(f"There is no document with id {document_id}.")
+    path = stored_path(root, doc.sha256)
+    if not path.exists():
+        raise NotFound(f"The file of document {document_id} ({doc.filename}) is missing.")
+    content = path.read_bytes()
+    if hashlib.sha256(content).hexdigest() != doc.sha256:
+        raise InvalidInput(
+            f"The stored file of document {document_id} no longer matches its checksum; "
+            "upload it again."
+        )
+    return doc, content

@@ -1,0 +1,361 @@
+"""What the API and CSV accept and return for each record type.
+
+Records refer to each other by ``ref`` (a short, stable identifier such as
+``TCD``, ``IOM`` or ``baku-green-energy-2024``), never by database id.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+import pycountry
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from bakuhub.registry.codes import (
+    IATI_ACTIVITY_STATUS,
+    IATI_ORGANISATION_TYPES,
+    AgreementKind,
+    AgreementRole,
+    AgreementStatus,
+    HubRole,
+    ItemStatus,
+    OrganisationRole,
+    PartyKind,
+    Theme,
+)
+from bakuhub.registry.dates import PartialDate
+
+
+def country_iso3(code: str) -> str:
+    """Normalise an ISO 3166 alpha-2 or alpha-3 code to alpha-3 (pycountry)."""
+    text = code.strip().upper()
+    found = None
+    if len(text) == 2:
+        found = pycountry.countries.get(alpha_2=text)
+    elif len(text) == 3:
+        found = pycountry.countries.get(alpha_3=text)
+    if found is None:
+        raise ValueError(f"'{code}' is not an ISO 3166 country code; use e.g. TCD or TD for Chad")
+    return str(found.alpha_3)
+
+
+def country_name(iso3: str) -> str:
+    """Common English name of a country (pycountry)."""
+    found = pycountry.countries.get(alpha_3=iso3)
+    return str(getattr(found, "common_name", None) or found.name) if found else iso3
+
+
+def _org_type(code: str) -> str:
+    if code not in IATI_ORGANISATION_TYPES:
+        allowed = ", ".join(f"{k} {v}" for k, v in IATI_ORGANISATION_TYPES.items())
+        raise ValueError(f"'{code}' is not an IATI organisation type; allowed: {allowed}")
+    return code
+
+
+def _activity_status(code: str) -> str:
+    if code not in IATI_ACTIVITY_STATUS:
+        allowed = ", ".join(f"{k} {v}" for k, v in IATI_ACTIVITY_STATUS.items())
+        raise ValueError(f"'{code}' is not an IATI activity status; allowed: {allowed}")
+    return code
+
+
+Country = Annotated[str, AfterValidator(country_iso3)]
+OrgType = Annotated[str, AfterValidator(_org_type)]
+ActivityStatus = Annotated[str, AfterValidator(_activity_status)]
+Ref = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]*$")]
+Text = Annotated[str, Field(max_length=20000)]
+
+
+class Strict(BaseModel):
+    """Refuses unknown fields, so a typo is an error, not silently ignored."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Stamp(BaseModel):
+    """Bookkeeping every record returns."""
+
+    id: int
+    version: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    created_by: str
+    updated_by: str
+
+
+# ---- parties -----------------------------------------------------------------
+
+
+class PartyFields(Strict):
+    kind: PartyKind
+    name: str = Field(default="", max_length=300)
+    iso3: Country | None = None
+    org_type: OrgType | None = None
+    iati_ref: str | None = Field(default=None, max_length=100)
+    hub_role: HubRole | None = None
+    hub_joined: PartialDate | None = None
+    notes: Text = ""
+    sources: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _kind_rules(self) -> PartyFields:
+        if self.kind == PartyKind.country:
+            if not self.iso3:
+                raise ValueError("a country needs iso3 (its ISO 3166 code)")
+            if not self.name:
+                self.name = country_name(self.iso3)
+        else:
+            if not self.name:
+                raise ValueError("an organisation needs a name")
+            if not self.org_type:
+                raise ValueError("an organisation needs org_type (an IATI organisation type code)")
+        return self
+
+
+class PartyCreate(PartyFields):
+    ref: Ref | None = None
+
+
+class PartyUpdate(Strict):
+    version: int
+    kind: PartyKind | None = None
+    name: str | None = Field(default=None, max_length=300)
+    iso3: Country | None = None
+    org_type: OrgType | None = None
+    iati_ref: str | None = None
+    hub_role: HubRole | None = None
+    hub_joined: PartialDate | None = None
+    notes: Text | None = None
+    sources: list[str] | None = None
+
+
+class PartyOut(PartyFields, Stamp):
+    model_config = ConfigDict(extra="ignore")
+    ref: str
+    iso2: str | None = None
+
+
+# ---- agreements --------------------------------------------------------------
+
+
+class AgreementPartyIn(Strict):
+    party: Ref
+    role: AgreementRole
+
+
+class RatificationIn(Strict):
+    party: Ref
+    date: PartialDate | None = None
+    body: str = Field(default="", max_length=200)
+    source: str = Field(default="", max_length=500)
+
+
+class DocumentOut(BaseModel):
+    id: int
+    filename: str
+    media_type: str
+    size: int
+    sha256: str
+    uploaded_at: dt.datetime
+    uploaded_by: str
+
+
+class AgreementFields(Strict):
+    title: str = Field(min_length=1, max_length=500)
+    kind: AgreementKind
+    place: str = Field(default="", max_length=200)
+    signed: PartialDate | None = None
+    status: AgreementStatus = AgreementStatus.signed
+    parent: Ref | None = None
+    summary: Text = ""
+    parties: list[AgreementPartyIn] = Field(default_factory=list)
+    ratifications: list[RatificationIn] = Field(default_factory=list)
+    sources: list[str] = Field(default_factory=list)
+
+
+class AgreementCreate(AgreementFields):
+    ref: Ref
+
+
+class AgreementUpdate(Strict):
+    version: int
+    title: str | None = Field(default=None, min_length=1, max_length=500)
+    kind: AgreementKind | None = None
+    place: str | None = None
+    signed: PartialDate | None = None
+    status: AgreementStatus | None = None
+    parent: Ref | None = None
+    summary: Text | None = None
+    parties: list[AgreementPartyIn] | None = None
+    ratifications: list[RatificationIn] | None = None
+    sources: list[str] | None = None
+
+
+class AgreementOut(AgreementFields, Stamp):
+    model_config = ConfigDict(extra="ignore")
+    ref: str
+    documents: list[DocumentOut] = Field(default_factory=list)
+
+
+# ---- working groups ----------------------------------------------------------
+
+
+class MemberIn(Strict):
+    name: str = Field(min_length=1, max_length=200)
+    organisation: str = Field(default="", max_length=300)
+    country: Country | None = None
+    role: str = Field(default="member", max_length=100)
+
+
+class MeetingIn(Strict):
+    date: dt.date
+    place: str = Field(default="", max_length=200)
+    minutes: Text = ""
+
+
+class DecisionIn(Strict):
+    date: dt.date | None = None
+    text: Text = Field(min_length=1)
+
+
+class ActionItemIn(Strict):
+    description: Text = Field(min_length=1)
+    owner: str = Field(default="", max_length=200)
+    due: dt.date | None = None
+    status: ItemStatus = ItemStatus.open
+
+
+class GroupFields(Strict):
+    name: str = Field(min_length=1, max_length=300)
+    agreement: Ref | None = None
+    mandate: Text = ""
+    established: PartialDate | None = None
+    parties: list[Ref] = Field(default_factory=list)
+    members: list[MemberIn] = Field(default_factory=list)
+    meetings: list[MeetingIn] = Field(default_factory=list)
+    decisions: list[DecisionIn] = Field(default_factory=list)
+    action_items: list[ActionItemIn] = Field(default_factory=list)
+    sources: list[str] = Field(default_factory=list)
+
+
+class GroupCreate(GroupFields):
+    ref: Ref
+
+
+class GroupUpdate(Strict):
+    version: int
+    name: str | None = Field(default=None, min_length=1, max_length=300)
+    agreement: Ref | None = None
+    mandate: Text | None = None
+    established: PartialDate | None = None
+    parties: list[Ref] | None = None
+    members: list[MemberIn] | None = None
+    meetings: list[MeetingIn] | None = None
+    decisions: list[DecisionIn] | None = None
+    action_items: list[ActionItemIn] | None = None
+    sources: list[str] | None = None
+
+
+class GroupOut(GroupFields, Stamp):
+    model_config = ConfigDict(extra="ignore")
+    ref: str
+
+
+# ---- projects ----------------------------------------------------------------
+
+
+class ProjectCountryIn(Strict):
+    country: Country
+    share: float = Field(gt=0, le=100, description="Share of the project, percent")
+
+
+class ProjectOrgIn(Strict):
+    party: Ref
+    role: OrganisationRole
+
+
+class MilestoneIn(Strict):
+    title: str = Field(min_length=1, max_length=300)
+    due: dt.date | None = None
+    done: dt.date | None = None
+    status: ItemStatus = ItemStatus.open
+
+
+def _check_shares(countries: list[ProjectCountryIn] | None) -> None:
+    if not countries:
+        return
+    total = sum(c.share for c in countries)
+    if abs(total - 100.0) > 0.01:
+        raise ValueError(f"recipient country shares add up to {total:g} %, not 100 %")
+    codes = [c.country for c in countries]
+    if len(set(codes)) != len(codes):
+        raise ValueError("a recipient country is listed twice")
+
+
+def _check_location(lat: float | None, lon: float | None) -> None:
+    if (lat is None) != (lon is None):
+        raise ValueError("give both latitude and longitude, or neither")
+
+
+class ProjectFields(Strict):
+    title: str = Field(min_length=1, max_length=500)
+    description: Text = ""
+    agreement: Ref | None = None
+    status: ActivityStatus = "1"
+    themes: list[Theme] = Field(default_factory=list)
+    planned_start: dt.date | None = None
+    actual_start: dt.date | None = None
+    planned_end: dt.date | None = None
+    actual_end: dt.date | None = None
+    latitude: float | None = Field(default=None, ge=-90, le=90)
+    longitude: float | None = Field(default=None, ge=-180, le=180)
+    countries: list[ProjectCountryIn] = Field(default_factory=list)
+    organisations: list[ProjectOrgIn] = Field(default_factory=list)
+    milestones: list[MilestoneIn] = Field(default_factory=list)
+    sources: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ProjectFields:
+        _check_shares(self.countries)
+        _check_location(self.latitude, self.longitude)
+        if self.planned_start and self.planned_end and self.planned_end < self.planned_start:
+            raise ValueError("planned_end is before planned_start")
+        return self
+
+
+class ProjectCreate(ProjectFields):
+    ref: Ref
+
+
+class ProjectUpdate(Strict):
+    version: int
+    title: str | None = Field(default=None, min_length=1, max_length=500)
+    description: Text | None = None
+    agreement: Ref | None = None
+    status: ActivityStatus | None = None
+    themes: list[Theme] | None = None
+    planned_start: dt.date | None = None
+    actual_start: dt.date | None = None
+    planned_end: dt.date | None = None
+    actual_end: dt.date | None = None
+    latitude: float | None = Field(default=None, ge=-90, le=90)
+    longitude: float | None = Field(default=None, ge=-180, le=180)
+    countries: list[ProjectCountryIn] | None = None
+    organisations: list[ProjectOrgIn] | None = None
+    milestones: list[MilestoneIn] | None = None
+    sources: list[str] | None = None
+
+
+class ProjectOut(ProjectFields, Stamp):
+    model_config = ConfigDict(extra="ignore")
+    ref: str
+
+
+class Page(BaseModel):
+    """One page of a list."""
+
+    items: list[Any]
+    total: int
+    limit: int
+    offset: int

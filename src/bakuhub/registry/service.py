@@ -1,0 +1,187 @@
+"""Registry services: list, get, create, update and delete any record type.
+
+Every function takes keyword arguments and a session; the caller owns the
+transaction (the web request or the CLI command commits or rolls back).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from bakuhub.db import utcnow
+from bakuhub.errors import Conflict, InvalidInput, NotFound, StaleVersion
+from bakuhub.registry.resources import Resource
+from bakuhub.registry.schemas import Page
+
+
+def validation_details(exc: ValidationError) -> list[dict[str, Any]]:
+    """Pydantic errors as ``{"loc": [...], "msg": ...}`` rows."""
+    return [{"loc": list(e["loc"]), "msg": e["msg"]} for e in exc.errors()]
+
+
+def describe(details: list[dict[str, Any]]) -> str:
+    """One sentence listing each field at fault and why."""
+    parts = []
+    for d in details:
+        where = ".".join(str(p) for p in d["loc"]) or "record"
+        parts.append(f"{where}: {d['msg']}")
+    return "; ".join(parts)
+
+
+def list_records(
+    *,
+    session: Session,
+    resource: Resource,
+    filters: dict[str, str] | None = None,
+    q: str | None = None,
+    sort: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> Page:
+    """One page of records, filtered (by the resource's filters), searched and sorted."""
+    stmt = select(resource.model)
+    for name, value in (filters or {}).items():
+        if name not in resource.filters:
+            allowed = ", ".join(sorted(resource.filters)) or "none"
+            raise InvalidInput(f"{resource.name} cannot be filtered by '{name}'; use {allowed}")
+        try:
+            stmt = resource.filters[name](stmt, value)
+        except ValueError as exc:
+            raise InvalidInput(f"filter {name}: {exc}") from None
+    if q:
+        pattern = f"%{q.lower()}%"
+        stmt = stmt.where(or_(*(func.lower(col).like(pattern) for col in resource.search)))
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    stmt = stmt.order_by(*_order(resource, sort)).limit(limit).offset(offset)
+    rows = session.scalars(stmt).unique().all()
+    items = [resource.read(row) for row in rows]
+    return Page(items=items, total=total, limit=limit, offset=offset)
+
+
+def _order(resource: Resource, sort: str | None) -> list[Any]:
+    if not sort:
+        return [resource.model.id]
+    keys = []
+    for key in sort.split(","):
+        name = key.strip().lstrip("-")
+        if name not in resource.sorts:
+            allowed = ", ".join(sorted(resource.sorts))
+            raise InvalidInput(f"{resource.name} cannot be sorted by '{name}'; use {allowed}")
+        column = resource.sorts[name]
+        keys.append(column.desc() if key.strip().startswith("-") else column.asc())
+    keys.append(resource.model.id)
+    return keys
+
+
+def fetch(*, session: Session, resource: Resource, ref: str) -> Any:
+    """The row with this ref, or NotFound."""
+    row = session.scalar(select(resource.model).where(resource.model.ref == ref))
+    if row is None:
+        raise NotFound(f"There is no {resource.label} with ref '{ref}'.")
+    return row
+
+
+def get_record(*, session: Session, resource: Resource, ref: str) -> dict[str, Any]:
+    """One record as the API returns it."""
+    return resource.read(fetch(session=session, resource=resource, ref=ref))
+
+
+def create_record(
+    *, session: Session, resource: Resource, data: BaseModel, author: str
+) -> dict[str, Any]:
+    """Create a record from a validated create-payload."""
+    ref = getattr(data, "ref", None)
+    if ref and session.scalar(select(resource.model.id).where(resource.model.ref == ref)):
+        raise Conflict(
+            f"A {resource.label} with ref '{ref}' already exists; choose another ref or "
+            "update the existing record."
+        )
+    row = resource.model(ref="", created_by=author, updated_by=author)
+    with session.no_autoflush:
+        resource.apply(session, row, data)
+    session.add(row)
+    _flush(session, resource, row.ref)
+    return resource.read(row)
+
+
+def update_record(
+    *, session: Session, resource: Resource, ref: str, data: BaseModel, author: str
+) -> dict[str, Any]:
+    """Apply a partial update that names the version it is based on."""
+    row = fetch(session=session, resource=resource, ref=ref)
+    based_on = getattr(data, "version")  # noqa: B009 - every update schema has it
+    if based_on != row.version:
+        raise StaleVersion(
+            f"The {resource.label} '{ref}' was changed since you read it (it is now at "
+            f"version {row.version}, your change is based on version {based_on}); reload "
+            "it and apply your change again."
+        )
+    merged = merged_payload(resource, row, data.model_dump(exclude_unset=True))
+    return replace_record(session=session, resource=resource, row=row, data=merged, author=author)
+
+
+def replace_record(
+    *, session: Session, resource: Resource, row: Any, data: BaseModel, author: str
+) -> dict[str, Any]:
+    """Overwrite an existing row with a complete, validated create-payload."""
+    with session.no_autoflush:
+        resource.apply(session, row, data)
+    row.updated_by = author
+    row.updated_at = utcnow()
+    _flush(session, resource, row.ref)
+    return resource.read(row)
+
+
+def merged_payload(resource: Resource, row: Any, changes: dict[str, Any]) -> BaseModel:
+    """The record's current fields overlaid with ``changes``, validated as a whole."""
+    current = resource.out.model_validate(resource.read(row)).model_dump(mode="json")
+    fields = set(resource.create.model_fields)
+    payload = {k: v for k, v in current.items() if k in fields}
+    payload.update({k: v for k, v in changes.items() if k in fields})
+    try:
+        return resource.create.model_validate(payload)
+    except ValidationError as exc:
+        details = validation_details(exc)
+        raise InvalidInput(describe(details), details=details) from None
+
+
+def delete_record(
+    *, session: Session, resource: Resource, ref: str, version: int | None = None
+) -> None:
+    """Delete a record (refused while other records still refer to it)."""
+    row = fetch(session=session, resource=resource, ref=ref)
+    if version is not None and version != row.version:
+        raise StaleVersion(
+            f"The {resource.label} '{ref}' was changed since you read it (version "
+            f"{row.version}, not {version}); reload it before deleting."
+        )
+    session.delete(row)
+    _flush(session, resource, ref)
+
+
+def _flush(session: Session, resource: Resource, ref: str) -> None:
+    try:
+        with session.begin_nested():
+            session.flush()
+    except StaleDataError:
+        raise StaleVersion(
+            f"The {resource.label} '{ref}' was changed by someone else at the same time; "
+            "reload it and apply your change again."
+        ) from None
+    except IntegrityError as exc:
+        raise Conflict(
+            f"The {resource.label} '{ref}' cannot be saved this way: it clashes with other "
+            f"records ({_reason(exc)}). Remove the references to it first, or check refs "
+            "that must be unique."
+        ) from None
+
+
+def _reason(exc: IntegrityError) -> str:
+    text = str(exc.orig).splitlines()[0] if exc.orig else str(exc)
+    return text[:200]

@@ -1,0 +1,26 @@
+"""First-start work: data directory, migrations, demo record."""
+
+from __future__ import annotations
+
+from bakuhub.config import Settings
+from bakuhub.db import make_engine, make_sessionmaker, session_scope
+from bakuhub.migrate import upgrade
+
+
+def prepare(settings: Settings) -> list[str]:
+    """Create the data directory, migrate, and seed the demo record into an empty database."""
+    from bakuhub.registry.seed import is_empty, seed_demo
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(settings.effective_database_url)
+    lines = []
+    try:
+        upgrade(engine)
+        lines.append(f"database ready: {engine.url.render_as_string(hide_password=True)}")
+        with session_scope(make_sessionmaker(engine)) as session:
+            if settings.seed_demo and is_empty(session):
+                report = seed_demo(session=session, author="demo-seed")
+                lines.append(f"demo record loaded: {report.created} records")
+    finally:
+        engine.dispose()
+    return lines

@@ -1,0 +1,66 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+import importlib
+from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator
+
+from fastapi import APIRouter, FastAPI
+
+from bakuhub import __version__
+from bakuhub.config import Settings, get_settings
+from bakuhub.db import make_engine, make_sessionmaker
+from bakuhub.web.errors import install_error_handlers
+from bakuhub.web.routes.registry import registry_routers
+
+API_PREFIX = "/api/v1"
+OPTIONAL_ROUTERS = ("bakuhub.web.routes.risk",)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the web application for ``settings`` (the environment's by default)."""
+    settings = settings or get_settings()
+    engine = make_engine(settings.effective_database_url)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        title="bakuhub",
+        version=__version__,
+        summary="The COP29 Baku partnerships platform: the Hub's record and the energy corridor.",
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=f"{API_PREFIX}/docs",
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessionmaker = make_sessionmaker(engine)
+    install_error_handlers(app)
+    api = APIRouter(prefix=API_PREFIX)
+    for router in registry_routers():
+        api.include_router(router)
+    from bakuhub.web.routes import csv as csv_routes
+    from bakuhub.web.routes import documents
+
+    api.include_router(csv_routes.router)
+    api.include_router(documents.router)
+    for name in OPTIONAL_ROUTERS:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        api.include_router(module.router)
+    app.include_router(api)
+
+    @app.get(f"{API_PREFIX}/health", tags=["meta"], summary="Liveness and version")
+    def health() -> dict[str, str]:
+        return {"status": "ok", "version": __version__}
+
+    return app

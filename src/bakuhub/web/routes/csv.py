@@ -1,0 +1,44 @@
+"""CSV export and import of each record type."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+
+from bakuhub.errors import InvalidInput, NotFound
+from bakuhub.registry.catalog import RESOURCES
+from bakuhub.registry.csvio import export_csv, import_csv
+from bakuhub.registry.resources import Resource
+from bakuhub.web.deps import AuthorDep, SessionDep
+
+router = APIRouter(prefix="/csv", tags=["csv"])
+
+
+def _resource(name: str) -> Resource:
+    if name not in RESOURCES:
+        raise NotFound(f"There is no record type '{name}'; use {', '.join(RESOURCES)}.")
+    return RESOURCES[name]
+
+
+@router.get("/{name}", summary="Export every record of one type as CSV")
+def export(name: str, session: SessionDep) -> Response:
+    text = export_csv(session=session, resource=_resource(name))
+    headers = {"Content-Disposition": f'attachment; filename="{name}.csv"'}
+    return Response(text, media_type="text/csv; charset=utf-8", headers=headers)
+
+
+@router.post(
+    "/{name}",
+    summary="Import a CSV of one record type (all rows or none)",
+    description="Body: the CSV text (Content-Type text/csv). Rows whose ref exists update "
+    "that record; others are created. Any bad row refuses the whole file (422) and the "
+    "answer lists every bad row and column.",
+)
+async def import_(name: str, request: Request, session: SessionDep, author: AuthorDep) -> dict[str, int]:
+    resource = _resource(name)
+    raw = await request.body()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InvalidInput("The CSV is not UTF-8 text; save it as UTF-8 and try again.") from None
+    report = import_csv(session=session, resource=resource, text=text, author=author)
+    return {"created": report.created, "updated": report.updated}

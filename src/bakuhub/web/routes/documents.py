@@ -1,0 +1,44 @@
+"""Upload and download documents attached to agreements."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, UploadFile
+from fastapi.responses import Response
+
+from bakuhub.registry.documents import attach_document, read_document
+from bakuhub.registry.schemas import DocumentOut
+from bakuhub.web.deps import AuthorDep, SessionDep, SettingsDep
+
+router = APIRouter(tags=["agreements"])
+
+
+@router.post(
+    "/agreements/{ref}/documents",
+    status_code=201,
+    response_model=DocumentOut,
+    summary="Attach a document to an agreement (stored with its SHA-256 checksum)",
+)
+async def upload(
+    ref: str, file: UploadFile, session: SessionDep, settings: SettingsDep, author: AuthorDep
+) -> DocumentOut:
+    content = await file.read()
+    doc = attach_document(
+        session=session,
+        root=settings.documents_dir,
+        agreement_ref=ref,
+        filename=file.filename or "document",
+        media_type=file.content_type or "application/octet-stream",
+        content=content,
+        author=author,
+    )
+    return DocumentOut.model_validate(doc, from_attributes=True)
+
+
+@router.get("/documents/{document_id}", summary="Download an attached document")
+def download(document_id: int, session: SessionDep, settings: SettingsDep) -> Response:
+    doc, content = read_document(session=session, root=settings.documents_dir, document_id=document_id)
+    headers = {
+        "Content-Disposition": f'attachment; filename="{doc.filename}"',
+        "ETag": f'"{doc.sha256}"',
+    }
+    return Response(content, media_type=doc.media_type, headers=headers)

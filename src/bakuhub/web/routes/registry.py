@@ -1,0 +1,86 @@
+"""JSON API of the registry: one set of CRUD routes per record type.
+
+This module deliberately does not use ``from __future__ import annotations``:
+the routes are built per record type, and FastAPI reads their body types from
+the annotations at definition time.
+"""
+
+from typing import Any
+
+from fastapi import APIRouter, Query, Request, Response
+
+from bakuhub.registry import service
+from bakuhub.registry.catalog import RESOURCES
+from bakuhub.registry.resources import Resource
+from bakuhub.registry.schemas import Page
+from bakuhub.web.deps import AuthorDep, SessionDep, SettingsDep
+
+RESERVED = {"limit", "offset", "sort", "q"}
+
+
+def make_router(resource: Resource) -> APIRouter:
+    """List, get, create, update and delete routes for one record type."""
+    router = APIRouter(prefix=f"/{resource.name}", tags=[resource.name])
+    create_schema: Any = resource.create
+    update_schema: Any = resource.update
+    out_schema: Any = resource.out
+    filters = ", ".join(sorted(resource.filters)) or "none"
+    sorts = ", ".join(sorted(resource.sorts))
+
+    @router.get(
+        "",
+        summary=f"List {resource.name}",
+        description=f"Filters (query parameters): {filters}. Sort keys: {sorts} "
+        "(prefix '-' for descending, comma-separated). `q` searches names and refs.",
+    )
+    def list_(
+        request: Request,
+        session: SessionDep,
+        settings: SettingsDep,
+        limit: int = Query(50, ge=1),
+        offset: int = Query(0, ge=0),
+        sort: str | None = None,
+        q: str | None = None,
+    ) -> Page:
+        limit = min(limit, settings.page_size_max)
+        extra = {k: v for k, v in request.query_params.items() if k not in RESERVED}
+        return service.list_records(
+            session=session, resource=resource, filters=extra, q=q, sort=sort,
+            limit=limit, offset=offset,
+        )
+
+    @router.get("/{ref}", summary=f"Get one {resource.label}", response_model=out_schema)
+    def get(ref: str, session: SessionDep) -> dict[str, Any]:
+        return service.get_record(session=session, resource=resource, ref=ref)
+
+    @router.post(
+        "", status_code=201, summary=f"Create a {resource.label}", response_model=out_schema
+    )
+    def create(data: create_schema, session: SessionDep, author: AuthorDep) -> dict[str, Any]:
+        return service.create_record(session=session, resource=resource, data=data, author=author)
+
+    @router.patch(
+        "/{ref}",
+        summary=f"Update a {resource.label}",
+        description="Send `version` (the one you read) and the fields to change; lists "
+        "given here replace the stored lists. A stale version is refused with 409.",
+        response_model=out_schema,
+    )
+    def update(
+        ref: str, data: update_schema, session: SessionDep, author: AuthorDep
+    ) -> dict[str, Any]:
+        return service.update_record(
+            session=session, resource=resource, ref=ref, data=data, author=author
+        )
+
+    @router.delete("/{ref}", status_code=204, summary=f"Delete a {resource.label}")
+    def delete(ref: str, session: SessionDep, version: int | None = None) -> Response:
+        service.delete_record(session=session, resource=resource, ref=ref, version=version)
+        return Response(status_code=204)
+
+    return router
+
+
+def registry_routers() -> list[APIRouter]:
+    """One router per record type of the registry."""
+    return [make_router(resource) for resource in RESOURCES.values()]
