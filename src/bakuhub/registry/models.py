@@ -24,8 +24,11 @@ class Tracked:
 
     @declared_attr.directive
     def __mapper_args__(cls) -> dict[str, Any]:
-        """Let SQLAlchemy bump ``version`` and refuse concurrent stale writes."""
-        return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
+        """Refuse concurrent stale writes; the service bumps ``version`` once per change."""
+        return {
+            "version_id_col": cls.__table__.c.version,  # type: ignore[attr-defined]
+            "version_id_generator": False,
+        }
 
 
 class Party(Tracked, Base):

@@ -130,6 +130,7 @@ def replace_record(
     *, session: Session, resource: Resource, row: Any, data: BaseModel, author: str
 ) -> dict[str, Any]:
     """Overwrite an existing row with a complete, validated create-payload."""
+    row.version = row.version + 1
     with session.no_autoflush:
         resource.apply(session, row, data)
     row.updated_by = author
