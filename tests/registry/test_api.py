@@ -13,8 +13,12 @@ def _seed_parties(client: TestClient) -> None:
     for body in (
         {"kind": "country", "iso3": "TCD"},
         {"kind": "country", "iso3": "gw"},
-        {"kind": "organisation", "ref": "IOM", "name": "International Organization for Migration",
-         "org_type": "40"},
+        {
+            "kind": "organisation",
+            "ref": "IOM",
+            "name": "International Organization for Migration",
+            "org_type": "40",
+        },
     ):
         assert client.post(f"{API}/parties", json=body).status_code == 201
 
@@ -48,7 +52,9 @@ def test_country_party_is_validated_and_named_from_iso(client: TestClient) -> No
 
 
 def test_organisation_needs_an_iati_type(client: TestClient) -> None:
-    resp = client.post(f"{API}/parties", json={"kind": "organisation", "name": "X", "org_type": "99"})
+    resp = client.post(
+        f"{API}/parties", json={"kind": "organisation", "name": "X", "org_type": "99"}
+    )
     assert resp.status_code == 422
     assert "IATI organisation type" in resp.json()["detail"]
 
@@ -60,7 +66,10 @@ def test_project_crud_round_trip(client: TestClient) -> None:
     body = created.json()
     assert body["version"] == 1
     assert body["created_by"] == "api"
-    assert body["countries"] == [{"country": "TCD", "share": 60.0}, {"country": "GNB", "share": 40.0}]
+    assert body["countries"] == [
+        {"country": "TCD", "share": 60.0},
+        {"country": "GNB", "share": 40.0},
+    ]
     assert body["organisations"] == [{"party": "IOM", "role": "implementing"}]
 
     got = client.get(f"{API}/projects/P-1").json()
@@ -79,7 +88,10 @@ def test_project_crud_round_trip(client: TestClient) -> None:
 def test_stale_version_is_refused_and_nothing_is_overwritten(client: TestClient) -> None:
     _seed_parties(client)
     client.post(f"{API}/projects", json=_project("P-2"))
-    assert client.patch(f"{API}/projects/P-2", json={"version": 1, "title": "First"}).status_code == 200
+    assert (
+        client.patch(f"{API}/projects/P-2", json={"version": 1, "title": "First"}).status_code
+        == 200
+    )
     stale = client.patch(f"{API}/projects/P-2", json={"version": 1, "title": "Second"})
     assert stale.status_code == 409
     assert "version 2" in stale.json()["detail"]
@@ -105,11 +117,25 @@ def test_validation_errors_name_the_field(client: TestClient) -> None:
 def test_filters_sort_and_pagination(client: TestClient) -> None:
     _seed_parties(client)
     client.post(f"{API}/projects", json=_project("A", title="Alpha"))
-    client.post(f"{API}/projects", json=_project(
-        "B", title="Bravo", themes=["humanitarian"], countries=[{"country": "TCD", "share": 100}]))
-    client.post(f"{API}/projects", json=_project(
-        "C", title="Charlie", status="1", countries=[{"country": "GNB", "share": 100}],
-        organisations=[]))
+    client.post(
+        f"{API}/projects",
+        json=_project(
+            "B",
+            title="Bravo",
+            themes=["humanitarian"],
+            countries=[{"country": "TCD", "share": 100}],
+        ),
+    )
+    client.post(
+        f"{API}/projects",
+        json=_project(
+            "C",
+            title="Charlie",
+            status="1",
+            countries=[{"country": "GNB", "share": 100}],
+            organisations=[],
+        ),
+    )
 
     def refs(query: str) -> list[str]:
         resp = client.get(f"{API}/projects?{query}")
@@ -135,8 +161,12 @@ def test_agreement_with_parent_parties_and_ratification(client: TestClient) -> N
     parent = {"ref": "call", "title": "A call", "kind": "call", "signed": "2024-11"}
     assert client.post(f"{API}/agreements", json=parent).status_code == 201
     child = {
-        "ref": "memo", "title": "A memo", "kind": "memorandum", "signed": "2025",
-        "status": "partially-ratified", "parent": "call",
+        "ref": "memo",
+        "title": "A memo",
+        "kind": "memorandum",
+        "signed": "2025",
+        "status": "partially-ratified",
+        "parent": "call",
         "parties": [{"party": "TCD", "role": "signatory"}, {"party": "IOM", "role": "financier"}],
         "ratifications": [{"party": "TCD", "date": "2026-03-11", "body": "Parliament"}],
     }
@@ -148,7 +178,9 @@ def test_agreement_with_parent_parties_and_ratification(client: TestClient) -> N
     assert memo["ratifications"][0]["date"] == "2026-03-11"
     assert [a["ref"] for a in client.get(f"{API}/agreements?party=IOM").json()["items"]] == ["memo"]
     assert [a["ref"] for a in client.get(f"{API}/agreements?sort=-signed").json()["items"]] == [
-        "memo", "call"]
+        "memo",
+        "call",
+    ]
     # a party still referenced cannot be deleted
     gone = client.delete(f"{API}/parties/TCD")
     assert gone.status_code == 409
@@ -159,24 +191,40 @@ def test_working_group_with_members_meetings_decisions(client: TestClient) -> No
     _seed_parties(client)
     client.post(f"{API}/agreements", json={"ref": "memo", "title": "Memo", "kind": "memorandum"})
     group = {
-        "ref": "jwg", "name": "JWG", "agreement": "memo", "parties": ["TCD", "IOM"],
-        "members": [{"name": "A. Person", "organisation": "Ministry", "country": "TD",
-                     "role": "co-chair"}],
+        "ref": "jwg",
+        "name": "JWG",
+        "agreement": "memo",
+        "parties": ["TCD", "IOM"],
+        "members": [
+            {"name": "A. Person", "organisation": "Ministry", "country": "TD", "role": "co-chair"}
+        ],
         "meetings": [{"date": "2026-02-01", "place": "N'Djamena", "minutes": "Kick-off"}],
         "decisions": [{"date": "2026-02-01", "text": "Adopt work plan"}],
-        "action_items": [{"description": "Draft concept note", "owner": "IOM",
-                          "due": "2026-03-01", "status": "in-progress"}],
+        "action_items": [
+            {
+                "description": "Draft concept note",
+                "owner": "IOM",
+                "due": "2026-03-01",
+                "status": "in-progress",
+            }
+        ],
     }
     resp = client.post(f"{API}/working-groups", json=group)
     assert resp.status_code == 201, resp.text
     out = resp.json()
     assert out["members"][0]["country"] == "TCD"
     assert out["action_items"][0]["status"] == "in-progress"
-    upd = client.patch(f"{API}/working-groups/jwg", json={
-        "version": 1, "action_items": [{"description": "Draft concept note", "status": "done"}]})
+    upd = client.patch(
+        f"{API}/working-groups/jwg",
+        json={
+            "version": 1,
+            "action_items": [{"description": "Draft concept note", "status": "done"}],
+        },
+    )
     assert upd.status_code == 200
     assert upd.json()["action_items"] == [
-        {"description": "Draft concept note", "owner": "", "due": None, "status": "done"}]
+        {"description": "Draft concept note", "owner": "", "due": None, "status": "done"}
+    ]
     assert client.get(f"{API}/working-groups?party=TCD").json()["total"] == 1
 
 
@@ -185,8 +233,9 @@ def test_document_is_stored_with_its_checksum(client: TestClient) -> None:
 
     client.post(f"{API}/agreements", json={"ref": "memo", "title": "Memo", "kind": "memorandum"})
     content = b"%PDF-1.4 memorandum text"
-    resp = client.post(f"{API}/agreements/memo/documents",
-                       files={"file": ("memo.pdf", content, "application/pdf")})
+    resp = client.post(
+        f"{API}/agreements/memo/documents", files={"file": ("memo.pdf", content, "application/pdf")}
+    )
     assert resp.status_code == 201, resp.text
     doc = resp.json()
     assert doc["sha256"] == hashlib.sha256(content).hexdigest()
@@ -194,8 +243,9 @@ def test_document_is_stored_with_its_checksum(client: TestClient) -> None:
     assert listed[0]["filename"] == "memo.pdf"
     down = client.get(f"{API}/documents/{doc['id']}")
     assert down.content == content
-    missing = client.post(f"{API}/agreements/nope/documents",
-                          files={"file": ("x.pdf", content, "application/pdf")})
+    missing = client.post(
+        f"{API}/agreements/nope/documents", files={"file": ("x.pdf", content, "application/pdf")}
+    )
     assert missing.status_code == 404
 
 

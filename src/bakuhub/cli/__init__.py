@@ -17,9 +17,9 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-app.command(help="Start the web platform (creates, migrates and seeds the database on first start).")(
-    serve
-)
+app.command(
+    help="Start the web platform (creates, migrates and seeds the database on first start)."
+)(serve)
 app.add_typer(db_cli.app, name="db")
 app.add_typer(registry_cli.app, name="registry")
 

@@ -23,7 +23,9 @@ def upgrade() -> None:
     typer.echo(f"database is up to date: {engine.url.render_as_string(hide_password=True)}")
 
 
-@app.command(help="Load records; --demo loads the public COP29 record (running it twice changes nothing).")
+@app.command(
+    help="Load records; --demo loads the public COP29 record (running it twice changes nothing)."
+)
 def seed(demo: bool = typer.Option(False, "--demo", help="Load the demo record.")) -> None:
     from bakuhub.registry.seed import seed_demo
 

@@ -11,8 +11,9 @@ import typer
 from bakuhub.cli.common import cli_author, cli_session
 from bakuhub.errors import InvalidInput
 
-app = typer.Typer(help="The record of parties, agreements, working groups and projects.",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="The record of parties, agreements, working groups and projects.", no_args_is_help=True
+)
 
 
 class RecordType(StrEnum):
@@ -49,8 +50,14 @@ def list_(
 
     resource = RESOURCES[record_type.value]
     with cli_session() as session:
-        page = list_records(session=session, resource=resource, filters=_filters(filter_),
-                            q=q, sort=sort, limit=limit)
+        page = list_records(
+            session=session,
+            resource=resource,
+            filters=_filters(filter_),
+            q=q,
+            sort=sort,
+            limit=limit,
+        )
     if as_json:
         typer.echo(json.dumps(page.model_dump(mode="json"), indent=2, default=str))
         return
@@ -100,6 +107,7 @@ def import_(record_type: RecordType, path: Path) -> None:
     except UnicodeDecodeError:
         raise InvalidInput(f"{path} is not UTF-8 text; save it as UTF-8 and try again.") from None
     with cli_session() as session:
-        report = import_csv(session=session, resource=RESOURCES[record_type.value], text=text,
-                            author=cli_author())
+        report = import_csv(
+            session=session, resource=RESOURCES[record_type.value], text=text, author=cli_author()
+        )
     typer.echo(f"imported {path}: {report.created} created, {report.updated} updated")

@@ -23,5 +23,6 @@ def serve(
     app = create_app(settings)
     url = f"http://{host or settings.host}:{port or settings.port}"
     typer.echo(f"bakuhub is serving at {url} (API docs: {url}/api/v1/docs)")
-    uvicorn.run(app, host=host or settings.host, port=port or settings.port,
-                log_level=settings.log_level)
+    uvicorn.run(
+        app, host=host or settings.host, port=port or settings.port, log_level=settings.log_level
+    )

@@ -23,8 +23,9 @@ def run_migrations_online() -> None:
     """Run migrations on a live connection (one passed in, or a new engine)."""
     connection = config.attributes.get("connection")
     if connection is not None:
-        context.configure(connection=connection, target_metadata=Base.metadata,
-                          render_as_batch=True)
+        context.configure(
+            connection=connection, target_metadata=Base.metadata, render_as_batch=True
+        )
         with context.begin_transaction():
             context.run_migrations()
         return

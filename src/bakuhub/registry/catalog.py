@@ -66,10 +66,19 @@ PARTIES = r.Resource(
     apply=r.apply_party,
     read=r.read_party,
     search=(m.Party.name, m.Party.ref),
-    sorts={"ref": m.Party.ref, "name": m.Party.name, "hub_joined": m.Party.hub_joined_on,
-           "updated_at": m.Party.updated_at, "id": m.Party.id},
-    filters={"kind": _eq(m.Party.kind), "hub_role": _eq(m.Party.hub_role),
-             "org_type": _eq(m.Party.org_type), "iso3": _eq(m.Party.iso3)},
+    sorts={
+        "ref": m.Party.ref,
+        "name": m.Party.name,
+        "hub_joined": m.Party.hub_joined_on,
+        "updated_at": m.Party.updated_at,
+        "id": m.Party.id,
+    },
+    filters={
+        "kind": _eq(m.Party.kind),
+        "hub_role": _eq(m.Party.hub_role),
+        "org_type": _eq(m.Party.org_type),
+        "iso3": _eq(m.Party.iso3),
+    },
 )
 
 AGREEMENTS = r.Resource(
@@ -82,10 +91,18 @@ AGREEMENTS = r.Resource(
     apply=r.apply_agreement,
     read=r.read_agreement,
     search=(m.Agreement.title, m.Agreement.ref),
-    sorts={"ref": m.Agreement.ref, "title": m.Agreement.title, "signed": m.Agreement.signed_on,
-           "updated_at": m.Agreement.updated_at, "id": m.Agreement.id},
-    filters={"kind": _eq(m.Agreement.kind), "status": _eq(m.Agreement.status),
-             "party": _has_party(m.AgreementParty, m.Agreement.id, fk="agreement_id")},
+    sorts={
+        "ref": m.Agreement.ref,
+        "title": m.Agreement.title,
+        "signed": m.Agreement.signed_on,
+        "updated_at": m.Agreement.updated_at,
+        "id": m.Agreement.id,
+    },
+    filters={
+        "kind": _eq(m.Agreement.kind),
+        "status": _eq(m.Agreement.status),
+        "party": _has_party(m.AgreementParty, m.Agreement.id, fk="agreement_id"),
+    },
 )
 
 GROUPS = r.Resource(
@@ -98,10 +115,16 @@ GROUPS = r.Resource(
     apply=r.apply_group,
     read=r.read_group,
     search=(m.WorkingGroup.name, m.WorkingGroup.ref),
-    sorts={"ref": m.WorkingGroup.ref, "name": m.WorkingGroup.name,
-           "established": m.WorkingGroup.established_on, "id": m.WorkingGroup.id},
-    filters={"agreement": _agreement_ref(m.WorkingGroup.agreement_id),
-             "party": _has_party(m.GroupParty, m.WorkingGroup.id, fk="group_id")},
+    sorts={
+        "ref": m.WorkingGroup.ref,
+        "name": m.WorkingGroup.name,
+        "established": m.WorkingGroup.established_on,
+        "id": m.WorkingGroup.id,
+    },
+    filters={
+        "agreement": _agreement_ref(m.WorkingGroup.agreement_id),
+        "party": _has_party(m.GroupParty, m.WorkingGroup.id, fk="group_id"),
+    },
 )
 
 PROJECTS = r.Resource(
@@ -114,12 +137,21 @@ PROJECTS = r.Resource(
     apply=r.apply_project,
     read=r.read_project,
     search=(m.Project.title, m.Project.ref),
-    sorts={"ref": m.Project.ref, "title": m.Project.title, "status": m.Project.status,
-           "planned_start": m.Project.planned_start, "updated_at": m.Project.updated_at,
-           "id": m.Project.id},
-    filters={"status": _eq(m.Project.status), "theme": _theme, "country": _country,
-             "agreement": _agreement_ref(m.Project.agreement_id),
-             "organisation": _has_party(m.ProjectOrganisation, m.Project.id, fk="project_id")},
+    sorts={
+        "ref": m.Project.ref,
+        "title": m.Project.title,
+        "status": m.Project.status,
+        "planned_start": m.Project.planned_start,
+        "updated_at": m.Project.updated_at,
+        "id": m.Project.id,
+    },
+    filters={
+        "status": _eq(m.Project.status),
+        "theme": _theme,
+        "country": _country,
+        "agreement": _agreement_ref(m.Project.agreement_id),
+        "organisation": _has_party(m.ProjectOrganisation, m.Project.id, fk="project_id"),
+    },
 )
 
 RESOURCES: dict[str, r.Resource] = {x.name: x for x in (PARTIES, AGREEMENTS, GROUPS, PROJECTS)}

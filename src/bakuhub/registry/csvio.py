@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import types
 import typing
 from dataclasses import dataclass
 from typing import Any
@@ -76,7 +75,9 @@ def export_csv(*, session: Session, resource: Resource) -> str:
     return buffer.getvalue()
 
 
-def _decode_row(resource: Resource, row: dict[str, str], line: int) -> tuple[Any, list[dict[str, Any]]]:
+def _decode_row(
+    resource: Resource, row: dict[str, str], line: int
+) -> tuple[Any, list[dict[str, Any]]]:
     payload: dict[str, Any] = {}
     errors: list[dict[str, Any]] = []
     for name, text in row.items():

@@ -13,9 +13,8 @@ from typing import Any
 
 import pycountry
 from pydantic import BaseModel
-from sqlalchemy import Select, or_
+from sqlalchemy import Select
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.elements import ColumnElement
 
 from bakuhub.registry import models as m
 from bakuhub.registry import schemas as s
@@ -37,8 +36,8 @@ class Resource:
     out: type[BaseModel]
     apply: Callable[[Session, Any, Any], None]
     read: Callable[[Any], dict[str, Any]]
-    search: tuple[ColumnElement[Any], ...]
-    sorts: dict[str, ColumnElement[Any]]
+    search: tuple[Any, ...]
+    sorts: dict[str, Any]
     filters: dict[str, Filter] = field(default_factory=dict)
 
 
@@ -209,9 +208,7 @@ def apply_group(session: Session, obj: m.WorkingGroup, data: s.GroupCreate) -> N
     ]
     _replace(session, obj, "parties", parties)
     _replace(session, obj, "members", [m.GroupMember(**x.model_dump()) for x in data.members])
-    meetings = [
-        m.Meeting(held_on=x.date, place=x.place, minutes=x.minutes) for x in data.meetings
-    ]
+    meetings = [m.Meeting(held_on=x.date, place=x.place, minutes=x.minutes) for x in data.meetings]
     _replace(session, obj, "meetings", meetings)
     decisions = [m.Decision(decided_on=x.date, text=x.text) for x in data.decisions]
     _replace(session, obj, "decisions", decisions)

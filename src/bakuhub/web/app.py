@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import importlib
-from contextlib import asynccontextmanager
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
 

@@ -22,7 +22,9 @@ def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
     for e in exc.errors():
         loc = [p for p in e["loc"] if p != "body"]
         errors.append({"loc": loc, "msg": e["msg"]})
-    detail = "; ".join(f"{'.'.join(str(p) for p in x['loc']) or 'body'}: {x['msg']}" for x in errors)
+    detail = "; ".join(
+        f"{'.'.join(str(p) for p in x['loc']) or 'body'}: {x['msg']}" for x in errors
+    )
     return JSONResponse(status_code=422, content={"detail": detail, "errors": errors})
 
 

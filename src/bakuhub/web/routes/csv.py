@@ -33,7 +33,9 @@ def export(name: str, session: SessionDep) -> Response:
     "that record; others are created. Any bad row refuses the whole file (422) and the "
     "answer lists every bad row and column.",
 )
-async def import_(name: str, request: Request, session: SessionDep, author: AuthorDep) -> dict[str, int]:
+async def import_(
+    name: str, request: Request, session: SessionDep, author: AuthorDep
+) -> dict[str, int]:
     resource = _resource(name)
     raw = await request.body()
     try:

@@ -36,7 +36,9 @@ async def upload(
 
 @router.get("/documents/{document_id}", summary="Download an attached document")
 def download(document_id: int, session: SessionDep, settings: SettingsDep) -> Response:
-    doc, content = read_document(session=session, root=settings.documents_dir, document_id=document_id)
+    doc, content = read_document(
+        session=session, root=settings.documents_dir, document_id=document_id
+    )
     headers = {
         "Content-Disposition": f'attachment; filename="{doc.filename}"',
         "ETag": f'"{doc.sha256}"',

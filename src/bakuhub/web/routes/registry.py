@@ -45,8 +45,13 @@ def make_router(resource: Resource) -> APIRouter:
         limit = min(limit, settings.page_size_max)
         extra = {k: v for k, v in request.query_params.items() if k not in RESERVED}
         return service.list_records(
-            session=session, resource=resource, filters=extra, q=q, sort=sort,
-            limit=limit, offset=offset,
+            session=session,
+            resource=resource,
+            filters=extra,
+            q=q,
+            sort=sort,
+            limit=limit,
+            offset=offset,
         )
 
     @router.get("/{ref}", summary=f"Get one {resource.label}", response_model=out_schema)

@@ -1,0 +1,5 @@
+"""``python -m bakuhub`` runs the command line."""
+
+from bakuhub.cli import main
+
+main()
