@@ -23,7 +23,13 @@ app.command(
 app.add_typer(db_cli.app, name="db")
 app.add_typer(registry_cli.app, name="registry")
 
-OPTIONAL_GROUPS = {"corridor": "bakuhub.cli.corridor", "risk": "bakuhub.cli.risk"}
+OPTIONAL_GROUPS = {
+    "corridor": "bakuhub.cli.corridor",
+    "risk": "bakuhub.cli.risk",
+    "results": "bakuhub.cli.results",
+    "iati": "bakuhub.cli.iati",
+    "jobs": "bakuhub.cli.jobs",
+}
 for _name, _module in OPTIONAL_GROUPS.items():
     try:
         app.add_typer(importlib.import_module(_module).app, name=_name)

@@ -18,7 +18,7 @@ from bakuhub.errors import BakuhubError
 def run_user_errors(app: typer.Typer) -> int:
     """Run the app; a user's mistake prints one sentence and a non-zero exit code."""
     try:
-        app(standalone_mode=False)
+        result = app(standalone_mode=False)
     except BakuhubError as exc:
         typer.secho(f"error: {exc.message}", err=True, fg=typer.colors.RED)
         return exc.exit_code
@@ -34,7 +34,8 @@ def run_user_errors(app: typer.Typer) -> int:
             exc.show()
             return exc.exit_code
         raise
-    return 0
+    # typer.Exit(code) is returned, not raised, when standalone_mode is off
+    return result if isinstance(result, int) else 0
 
 
 @contextmanager

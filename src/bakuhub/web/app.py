@@ -15,7 +15,12 @@ from bakuhub.web.errors import install_error_handlers
 from bakuhub.web.routes.registry import registry_routers
 
 API_PREFIX = "/api/v1"
-OPTIONAL_ROUTERS = ("bakuhub.web.routes.risk",)
+OPTIONAL_ROUTERS = (
+    "bakuhub.web.routes.risk",
+    "bakuhub.web.routes.results",
+    "bakuhub.web.routes.iati",
+    "bakuhub.web.routes.jobs",
+)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

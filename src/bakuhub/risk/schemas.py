@@ -1,0 +1,83 @@
+"""API shapes of the risk index."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class ObservationIn(BaseModel):
+    """One value of an indicator you supply, e.g. ``displaced_persons`` in persons."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    iso3: str = Field(pattern=r"^[A-Z]{3}$", description="ISO 3166 alpha-3 code.")
+    year: int = Field(ge=1900, le=2100)
+    indicator: str = Field(pattern=r"^[a-z][a-z0-9_]*$", description="Indicator code.")
+    value: float = Field(allow_inf_nan=False)
+
+
+class RecomputeIn(BaseModel):
+    """A ranking with custom settings; weights map a pillar or indicator code to its
+    relative weight within its parent (e.g. ``{"conflict": 2}``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    preset: str = Field("hub", description="hub (default), ndgain or inform.")
+    weights: dict[str, float] | None = Field(None, description="Code -> relative weight.")
+    draws: int | None = Field(None, ge=1, le=10_000, description="Monte Carlo draws.")
+    seed: int | None = Field(None, description="Seed of the Monte Carlo draws.")
+    window_end: int = Field(2024, ge=1946, le=2100, description="Last year of the conflict window.")
+    window_years: int = Field(10, ge=1, le=80, description="Length of the conflict window.")
+    thresholds: list[float] | None = Field(
+        None, description="Class thresholds, increasing (e.g. a new INFORM release's)."
+    )
+    observations: list[ObservationIn] | None = Field(
+        None,
+        description="Indicator values to add (they replace shipped values of the same "
+        "indicator), e.g. displaced_persons for the Hub index's displacement pillar.",
+    )
+    top: int | None = Field(None, ge=1, description="Return only the first N rows.")
+
+
+class ScoreOut(BaseModel):
+    """One country's row of a ranking."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    iso3: str
+    name: str
+    score: float | None
+    rank: int | None
+    rank_median: int | None
+    rank_low: int | None
+    rank_high: int | None
+    risk_class: str | None
+    completeness: float
+    pillars: dict[str, Any]
+
+
+class RunSummary(BaseModel):
+    """A stored run without its rows."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    preset: str
+    title: str
+    created_at: dt.datetime
+    created_by: str
+    engine_version: str
+    settings_digest: str
+    inputs_digest: str
+    countries: int
+    ranked: int
+
+
+class RunOut(RunSummary):
+    """A stored run with its settings and rows (best rank first)."""
+
+    settings: dict[str, Any]
+    rows: list[ScoreOut]

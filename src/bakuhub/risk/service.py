@@ -1,0 +1,235 @@
+"""Risk services: compute a ranking and store it with its exact inputs and settings,
+read stored runs, explain a country, and reproduce a stored run."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bakuhub import __version__
+from bakuhub.errors import InvalidInput, NotFound
+from bakuhub.risk.models import RiskRun, RiskScore
+
+if TYPE_CHECKING:
+    from bakuhub.risk.index import IndicatorData
+    from bakuhub.risk.inputs import Window
+    from bakuhub.risk.pipeline import Outcome
+
+
+def _settings(
+    preset: str,
+    weights: dict[str, float] | None,
+    draws: int | None,
+    seed: int | None,
+    window: Window,
+    thresholds: tuple[float, ...] | None = None,
+) -> dict[str, Any]:
+    from bakuhub.risk.presets import get_preset
+    from bakuhub.risk.spec import model_to_dict
+
+    model = get_preset(
+        preset, weights, draws=draws, seed=seed, window_years=window.years, thresholds=thresholds
+    )
+    return {"model": model_to_dict(model), "window": {"end": window.end, "years": window.years}}
+
+
+def prepare(
+    *,
+    preset: str,
+    weights: dict[str, float] | None = None,
+    draws: int | None = None,
+    seed: int | None = None,
+    window: Window | None = None,
+    data: IndicatorData | None = None,
+    thresholds: tuple[float, ...] | None = None,
+) -> tuple[dict[str, Any], IndicatorData]:
+    """The settings (index specification and window) and the input table of a run.
+
+    ``data`` defaults to the shipped tables assembled for ``preset`` over ``window``.
+    """
+    from bakuhub.risk.inputs import Window, assemble
+
+    window = window or Window()
+    if window.years < 1 or window.end < 1946:
+        raise InvalidInput("The conflict window needs at least one year ending in 1946 or later.")
+    settings = _settings(preset, weights, draws, seed, window, thresholds)
+    return settings, data if data is not None else assemble(preset, window=window)
+
+
+def compute(
+    *,
+    preset: str,
+    weights: dict[str, float] | None = None,
+    draws: int | None = None,
+    seed: int | None = None,
+    window: Window | None = None,
+    data: IndicatorData | None = None,
+    thresholds: tuple[float, ...] | None = None,
+) -> tuple[dict[str, Any], dict[str, Any], Outcome]:
+    """Score without storing: returns (settings, inputs, outcome)."""
+    from bakuhub.risk.pipeline import data_to_dict, run
+    from bakuhub.risk.spec import model_from_dict
+
+    settings, data = prepare(
+        preset=preset,
+        weights=weights,
+        draws=draws,
+        seed=seed,
+        window=window,
+        data=data,
+        thresholds=thresholds,
+    )
+    return settings, data_to_dict(data), run(model_from_dict(settings["model"]), data)
+
+
+def store(
+    *,
+    session: Session,
+    settings: dict[str, Any],
+    inputs: dict[str, Any],
+    outcome: Outcome,
+    created_by: str = "system",
+) -> RiskRun:
+    """Store a computed outcome with the settings and inputs that produced it."""
+    from bakuhub.risk.pipeline import digest, table
+
+    rows = table(outcome)
+    position = {code: i for i, code in enumerate(outcome.result.countries)}
+    run = RiskRun(
+        preset=settings["model"]["name"],
+        title=settings["model"]["title"],
+        created_by=created_by,
+        engine_version=__version__,
+        settings=settings,
+        inputs=inputs,
+        settings_digest=digest(settings),
+        inputs_digest=digest(inputs),
+        countries=len(rows),
+        ranked=sum(r["rank"] is not None for r in rows),
+    )
+    run.scores = [
+        RiskScore(
+            position=position[r["iso3"]],
+            iso3=r["iso3"],
+            name=r["name"][:200],
+            score=r["score"],
+            rank=r["rank"],
+            rank_median=r["rank_median"],
+            rank_low=r["rank_low"],
+            rank_high=r["rank_high"],
+            risk_class=r["class"],
+            completeness=r["completeness"],
+            pillars=r["pillars"],
+        )
+        for r in rows
+    ]
+    session.add(run)
+    session.flush()
+    return run
+
+
+def rank(
+    *,
+    session: Session,
+    preset: str = "hub",
+    weights: dict[str, float] | None = None,
+    draws: int | None = None,
+    seed: int | None = None,
+    window: Window | None = None,
+    data: IndicatorData | None = None,
+    thresholds: tuple[float, ...] | None = None,
+    created_by: str = "system",
+    reuse: bool = True,
+) -> RiskRun:
+    """Compute a ranking and store it with its exact inputs and settings.
+
+    With ``reuse`` a stored run with the same settings and inputs (same digests) is
+    returned instead of a new one.
+    """
+    from bakuhub.risk.pipeline import data_to_dict, digest, run
+    from bakuhub.risk.spec import model_from_dict
+
+    settings, prepared = prepare(
+        preset=preset,
+        weights=weights,
+        draws=draws,
+        seed=seed,
+        window=window,
+        data=data,
+        thresholds=thresholds,
+    )
+    inputs = data_to_dict(prepared)
+    if reuse:
+        found = session.scalars(
+            select(RiskRun)
+            .where(
+                RiskRun.settings_digest == digest(settings), RiskRun.inputs_digest == digest(inputs)
+            )
+            .order_by(RiskRun.id.desc())
+            .limit(1)
+        ).first()
+        if found is not None:
+            return found
+    outcome = run(model_from_dict(settings["model"]), prepared)
+    return store(
+        session=session, settings=settings, inputs=inputs, outcome=outcome, created_by=created_by
+    )
+
+
+def get_run(*, session: Session, run_id: int) -> RiskRun:
+    """A stored run, or ``NotFound``."""
+    run = session.get(RiskRun, run_id)
+    if run is None:
+        raise NotFound(f"No risk run {run_id}; list runs with GET /api/v1/risk/runs.")
+    return run
+
+
+def list_runs(*, session: Session, preset: str | None = None, limit: int = 50) -> list[RiskRun]:
+    """Stored runs, newest first."""
+    query = select(RiskRun).order_by(RiskRun.id.desc()).limit(limit)
+    if preset is not None:
+        query = query.where(RiskRun.preset == preset)
+    return list(session.scalars(query))
+
+
+def outcome_of(run: RiskRun) -> Outcome:
+    """Recompute a stored run from its stored inputs and settings."""
+    from bakuhub.risk.pipeline import data_from_dict
+    from bakuhub.risk.pipeline import run as run_index
+    from bakuhub.risk.spec import model_from_dict
+
+    return run_index(model_from_dict(run.settings["model"]), data_from_dict(run.inputs))
+
+
+def profile(*, session: Session, run_id: int, iso3: str) -> dict[str, Any]:
+    """A country's explanation in a stored run: score, rank and interval, class,
+    completeness, each pillar's contribution and the raw values behind it."""
+    run = get_run(session=session, run_id=run_id)
+    code = iso3.strip().upper()
+    if code not in run.inputs["countries"]:
+        raise NotFound(
+            f"No country {code} in risk run {run_id}; use an ISO 3166 alpha-3 code such as TCD."
+        )
+    out = outcome_of(run).explain(code)
+    out["run_id"] = run.id
+    return out
+
+
+def reproduce(*, session: Session, run_id: int) -> bool:
+    """Recompute a stored run and check every stored score and rank is reproduced."""
+    from bakuhub.risk.pipeline import table
+
+    run = get_run(session=session, run_id=run_id)
+    fresh = {r["iso3"]: r for r in table(outcome_of(run))}
+    for s in run.scores:
+        r = fresh.get(s.iso3)
+        if r is None or (r["score"], r["rank"], r["rank_low"], r["rank_high"]) != (
+            s.score,
+            s.rank,
+            s.rank_low,
+            s.rank_high,
+        ):
+            return False
+    return len(fresh) == len(run.scores)

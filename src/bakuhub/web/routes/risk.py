@@ -1,0 +1,118 @@
+"""JSON API of the risk index: rankings, country profiles, recomputation with
+custom weights, stored runs and their reproduction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Query
+
+from bakuhub.risk import service
+from bakuhub.risk.inputs import Window
+from bakuhub.risk.models import RiskRun
+from bakuhub.risk.schemas import RecomputeIn, RunOut, RunSummary, ScoreOut
+from bakuhub.web.deps import AuthorDep, SessionDep
+
+router = APIRouter(prefix="/risk", tags=["risk"])
+
+
+def _out(run: RiskRun, top: int | None) -> RunOut:
+    rows = sorted(run.scores, key=lambda s: (s.rank is None, s.rank or 0, s.iso3))
+    summary = RunSummary.model_validate(run).model_dump()
+    return RunOut(
+        **summary,
+        settings=run.settings,
+        rows=[ScoreOut.model_validate(s) for s in rows[: top or None]],
+    )
+
+
+@router.get("/presets", summary="The presets, their pillars and weight codes")
+def presets() -> list[dict[str, Any]]:
+    from bakuhub.risk.presets import PRESETS, weight_codes
+    from bakuhub.risk.spec import model_to_dict
+
+    return [
+        {
+            "name": name,
+            "title": (m := make()).title,
+            "weight_codes": weight_codes(m),
+            "settings": model_to_dict(m),
+        }
+        for name, make in PRESETS.items()
+    ]
+
+
+@router.get(
+    "/rankings", summary="The ranking of a preset with default settings", response_model=RunOut
+)
+def rankings(
+    session: SessionDep,
+    preset: str = Query("hub", description="hub (default), ndgain or inform."),
+    top: int | None = Query(None, ge=1, description="Only the first N rows."),
+) -> RunOut:
+    run = service.rank(session=session, preset=preset)
+    return _out(run, top)
+
+
+@router.post(
+    "/rankings",
+    summary="Recompute a ranking with custom weights",
+    status_code=201,
+    response_model=RunOut,
+)
+def recompute(body: RecomputeIn, session: SessionDep, author: AuthorDep) -> RunOut:
+    window = Window(end=body.window_end, years=body.window_years)
+    data = None
+    if body.observations:
+        from bakuhub.risk.inputs import assemble, observations_frame
+
+        extra = observations_frame([o.model_dump() for o in body.observations])
+        data = assemble(body.preset, extra=extra, window=window)
+    run = service.rank(
+        session=session,
+        preset=body.preset,
+        weights=body.weights,
+        draws=body.draws,
+        seed=body.seed,
+        window=window,
+        data=data,
+        thresholds=None if body.thresholds is None else tuple(body.thresholds),
+        created_by=author,
+    )
+    return _out(run, body.top)
+
+
+@router.get("/runs", summary="Stored runs, newest first", response_model=list[RunSummary])
+def runs(
+    session: SessionDep, preset: str | None = None, limit: int = Query(50, ge=1, le=500)
+) -> list[RunSummary]:
+    return [
+        RunSummary.model_validate(r)
+        for r in service.list_runs(session=session, preset=preset, limit=limit)
+    ]
+
+
+@router.get("/runs/{run_id}", summary="A stored run with its rows", response_model=RunOut)
+def get_run(run_id: int, session: SessionDep, top: int | None = Query(None, ge=1)) -> RunOut:
+    return _out(service.get_run(session=session, run_id=run_id), top)
+
+
+@router.get("/runs/{run_id}/reproduce", summary="Recompute a stored run from its stored inputs")
+def reproduce(run_id: int, session: SessionDep) -> dict[str, Any]:
+    return {"run_id": run_id, "reproduced": service.reproduce(session=session, run_id=run_id)}
+
+
+@router.get(
+    "/countries/{iso3}", summary="A country's profile: score, rank interval, pillar contributions"
+)
+def country(
+    iso3: str,
+    session: SessionDep,
+    preset: str = Query("hub"),
+    run_id: int | None = Query(
+        None, description="A stored run; default: the preset's default ranking."
+    ),
+) -> dict[str, Any]:
+    if run_id is None:
+        run_id = service.rank(session=session, preset=preset).id
+    return service.profile(session=session, run_id=run_id, iso3=iso3)
