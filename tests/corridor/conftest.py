@@ -1,0 +1,37 @@
+"""Fixtures for the corridor data tests: the upstream data folder beside the checkout."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+AGORA_INPUT = Path("agora-central-asia/centralasia/input/global_input")
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """``<repo root>/../shared/data``; skip when this checkout has no upstream copies."""
+    path = REPO.parent / "shared" / "data"
+    if not (path / AGORA_INPUT / "availability.csv").exists():
+        pytest.skip(f"upstream data not found at {path} (CI always has it)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def agora_real(shared_data: Path) -> pd.DataFrame:
+    """The real Agora availability, UTC, renamed to the shipped series names."""
+    from bakuhub.corridor.build import PROFILE_TECH
+    from bakuhub.corridor.datasets import read_table
+    from bakuhub.corridor.loaders import read_agora_availability
+
+    real = read_agora_availability(shared_data / AGORA_INPUT / "availability.csv")
+    columns = {}
+    for node in read_table("nodes.csv").itertuples():
+        for code, carrier in PROFILE_TECH.items():
+            key = f"{node.agora_node}|{code}"
+            if isinstance(node.agora_node, str) and key in real.columns:
+                columns[f"{node.node}|{carrier}"] = real[key]
+    return pd.DataFrame(columns)
