@@ -1,0 +1,336 @@
+"""Finance: budgets, transactions, exchange rates, and totals in one currency.
+
+Conversion
+----------
+A value ``v`` in currency ``C`` is converted to the chosen currency ``Q`` with
+the user's rate table: the rate ``r(C->Q)`` with the latest ``valid_on`` on or
+before the value date (the transaction's or budget's ``value_date``), else the
+inverse of the latest ``r(Q->C)``::
+
+    v_Q = v * r(C->Q)     or     v_Q = v / r(Q->C)
+
+A value with no such rate makes the whole total fail with a list of the missing
+rates: totals never mix currencies and never guess a rate.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bakuhub.errors import Conflict, InvalidInput, NotFound
+from bakuhub.registry.models import Agreement, Party, Project
+from bakuhub.registry.refs import party_id
+from bakuhub.results import models as m
+from bakuhub.results.codes import TransactionKind
+from bakuhub.results.schemas import BudgetIn, OrgIn, RateIn, TransactionIn
+from bakuhub.results.service import fetch_project, flush
+
+GROUPINGS = ("project", "agreement", "funder", "country")
+
+
+# ---- writing --------------------------------------------------------------------
+
+
+def budget_row(project: Project, data: BudgetIn, author: str) -> m.Budget:
+    """A budget row from a validated payload."""
+    return m.Budget(
+        project_id=project.id,
+        kind=data.kind.value,
+        status=data.status.value,
+        period_start=data.period_start,
+        period_end=data.period_end,
+        value=data.value,
+        currency=data.currency,
+        value_date=data.value_date or data.period_start,
+        created_by=author,
+    )
+
+
+def _org(session: Session, org: OrgIn | None, side: str) -> dict[str, Any]:
+    prefix = f"{side}_"
+    if org is None:
+        return {f"{prefix}name": ""}
+    pid = party_id(session, org.party, [side, "party"]) if org.party else None
+    party = session.get(Party, pid) if pid is not None else None
+    return {
+        f"{prefix}party_id": pid,
+        f"{prefix}ref": org.ref or (party.iati_ref if party else None),
+        f"{prefix}name": org.name or (party.name if party else ""),
+        f"{prefix}type": org.type or (party.org_type if party else None),
+        f"{prefix}activity": org.activity,
+    }
+
+
+def transaction_row(
+    session: Session, project: Project, data: TransactionIn, author: str
+) -> m.Transaction:
+    """A transaction row from a validated payload (provider/receiver resolved)."""
+    return m.Transaction(
+        project_id=project.id,
+        ref=data.ref,
+        kind=data.kind.value,
+        date=data.date,
+        value=data.value,
+        currency=data.currency,
+        value_date=data.value_date or data.date,
+        description=data.description,
+        created_by=author,
+        **_org(session, data.provider, "provider"),
+        **_org(session, data.receiver, "receiver"),
+    )
+
+
+def add_budget(
+    *, session: Session, project_ref: str, data: BudgetIn, author: str
+) -> dict[str, Any]:
+    """Record a budget of a project."""
+    row = budget_row(fetch_project(session, project_ref), data, author)
+    session.add(row)
+    flush(session, f"budget of project '{project_ref}'")
+    return read_budget(row)
+
+
+def add_transaction(
+    *, session: Session, project_ref: str, data: TransactionIn, author: str
+) -> dict[str, Any]:
+    """Record a transaction of a project."""
+    row = transaction_row(session, fetch_project(session, project_ref), data, author)
+    session.add(row)
+    flush(session, f"transaction of project '{project_ref}'")
+    return read_transaction(row)
+
+
+def add_rate(*, session: Session, data: RateIn, author: str) -> dict[str, Any]:
+    """Record an exchange rate (one per pair and date)."""
+    exists = session.scalar(
+        select(m.ExchangeRate.id).where(
+            m.ExchangeRate.currency == data.currency,
+            m.ExchangeRate.quote == data.quote,
+            m.ExchangeRate.valid_on == data.valid_on,
+        )
+    )
+    if exists:
+        raise Conflict(
+            f"A {data.currency}->{data.quote} rate valid on {data.valid_on} already exists; "
+            "choose another date or keep the existing rate."
+        )
+    row = m.ExchangeRate(
+        currency=data.currency,
+        quote=data.quote,
+        rate=data.rate,
+        valid_on=data.valid_on,
+        source=data.source,
+        created_by=author,
+    )
+    session.add(row)
+    flush(session, "exchange rate")
+    return read_rate(row)
+
+
+def list_rates(*, session: Session) -> list[dict[str, Any]]:
+    """Every exchange rate, by pair and date."""
+    stmt = select(m.ExchangeRate).order_by(
+        m.ExchangeRate.currency, m.ExchangeRate.quote, m.ExchangeRate.valid_on
+    )
+    return [read_rate(r) for r in session.scalars(stmt)]
+
+
+def project_finance(*, session: Session, project_ref: str) -> dict[str, Any]:
+    """A project's budgets and transactions."""
+    project = fetch_project(session, project_ref)
+    budgets = session.scalars(
+        select(m.Budget).where(m.Budget.project_id == project.id).order_by(m.Budget.period_start)
+    )
+    transactions = session.scalars(
+        select(m.Transaction)
+        .where(m.Transaction.project_id == project.id)
+        .order_by(m.Transaction.date, m.Transaction.id)
+    )
+    return {
+        "project": project.ref,
+        "budgets": [read_budget(b) for b in budgets],
+        "transactions": [read_transaction(t) for t in transactions],
+    }
+
+
+# ---- conversion and totals -----------------------------------------------------------
+
+
+class RateTable:
+    """The user's exchange rates, looked up by pair and date."""
+
+    def __init__(self, session: Session) -> None:
+        self._rates: dict[tuple[str, str], list[m.ExchangeRate]] = defaultdict(list)
+        for rate in session.scalars(select(m.ExchangeRate).order_by(m.ExchangeRate.valid_on)):
+            self._rates[(rate.currency, rate.quote)].append(rate)
+        self.used: dict[int, m.ExchangeRate] = {}
+        self.missing: set[tuple[str, str, dt.date]] = set()
+
+    def _latest(self, pair: tuple[str, str], on: dt.date) -> m.ExchangeRate | None:
+        found = None
+        for rate in self._rates.get(pair, []):
+            if rate.valid_on <= on:
+                found = rate
+        return found
+
+    def convert(self, value: Decimal, currency: str, quote: str, on: dt.date) -> Decimal | None:
+        """``value`` in ``quote`` at the rate in force on ``on``; None (and noted) if none."""
+        if currency == quote:
+            return value
+        direct = self._latest((currency, quote), on)
+        if direct is not None:
+            self.used[direct.id] = direct
+            return value * direct.rate
+        inverse = self._latest((quote, currency), on)
+        if inverse is not None:
+            self.used[inverse.id] = inverse
+            return value / inverse.rate
+        self.missing.add((currency, quote, on))
+        return None
+
+
+def _keys(
+    session: Session, t: m.Transaction | m.Budget, by: str, project: Project
+) -> list[tuple[str, Decimal]]:
+    """Group keys of a value and the share (0-1) of it each key gets."""
+    one = Decimal(1)
+    if by == "project":
+        return [(project.ref, one)]
+    if by == "agreement":
+        return [(project.agreement.ref if project.agreement else "(no agreement)", one)]
+    if by == "country":
+        if not project.countries:
+            return [("(no country)", one)]
+        return [(c.iso3, Decimal(str(c.share)) / 100) for c in project.countries]
+    if isinstance(t, m.Transaction):
+        if t.provider_party is not None:
+            return [(t.provider_party.ref, one)]
+        return [(t.provider_ref or t.provider_name or "(no provider)", one)]
+    funders = [o.party.ref for o in project.organisations if o.role == "funding"]
+    if not funders:
+        return [("(no funder)", one)]
+    return [(f, one / len(funders)) for f in funders]
+
+
+def totals(
+    *,
+    session: Session,
+    by: str,
+    currency: str,
+    agreement_ref: str | None = None,
+) -> dict[str, Any]:
+    """Budgets and transactions per project, agreement, funder or country, in ``currency``.
+
+    Per group ``g`` and transaction kind ``k``: ``total(g, k) = sum_t share(t, g) * v_Q(t)``,
+    where ``share`` is 1, except for countries (the project's country share / 100) and
+    for budgets by funder (split evenly among the project's funding organisations).
+    A funder of a transaction is its provider.
+    """
+    if by not in GROUPINGS:
+        raise InvalidInput(f"Totals can be grouped by {', '.join(GROUPINGS)}, not by '{by}'.")
+    stmt = select(Project)
+    if agreement_ref is not None:
+        agreement = session.scalar(select(Agreement).where(Agreement.ref == agreement_ref))
+        if agreement is None:
+            raise NotFound(f"There is no agreement with ref '{agreement_ref}'.")
+        stmt = stmt.where(Project.agreement_id == agreement.id)
+    projects = {p.id: p for p in session.scalars(stmt)}
+    table = RateTable(session)
+    groups: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    rows: list[m.Budget | m.Transaction] = [
+        *session.scalars(select(m.Budget).where(m.Budget.project_id.in_(projects))),
+        *session.scalars(select(m.Transaction).where(m.Transaction.project_id.in_(projects))),
+    ]
+    for row in rows:
+        converted = table.convert(row.value, row.currency, currency, row.value_date)
+        if converted is None:
+            continue
+        column = "budget" if isinstance(row, m.Budget) else row.kind
+        for key, share in _keys(session, row, by, projects[row.project_id]):
+            groups[key][column] += converted * share
+    if table.missing:
+        listed = ", ".join(f"{c}->{q} on or before {d}" for c, q, d in sorted(table.missing))
+        raise InvalidInput(
+            f"Totals in {currency} need exchange rates that are not in the table: {listed}. "
+            "Add them (bakuhub results rate-add, or POST /api/v1/exchange-rates) with their "
+            "source; totals never mix currencies."
+        )
+    columns = ["budget", *(k.value for k in TransactionKind)]
+    return {
+        "by": by,
+        "currency": currency,
+        "groups": [
+            {"key": key, **{c: _money(values.get(c, Decimal(0))) for c in columns}}
+            for key, values in sorted(groups.items())
+        ],
+        "rates_used": [read_rate(r) for r in sorted(table.used.values(), key=lambda r: r.id)],
+    }
+
+
+def _money(value: Decimal) -> Decimal:
+    return value.quantize(Decimal("0.01"))
+
+
+# ---- reading ---------------------------------------------------------------------------
+
+
+def read_budget(b: m.Budget) -> dict[str, Any]:
+    """A budget as the API returns it."""
+    return {
+        "id": b.id,
+        "kind": b.kind,
+        "status": b.status,
+        "period_start": b.period_start,
+        "period_end": b.period_end,
+        "value": b.value,
+        "currency": b.currency,
+        "value_date": b.value_date,
+    }
+
+
+def _read_org(t: m.Transaction, side: str) -> dict[str, Any] | None:
+    party: Party | None = getattr(t, f"{side}_party")
+    ref, name = getattr(t, f"{side}_ref"), getattr(t, f"{side}_name")
+    if party is None and not ref and not name:
+        return None
+    return {
+        "party": party.ref if party else None,
+        "ref": ref,
+        "name": name,
+        "type": getattr(t, f"{side}_type"),
+        "activity": getattr(t, f"{side}_activity"),
+    }
+
+
+def read_transaction(t: m.Transaction) -> dict[str, Any]:
+    """A transaction as the API returns it."""
+    return {
+        "id": t.id,
+        "ref": t.ref,
+        "kind": t.kind,
+        "date": t.date,
+        "value": t.value,
+        "currency": t.currency,
+        "value_date": t.value_date,
+        "description": t.description,
+        "provider": _read_org(t, "provider"),
+        "receiver": _read_org(t, "receiver"),
+    }
+
+
+def read_rate(r: m.ExchangeRate) -> dict[str, Any]:
+    """An exchange rate with its source."""
+    return {
+        "id": r.id,
+        "currency": r.currency,
+        "quote": r.quote,
+        "rate": r.rate,
+        "valid_on": r.valid_on,
+        "source": r.source,
+    }

@@ -1,0 +1,330 @@
+"""Write projects as an IATI 2.03 activities file.
+
+Element order follows the ``iati-activity`` sequence of the 2.03 schema. Values
+the registry does not hold but the schema requires are filled in openly: a
+project without a description gets its title as description, a project without
+any date gets a planned start of its agreement's signing date (or of its record
+creation) with a narrative saying so, and a project without organisations names
+its reporting organisation as accountable. Each such fill is listed in
+``ExportResult.notes``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import pycountry
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bakuhub.db import utcnow
+from bakuhub.errors import NotFound
+from bakuhub.registry.codes import IATI_ORGANISATION_ROLE_CODES, OrganisationRole
+from bakuhub.registry.models import Project
+from bakuhub.results import models as m
+from bakuhub.results.codes import (
+    BUDGET_STATUS_CODES,
+    BUDGET_TYPE_CODES,
+    INDICATOR_VOCABULARY_OWN,
+    MEASURE_CODES,
+    RESULT_TYPE_CODES,
+    RIO_MARKER_CODES,
+    TRANSACTION_CODES,
+    BudgetKind,
+    BudgetStatus,
+    Measure,
+    ResultKind,
+    RioMarker,
+    TransactionKind,
+)
+from bakuhub.results.iati_read import PLACEHOLDER_DATE
+from bakuhub.results.profile import Org, identifier, party_org, profile_of, reporting_org
+from bakuhub.results.service import project_results
+
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+EVIDENCE_CATEGORY = "A08"  # IATI DocumentCategory: Results, outcomes and outputs
+
+
+@dataclass
+class ExportResult:
+    """The file, and what had to be filled in for the schema."""
+
+    xml: bytes
+    activities: int
+    notes: list[str] = field(default_factory=list)
+
+
+def number(value: float | Decimal) -> str:
+    """A number as IATI text: no exponent, no trailing '.0'."""
+    if isinstance(value, Decimal):
+        text = format(value.normalize(), "f")
+    else:
+        text = format(Decimal(repr(value)).normalize(), "f")
+    return text
+
+
+def _sub(parent: ET.Element, tag: str, **attrs: str | None) -> ET.Element:
+    clean = {k.replace("_", "-"): v for k, v in attrs.items() if v is not None}
+    return ET.SubElement(parent, tag, clean)
+
+
+def _narrative(parent: ET.Element, text: str, lang: str | None = None) -> ET.Element:
+    el = ET.SubElement(parent, "narrative", {XML_LANG: lang} if lang else {})
+    el.text = text
+    return el
+
+
+def _texts(parent: ET.Element, tag: str, main: str, others: dict[str, str], **attrs: str) -> None:
+    el = _sub(parent, tag, **attrs)
+    _narrative(el, main)
+    for lang, text in sorted(others.items()):
+        _narrative(el, text, lang)
+
+
+def export_activities(*, session: Session, project_refs: list[str] | None = None) -> ExportResult:
+    """The projects (all when ``project_refs`` is None) as one IATI activities file."""
+    stmt = select(Project).order_by(Project.ref)
+    if project_refs is not None:
+        stmt = stmt.where(Project.ref.in_(project_refs))
+    projects = list(session.scalars(stmt))
+    if project_refs is not None:
+        missing = sorted(set(project_refs) - {p.ref for p in projects})
+        if missing:
+            raise NotFound(f"There is no project with ref {', '.join(missing)}; nothing exported.")
+    if not projects:
+        raise NotFound("There are no projects to export; an IATI file needs at least one.")
+    now = utcnow().replace(microsecond=0)
+    root = ET.Element("iati-activities", {"version": "2.03", "generated-datetime": now.isoformat()})
+    notes: list[str] = []
+    for project in projects:
+        root.append(activity_element(session, project, notes))
+    ET.indent(root)
+    xml = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return ExportResult(xml=xml, activities=len(projects), notes=notes)
+
+
+def activity_element(session: Session, project: Project, notes: list[str]) -> ET.Element:
+    """One ``iati-activity`` element."""
+    profile = profile_of(session, project)
+    org = reporting_org(project, profile)
+    budgets = list(
+        session.scalars(
+            select(m.Budget)
+            .where(m.Budget.project_id == project.id)
+            .order_by(m.Budget.period_start, m.Budget.id)
+        )
+    )
+    transactions = list(
+        session.scalars(
+            select(m.Transaction)
+            .where(m.Transaction.project_id == project.id)
+            .order_by(m.Transaction.date, m.Transaction.id)
+        )
+    )
+    attrs = {
+        "last-updated-datetime": _stamp(project.updated_at),
+        XML_LANG: profile.default_lang if profile else "en",
+    }
+    currency = profile.default_currency if profile else None
+    if currency:
+        attrs["default-currency"] = currency
+    if profile is not None and profile.humanitarian is not None:
+        attrs["humanitarian"] = "1" if profile.humanitarian else "0"
+    act = ET.Element("iati-activity", attrs)
+    _sub(act, "iati-identifier").text = identifier(project, profile)
+    rep = _sub(act, "reporting-org", ref=org.ref, type=org.type)
+    _narrative(rep, org.name)
+    _texts(act, "title", project.title, profile.titles if profile else {})
+    description = project.description
+    if not description:
+        description = project.title
+        notes.append(
+            f"{project.ref}: no description recorded; the title is exported as description"
+        )
+    _texts(act, "description", description, profile.descriptions if profile else {}, type="1")
+    _participants(act, project, org, notes)
+    _sub(act, "activity-status", code=project.status)
+    _dates(act, project, notes)
+    for country in project.countries:
+        found = pycountry.countries.get(alpha_3=country.iso3)
+        code = found.alpha_2 if found else country.iso3
+        _sub(act, "recipient-country", code=code, percentage=number(country.share))
+    if profile is not None:
+        _classifications(act, profile)
+    for budget in budgets:
+        _budget(act, budget)
+    for transaction in transactions:
+        _transaction(act, transaction)
+    for result in project_results(session, project.id):
+        _result(act, result)
+    return act
+
+
+def _stamp(when: dt.datetime) -> str:
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return when.replace(microsecond=0).isoformat()
+
+
+def _participants(act: ET.Element, project: Project, org: Org, notes: list[str]) -> None:
+    if not project.organisations:
+        el = _sub(act, "participating-org", ref=org.ref, type=org.type, role="2")
+        _narrative(el, org.name)
+        notes.append(
+            f"{project.ref}: no participating organisation recorded; the reporting "
+            "organisation is exported as accountable"
+        )
+        return
+    for link in project.organisations:
+        who = party_org(link.party)
+        role = IATI_ORGANISATION_ROLE_CODES[OrganisationRole(link.role)]
+        el = _sub(act, "participating-org", ref=who.ref, type=who.type, role=role)
+        _narrative(el, who.name)
+
+
+def _dates(act: ET.Element, project: Project, notes: list[str]) -> None:
+    dates = [
+        ("1", project.planned_start),
+        ("2", project.actual_start),
+        ("3", project.planned_end),
+        ("4", project.actual_end),
+    ]
+    known = [(code, day) for code, day in dates if day is not None]
+    for code, day in known:
+        _sub(act, "activity-date", type=code, iso_date=day.isoformat())
+    if any(code in ("1", "2") for code, _ in known):
+        return
+    agreement = project.agreement
+    if agreement is not None and agreement.signed_on is not None:
+        day, why = agreement.signed_on, f"the signing date of agreement {agreement.ref}"
+    else:
+        day, why = project.created_at.date(), "the date the project was recorded in bakuhub"
+    el = _sub(act, "activity-date", type="1", iso_date=day.isoformat())
+    _narrative(el, f"{PLACEHOLDER_DATE}; {why} is given instead.")
+    notes.append(f"{project.ref}: no start date recorded; planned start set to {why} ({day})")
+
+
+def _classifications(act: ET.Element, profile: m.ActivityProfile) -> None:
+    for sector in profile.sectors or []:
+        pct = sector.get("percentage")
+        _sub(
+            act,
+            "sector",
+            vocabulary=sector.get("vocabulary", "1"),
+            code=str(sector["code"]),
+            percentage=None if pct is None else number(float(pct)),
+        )
+    for scope in profile.humanitarian_scopes or []:
+        el = _sub(
+            act,
+            "humanitarian-scope",
+            type=scope["type"],
+            vocabulary=scope["vocabulary"],
+            code=scope["code"],
+        )
+        if scope.get("narrative"):
+            _narrative(el, scope["narrative"])
+    for marker in profile.policy_markers or []:
+        code = RIO_MARKER_CODES[RioMarker(marker["marker"])]
+        _sub(act, "policy-marker", vocabulary="1", code=code, significance=marker["significance"])
+
+
+def _value(parent: ET.Element, amount: Decimal, currency: str, value_date: dt.date) -> None:
+    el = _sub(parent, "value", currency=currency, value_date=value_date.isoformat())
+    el.text = number(amount)
+
+
+def _budget(act: ET.Element, b: m.Budget) -> None:
+    el = _sub(
+        act,
+        "budget",
+        type=BUDGET_TYPE_CODES[BudgetKind(b.kind)],
+        status=BUDGET_STATUS_CODES[BudgetStatus(b.status)],
+    )
+    _sub(el, "period-start", iso_date=b.period_start.isoformat())
+    _sub(el, "period-end", iso_date=b.period_end.isoformat())
+    _value(el, b.value, b.currency, b.value_date)
+
+
+def _transaction(act: ET.Element, t: m.Transaction) -> None:
+    el = _sub(act, "transaction", ref=t.ref)
+    _sub(el, "transaction-type", code=TRANSACTION_CODES[TransactionKind(t.kind)])
+    _sub(el, "transaction-date", iso_date=t.date.isoformat())
+    _value(el, t.value, t.currency, t.value_date)
+    if t.description:
+        _narrative(_sub(el, "description"), t.description)
+    for side in ("provider", "receiver"):
+        party = getattr(t, f"{side}_party")
+        ref = getattr(t, f"{side}_ref") or (party_org(party).ref if party else None)
+        name = getattr(t, f"{side}_name") or (party.name if party else "")
+        if party is None and not ref and not name:
+            continue
+        org = _sub(el, f"{side}-org", ref=ref, type=getattr(t, f"{side}_type"))
+        activity = getattr(t, f"{side}_activity")
+        if activity:
+            org.set(f"{side}-activity-id", activity)
+        if name:
+            _narrative(org, name)
+
+
+def _result(act: ET.Element, r: m.Result) -> None:
+    el = _sub(act, "result", type=RESULT_TYPE_CODES[ResultKind(r.kind)])
+    _narrative(_sub(el, "title"), r.title)
+    if r.description:
+        _narrative(_sub(el, "description"), r.description)
+    for ind in r.indicators:
+        _indicator(el, ind)
+
+
+def _indicator(parent: ET.Element, ind: m.Indicator) -> None:
+    el = _sub(
+        parent,
+        "indicator",
+        measure=MEASURE_CODES[Measure(ind.measure)],
+        ascending="1" if ind.ascending else "0",
+        aggregation_status="1" if ind.include_in_rollup else "0",
+    )
+    title = (
+        f"{ind.title} ({ind.unit})"
+        if ind.unit and not ind.title.endswith(f"({ind.unit})")
+        else ind.title
+    )
+    _narrative(_sub(el, "title"), title)
+    if ind.description:
+        _narrative(_sub(el, "description"), ind.description)
+    if ind.code:
+        _sub(el, "reference", vocabulary=INDICATOR_VOCABULARY_OWN, code=ind.code)
+    if ind.baseline_year is not None:
+        value = None if ind.baseline_value is None else number(ind.baseline_value)
+        base = _sub(el, "baseline", year=str(ind.baseline_year), value=value)
+        if ind.baseline_comment:
+            _narrative(_sub(base, "comment"), ind.baseline_comment)
+    for period in ind.periods:
+        _period(el, period)
+
+
+def _period(parent: ET.Element, p: m.IndicatorPeriod) -> None:
+    el = _sub(parent, "period")
+    _sub(el, "period-start", iso_date=p.start.isoformat())
+    _sub(el, "period-end", iso_date=p.end.isoformat())
+    for side, total, comment in (
+        ("target", p.target, p.target_comment),
+        ("actual", p.actual, p.actual_comment),
+    ):
+        evidence = p.evidence_url if side == "actual" else None
+        if total is None and not comment and not evidence:
+            continue
+        main = _sub(el, side, value=None if total is None else number(total))
+        if comment:
+            _narrative(_sub(main, "comment"), comment)
+        if evidence:
+            link = _sub(main, "document-link", url=evidence, format="text/html")
+            _narrative(_sub(link, "title"), "Evidence")
+            _sub(link, "category", code=EVIDENCE_CATEGORY)
+        for d in p.disaggregations:
+            if d.side == side:
+                part = _sub(el, side, value=number(d.value))
+                _sub(part, "dimension", name=d.dimension, value=d.category)

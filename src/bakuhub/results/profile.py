@@ -1,0 +1,131 @@
+"""IATI details of a project: identifier, reporting organisation, sectors, markers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bakuhub.errors import Conflict
+from bakuhub.registry.models import Party, Project
+from bakuhub.results import models as m
+from bakuhub.results.schemas import ProfileIn
+from bakuhub.results.service import fetch_project, flush
+
+HUB_ORG = ("BAKU-HUB", "15", "Baku Climate and Peace Action Hub")
+"""Reporting organisation when a project names none (ref, IATI type, name)."""
+ROLE_ORDER = ("accountable", "extending", "funding", "implementing")
+
+
+@dataclass(frozen=True)
+class Org:
+    """An organisation as IATI names it."""
+
+    ref: str
+    type: str
+    name: str
+
+
+def party_org(party: Party) -> Org:
+    """A registry party as an IATI organisation (countries: type 10, government)."""
+    return Org(
+        ref=party.iati_ref or party.ref, type=party.org_type or "10", name=party.name or party.ref
+    )
+
+
+def profile_of(session: Session, project: Project) -> m.ActivityProfile | None:
+    """The project's IATI profile, if any."""
+    return session.scalar(
+        select(m.ActivityProfile).where(m.ActivityProfile.project_id == project.id)
+    )
+
+
+def reporting_org(project: Project, profile: m.ActivityProfile | None) -> Org:
+    """The profile's reporting organisation, else the project's accountable (or first)
+    organisation, else the Hub."""
+    if profile is not None and profile.reporting_org_ref:
+        return Org(
+            ref=profile.reporting_org_ref,
+            type=profile.reporting_org_type or "90",
+            name=profile.reporting_org_name or profile.reporting_org_ref,
+        )
+    for role in ROLE_ORDER:
+        for org in project.organisations:
+            if org.role == role:
+                return party_org(org.party)
+    return Org(*HUB_ORG)
+
+
+def identifier(project: Project, profile: m.ActivityProfile | None) -> str:
+    """The IATI activity identifier: the profile's, else ``<reporting org ref>-<project ref>``."""
+    if profile is not None and profile.identifier:
+        return profile.identifier
+    return f"{reporting_org(project, profile).ref}-{project.ref}"
+
+
+def write_profile(session: Session, project: Project, data: ProfileIn) -> m.ActivityProfile:
+    """Create or overwrite the project's IATI profile from a validated payload."""
+    if data.identifier:
+        other = session.scalar(
+            select(m.ActivityProfile).where(
+                m.ActivityProfile.identifier == data.identifier,
+                m.ActivityProfile.project_id != project.id,
+            )
+        )
+        if other is not None:
+            raise Conflict(
+                f"The IATI identifier '{data.identifier}' is already used by project "
+                f"'{other.project.ref}'; an identifier names one activity."
+            )
+    row = profile_of(session, project) or m.ActivityProfile(project_id=project.id)
+    row.identifier = data.identifier
+    row.reporting_org_ref = data.reporting_org_ref
+    row.reporting_org_type = data.reporting_org_type
+    row.reporting_org_name = data.reporting_org_name
+    row.default_currency = data.default_currency
+    row.default_lang = data.default_lang
+    row.humanitarian = data.humanitarian
+    row.titles = dict(data.titles)
+    row.descriptions = dict(data.descriptions)
+    row.sectors = [s.model_dump() for s in data.sectors]
+    row.policy_markers = [x.model_dump(mode="json") for x in data.policy_markers]
+    row.humanitarian_scopes = [x.model_dump() for x in data.humanitarian_scopes]
+    session.add(row)
+    flush(session, f"IATI details of project '{project.ref}'")
+    return row
+
+
+def set_profile(*, session: Session, project_ref: str, data: ProfileIn) -> dict[str, Any]:
+    """Create or overwrite a project's IATI details."""
+    return read_profile(write_profile(session, fetch_project(session, project_ref), data))
+
+
+def get_profile(*, session: Session, project_ref: str) -> dict[str, Any]:
+    """A project's IATI details, with the identifier and reporting org it exports with."""
+    project = fetch_project(session, project_ref)
+    row = profile_of(session, project)
+    out = read_profile(row) if row else ProfileIn().model_dump(mode="json")
+    org = reporting_org(project, row)
+    out["export_identifier"] = identifier(project, row)
+    out["export_reporting_org"] = {"ref": org.ref, "type": org.type, "name": org.name}
+    return out
+
+
+def read_profile(row: m.ActivityProfile) -> dict[str, Any]:
+    """A profile as the API returns it."""
+    return {
+        "identifier": row.identifier,
+        "reporting_org_ref": row.reporting_org_ref,
+        "reporting_org_type": row.reporting_org_type,
+        "reporting_org_name": row.reporting_org_name,
+        "default_currency": row.default_currency,
+        "default_lang": row.default_lang,
+        "humanitarian": row.humanitarian,
+        "titles": dict(row.titles or {}),
+        "descriptions": dict(row.descriptions or {}),
+        "sectors": list(row.sectors or []),
+        "policy_markers": list(row.policy_markers or []),
+        "humanitarian_scopes": list(row.humanitarian_scopes or []),
+    }

@@ -1,0 +1,268 @@
+"""What the API, the CLI and IATI import accept for results, finance and IATI details."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated
+
+import pycountry
+from pydantic import AfterValidator, ConfigDict, Field, model_validator
+
+from bakuhub.registry.schemas import Ref, Strict, Text
+from bakuhub.results.codes import (
+    HUMANITARIAN_SCOPE_TYPES,
+    SIGNIFICANCE,
+    BudgetKind,
+    BudgetStatus,
+    Dimension,
+    Measure,
+    PeriodState,
+    ResultKind,
+    RioMarker,
+    Side,
+    TransactionKind,
+)
+
+
+def currency_code(code: str) -> str:
+    """Normalise an ISO 4217 alphabetic currency code (pycountry)."""
+    text = code.strip().upper()
+    if len(text) != 3 or pycountry.currencies.get(alpha_3=text) is None:
+        raise ValueError(f"'{code}' is not an ISO 4217 currency code; use e.g. EUR, USD or AZN")
+    return text
+
+
+def _significance(code: str) -> str:
+    if code not in SIGNIFICANCE:
+        allowed = ", ".join(f"{k} {v}" for k, v in SIGNIFICANCE.items())
+        raise ValueError(f"'{code}' is not a Rio marker significance; allowed: {allowed}")
+    return code
+
+
+def _scope_type(code: str) -> str:
+    if code not in HUMANITARIAN_SCOPE_TYPES:
+        raise ValueError(
+            f"'{code}' is not a humanitarian scope type; use 1 (emergency) or 2 (appeal)"
+        )
+    return code
+
+
+Currency = Annotated[str, AfterValidator(currency_code)]
+Url = Annotated[str, Field(max_length=1000, pattern=r"^https?://\S+$")]
+Category = Annotated[str, Field(min_length=1, max_length=100)]
+
+
+# ---- results framework -------------------------------------------------------
+
+
+class DisaggregationIn(Strict):
+    side: Side
+    dimension: Dimension
+    category: Category
+    value: float
+
+
+class PeriodFields(Strict):
+    start: dt.date
+    end: dt.date
+    target: float | None = None
+    actual: float | None = None
+    target_comment: Text = ""
+    actual_comment: Text = ""
+    evidence_url: Url | None = None
+    weight: float | None = Field(
+        default=None, gt=0, description="Weight of a ratio in roll-ups (e.g. people surveyed)"
+    )
+    disaggregations: list[DisaggregationIn] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _dates(self) -> PeriodFields:
+        if self.end < self.start:
+            raise ValueError("the period ends before it starts")
+        return self
+
+
+class PeriodIn(PeriodFields):
+    pass
+
+
+class PeriodUpdate(Strict):
+    version: int
+    start: dt.date | None = None
+    end: dt.date | None = None
+    target: float | None = None
+    actual: float | None = None
+    target_comment: Text | None = None
+    actual_comment: Text | None = None
+    evidence_url: Url | None = None
+    weight: float | None = Field(default=None, gt=0)
+    disaggregations: list[DisaggregationIn] | None = None
+
+
+class TransitionIn(Strict):
+    to: PeriodState
+    version: int
+    comment: Text = ""
+
+
+class IndicatorIn(Strict):
+    code: Ref | None = Field(default=None, description="Same code across projects: rolled up")
+    title: str = Field(min_length=1, max_length=500)
+    description: Text = ""
+    measure: Measure = Measure.unit
+    unit: str = Field(default="", max_length=60)
+    ascending: bool = Field(default=True, description="Whether a higher value is better")
+    baseline_year: int | None = Field(default=None, ge=1900, le=2200)
+    baseline_value: float | None = None
+    baseline_comment: Text = ""
+    include_in_rollup: bool = True
+    periods: list[PeriodIn] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _baseline(self) -> IndicatorIn:
+        if self.baseline_value is not None and self.baseline_year is None:
+            raise ValueError("a baseline value needs its year (baseline_year)")
+        return self
+
+
+class ResultIn(Strict):
+    kind: ResultKind
+    title: str = Field(min_length=1, max_length=500)
+    description: Text = ""
+    indicators: list[IndicatorIn] = Field(default_factory=list)
+
+
+# ---- finance -------------------------------------------------------------------
+
+
+class BudgetIn(Strict):
+    kind: BudgetKind = BudgetKind.original
+    status: BudgetStatus = BudgetStatus.indicative
+    period_start: dt.date
+    period_end: dt.date
+    value: Decimal = Field(ge=0, max_digits=20, decimal_places=4)
+    currency: Currency
+    value_date: dt.date | None = Field(default=None, description="Date of the currency rate")
+
+    @model_validator(mode="after")
+    def _period(self) -> BudgetIn:
+        if self.period_end < self.period_start:
+            raise ValueError("the budget period ends before it starts")
+        if (self.period_end - self.period_start).days > 366:
+            raise ValueError("a budget period is at most one year (IATI); split it")
+        return self
+
+
+class OrgIn(Strict):
+    """A provider or receiver: a registry party, or an outside organisation."""
+
+    party: Ref | None = None
+    ref: str | None = Field(default=None, max_length=200, description="IATI organisation id")
+    name: str = Field(default="", max_length=300)
+    type: str | None = Field(default=None, max_length=4)
+    activity: str | None = Field(default=None, max_length=200)
+
+    @model_validator(mode="after")
+    def _named(self) -> OrgIn:
+        if not (self.party or self.ref or self.name):
+            raise ValueError("an organisation needs party (a registry ref), ref or name")
+        return self
+
+
+class TransactionIn(Strict):
+    kind: TransactionKind
+    date: dt.date
+    value: Decimal = Field(max_digits=20, decimal_places=4)
+    currency: Currency
+    value_date: dt.date | None = Field(default=None, description="Date of the currency rate")
+    description: Text = ""
+    ref: str | None = Field(default=None, max_length=200)
+    provider: OrgIn | None = None
+    receiver: OrgIn | None = None
+
+
+class RateIn(Strict):
+    currency: Currency
+    quote: Currency
+    rate: Decimal = Field(gt=0, max_digits=24, decimal_places=10)
+    valid_on: dt.date
+    source: str = Field(min_length=1, max_length=500, description="Where the rate comes from")
+
+    @model_validator(mode="after")
+    def _pair(self) -> RateIn:
+        if self.currency == self.quote:
+            raise ValueError("a rate converts between two different currencies")
+        return self
+
+
+# ---- IATI details ----------------------------------------------------------------
+
+
+class SectorIn(Strict):
+    vocabulary: str = Field(default="1", max_length=4, description="IATI SectorVocabulary")
+    code: str = Field(min_length=1, max_length=20)
+    percentage: float | None = Field(default=None, ge=0, le=100)
+
+
+class MarkerIn(Strict):
+    marker: RioMarker
+    significance: Annotated[str, AfterValidator(_significance)] = "1"
+
+
+class ScopeIn(Strict):
+    type: Annotated[str, AfterValidator(_scope_type)]
+    vocabulary: str = Field(min_length=1, max_length=10, description="e.g. 1-2 GLIDE, 2-1 HRP")
+    code: str = Field(min_length=1, max_length=100)
+    narrative: str = Field(default="", max_length=500)
+
+
+class ProfileIn(Strict):
+    identifier: str | None = Field(default=None, max_length=200, pattern=r"^\S+$")
+    reporting_org_ref: str | None = Field(default=None, max_length=200)
+    reporting_org_type: str | None = Field(default=None, max_length=4)
+    reporting_org_name: str | None = Field(default=None, max_length=300)
+    default_currency: Currency | None = None
+    default_lang: str = Field(default="en", min_length=2, max_length=8)
+    humanitarian: bool | None = None
+    titles: dict[str, str] = Field(default_factory=dict, description="Title by language")
+    descriptions: dict[str, str] = Field(default_factory=dict, description="Text by language")
+    sectors: list[SectorIn] = Field(default_factory=list)
+    policy_markers: list[MarkerIn] = Field(default_factory=list)
+    humanitarian_scopes: list[ScopeIn] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _sectors(self) -> ProfileIn:
+        by_vocab: dict[str, list[SectorIn]] = {}
+        for sector in self.sectors:
+            by_vocab.setdefault(sector.vocabulary, []).append(sector)
+        for vocab, items in by_vocab.items():
+            shares = [s.percentage for s in items]
+            if len(items) > 1 and (None in shares or abs(sum(shares) - 100) > 0.01):  # type: ignore[arg-type]
+                raise ValueError(f"sector percentages of vocabulary {vocab} must add up to 100")
+        return self
+
+
+# ---- corridor link -------------------------------------------------------------------
+
+
+class ScenarioSummary(Strict):
+    """The JSON summary the corridor model writes per solved scenario (other keys ignored)."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    scenario: str = Field(min_length=1, max_length=200)
+    scenario_hash: str = Field(min_length=1, max_length=200)
+    year: int = Field(ge=2000, le=2100)
+    capacity_built_mw: dict[str, float] = Field(description="MW built per '<node>/<technology>'")
+    export_twh: float = Field(ge=0)
+    co2_avoided_mt: float
+
+    @model_validator(mode="after")
+    def _keys(self) -> ScenarioSummary:
+        for key, value in self.capacity_built_mw.items():
+            if key.count("/") != 1 or not all(key.split("/")):
+                raise ValueError(f"capacity_built_mw key '{key}' is not '<node>/<technology>'")
+            if value < 0:
+                raise ValueError(f"capacity_built_mw['{key}'] is negative")
+        return self

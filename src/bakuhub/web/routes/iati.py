@@ -1,0 +1,38 @@
+"""IATI 2.03 exchange through the API: export projects, import activities files."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Query, Request, Response
+
+from bakuhub.results.iati_export import export_activities
+from bakuhub.results.iati_import import import_activities
+from bakuhub.web.deps import AuthorDep, SessionDep
+
+router = APIRouter(prefix="/iati", tags=["iati"])
+
+
+@router.get(
+    "/activities.xml",
+    summary="Export projects as an IATI 2.03 activities file",
+    description="`project` (repeatable) picks projects by ref; without it every project.",
+)
+def export(session: SessionDep, project: list[str] | None = Query(None)) -> Response:
+    result = export_activities(session=session, project_refs=project)
+    headers = {
+        "Content-Disposition": 'attachment; filename="activities.xml"',
+        "X-Bakuhub-Notes": str(len(result.notes)),
+    }
+    return Response(result.xml, media_type="application/xml", headers=headers)
+
+
+@router.post(
+    "/activities",
+    summary="Import an IATI activities file (all activities or none)",
+    description="Body: the XML (Content-Type application/xml). Known identifiers update "
+    "their project. The answer lists, per activity, what was mapped, skipped (and why).",
+)
+async def import_(request: Request, session: SessionDep, author: AuthorDep) -> dict[str, Any]:
+    body = await request.body()
+    return import_activities(session=session, xml=body, author=author).as_dict()

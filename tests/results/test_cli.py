@@ -1,0 +1,161 @@
+"""``bakuhub iati`` and ``bakuhub results`` on a SQLite data directory."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from bakuhub.cli import app
+from bakuhub.config import get_settings
+from bakuhub.errors import InvalidInput
+
+
+@pytest.fixture
+def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
+    monkeypatch.setenv("BAKUHUB_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("BAKUHUB_DATABASE_URL", raising=False)
+    get_settings.cache_clear()
+    runner = CliRunner()
+    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+    assert runner.invoke(app, ["db", "seed", "--demo"]).exit_code == 0
+    yield runner
+    get_settings.cache_clear()
+
+
+def test_iati_export_validate_import(cli: CliRunner, tmp_path: Path, shared_data: Path) -> None:
+    schema = shared_data / "iati-2.03"
+    out = tmp_path / "activities.xml"
+    exported = cli.invoke(
+        app, ["iati", "export", "-o", str(out), "--validate", "--schema", str(schema)]
+    )
+    assert exported.exit_code == 0, exported.output
+    assert out.read_bytes().count(b"<iati-activity ") == 4
+    checked = cli.invoke(app, ["iati", "validate", str(out), "--schema", str(schema)])
+    assert "validates against IATI 2.03" in checked.output
+    imported = cli.invoke(app, ["iati", "import", str(schema / "worked-example.xml")])
+    assert imported.exit_code == 0, imported.output
+    assert "1 created, 0 updated" in imported.output
+    assert "skipped total-cost: bakuhub does not record it" in imported.output
+    again = cli.invoke(app, ["iati", "import", str(out)])
+    assert "0 created, 4 updated" in again.output  # identifiers known: the projects update
+    # the stand-in start date of the export does not come back as data
+    shown = cli.invoke(app, ["registry", "show", "projects", "BAKU-HUB-PILOT-TCD"])
+    assert json.loads(shown.output)["planned_start"] is None
+    assert "skipped activity-date: a stand-in date, not data" in again.output
+    bad = cli.invoke(
+        app, ["iati", "validate", str(schema / "worked-example.xml"), "--schema", str(schema)]
+    )
+    assert isinstance(bad.exception, InvalidInput)
+    assert "does not validate against the 2.03 schema" in bad.exception.message
+
+
+def test_results_corridor_rates_and_totals(cli: CliRunner, tmp_path: Path) -> None:
+    summary = tmp_path / "summary.json"
+    summary.write_text(
+        json.dumps(
+            {
+                "scenario": "base",
+                "scenario_hash": "0" * 64,
+                "year": 2030,
+                "capacity_built_mw": {"AZ/wind": 300, "KZ/wind": 200},
+                "export_twh": 3.5,
+                "co2_avoided_mt": 1.25,
+            }
+        )
+    )
+    done = cli.invoke(app, ["results", "corridor", "CASPIAN-LINK-FEASIBILITY", str(summary)])
+    assert done.exit_code == 0, done.output
+    assert "corridor-capacity-built-mw: actual 500" in done.output
+    shown = json.loads(cli.invoke(app, ["results", "show", "CASPIAN-LINK-FEASIBILITY"]).output)
+    period = shown["results"][0]["indicators"][0]["periods"][0]
+    assert period["value_source"]["scenario"] == "base"
+    refused = cli.invoke(app, ["results", "corridor", "BAKU-HUB-PILOT-TCD", str(summary)])
+    assert isinstance(refused.exception, InvalidInput)
+    added = cli.invoke(
+        app, ["results", "rate-add", "EUR", "USD", "1.08", "--on", "2025-01-01", "--source", "ECB"]
+    )
+    assert added.exit_code == 0, added.output
+    assert "1 EUR = 1.08 USD from 2025-01-01" in added.output
+    assert "(ECB)" in cli.invoke(app, ["results", "rates"]).output
+    details = tmp_path / "iati.json"
+    details.write_text(
+        json.dumps(
+            {
+                "identifier": "XI-TEST-CASPIAN",
+                "default_currency": "EUR",
+                "policy_markers": [{"marker": "mitigation", "significance": "2"}],
+            }
+        )
+    )
+    set_details = cli.invoke(
+        app, ["results", "iati-details", "CASPIAN-LINK-FEASIBILITY", str(details)]
+    )
+    assert set_details.exit_code == 0, set_details.output
+    assert json.loads(set_details.output)["export_identifier"] == "XI-TEST-CASPIAN"
+    totals = json.loads(cli.invoke(app, ["results", "totals", "--currency", "USD"]).output)
+    assert totals["groups"] == []  # the demo record has no finance yet
+
+
+def test_results_add_and_rollup(cli: CliRunner, tmp_path: Path) -> None:
+    framework = tmp_path / "framework.json"
+    period = {"start": "2025-01-01", "end": "2025-12-31", "target": 100, "actual": 30}
+    framework.write_text(
+        json.dumps(
+            [
+                {
+                    "kind": "output",
+                    "title": "Households supported",
+                    "indicators": [
+                        {
+                            "code": "HH",
+                            "title": "Households",
+                            "unit": "households",
+                            "periods": [period],
+                        }
+                    ],
+                }
+            ]
+        )
+    )
+    for project in ("BAKU-HUB-PILOT-TCD", "BAKU-HUB-PILOT-GNB"):
+        added = cli.invoke(app, ["results", "add", project, str(framework)])
+        assert added.exit_code == 0, added.output
+    # both pilots are under the memorandum: T = 100 + 100, A = 30 + 30, p = 0.3
+    out = json.loads(
+        cli.invoke(app, ["results", "rollup", "baku-hub-jwg-memorandum-2025", "HH"]).output
+    )
+    assert (out["target"], out["actual"], out["status"]) == (200, 60, "off-track")
+    bad = tmp_path / "bad.json"
+    bad.write_text(
+        json.dumps(
+            {
+                "kind": "output",
+                "title": "X",
+                "indicators": [
+                    {
+                        "title": "Y",
+                        "periods": [
+                            dict(
+                                period,
+                                disaggregations=[
+                                    {
+                                        "side": "actual",
+                                        "dimension": "sex",
+                                        "category": "female",
+                                        "value": 1,
+                                    }
+                                ],
+                            )
+                        ],
+                    }
+                ],
+            }
+        )
+    )
+    refused = cli.invoke(app, ["results", "add", "BAKU-HUB-PILOT-TCD", str(bad)])
+    assert isinstance(refused.exception, InvalidInput)
+    assert "adds up to 1, not to the actual 30" in refused.exception.message
