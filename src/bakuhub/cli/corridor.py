@@ -92,3 +92,12 @@ def import_profiles(
     if out is not None:
         frame.to_csv(out, index_label="timestamp_utc", float_format="%.6f", lineterminator="\n")
         typer.echo(f"wrote {out}")
+
+
+def _register_study_commands() -> None:
+    from bakuhub.cli.corridor_study import register
+
+    register(app)
+
+
+_register_study_commands()

@@ -1,0 +1,245 @@
+"""A self-contained HTML report of a corridor study, with Plotly charts that work
+offline (plotly.js is embedded once; no CDN, no base-map tiles)."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import plotly.graph_objects as go
+    import pypsa
+
+    from bakuhub.corridor.study import Study
+
+STYLE = (
+    "body{font-family:system-ui,sans-serif;max-width:1100px;margin:auto;padding:1rem}"
+    "table{border-collapse:collapse}"
+    "th,td{border-bottom:1px solid #ddd;padding:.3rem .6rem;text-align:left}"
+)
+COLORS = {
+    "solar": "#f9d002",
+    "onwind": "#235ebc",
+    "offwind": "#6895dd",
+    "ror": "#3dbfb0",
+    "hydro": "#298c81",
+    "CCGT": "#a85522",
+    "OCGT": "#e0986c",
+    "coal": "#545454",
+    "lignite": "#826837",
+    "oil": "#c9c9c9",
+    "biomass": "#baa741",
+    "nuclear": "#ff8c00",
+    "battery": "#ace37f",
+    "unserved": "#ff0000",
+}
+
+
+def _map(n: pypsa.Network, cables: pd.DataFrame) -> go.Figure:
+    import plotly.graph_objects as go
+
+    fig = go.Figure()
+    buses = n.buses[n.buses.carrier == "AC"]
+    top = max(float(cables.capacity_mw.max()), 1.0) if len(cables) else 1.0
+    for rec in cables.to_dict("records"):
+        row = SimpleNamespace(**{str(k): v for k, v in rec.items()})
+        if row.capacity_mw < 1:
+            continue
+        x = [buses.at[row.bus0, "x"], buses.at[row.bus1, "x"]]
+        y = [buses.at[row.bus0, "y"], buses.at[row.bus1, "y"]]
+        text = (
+            f"{row.link}: {row.capacity_mw:,.0f} MW, {row.forward_twh:.2f} TWh forward, "
+            f"{row.backward_twh:.2f} TWh back, {row.full_load_hours:,.0f} full-load hours"
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=y,
+                mode="lines",
+                line={"width": 1 + 9 * row.capacity_mw / top},
+                name=row.link,
+                hovertext=text,
+                hoverinfo="text",
+            )
+        )
+    fig.add_trace(
+        go.Scatter(
+            x=buses.x,
+            y=buses.y,
+            mode="markers+text",
+            text=list(buses.index),
+            textposition="top center",
+            marker={"size": 12, "color": "#333"},
+            name="nodes",
+        )
+    )
+    fig.update_layout(
+        title="Nodes and cables (line width: capacity; hover for flows)",
+        xaxis_title="longitude",
+        yaxis_title="latitude",
+        height=450,
+        yaxis={"scaleanchor": "x"},
+    )
+    return fig
+
+
+def _stacked(frame: pd.DataFrame, value: str, color: str, title: str, unit: str) -> go.Figure:
+    import plotly.graph_objects as go
+
+    fig = go.Figure()
+    for key, part in frame.groupby(color):
+        fig.add_trace(
+            go.Bar(x=part.node, y=part[value], name=str(key), marker_color=COLORS.get(str(key)))
+        )
+    fig.update_layout(barmode="relative", title=title, yaxis_title=unit, height=420)
+    return fig
+
+
+def _week(study: Study) -> go.Figure:
+    """Dispatch of one summer week (the year rebuilt from representative days if needed)."""
+    import numpy as np
+    import plotly.graph_objects as go
+
+    solved = study.solved
+    n, temporal = solved.network, solved.temporal
+    p = n.generators_t.p.T.groupby(n.generators.carrier).sum().T
+    p = p.drop(columns=["export"], errors="ignore")
+    load = n.loads_t.p_set.sum(axis=1)
+    if temporal.calendar is not None and temporal.period is not None:
+        days = temporal.calendar[182:189]
+        index = np.concatenate([np.flatnonzero(temporal.period.to_numpy() == d) for d in days])
+    else:
+        hours = np.cumsum(temporal.duration.to_numpy())
+        index = np.flatnonzero((hours > 182 * 24) & (hours <= 189 * 24))
+    x = np.arange(len(index))
+    fig = go.Figure()
+    for carrier in p.columns:
+        values = p[carrier].to_numpy()[index]
+        if np.abs(values).max() < 1:
+            continue
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=values,
+                stackgroup="gen",
+                name=carrier,
+                line={"width": 0.5, "color": COLORS.get(carrier)},
+            )
+        )
+    fig.add_trace(
+        go.Scatter(
+            x=x, y=load.to_numpy()[index], name="demand", line={"color": "black", "width": 2}
+        )
+    )
+    fig.update_layout(
+        title="Dispatch, one week from 2 July (all nodes, MW)",
+        xaxis_title="snapshot of the week",
+        yaxis_title="MW",
+        height=420,
+    )
+    return fig
+
+
+def _durations(prices: pd.DataFrame) -> go.Figure:
+    import plotly.graph_objects as go
+
+    fig = go.Figure()
+    for node, part in prices.groupby("node"):
+        fig.add_trace(
+            go.Scatter(x=part.hours, y=part.price_eur_mwh, name=str(node), line={"shape": "hv"})
+        )
+    fig.update_layout(
+        title="Nodal price duration curves",
+        xaxis_title="hours of the year",
+        yaxis_title="EUR/MWh",
+        height=420,
+    )
+    return fig
+
+
+def _comparison(summary: dict[str, Any]) -> go.Figure | None:
+    import plotly.graph_objects as go
+
+    cf = summary.get("counterfactual")
+    if not cf:
+        return None
+    names = [summary["scenario"], cf["scenario"]]
+    fig = go.Figure()
+    fig.add_trace(
+        go.Bar(
+            x=names,
+            y=[summary["total_system_cost_eur_a"] / 1e9, cf["total_system_cost_eur_a"] / 1e9],
+            name="system cost, bn EUR/a",
+        )
+    )
+    fig.add_trace(
+        go.Bar(x=names, y=[summary["co2_emitted_mt"], cf["co2_emitted_mt"]], name="CO2, Mt/a")
+    )
+    fig.update_layout(
+        title="Against the counterfactual without the Caspian cable", barmode="group", height=380
+    )
+    return fig
+
+
+def _facts(summary: dict[str, Any]) -> str:
+    def fmt(value: Any, digits: int = 2) -> str:
+        return "n/a" if value is None else f"{value:,.{digits}f}"
+
+    rows = [
+        ("Total system cost", f"{fmt(summary['total_system_cost_eur_a'] / 1e9, 3)} bn EUR/a"),
+        ("Exported to the EU gateway", f"{fmt(summary['export_twh'])} TWh/a"),
+        (
+            "Average cost of delivered power at the gateway",
+            f"{fmt(summary['gateway_price_eur_mwh'])} EUR/MWh",
+        ),
+        (
+            "Marginal cost of the export target",
+            f"{fmt(summary['export_marginal_cost_eur_mwh'])} EUR/MWh",
+        ),
+        ("CO2 emitted", f"{fmt(summary['co2_emitted_mt'])} Mt/a"),
+        ("CO2 avoided against no Caspian cable", f"{fmt(summary['co2_avoided_mt'])} Mt/a"),
+        ("Unserved energy", f"{fmt(summary['unserved_twh'], 3)} TWh/a"),
+        ("Resolution", f"{summary['resolution']} ({summary['model']['snapshots']} snapshots)"),
+    ]
+    cells = "".join(
+        f"<tr><th scope='row'>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in rows
+    )
+    return f"<table>{cells}</table>"
+
+
+def write_report(study: Study, tables: dict[str, pd.DataFrame], path: Path) -> Path:
+    """Write the report; every chart is interactive and works without a network."""
+    from plotly.offline import get_plotlyjs
+
+    n, summary = study.solved.network, study.summary
+    caps = tables["capacities"]
+    figures = [
+        _map(n, tables["cables"]),
+        _stacked(caps, "total_mw", "technology", "Capacity by node (existing + built)", "MW"),
+        _stacked(tables["generation"], "energy_twh", "carrier", "Generation by node", "TWh/a"),
+        _week(study),
+        _durations(tables["price_duration"]),
+    ]
+    comparison = _comparison(summary)
+    if comparison is not None:
+        figures.append(comparison)
+    charts = "\n".join(f.to_html(full_html=False, include_plotlyjs=False) for f in figures)
+    title = html.escape(f"bakuhub corridor study: {summary['scenario']} ({summary['year']})")
+    body = f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<style>{STYLE}</style>
+<script>{get_plotlyjs()}</script></head>
+<body><main><h1>{title}</h1>
+<p>Scenario hash <code>{summary["scenario_hash"][:16]}</code>;
+bakuhub {summary["bakuhub_version"]}. Profiles for Azerbaijan, Georgia and Romania are
+modelled, not measured (see docs/corridor-data.md).</p>
+<h2>Key figures</h2>{_facts(summary)}
+<h2>Charts</h2>{charts}</main></body></html>
+"""
+    path.write_text(body, encoding="utf-8")
+    return path

@@ -1,0 +1,162 @@
+"""Solve a corridor scenario: data -> snapshots -> network -> linopy model -> solver.
+
+Only an optimal solution is accepted; any other outcome is a :class:`SolveError`
+that says what the solver reported. ``progress`` receives one line per stage.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from bakuhub.corridor import constraints as con
+from bakuhub.corridor.costs import RENEWABLE_CARRIERS
+from bakuhub.corridor.datasets import load_dataset
+from bakuhub.corridor.network import EXPORT, build_network
+from bakuhub.corridor.scenario import Scenario
+from bakuhub.corridor.temporal import Temporal, build_temporal
+from bakuhub.errors import BakuhubError, InvalidInput
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import pypsa
+
+Progress = Callable[[str], None]
+
+
+class SolveError(BakuhubError):
+    """The solver did not return an optimal solution."""
+
+    status_code = 422
+    exit_code = 5
+
+
+@dataclass
+class Solved:
+    """A solved scenario: the network, its snapshots and solve statistics."""
+
+    scenario: Scenario
+    network: pypsa.Network
+    temporal: Temporal
+    stats: dict[str, Any] = field(default_factory=dict)
+
+
+def _quiet() -> None:
+    for name in ("pypsa", "linopy", "highspy"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
+def full_year(scenario: Scenario) -> pd.DataFrame | None:
+    """The 8,760-hour series when the scenario's weather source provides them."""
+    if scenario.weather.source == "shipped":
+        return None
+    if not scenario.weather.path:
+        raise InvalidInput(
+            "weather.path: the 'agora' weather source needs the path of the upstream data "
+            "folder (the one holding agora-central-asia/)."
+        )
+    from bakuhub.corridor.build import hourly_series
+
+    hourly, _ = hourly_series(Path(scenario.weather.path))
+    return hourly
+
+
+def add_scenario_constraints(n: pypsa.Network, scenario: Scenario, temporal: Temporal) -> None:
+    """The constraint families the scenario calls for, on top of PyPSA's own."""
+    con.define_shared_link_capacity(n)
+    con.define_battery_power_balance(n)
+    con.define_representative_day_storage(n, temporal)
+    if scenario.europe.mode == "target" and EXPORT in n.generators.index:
+        con.define_export_target(n, EXPORT, scenario.europe.export_twh * 1e6)
+    for country, share in scenario.renewable_targets.items():
+        con.define_renewable_share(n, country, share, RENEWABLE_CARRIERS)
+
+
+def _add_co2_cap(n: pypsa.Network, scenario: Scenario) -> None:
+    if scenario.co2.cap_mt is not None:
+        n.add(
+            "GlobalConstraint",
+            "CO2Limit",
+            type="primary_energy",
+            carrier_attribute="co2_emissions",
+            sense="<=",
+            constant=scenario.co2.cap_mt * 1e6,
+        )
+
+
+def solve_scenario(
+    scenario: Scenario,
+    *,
+    resolution: str | None = None,
+    progress: Progress | None = None,
+    solver_log: bool = False,
+) -> Solved:
+    """Build and solve ``scenario`` (optionally at another ``resolution``)."""
+    say = progress or (lambda _line: None)
+    _quiet()
+    if resolution is not None:
+        scenario = scenario.model_copy(update={"resolution": resolution})
+        scenario = Scenario.model_validate(scenario.model_dump())
+    started = time.perf_counter()
+    say(f"loading data for {scenario.year} (cable cost: {scenario.costs.cable_cost})")
+    data = load_dataset(scenario.year, scenario.costs.cable_cost)
+    temporal = build_temporal(data.profiles, scenario.resolution, full_year(scenario))
+    say(f"resolution {temporal.label}: {len(temporal.series)} snapshots")
+    network = build_network(scenario, data, temporal)
+    _add_co2_cap(network, scenario)
+    model = network.optimize.create_model(include_objective_constant=False)
+    add_scenario_constraints(network, scenario, temporal)
+    built = time.perf_counter()
+    size = {"variables": int(model.nvars), "constraints": int(model.ncons)}
+    say(
+        f"model: {size['variables']:,} variables, {size['constraints']:,} constraints; "
+        f"solving with {scenario.solver.name}"
+    )
+    status, condition = _run_solver(network, scenario, solver_log)
+    solved = time.perf_counter()
+    if (status, condition) != ("ok", "optimal"):
+        raise SolveError(
+            f"The solver ({scenario.solver.name}) did not find an optimal solution for "
+            f"scenario '{scenario.name}': status '{status}', condition '{condition}'. Check "
+            "fixed cable capacities, caps and targets that cannot all hold, or relax them."
+        )
+    say(
+        f"optimal: total system cost {objective(network) / 1e9:,.3f} bn EUR/a "
+        f"(build {built - started:.1f} s, solve {solved - built:.1f} s)"
+    )
+    stats = {
+        **size,
+        "build_s": built - started,
+        "solve_s": solved - built,
+        "resolution": temporal.label,
+        "snapshots": len(temporal.series),
+    }
+    return Solved(scenario=scenario, network=network, temporal=temporal, stats=stats)
+
+
+def objective(n: pypsa.Network) -> float:
+    """The solved network's objective (total annualised system cost, EUR/a)."""
+    if n.objective is None:
+        raise SolveError("The network has not been solved; no objective to report.")
+    return float(n.objective)
+
+
+def _run_solver(n: pypsa.Network, scenario: Scenario, solver_log: bool) -> tuple[str, str]:
+    import linopy
+
+    name = scenario.solver.name
+    if name not in linopy.available_solvers:
+        raise InvalidInput(
+            f"solver.name: the solver '{name}' is not installed here (available: "
+            f"{', '.join(linopy.available_solvers)}); install it or use highs."
+        )
+    options = dict(scenario.solver.options)
+    if name == "highs":
+        options.setdefault("log_to_console", solver_log)
+        options.setdefault("output_flag", solver_log)
+    result = n.optimize.solve_model(solver_name=name, io_api="direct", **options)
+    return str(result[0]), str(result[1])

@@ -1,0 +1,156 @@
+"""A corridor study: solve a scenario and its no-Caspian counterfactual, and write
+the summary, the tables, the solved network and the report."""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bakuhub import __version__
+from bakuhub.corridor import results as r
+from bakuhub.corridor.costs import num
+from bakuhub.corridor.datasets import load_dataset
+from bakuhub.corridor.economics import cable_economics
+from bakuhub.corridor.scenario import CableOption, Scenario
+from bakuhub.corridor.solve import Progress, Solved, objective, solve_scenario
+
+COUNTERFACTUAL_LINK = "CASPIAN"
+
+
+@dataclass
+class Study:
+    """A solved scenario, its counterfactual (if any), and the summary of both."""
+
+    solved: Solved
+    counterfactual: Solved | None
+    summary: dict[str, Any]
+
+
+def counterfactual_of(scenario: Scenario) -> Scenario:
+    """The same scenario without the Caspian cable."""
+    links = {**scenario.links, COUNTERFACTUAL_LINK: CableOption(mode="off")}
+    return scenario.model_copy(update={"links": links, "name": f"{scenario.name} (no Caspian)"})
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return None
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    return value
+
+
+def summarise(solved: Solved, counterfactual: Solved | None) -> dict[str, Any]:
+    """The JSON summary of a study (units in the key names)."""
+    n, scenario = solved.network, solved.scenario
+    data = load_dataset(scenario.year, scenario.costs.cable_cost)
+    caps = r.capacities(n)
+    built = caps[caps.built_mw > 0.5]
+    gen = r.generation(n)
+    cab = r.cables(n)
+    export = r.export_summary(n)
+    dual = None
+    if "export_target" in n.model.constraints:
+        dual = num(n.model.constraints["export_target"].dual.item())
+    emitted = r.emissions_t(n) / 1e6
+    avoided = None
+    if counterfactual is not None:
+        avoided = r.emissions_t(counterfactual.network) / 1e6 - emitted
+    summary = {
+        "scenario": scenario.name,
+        "scenario_hash": scenario.digest(),
+        "year": scenario.year,
+        "bakuhub_version": __version__,
+        "resolution": solved.stats["resolution"],
+        "model": {k: solved.stats[k] for k in ("snapshots", "variables", "constraints")},
+        "solve_seconds": round(solved.stats["solve_s"], 2),
+        "total_system_cost_eur_a": objective(n),
+        "capacity_built_mw": {
+            f"{node}/{tech}": round(num(mw), 1)
+            for node, tech, mw in zip(built.node, built.technology, built.built_mw, strict=True)
+        },
+        "generation_twh": gen.groupby("carrier").energy_twh.sum().round(3).to_dict(),
+        "curtailment_twh": float(r.curtailment(n).curtailed_twh.sum()),
+        "cables": cab.set_index("link").round(4).to_dict(orient="index"),
+        "export_twh": export["export_twh"],
+        "gateway_price_eur_mwh": export["gateway_price_eur_mwh"],
+        "export_marginal_cost_eur_mwh": dual,
+        "co2_emitted_mt": emitted,
+        "co2_avoided_mt": avoided,
+        "unserved_twh": float(r.unserved(n).unserved_twh.sum()),
+        "renewable_share": r.renewable_shares(n),
+        "lcoe_eur_mwh": r.lcoe(n).set_index("node").lcoe_eur_mwh.round(2).to_dict(),
+        "cable_economics": cable_economics(n, scenario, data)
+        .set_index("cable")
+        .to_dict(orient="index"),
+    }
+    if counterfactual is not None:
+        summary["counterfactual"] = {
+            "scenario": counterfactual.scenario.name,
+            "total_system_cost_eur_a": objective(counterfactual.network),
+            "co2_emitted_mt": r.emissions_t(counterfactual.network) / 1e6,
+        }
+    return _clean(summary)  # type: ignore[no-any-return]
+
+
+def run_study(
+    scenario: Scenario,
+    *,
+    resolution: str | None = None,
+    counterfactual: bool = True,
+    progress: Progress | None = None,
+) -> Study:
+    """Solve the scenario and (unless asked not to) its no-Caspian counterfactual."""
+    say = progress or (lambda _line: None)
+    solved = solve_scenario(scenario, resolution=resolution, progress=say)
+    cf = None
+    if counterfactual and COUNTERFACTUAL_LINK in set(load_dataset(scenario.year).links["link"]):
+        say("counterfactual: the same scenario without the Caspian cable")
+        cf = solve_scenario(counterfactual_of(solved.scenario), progress=say)
+    return Study(solved=solved, counterfactual=cf, summary=summarise(solved, cf))
+
+
+def write_outputs(study: Study, out: Path) -> list[Path]:
+    """Write summary.json, tables (CSV and Parquet), network.nc and report.html."""
+    from bakuhub.corridor.report import write_report
+
+    out.mkdir(parents=True, exist_ok=True)
+    n = study.solved.network
+    data = load_dataset(study.solved.scenario.year, study.solved.scenario.costs.cable_cost)
+    tables = {
+        "capacities": r.capacities(n),
+        "generation": r.generation(n),
+        "curtailment": r.curtailment(n),
+        "cables": r.cables(n),
+        "lcoe": r.lcoe(n),
+        "unserved": r.unserved(n),
+        "price_duration": r.price_duration(n),
+        "prices": r.prices(n).reset_index(),
+        "cable_economics": cable_economics(n, study.solved.scenario, data),
+    }
+    written = []
+    (out / "tables").mkdir(exist_ok=True)
+    for name, frame in tables.items():
+        frame.columns = [str(c) for c in frame.columns]
+        frame.to_csv(out / "tables" / f"{name}.csv", index=False, float_format="%.6g")
+        frame.to_parquet(out / "tables" / f"{name}.parquet", index=False)
+        written += [out / "tables" / f"{name}.csv", out / "tables" / f"{name}.parquet"]
+    summary = out / "summary.json"
+    summary.write_text(json.dumps(study.summary, indent=2, sort_keys=True), encoding="utf-8")
+    (out / "scenario.yaml").write_text(_scenario_yaml(study.solved.scenario), encoding="utf-8")
+    n.export_to_netcdf(out / "network.nc")
+    written += [summary, out / "scenario.yaml", out / "network.nc"]
+    written.append(write_report(study, tables, out / "report.html"))
+    return written
+
+
+def _scenario_yaml(scenario: Scenario) -> str:
+    import yaml
+
+    text: str = yaml.safe_dump(scenario.model_dump(mode="json"), sort_keys=False)
+    return text

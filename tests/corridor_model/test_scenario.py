@@ -1,0 +1,65 @@
+"""Scenario files: validated on load, with errors that name the field and the choices."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bakuhub.corridor.scenario import load_scenario, parse_scenario, shipped_scenarios
+from bakuhub.errors import InvalidInput
+
+
+def test_shipped_scenarios_load() -> None:
+    names = shipped_scenarios()
+    assert {
+        "reference-2030",
+        "reference-2035",
+        "no-caspian-2030",
+        "cable-cost-low-2030",
+        "cable-cost-high-2030",
+    } <= set(names)
+    levels = {n: load_scenario(n).costs.cable_cost for n in names}
+    assert levels["cable-cost-low-2030"] == "low"
+    assert levels["cable-cost-high-2030"] == "reference"
+    assert load_scenario("no-caspian-2030").links["CASPIAN"].mode == "off"
+
+
+def test_unknown_value_names_the_field_path_and_the_allowed_values(tmp_path: Path) -> None:
+    path = tmp_path / "s.yaml"
+    path.write_text("name: x\nyear: 2031\ncosts: {cable_cost: cheap}\n", encoding="utf-8")
+    with pytest.raises(InvalidInput) as err:
+        load_scenario(path)
+    text = err.value.message
+    assert "year: must be one of 2030, 2035, 2040 or 2050" in text
+    assert "costs.cable_cost: must be one of 'reference', 'project', 'mid' or 'low'" in text
+
+
+def test_misspelt_field_and_bad_nested_option() -> None:
+    with pytest.raises(InvalidInput) as err:
+        parse_scenario(
+            {"name": "x", "year": 2030, "resolutoin": "3h", "links": {"CASPIAN": {"mode": "fixed"}}}
+        )
+    paths = [".".join(str(p) for p in d["loc"]) for d in err.value.details]
+    assert "resolutoin" in paths
+    assert "links.CASPIAN" in paths
+    assert "mode 'fixed' needs p_nom_mw" in err.value.message
+
+
+def test_resolution_and_targets_are_checked() -> None:
+    with pytest.raises(InvalidInput, match="not a resolution"):
+        parse_scenario({"name": "x", "year": 2030, "resolution": "weekly"})
+    with pytest.raises(InvalidInput, match="between 0 and 1"):
+        parse_scenario({"name": "x", "year": 2030, "renewable_targets": {"AZ": 30}})
+
+
+def test_missing_file_lists_the_shipped_names() -> None:
+    with pytest.raises(InvalidInput, match="reference-2030"):
+        load_scenario("no-such-scenario")
+
+
+def test_digest_is_stable_and_sensitive() -> None:
+    a = parse_scenario({"name": "x", "year": 2030})
+    b = parse_scenario({"name": "x", "year": 2030})
+    c = parse_scenario({"name": "x", "year": 2030, "co2": {"price_eur_t": 1}})
+    assert a.digest() == b.digest() != c.digest()

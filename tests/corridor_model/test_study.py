@@ -1,0 +1,118 @@
+"""The corridor model on the shipped data, at a coarse resolution so the suite stays fast."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pypsa
+import pytest
+
+from bakuhub.corridor import results as r
+from bakuhub.corridor.scenario import load_scenario, parse_scenario
+from bakuhub.corridor.solve import SolveError, solve_scenario
+from bakuhub.corridor.study import Study, run_study, write_outputs
+
+COARSE = "segments:48"
+
+
+@pytest.fixture(scope="module")
+def study() -> Study:
+    return run_study(load_scenario("reference-2030"), resolution=COARSE)
+
+
+@pytest.fixture(scope="module")
+def outputs(study: Study, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("study")
+    write_outputs(study, out)
+    return out
+
+
+def test_energy_balance_of_every_node_closes(study: Study) -> None:
+    n = study.solved.network
+    residual = r.balance_residual(n)
+    assert set(residual.index) >= {"KZ_WS", "AZ_SUM", "RO_CON"}
+    assert residual.max() < 1e-3  # MW, against flows of thousands of MW
+
+
+def test_export_target_is_delivered_through_the_black_sea_cable(study: Study) -> None:
+    summary = study.summary
+    assert summary["export_twh"] == pytest.approx(8.0, rel=1e-6)
+    black_sea = summary["cables"]["BLACKSEA"]
+    delivered = black_sea["forward_twh"] - black_sea["losses_twh"]
+    assert delivered == pytest.approx(8.0, rel=1e-3)  # the gateway generates nothing itself
+    assert summary["gateway_price_eur_mwh"] > 0
+
+
+def test_azerbaijan_meets_its_renewable_target(study: Study) -> None:
+    assert study.summary["renewable_share"]["AZ"] >= 0.30 - 1e-6
+
+
+def test_summary_reports_what_a_ministry_asks(study: Study) -> None:
+    s = study.summary
+    for key in (
+        "total_system_cost_eur_a",
+        "capacity_built_mw",
+        "generation_twh",
+        "curtailment_twh",
+        "cables",
+        "lcoe_eur_mwh",
+        "co2_emitted_mt",
+        "co2_avoided_mt",
+        "cable_economics",
+        "scenario_hash",
+    ):
+        assert key in s
+    cf = s["counterfactual"]
+    assert s["co2_avoided_mt"] == pytest.approx(cf["co2_emitted_mt"] - s["co2_emitted_mt"])
+    assert "CASPIAN" in s["cables"]
+    caspian = s["cable_economics"]["CASPIAN"]
+    assert caspian["investment_eur"] >= 0 and caspian["wacc"] == 0.07
+
+
+def test_outputs_are_written_and_the_network_loads_in_plain_pypsa(outputs: Path) -> None:
+    for name in ("capacities", "generation", "cables", "lcoe", "price_duration"):
+        assert (outputs / "tables" / f"{name}.csv").is_file()
+        assert (outputs / "tables" / f"{name}.parquet").is_file()
+    network = pypsa.Network(str(outputs / "network.nc"))
+    assert "CASPIAN fwd" in network.links.index
+    assert network.objective == pytest.approx(
+        json.loads((outputs / "summary.json").read_text())["total_system_cost_eur_a"]
+    )
+
+
+def test_report_is_self_contained(outputs: Path) -> None:
+    page = (outputs / "report.html").read_text(encoding="utf-8")
+    assert "Plotly" in page and "Nodes and cables" in page and "duration" in page
+    assert "<script src=" not in page  # plotly.js is embedded, nothing loads from a CDN
+
+
+def test_over_ambitious_scenario_says_where_demand_went_unmet() -> None:
+    scenario = parse_scenario(
+        {
+            "name": "nothing new",
+            "year": 2035,
+            "build": {},
+            "links": {name: {"mode": "off"} for name in ("CASPIAN", "BLACKSEA")},
+            "europe": {"mode": "none"},
+            "resolution": "segments:12",
+        }
+    )
+    solved = solve_scenario(scenario)  # 2035 demand on today's fleet, nothing may be built
+    unmet = r.unserved(solved.network)
+    assert unmet.unserved_twh.sum() > 1
+    worst = unmet.sort_values("unserved_twh").iloc[-1]
+    assert worst.node in solved.network.buses.index and 0 < worst.share <= 1
+
+
+def test_an_impossible_scenario_is_a_clear_error() -> None:
+    scenario = parse_scenario(
+        {
+            "name": "no way out",
+            "year": 2030,
+            "resolution": "segments:12",
+            "links": {"BLACKSEA": {"mode": "off"}},
+        }
+    )
+    with pytest.raises(SolveError, match="infeasible"):
+        solve_scenario(scenario)
