@@ -50,19 +50,35 @@ def fill(engine: Engine, projects: int) -> None:
         iom = conn.execute(m.Party.__table__.select().where(m.Party.ref == "IOM")).first()
         assert iom is not None
         rows = [
-            {"ref": f"GEN-{i:05d}", "title": f"Generated project {i}", "description": "x" * 200,
-             "status": rng.choice("12345"), "themes": rng.sample(THEMES, 2), "version": 1,
-             "created_at": now, "updated_at": now, "created_by": "bench", "updated_by": "bench",
-             "sources": ["https://example.org"], "planned_start": dt.date(2026, 1, 1)}
+            {
+                "ref": f"GEN-{i:05d}",
+                "title": f"Generated project {i}",
+                "description": "x" * 200,
+                "status": rng.choice("12345"),
+                "themes": rng.sample(THEMES, 2),
+                "version": 1,
+                "created_at": now,
+                "updated_at": now,
+                "created_by": "bench",
+                "updated_by": "bench",
+                "sources": ["https://example.org"],
+                "planned_start": dt.date(2026, 1, 1),
+            }
             for i in range(projects)
         ]
         ids = [r.id for r in conn.execute(insert(m.Project).returning(m.Project.id), rows)]
-        conn.execute(insert(m.ProjectCountry), [
-            {"project_id": pid, "iso3": rng.choice(COUNTRIES), "share": 100.0} for pid in ids])
-        conn.execute(insert(m.ProjectOrganisation), [
-            {"project_id": pid, "party_id": iom.id, "role": "implementing"} for pid in ids])
-        conn.execute(insert(m.Milestone), [
-            {"project_id": pid, "title": "Inception", "status": "open"} for pid in ids])
+        conn.execute(
+            insert(m.ProjectCountry),
+            [{"project_id": pid, "iso3": rng.choice(COUNTRIES), "share": 100.0} for pid in ids],
+        )
+        conn.execute(
+            insert(m.ProjectOrganisation),
+            [{"project_id": pid, "party_id": iom.id, "role": "implementing"} for pid in ids],
+        )
+        conn.execute(
+            insert(m.Milestone),
+            [{"project_id": pid, "title": "Inception", "status": "open"} for pid in ids],
+        )
 
 
 def free_port() -> int:
@@ -73,11 +89,20 @@ def free_port() -> int:
 
 def start_server(url: str, data_dir: Path) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
-    env = {**os.environ, "BAKUHUB_DATABASE_URL": url, "BAKUHUB_DATA_DIR": str(data_dir),
-           "BAKUHUB_PORT": str(port), "BAKUHUB_SEED_DEMO": "false",
-           "BAKUHUB_LOG_LEVEL": "warning"}
-    proc = subprocess.Popen([sys.executable, "-m", "bakuhub", "serve"], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = {
+        **os.environ,
+        "BAKUHUB_DATABASE_URL": url,
+        "BAKUHUB_DATA_DIR": str(data_dir),
+        "BAKUHUB_PORT": str(port),
+        "BAKUHUB_SEED_DEMO": "false",
+        "BAKUHUB_LOG_LEVEL": "warning",
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bakuhub", "serve"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -129,20 +154,27 @@ def run(label: str, url: str, args: argparse.Namespace) -> None:
         try:
             rng = random.Random(7)
             cases = {
-                "list (limit 50)": [f"/api/v1/projects?limit=50&offset={rng.randrange(0, 9950)}"
-                                    for _ in range(200)],
-                "list filtered": [f"/api/v1/projects?country={c}&sort=-title&limit=20"
-                                  for c in COUNTRIES],
-                "detail": [f"/api/v1/projects/GEN-{rng.randrange(args.projects):05d}"
-                           for _ in range(500)],
+                "list (limit 50)": [
+                    f"/api/v1/projects?limit=50&offset={rng.randrange(0, 9950)}" for _ in range(200)
+                ],
+                "list filtered": [
+                    f"/api/v1/projects?country={c}&sort=-title&limit=20" for c in COUNTRIES
+                ],
+                "detail": [
+                    f"/api/v1/projects/GEN-{rng.randrange(args.projects):05d}" for _ in range(500)
+                ],
             }
-            print(f"{'endpoint':<18}{'requests':>10}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}"
-                  f"{'p99 ms':>9}")
+            print(
+                f"{'endpoint':<18}{'requests':>10}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}"
+                f"{'p99 ms':>9}"
+            )
             for name, paths in cases.items():
                 asyncio.run(drive(base, paths, 1.0, args.concurrency))  # warm up
                 lat = asyncio.run(drive(base, paths, args.seconds, args.concurrency))
-                print(f"{name:<18}{len(lat):>10}{len(lat) / args.seconds:>9.0f}"
-                      f"{pct(lat, 50):>9.1f}{pct(lat, 95):>9.1f}{pct(lat, 99):>9.1f}")
+                print(
+                    f"{name:<18}{len(lat):>10}{len(lat) / args.seconds:>9.0f}"
+                    f"{pct(lat, 50):>9.1f}{pct(lat, 95):>9.1f}{pct(lat, 99):>9.1f}"
+                )
         finally:
             proc.terminate()
             proc.wait(timeout=20)
@@ -155,8 +187,10 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--postgres", default=os.environ.get("BAKUHUB_TEST_POSTGRES_URL"))
     args = parser.parse_args()
-    print(f"bakuhub API load test: {os.cpu_count()} CPUs, 1 server process, "
-          f"{args.concurrency} concurrent clients, {args.seconds:.0f} s per endpoint")
+    print(
+        f"bakuhub API load test: {os.cpu_count()} CPUs, 1 server process, "
+        f"{args.concurrency} concurrent clients, {args.seconds:.0f} s per endpoint"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         run("SQLite", f"sqlite:///{tmp}/bench.sqlite3", args)
     if args.postgres:
