@@ -33,7 +33,10 @@ def shared_data() -> Path:
     """The upstream data folder beside the checkout (../shared/data)."""
     path = Path(os.environ.get("BAKUHUB_SHARED_DATA", REPO_ROOT.parent / "shared" / "data"))
     if not path.is_dir():
-        pytest.skip(f"upstream data not found at {path} (set BAKUHUB_SHARED_DATA)")
+        message = f"upstream data not found at {path} (set BAKUHUB_SHARED_DATA)"
+        if os.environ.get("BAKUHUB_REQUIRE_SHARED_DATA") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
     return path
 
 

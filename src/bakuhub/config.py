@@ -40,6 +40,11 @@ class Settings(BaseSettings):
         description="Load the demo record (public COP29 facts) on first start when the "
         "database is empty.",
     )
+    reference_study: bool = Field(
+        default=True,
+        description="Solve the reference corridor study (reference-2030) in the background "
+        "on first start, into <data dir>/studies.",
+    )
     page_size_max: int = Field(
         default=500, ge=1, description="Largest page size a list endpoint accepts."
     )

@@ -1,4 +1,4 @@
-"""Fixtures for the corridor data tests: the upstream data folder beside the checkout."""
+"""Fixtures for the corridor data tests (``shared_data`` comes from tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -7,17 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
 AGORA_INPUT = Path("agora-central-asia/centralasia/input/global_input")
-
-
-@pytest.fixture(scope="session")
-def shared_data() -> Path:
-    """``<repo root>/../shared/data``; skip when this checkout has no upstream copies."""
-    path = REPO.parent / "shared" / "data"
-    if not (path / AGORA_INPUT / "availability.csv").exists():
-        pytest.skip(f"upstream data not found at {path} (CI always has it)")
-    return path
 
 
 @pytest.fixture(scope="session")

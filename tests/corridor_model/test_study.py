@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pypsa
 import pytest
+from fastapi.testclient import TestClient
 
+from bakuhub.config import Settings
 from bakuhub.corridor import results as r
 from bakuhub.corridor.scenario import load_scenario, parse_scenario
 from bakuhub.corridor.solve import SolveError, solve_scenario
@@ -116,3 +118,19 @@ def test_an_impossible_scenario_is_a_clear_error() -> None:
     )
     with pytest.raises(SolveError, match="infeasible"):
         solve_scenario(scenario)
+
+
+def test_studies_are_served_by_the_api(
+    study: Study, client: TestClient, settings: Settings
+) -> None:
+    write_outputs(study, settings.data_dir / "studies" / "reference-2030")
+    listed = client.get("/api/v1/corridor/studies").json()
+    assert [s["name"] for s in listed] == ["reference-2030"]
+    assert listed[0]["state"] == "ready"
+    summary = client.get("/api/v1/corridor/studies/reference-2030").json()
+    assert summary["scenario_hash"] == study.summary["scenario_hash"]
+    report = client.get("/api/v1/corridor/studies/reference-2030/report")
+    assert report.status_code == 200 and "Plotly" in report.text
+    assert client.get("/api/v1/corridor/studies/nope").status_code == 404
+    names = [s["name"] for s in client.get("/api/v1/corridor/scenarios").json()]
+    assert "no-caspian-2030" in names

@@ -20,6 +20,14 @@ def serve(
     messages = prepare(settings)
     for line in messages:
         typer.echo(line)
+    if settings.reference_study:
+        from bakuhub.corridor.studies import ensure_reference_study
+
+        if ensure_reference_study(settings.data_dir) is not None:
+            typer.echo(
+                "solving the reference corridor study in the background "
+                "(results at /api/v1/corridor/studies)"
+            )
     app = create_app(settings)
     url = f"http://{host or settings.host}:{port or settings.port}"
     typer.echo(f"bakuhub is serving at {url} (API docs: {url}/api/v1/docs)")

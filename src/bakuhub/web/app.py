@@ -49,11 +49,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api = APIRouter(prefix=API_PREFIX)
     for router in registry_routers():
         api.include_router(router)
+    from bakuhub.web.routes import corridor, documents
     from bakuhub.web.routes import csv as csv_routes
-    from bakuhub.web.routes import documents
 
     api.include_router(csv_routes.router)
     api.include_router(documents.router)
+    api.include_router(corridor.router)
     for name in OPTIONAL_ROUTERS:
         try:
             module = importlib.import_module(name)
