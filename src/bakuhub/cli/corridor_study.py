@@ -62,6 +62,7 @@ def solve(
     counterfactual: Annotated[
         bool, typer.Option(help="Also solve without the Caspian cable (for CO2 avoided)")
     ] = True,
+    solver_log: Annotated[bool, typer.Option(help="Show the solver's own iteration log")] = False,
 ) -> None:
     """Solve a scenario: summary, tables, network (netCDF) and HTML report in OUT."""
     from bakuhub.corridor.scenario import load_scenario
@@ -74,7 +75,13 @@ def solve(
         typer.echo(f"[{time.strftime('%H:%M:%S')}] {line}", err=True)
 
     with _ticker("solving"):
-        study = run_study(spec, resolution=resolution, counterfactual=counterfactual, progress=say)
+        study = run_study(
+            spec,
+            resolution=resolution,
+            counterfactual=counterfactual,
+            progress=say,
+            solver_log=solver_log,
+        )
     files = write_outputs(study, target)
     _print_summary([(spec.name, study.summary)])
     typer.echo(f"wrote {len(files)} files to {target} (open {target / 'report.html'})")

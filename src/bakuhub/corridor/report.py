@@ -33,6 +33,8 @@ COLORS = {
     "oil": "#c9c9c9",
     "biomass": "#baa741",
     "nuclear": "#ff8c00",
+    "gas thermal": "#d35050",
+    "gas steam": "#e05b4b",
     "battery": "#ace37f",
     "unserved": "#ff0000",
 }
@@ -99,7 +101,11 @@ def _stacked(frame: pd.DataFrame, value: str, color: str, title: str, unit: str)
 
 
 def _week(study: Study) -> go.Figure:
-    """Dispatch of one summer week (the year rebuilt from representative days if needed)."""
+    """Dispatch of one summer week, 2-8 July, against the hour of the year.
+
+    With representative days the week is rebuilt from the calendar; with blocks or
+    segments each snapshot is drawn as a step over the hours it stands for.
+    """
     import numpy as np
     import plotly.graph_objects as go
 
@@ -107,18 +113,24 @@ def _week(study: Study) -> go.Figure:
     n, temporal = solved.network, solved.temporal
     p = n.generators_t.p.T.groupby(n.generators.carrier).sum().T
     p = p.drop(columns=["export"], errors="ignore")
-    load = n.loads_t.p_set.sum(axis=1)
+    load = n.loads_t.p_set.sum(axis=1).to_numpy()
+    first, last = 182 * 24, 189 * 24
     if temporal.calendar is not None and temporal.period is not None:
-        days = temporal.calendar[182:189]
-        index = np.concatenate([np.flatnonzero(temporal.period.to_numpy() == d) for d in days])
+        period = temporal.period.to_numpy()
+        index = np.concatenate([np.flatnonzero(period == d) for d in temporal.calendar[182:189]])
+        x = first + np.arange(len(index), dtype=float)
+        index = np.append(index, index[-1])
+        x = np.append(x, float(last))
     else:
-        hours = np.cumsum(temporal.duration.to_numpy())
-        index = np.flatnonzero((hours > 182 * 24) & (hours <= 189 * 24))
-    x = np.arange(len(index))
+        ends = np.cumsum(temporal.duration.to_numpy())
+        starts = ends - temporal.duration.to_numpy()
+        index = np.flatnonzero((ends > first) & (starts < last))
+        x = np.append(np.maximum(starts[index], first), min(float(ends[index[-1]]), last))
+        index = np.append(index, index[-1])  # the last step drawn to its end
     fig = go.Figure()
     for carrier in p.columns:
         values = p[carrier].to_numpy()[index]
-        if np.abs(values).max() < 1:
+        if len(values) == 0 or np.abs(values).max() < 1:
             continue
         fig.add_trace(
             go.Scatter(
@@ -126,17 +138,17 @@ def _week(study: Study) -> go.Figure:
                 y=values,
                 stackgroup="gen",
                 name=carrier,
-                line={"width": 0.5, "color": COLORS.get(carrier)},
+                line={"width": 0.5, "color": COLORS.get(carrier), "shape": "hv"},
             )
         )
     fig.add_trace(
         go.Scatter(
-            x=x, y=load.to_numpy()[index], name="demand", line={"color": "black", "width": 2}
+            x=x, y=load[index], name="demand", line={"color": "black", "width": 2, "shape": "hv"}
         )
     )
     fig.update_layout(
-        title="Dispatch, one week from 2 July (all nodes, MW)",
-        xaxis_title="snapshot of the week",
+        title="Dispatch, 2-8 July (all nodes, MW)",
+        xaxis_title="hour of the year",
         yaxis_title="MW",
         height=420,
     )
@@ -151,8 +163,11 @@ def _durations(prices: pd.DataFrame) -> go.Figure:
         fig.add_trace(
             go.Scatter(x=part.hours, y=part.price_eur_mwh, name=str(node), line={"shape": "hv"})
         )
+    top = float(prices.price_eur_mwh.quantile(0.98)) * 1.5 if len(prices) else 1.0
+    fig.update_yaxes(range=[min(0.0, float(prices.price_eur_mwh.min())), max(top, 1.0)])
     fig.update_layout(
-        title="Nodal price duration curves",
+        title="Nodal price duration curves (scarcity prices at the value of lost load "
+        "are off the scale)",
         xaxis_title="hours of the year",
         yaxis_title="EUR/MWh",
         height=420,
@@ -166,20 +181,16 @@ def _comparison(summary: dict[str, Any]) -> go.Figure | None:
     cf = summary.get("counterfactual")
     if not cf:
         return None
+    from plotly.subplots import make_subplots
+
     names = [summary["scenario"], cf["scenario"]]
-    fig = go.Figure()
-    fig.add_trace(
-        go.Bar(
-            x=names,
-            y=[summary["total_system_cost_eur_a"] / 1e9, cf["total_system_cost_eur_a"] / 1e9],
-            name="system cost, bn EUR/a",
-        )
-    )
-    fig.add_trace(
-        go.Bar(x=names, y=[summary["co2_emitted_mt"], cf["co2_emitted_mt"]], name="CO2, Mt/a")
-    )
+    fig = make_subplots(rows=1, cols=2, subplot_titles=("System cost, bn EUR/a", "CO2, Mt/a"))
+    cost = [summary["total_system_cost_eur_a"] / 1e9, cf["total_system_cost_eur_a"] / 1e9]
+    co2 = [summary["co2_emitted_mt"], cf["co2_emitted_mt"]]
+    fig.add_trace(go.Bar(x=names, y=cost, name="system cost", marker_color="#4c72b0"), 1, 1)
+    fig.add_trace(go.Bar(x=names, y=co2, name="CO2", marker_color="#c44e52"), 1, 2)
     fig.update_layout(
-        title="Against the counterfactual without the Caspian cable", barmode="group", height=380
+        title="Against the counterfactual without the Caspian cable", showlegend=False, height=380
     )
     return fig
 

@@ -46,8 +46,12 @@ class Solved:
 
 
 def _quiet() -> None:
+    """Keep the libraries' routine chatter out of the user's progress display."""
+    import warnings
+
     for name in ("pypsa", "linopy", "highspy"):
         logging.getLogger(name).setLevel(logging.WARNING)
+    warnings.filterwarnings("ignore", category=FutureWarning, module="pypsa")
 
 
 def full_year(scenario: Scenario) -> pd.DataFrame | None:

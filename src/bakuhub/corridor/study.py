@@ -104,14 +104,15 @@ def run_study(
     resolution: str | None = None,
     counterfactual: bool = True,
     progress: Progress | None = None,
+    solver_log: bool = False,
 ) -> Study:
     """Solve the scenario and (unless asked not to) its no-Caspian counterfactual."""
     say = progress or (lambda _line: None)
-    solved = solve_scenario(scenario, resolution=resolution, progress=say)
+    solved = solve_scenario(scenario, resolution=resolution, progress=say, solver_log=solver_log)
     cf = None
     if counterfactual and COUNTERFACTUAL_LINK in set(load_dataset(scenario.year).links["link"]):
         say("counterfactual: the same scenario without the Caspian cable")
-        cf = solve_scenario(counterfactual_of(solved.scenario), progress=say)
+        cf = solve_scenario(counterfactual_of(solved.scenario), progress=say, solver_log=solver_log)
     return Study(solved=solved, counterfactual=cf, summary=summarise(solved, cf))
 
 
