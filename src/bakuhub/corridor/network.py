@@ -289,50 +289,73 @@ def _add_links(
         if mode == "off" or (high <= 0 and existing <= 0):
             continue
         capex = c.capital_cost(data, tech, wacc) * length
-        ext: dict[str, Any] = dict(
-            p_nom_extendable=high > existing,
-            p_nom=existing,
-            p_nom_min=max(low, existing),
-            p_nom_max=max(high, existing),
-        )
         if tech.startswith("HVDC"):
             capex += c.capital_cost(data, "HVDC inverter pair", wacc)
-            eta = hvdc_efficiency(length)
-            n.add(
-                "Link",
-                f"{name} fwd",
-                bus0=bus0,
-                bus1=bus1,
-                carrier="HVDC",
-                efficiency=eta,
-                capital_cost=capex,
-                length=length,
-                **ext,
-            )
-            n.add(
-                "Link",
-                f"{name} bwd",
-                bus0=bus1,
-                bus1=bus0,
-                carrier="HVDC",
-                efficiency=eta,
-                capital_cost=0.0,
-                length=length,
-                **ext,
-            )
+            _add_hvdc(n, name, (bus0, bus1), length, capex, (max(low, existing), high))
         else:
-            n.add(
-                "Link",
-                name,
-                bus0=bus0,
-                bus1=bus1,
-                carrier="HVAC",
-                efficiency=1.0,
-                p_min_pu=-1.0,
-                capital_cost=capex,
-                length=length,
-                **ext,
-            )
+            _add_ac(n, name, (bus0, bus1), length, capex, (existing, low, high))
+
+
+def _add_hvdc(
+    n: pypsa.Network,
+    name: str,
+    buses: tuple[str, str],
+    length: float,
+    capex: float,
+    bounds: tuple[float, float],
+) -> None:
+    """Two lossy one-way links; capacity shared (constraint) and paid once (on fwd)."""
+    low, high = bounds
+    eta = hvdc_efficiency(length)
+    for suffix, (bus0, bus1), cost in (("fwd", buses, capex), ("bwd", buses[::-1], 0.0)):
+        n.add(
+            "Link",
+            f"{name} {suffix}",
+            bus0=bus0,
+            bus1=bus1,
+            carrier="HVDC",
+            efficiency=eta,
+            capital_cost=cost,
+            length=length,
+            p_nom_extendable=high > low,
+            p_nom=low,
+            p_nom_min=low,
+            p_nom_max=max(high, low),
+        )
+
+
+def _add_ac(
+    n: pypsa.Network,
+    name: str,
+    buses: tuple[str, str],
+    length: float,
+    capex: float,
+    capacity: tuple[float, float, float],
+) -> None:
+    """A lossless two-way AC link: the existing capacity (no capital cost) and, where
+    more may be built, a parallel ``NAME expansion`` paid per MW and km."""
+    existing, low, high = capacity
+    kept = min(existing, high)
+    common: dict[str, Any] = {
+        "bus0": buses[0],
+        "bus1": buses[1],
+        "carrier": "HVAC",
+        "efficiency": 1.0,
+        "p_min_pu": -1.0,
+        "length": length,
+    }
+    if kept > 0:
+        n.add("Link", name, p_nom=kept, **common)
+    if high > kept:
+        n.add(
+            "Link",
+            f"{name} expansion",
+            p_nom_extendable=True,
+            capital_cost=capex,
+            p_nom_min=max(low - kept, 0.0),
+            p_nom_max=high - kept,
+            **common,
+        )
 
 
 def _add_export(n: pypsa.Network, scenario: Scenario, nodes: list[str]) -> None:

@@ -97,6 +97,24 @@ def curtailment(n: pypsa.Network) -> pd.DataFrame:
     return result
 
 
+def _flows(n: pypsa.Network, name: str) -> tuple[pd.Series, pd.Series, float, float]:
+    """(forward MW, backward MW, capacity MW, efficiency) of a cable, whatever its parts:
+    a lossy pair ``NAME fwd``/``NAME bwd``, or an AC link with its ``NAME expansion``."""
+    links = n.links
+    if f"{name} fwd" in links.index:
+        fwd = n.links_t.p0[f"{name} fwd"]
+        bwd = n.links_t.p0[f"{name} bwd"] if f"{name} bwd" in links.index else fwd * 0.0
+        return (
+            fwd,
+            bwd,
+            float(links.at[f"{name} fwd", "p_nom_opt"]),
+            float(links.at[f"{name} fwd", "efficiency"]),
+        )
+    parts = [x for x in (name, f"{name} expansion") if x in links.index]
+    flow = n.links_t.p0[parts].sum(axis=1)
+    return flow.clip(lower=0), (-flow).clip(lower=0), float(links.p_nom_opt[parts].sum()), 1.0
+
+
 def cables(n: pypsa.Network) -> pd.DataFrame:
     """Flows and use of every link between nodes: capacity (MW), energy each way and losses
     (TWh), full-load hours (h) and the share of hours at the limit."""
@@ -105,27 +123,25 @@ def cables(n: pypsa.Network) -> pd.DataFrame:
     w = _weights(n)
     hours = float(w.sum())
     links = n.links[n.links.carrier.isin(["HVDC", "HVAC"])]
+    suffixes = (" fwd", " bwd", " expansion")
+    names = sorted(
+        {next((x[: -len(s)] for s in suffixes if x.endswith(s)), x) for x in links.index}
+    )
     rows = []
-    for name in sorted({x[:-4] if x.endswith((" fwd", " bwd")) else x for x in links.index}):
-        pair = [x for x in (f"{name} fwd", f"{name} bwd") if x in links.index]
-        if pair:
-            fwd = n.links_t.p0[pair[0]]
-            bwd = n.links_t.p0[pair[1]] if len(pair) > 1 else fwd * 0.0
-            cap = float(links.at[pair[0], "p_nom_opt"])
-            eta = float(links.at[pair[0], "efficiency"])
-            bus0, bus1 = links.at[pair[0], "bus0"], links.at[pair[0], "bus1"]
-        else:
-            flow = n.links_t.p0[name]
-            fwd, bwd = flow.clip(lower=0), (-flow).clip(lower=0)
-            cap, eta = float(links.at[name, "p_nom_opt"]), 1.0
-            bus0, bus1 = links.at[name, "bus0"], links.at[name, "bus1"]
+    for name in names:
+        fwd, bwd, cap, eta = _flows(n, name)
+        main = (
+            f"{name} fwd"
+            if f"{name} fwd" in links.index
+            else next(x for x in (name, f"{name} expansion") if x in links.index)
+        )
         sent = fwd + bwd
         at_limit = float(w[sent >= AT_LIMIT * cap].sum()) / hours if cap > 1e-6 else 0.0
         rows.append(
             {
                 "link": name,
-                "bus0": bus0,
-                "bus1": bus1,
+                "bus0": links.at[main, "bus0"],
+                "bus1": links.at[main, "bus1"],
                 "capacity_mw": cap,
                 "forward_twh": float((fwd * w).sum()) / 1e6,
                 "backward_twh": float((bwd * w).sum()) / 1e6,
