@@ -20,8 +20,12 @@ def _free_port() -> int:
 
 def test_first_start_serves_the_demo_record(tmp_path: Path) -> None:
     port = _free_port()
-    env = {**os.environ, "BAKUHUB_DATA_DIR": str(tmp_path / "fresh"), "BAKUHUB_PORT": str(port),
-           "BAKUHUB_REFERENCE_STUDY": "false"}  # the corridor tests cover the study
+    env = {
+        **os.environ,
+        "BAKUHUB_DATA_DIR": str(tmp_path / "fresh"),
+        "BAKUHUB_PORT": str(port),
+        "BAKUHUB_REFERENCE_STUDY": "false",
+    }  # the corridor tests cover the study
     env.pop("BAKUHUB_DATABASE_URL", None)
     proc = subprocess.Popen(
         [sys.executable, "-m", "bakuhub", "serve"],

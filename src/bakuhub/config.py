@@ -49,6 +49,31 @@ class Settings(BaseSettings):
         default=500, ge=1, description="Largest page size a list endpoint accepts."
     )
     log_level: str = Field(default="info", description="Log level of the server.")
+    dask_scheduler: str | None = Field(
+        default=None,
+        description="Address of a Dask scheduler that runs jobs and sweeps, e.g. "
+        "tcp://10.0.0.5:8786 (its workers need bakuhub and the same database and data "
+        "directory). Empty: an in-process local Dask cluster, started on the first job.",
+    )
+    session_max_age: int = Field(
+        default=8 * 3600,
+        ge=60,
+        description="Seconds a sign-in lasts before the browser must sign in again.",
+    )
+    cookie_secure: bool = Field(
+        default=True,
+        description="Send the session cookie only over HTTPS (browsers also accept it on "
+        "http://127.0.0.1 and http://localhost); set false only for plain-HTTP testing.",
+    )
+    login_attempts: int = Field(
+        default=5,
+        ge=1,
+        description="Failed sign-ins allowed per user name and address within the login "
+        "window; further attempts are refused until the window has passed.",
+    )
+    login_window: int = Field(
+        default=900, ge=1, description="Length of the login rate-limit window, in seconds."
+    )
 
     @property
     def effective_database_url(self) -> str:

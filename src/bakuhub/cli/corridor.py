@@ -96,8 +96,10 @@ def import_profiles(
 
 def _register_study_commands() -> None:
     from bakuhub.cli.corridor_study import register
+    from bakuhub.cli.corridor_sweep import register as register_sweep
 
     register(app)
+    register_sweep(app)
 
 
 _register_study_commands()

@@ -1,0 +1,77 @@
+"""The kinds of job: how their inputs are written down and hashed, and what a worker
+runs for each. A kind's ``run`` writes its result files into a folder and returns
+the summary (JSON) stored with the job."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from bakuhub import __version__
+from bakuhub.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from bakuhub.corridor.scenario import Scenario
+
+CORRIDOR_STUDY = "corridor.study"
+Progress = Callable[[str], None]
+Runner = Callable[[dict[str, Any], Path, Progress], dict[str, Any]]
+
+
+def input_hash(kind: str, inputs: dict[str, Any]) -> str:
+    """SHA-256 of the kind, the canonical JSON of the inputs and the bakuhub version."""
+    text = json.dumps(
+        {"kind": kind, "inputs": inputs, "version": __version__},
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def study_inputs(
+    scenario: Scenario, *, resolution: str | None = None, counterfactual: bool = False
+) -> dict[str, Any]:
+    """The exact inputs of a corridor study: the scenario (resolution applied) and options."""
+    from bakuhub.corridor.scenario import parse_scenario
+
+    if resolution is not None:
+        data = scenario.model_dump(mode="json")
+        data["resolution"] = resolution
+        scenario = parse_scenario(data, f"{scenario.name} at resolution {resolution}")
+    return {"scenario": scenario.model_dump(mode="json"), "counterfactual": counterfactual}
+
+
+def expected_lines(kind: str, inputs: dict[str, Any]) -> int:
+    """How many progress lines a job of this kind reports (for its progress fraction)."""
+    if kind == CORRIDOR_STUDY:
+        # per solve: data, resolution, model size, optimum; the counterfactual adds a
+        # line of its own and a second solve; then one line for writing the files
+        return 5 + (5 if inputs.get("counterfactual") else 0)
+    return 1
+
+
+def run_corridor_study(inputs: dict[str, Any], out: Path, progress: Progress) -> dict[str, Any]:
+    """Solve a corridor scenario and write summary, tables, network and report to ``out``."""
+    from bakuhub.corridor.scenario import parse_scenario
+    from bakuhub.corridor.study import run_study, write_outputs
+
+    scenario = parse_scenario(inputs["scenario"], "of the job")
+    study = run_study(scenario, counterfactual=bool(inputs["counterfactual"]), progress=progress)
+    progress("writing summary, tables, network and report")
+    write_outputs(study, out)
+    return study.summary
+
+
+KINDS: dict[str, Runner] = {CORRIDOR_STUDY: run_corridor_study}
+
+
+def runner_of(kind: str) -> Runner:
+    """The function that runs a kind, or ``InvalidInput`` naming the known kinds."""
+    try:
+        return KINDS[kind]
+    except KeyError:
+        known = ", ".join(sorted(KINDS))
+        raise InvalidInput(f"There is no job kind '{kind}'; use one of: {known}.") from None

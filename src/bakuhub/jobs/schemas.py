@@ -1,0 +1,83 @@
+"""API payloads of jobs: what to submit, and what a job looks like."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from bakuhub.jobs.models import Job
+
+
+class StudyJobIn(BaseModel):
+    """A corridor study to run as a job."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["corridor.study"] = "corridor.study"
+    scenario: str | dict[str, Any] = Field(
+        description="A shipped scenario name (e.g. reference-2030) or a full scenario "
+        "mapping, as in a scenario YAML file."
+    )
+    resolution: str | None = Field(
+        default=None, description="Override: hourly, Nh, repdays, repdays:K or segments:N."
+    )
+    counterfactual: bool = Field(
+        default=False, description="Also solve without the Caspian cable (for CO2 avoided)."
+    )
+    batch: str | None = Field(default=None, max_length=120, description="A label grouping jobs.")
+
+
+class ResultOut(BaseModel):
+    """The stored result of a job."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    input_hash: str
+    compute_seconds: float
+    created_at: dt.datetime
+    summary: dict[str, Any]
+
+
+class JobOut(BaseModel):
+    """A job as listed: what it is and where it stands."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    kind: str
+    title: str
+    batch: str | None
+    input_hash: str
+    state: str
+    progress: float = Field(description="Share of the job's stages done, 0 to 1.")
+    message: str = Field(description="The last progress line.")
+    attempts: int
+    max_attempts: int
+    cached: bool = Field(description="The result was taken from the store, not computed.")
+    error: str | None
+    worker: str | None
+    created_by: str
+    created_at: dt.datetime
+    started_at: dt.datetime | None
+    finished_at: dt.datetime | None
+    seconds: float | None = Field(description="Wall time of the last attempt, s.")
+
+
+class JobDetail(JobOut):
+    """A job with its exact inputs, its progress log and (when succeeded) its result."""
+
+    inputs: dict[str, Any]
+    log: str
+    result: ResultOut | None
+
+
+def job_out(job: Job) -> JobOut:
+    """A job as listed."""
+    return JobOut.model_validate(job)
+
+
+def job_detail(job: Job) -> JobDetail:
+    """A job in full."""
+    return JobDetail.model_validate(job)
