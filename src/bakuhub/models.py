@@ -8,6 +8,7 @@ TABLE_MODULES = (
     "bakuhub.registry.models",
     "bakuhub.risk.models",
     "bakuhub.results.models",
+    "bakuhub.accounts.models",
     "bakuhub.jobs.models",
 )
 

@@ -65,7 +65,7 @@ def test_project_crud_round_trip(client: TestClient) -> None:
     assert created.status_code == 201, created.text
     body = created.json()
     assert body["version"] == 1
-    assert body["created_by"] == "api"
+    assert body["created_by"] == "admin"
     assert body["countries"] == [
         {"country": "TCD", "share": 60.0},
         {"country": "GNB", "share": 40.0},

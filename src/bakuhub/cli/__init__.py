@@ -29,6 +29,7 @@ OPTIONAL_GROUPS = {
     "results": "bakuhub.cli.results",
     "iati": "bakuhub.cli.iati",
     "jobs": "bakuhub.cli.jobs",
+    "users": "bakuhub.cli.users",
 }
 for _name, _module in OPTIONAL_GROUPS.items():
     try:

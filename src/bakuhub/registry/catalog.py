@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Select, String, cast, select
+from sqlalchemy.orm import joinedload
 
 from bakuhub.registry import models as m
 from bakuhub.registry import resources as r
@@ -98,6 +99,7 @@ AGREEMENTS = r.Resource(
         "updated_at": m.Agreement.updated_at,
         "id": m.Agreement.id,
     },
+    load=(joinedload(m.Agreement.parent).lazyload("*"),),
     filters={
         "kind": _eq(m.Agreement.kind),
         "status": _eq(m.Agreement.status),
@@ -121,6 +123,7 @@ GROUPS = r.Resource(
         "established": m.WorkingGroup.established_on,
         "id": m.WorkingGroup.id,
     },
+    load=(joinedload(m.WorkingGroup.agreement).lazyload("*"),),
     filters={
         "agreement": _agreement_ref(m.WorkingGroup.agreement_id),
         "party": _has_party(m.GroupParty, m.WorkingGroup.id, fk="group_id"),
@@ -145,6 +148,7 @@ PROJECTS = r.Resource(
         "updated_at": m.Project.updated_at,
         "id": m.Project.id,
     },
+    load=(joinedload(m.Project.agreement).lazyload("*"),),
     filters={
         "status": _eq(m.Project.status),
         "theme": _theme,

@@ -62,14 +62,17 @@ def _encode(value: Any, kind: str | None) -> str:
     return str(value)
 
 
-def export_csv(*, session: Session, resource: Resource) -> str:
-    """Every record of one type as CSV text."""
+def export_csv(*, session: Session, resource: Resource, published_only: bool = False) -> str:
+    """Every record of one type as CSV text (only published ones with ``published_only``)."""
     names = columns(resource)
     kinds = {n: _list_kind(resource.create.model_fields[n].annotation) for n in names}
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=names, lineterminator="\n")
     writer.writeheader()
-    for row in session.scalars(select(resource.model).order_by(resource.model.id)):
+    stmt = select(resource.model).order_by(resource.model.id)
+    if published_only:
+        stmt = stmt.where(resource.model.published.is_(True))
+    for row in session.scalars(stmt):
         record = resource.out.model_validate(resource.read(row)).model_dump(mode="json")
         writer.writerow({n: _encode(record.get(n), kinds[n]) for n in names})
     return buffer.getvalue()

@@ -5,14 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from bakuhub.db import Base, utcnow
 
 
 class Tracked:
-    """Created/updated time and author, and a version for optimistic locking."""
+    """Created/updated time and author, a version for optimistic locking, and whether
+    the public sees the record (``published``; drafts are seen by signed-in users)."""
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
@@ -21,6 +22,7 @@ class Tracked:
     created_by: Mapped[str] = mapped_column(String(120), default="system")
     updated_by: Mapped[str] = mapped_column(String(120), default="system")
     sources: Mapped[list[str]] = mapped_column(JSON, default=list)
+    published: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
 
     @declared_attr.directive
     def __mapper_args__(cls) -> dict[str, Any]:

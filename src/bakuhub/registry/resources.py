@@ -39,6 +39,8 @@ class Resource:
     search: tuple[Any, ...]
     sorts: dict[str, Any]
     filters: dict[str, Filter] = field(default_factory=dict)
+    load: tuple[Any, ...] = ()
+    """Loader options for reading rows (what ``read`` touches, nothing more)."""
 
 
 def _date(text: str | None) -> tuple[Any, str | None]:
@@ -67,6 +69,7 @@ def _stamp(obj: Any) -> dict[str, Any]:
         "created_by": obj.created_by,
         "updated_by": obj.updated_by,
         "sources": list(obj.sources or []),
+        "published": bool(obj.published) if obj.published is not None else True,
     }
 
 
@@ -84,6 +87,7 @@ def apply_party(session: Session, obj: m.Party, data: s.PartyCreate) -> None:
     obj.hub_joined_on, obj.hub_joined_precision = _date(data.hub_joined)
     obj.notes = data.notes
     obj.sources = list(data.sources)
+    obj.published = data.published
     if not obj.ref:
         obj.ref = data.ref or data.iso3 or _slug(data.name)
 
@@ -129,6 +133,7 @@ def apply_agreement(session: Session, obj: m.Agreement, data: s.AgreementCreate)
         raise s_invalid("parent", "an agreement cannot be its own parent")
     obj.summary = data.summary
     obj.sources = list(data.sources)
+    obj.published = data.published
     parties = [
         m.AgreementParty(party_id=party_id(session, p.party, ["parties", i, "party"]), role=p.role)
         for i, p in enumerate(data.parties)
@@ -202,6 +207,7 @@ def apply_group(session: Session, obj: m.WorkingGroup, data: s.GroupCreate) -> N
     obj.mandate = data.mandate
     obj.established_on, obj.established_precision = _date(data.established)
     obj.sources = list(data.sources)
+    obj.published = data.published
     parties = [
         m.GroupParty(party_id=party_id(session, ref, ["parties", i]))
         for i, ref in enumerate(data.parties)
@@ -258,6 +264,7 @@ def apply_project(session: Session, obj: m.Project, data: s.ProjectCreate) -> No
     obj.planned_end, obj.actual_end = data.planned_end, data.actual_end
     obj.latitude, obj.longitude = data.latitude, data.longitude
     obj.sources = list(data.sources)
+    obj.published = data.published
     countries = [m.ProjectCountry(iso3=c.country, share=c.share) for c in data.countries]
     orgs = [
         m.ProjectOrganisation(

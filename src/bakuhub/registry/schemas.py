@@ -97,6 +97,7 @@ class PartyFields(Strict):
     hub_joined: PartialDate | None = None
     notes: Text = ""
     sources: list[str] = Field(default_factory=list)
+    published: bool = Field(default=True, description="Whether the public sees it")
 
     @model_validator(mode="after")
     def _kind_rules(self) -> PartyFields:
@@ -128,6 +129,7 @@ class PartyUpdate(Strict):
     hub_joined: PartialDate | None = None
     notes: Text | None = None
     sources: list[str] | None = None
+    published: bool | None = None
 
 
 class PartyOut(PartyFields, Stamp):
@@ -172,6 +174,7 @@ class AgreementFields(Strict):
     parties: list[AgreementPartyIn] = Field(default_factory=list)
     ratifications: list[RatificationIn] = Field(default_factory=list)
     sources: list[str] = Field(default_factory=list)
+    published: bool = Field(default=True, description="Whether the public sees it")
 
 
 class AgreementCreate(AgreementFields):
@@ -190,6 +193,7 @@ class AgreementUpdate(Strict):
     parties: list[AgreementPartyIn] | None = None
     ratifications: list[RatificationIn] | None = None
     sources: list[str] | None = None
+    published: bool | None = None
 
 
 class AgreementOut(AgreementFields, Stamp):
@@ -237,6 +241,7 @@ class GroupFields(Strict):
     decisions: list[DecisionIn] = Field(default_factory=list)
     action_items: list[ActionItemIn] = Field(default_factory=list)
     sources: list[str] = Field(default_factory=list)
+    published: bool = Field(default=True, description="Whether the public sees it")
 
 
 class GroupCreate(GroupFields):
@@ -255,6 +260,7 @@ class GroupUpdate(Strict):
     decisions: list[DecisionIn] | None = None
     action_items: list[ActionItemIn] | None = None
     sources: list[str] | None = None
+    published: bool | None = None
 
 
 class GroupOut(GroupFields, Stamp):
@@ -314,6 +320,7 @@ class ProjectFields(Strict):
     organisations: list[ProjectOrgIn] = Field(default_factory=list)
     milestones: list[MilestoneIn] = Field(default_factory=list)
     sources: list[str] = Field(default_factory=list)
+    published: bool = Field(default=True, description="Whether the public sees it")
 
     @model_validator(mode="after")
     def _consistent(self) -> ProjectFields:
@@ -345,6 +352,7 @@ class ProjectUpdate(Strict):
     organisations: list[ProjectOrgIn] | None = None
     milestones: list[MilestoneIn] | None = None
     sources: list[str] | None = None
+    published: bool | None = None
 
 
 class ProjectOut(ProjectFields, Stamp):

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from bakuhub.accounts import audit
 from bakuhub.db import utcnow
 from bakuhub.errors import Conflict, InvalidInput, NotFound, StaleVersion
 from bakuhub.registry.resources import Resource
@@ -43,9 +44,15 @@ def list_records(
     sort: str | None = None,
     limit: int = 50,
     offset: int = 0,
+    published_only: bool = False,
 ) -> Page:
-    """One page of records, filtered (by the resource's filters), searched and sorted."""
+    """One page of records, filtered (by the resource's filters), searched and sorted.
+
+    ``published_only`` (anonymous readers) leaves drafts out.
+    """
     stmt = select(resource.model)
+    if published_only:
+        stmt = stmt.where(resource.model.published.is_(True))
     for name, value in (filters or {}).items():
         if name not in resource.filters:
             allowed = ", ".join(sorted(resource.filters)) or "none"
@@ -57,8 +64,9 @@ def list_records(
     if q:
         pattern = f"%{q.lower()}%"
         stmt = stmt.where(or_(*(func.lower(col).like(pattern) for col in resource.search)))
-    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    stmt = stmt.order_by(*_order(resource, sort)).limit(limit).offset(offset)
+    total = session.scalar(stmt.with_only_columns(func.count(resource.model.id))) or 0
+    stmt = stmt.options(*resource.load).order_by(*_order(resource, sort))
+    stmt = stmt.limit(limit).offset(offset)
     rows = session.scalars(stmt).unique().all()
     items = [resource.read(row) for row in rows]
     return Page(items=items, total=total, limit=limit, offset=offset)
@@ -79,17 +87,21 @@ def _order(resource: Resource, sort: str | None) -> list[Any]:
     return keys
 
 
-def fetch(*, session: Session, resource: Resource, ref: str) -> Any:
-    """The row with this ref, or NotFound."""
-    row = session.scalar(select(resource.model).where(resource.model.ref == ref))
-    if row is None:
+def fetch(*, session: Session, resource: Resource, ref: str, published_only: bool = False) -> Any:
+    """The row with this ref, or NotFound (also for a draft when ``published_only``)."""
+    stmt = select(resource.model).options(*resource.load)
+    row = session.scalar(stmt.where(resource.model.ref == ref))
+    if row is None or (published_only and not row.published):
         raise NotFound(f"There is no {resource.label} with ref '{ref}'.")
     return row
 
 
-def get_record(*, session: Session, resource: Resource, ref: str) -> dict[str, Any]:
+def get_record(
+    *, session: Session, resource: Resource, ref: str, published_only: bool = False
+) -> dict[str, Any]:
     """One record as the API returns it."""
-    return resource.read(fetch(session=session, resource=resource, ref=ref))
+    row = fetch(session=session, resource=resource, ref=ref, published_only=published_only)
+    return resource.read(row)
 
 
 def create_record(
@@ -107,7 +119,16 @@ def create_record(
         resource.apply(session, row, data)
     session.add(row)
     _flush(session, resource, row.ref)
-    return resource.read(row)
+    after = resource.read(row)
+    audit.record(
+        session=session,
+        actor=author,
+        action="create",
+        record_type=resource.name,
+        record_ref=row.ref,
+        after=after,
+    )
+    return after
 
 
 def update_record(
@@ -130,13 +151,24 @@ def replace_record(
     *, session: Session, resource: Resource, row: Any, data: BaseModel, author: str
 ) -> dict[str, Any]:
     """Overwrite an existing row with a complete, validated create-payload."""
+    before = resource.read(row)
     row.version = row.version + 1
     with session.no_autoflush:
         resource.apply(session, row, data)
     row.updated_by = author
     row.updated_at = utcnow()
     _flush(session, resource, row.ref)
-    return resource.read(row)
+    after = resource.read(row)
+    audit.record(
+        session=session,
+        actor=author,
+        action="update",
+        record_type=resource.name,
+        record_ref=row.ref,
+        before=before,
+        after=after,
+    )
+    return after
 
 
 def merged_payload(resource: Resource, row: Any, changes: dict[str, Any]) -> BaseModel:
@@ -153,7 +185,12 @@ def merged_payload(resource: Resource, row: Any, changes: dict[str, Any]) -> Bas
 
 
 def delete_record(
-    *, session: Session, resource: Resource, ref: str, version: int | None = None
+    *,
+    session: Session,
+    resource: Resource,
+    ref: str,
+    version: int | None = None,
+    author: str = "system",
 ) -> None:
     """Delete a record (refused while other records still refer to it)."""
     row = fetch(session=session, resource=resource, ref=ref)
@@ -162,8 +199,17 @@ def delete_record(
             f"The {resource.label} '{ref}' was changed since you read it (version "
             f"{row.version}, not {version}); reload it before deleting."
         )
+    before = resource.read(row)
     session.delete(row)
     _flush(session, resource, ref)
+    audit.record(
+        session=session,
+        actor=author,
+        action="delete",
+        record_type=resource.name,
+        record_ref=ref,
+        before=before,
+    )
 
 
 def _flush(session: Session, resource: Resource, ref: str) -> None:

@@ -6,11 +6,13 @@ import importlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
+from starlette.middleware.sessions import SessionMiddleware
 
 from bakuhub import __version__
 from bakuhub.config import Settings, get_settings
 from bakuhub.db import make_engine, make_sessionmaker
+from bakuhub.web.auth import guard
 from bakuhub.web.errors import install_error_handlers
 from bakuhub.web.routes.registry import registry_routers
 
@@ -19,6 +21,7 @@ OPTIONAL_ROUTERS = (
     "bakuhub.web.routes.risk",
     "bakuhub.web.routes.results",
     "bakuhub.web.routes.iati",
+    "bakuhub.web.routes.accounts",
     "bakuhub.web.routes.jobs",
 )
 
@@ -41,6 +44,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=f"{API_PREFIX}/docs",
         redoc_url=None,
         lifespan=lifespan,
+        dependencies=[Depends(guard)],
+    )
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.secret_key.get_secret_value(),
+        session_cookie="bakuhub_session",
+        max_age=settings.session_max_age,
+        same_site="lax",
+        https_only=settings.cookie_secure,
     )
     app.state.settings = settings
     app.state.engine = engine
@@ -64,6 +76,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             continue
         api.include_router(module.router)
     app.include_router(api)
+    from bakuhub.web.pages import install_pages
+
+    install_pages(app)
 
     @app.get(f"{API_PREFIX}/health", tags=["meta"], summary="Liveness and version")
     def health() -> dict[str, str]:

@@ -1,13 +1,14 @@
-"""Request dependencies: settings, database session, author."""
+"""Request dependencies: settings, database session, who is asking."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
+from bakuhub.accounts.permissions import Principal, Unauthenticated
 from bakuhub.config import Settings
 
 
@@ -30,11 +31,59 @@ def get_session(request: Request) -> Iterator[Session]:
         session.close()
 
 
-def get_author(request: Request) -> str:
-    """Who makes a change (accounts arrive with the web issue; until then 'api')."""
-    return str(getattr(request.state, "user", None) or "api")
+def _bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    return value.strip() if scheme.lower() == "bearer" and value.strip() else None
+
+
+def _from_cookie(request: Request, session: Session) -> Principal | None:
+    from bakuhub.accounts import service as accounts
+    from bakuhub.accounts.models import User
+
+    store: dict[str, Any] = request.session
+    uid = store.get("uid")
+    if not isinstance(uid, int):
+        return None
+    user = session.get(User, uid)
+    if user is None or not user.active or store.get("fp") != accounts.fingerprint(user):
+        store.pop("uid", None)
+        return None
+    return accounts.principal_of(user)
+
+
+def get_principal(
+    request: Request, session: Annotated[Session, Depends(get_session)]
+) -> Principal | None:
+    """The signed-in principal (API token first, then session cookie), or None."""
+    if hasattr(request.state, "principal"):
+        cached: Principal | None = request.state.principal
+        return cached
+    from bakuhub.accounts import service as accounts
+
+    principal: Principal | None
+    token = _bearer(request)
+    if token is not None:
+        found = accounts.user_for_token(session=session, token=token)
+        if found is None:
+            raise Unauthenticated(
+                "The API token is unknown, revoked or belongs to a disabled account; "
+                "create a new one on your account page."
+            )
+        user, row = found
+        principal = accounts.principal_of(user, token_role=row.role, via_token=True)
+    else:
+        principal = _from_cookie(request, session)
+    request.state.principal = principal
+    return principal
+
+
+def get_author(principal: Annotated[Principal | None, Depends(get_principal)]) -> str:
+    """Who makes a change: the signed-in user's name."""
+    return principal.username if principal else "anonymous"
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
+PrincipalDep = Annotated[Principal | None, Depends(get_principal)]
 AuthorDep = Annotated[str, Depends(get_author)]

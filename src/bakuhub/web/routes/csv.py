@@ -8,7 +8,8 @@ from bakuhub.errors import InvalidInput, NotFound
 from bakuhub.registry.catalog import RESOURCES
 from bakuhub.registry.csvio import export_csv, import_csv
 from bakuhub.registry.resources import Resource
-from bakuhub.web.deps import AuthorDep, SessionDep
+from bakuhub.web.deps import AuthorDep, PrincipalDep, SessionDep
+from bakuhub.web.policy import require_staff
 
 router = APIRouter(prefix="/csv", tags=["csv"])
 
@@ -20,8 +21,8 @@ def _resource(name: str) -> Resource:
 
 
 @router.get("/{name}", summary="Export every record of one type as CSV")
-def export(name: str, session: SessionDep) -> Response:
-    text = export_csv(session=session, resource=_resource(name))
+def export(name: str, session: SessionDep, principal: PrincipalDep) -> Response:
+    text = export_csv(session=session, resource=_resource(name), published_only=principal is None)
     headers = {"Content-Disposition": f'attachment; filename="{name}.csv"'}
     return Response(text, media_type="text/csv; charset=utf-8", headers=headers)
 
@@ -34,8 +35,9 @@ def export(name: str, session: SessionDep) -> Response:
     "answer lists every bad row and column.",
 )
 async def import_(
-    name: str, request: Request, session: SessionDep, author: AuthorDep
+    name: str, request: Request, session: SessionDep, principal: PrincipalDep, author: AuthorDep
 ) -> dict[str, int]:
+    require_staff(principal, "import CSV files")
     resource = _resource(name)
     raw = await request.body()
     try:

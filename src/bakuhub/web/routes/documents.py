@@ -5,9 +5,12 @@ from __future__ import annotations
 from fastapi import APIRouter, UploadFile
 from fastapi.responses import Response
 
+from bakuhub.errors import NotFound
 from bakuhub.registry.documents import attach_document, read_document
+from bakuhub.registry.models import Agreement
 from bakuhub.registry.schemas import DocumentOut
-from bakuhub.web.deps import AuthorDep, SessionDep, SettingsDep
+from bakuhub.web.deps import AuthorDep, PrincipalDep, SessionDep, SettingsDep
+from bakuhub.web.policy import require_staff
 
 router = APIRouter(tags=["agreements"])
 
@@ -19,8 +22,14 @@ router = APIRouter(tags=["agreements"])
     summary="Attach a document to an agreement (stored with its SHA-256 checksum)",
 )
 async def upload(
-    ref: str, file: UploadFile, session: SessionDep, settings: SettingsDep, author: AuthorDep
+    ref: str,
+    file: UploadFile,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: PrincipalDep,
+    author: AuthorDep,
 ) -> DocumentOut:
+    require_staff(principal, "attach documents")
     content = await file.read()
     doc = attach_document(
         session=session,
@@ -35,10 +44,15 @@ async def upload(
 
 
 @router.get("/documents/{document_id}", summary="Download an attached document")
-def download(document_id: int, session: SessionDep, settings: SettingsDep) -> Response:
+def download(
+    document_id: int, session: SessionDep, settings: SettingsDep, principal: PrincipalDep
+) -> Response:
     doc, content = read_document(
         session=session, root=settings.documents_dir, document_id=document_id
     )
+    agreement = session.get(Agreement, doc.agreement_id)
+    if principal is None and (agreement is None or not agreement.published):
+        raise NotFound(f"There is no document {document_id}.")
     headers = {
         "Content-Disposition": f'attachment; filename="{doc.filename}"',
         "ETag": f'"{doc.sha256}"',

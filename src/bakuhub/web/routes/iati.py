@@ -5,10 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Query, Request, Response
+from sqlalchemy import select
 
+from bakuhub.registry.models import Project
 from bakuhub.results.iati_export import export_activities
 from bakuhub.results.iati_import import import_activities
-from bakuhub.web.deps import AuthorDep, SessionDep
+from bakuhub.web.deps import AuthorDep, PrincipalDep, SessionDep
+from bakuhub.web.policy import require_staff
 
 router = APIRouter(prefix="/iati", tags=["iati"])
 
@@ -18,7 +21,12 @@ router = APIRouter(prefix="/iati", tags=["iati"])
     summary="Export projects as an IATI 2.03 activities file",
     description="`project` (repeatable) picks projects by ref; without it every project.",
 )
-def export(session: SessionDep, project: list[str] | None = Query(None)) -> Response:
+def export(
+    session: SessionDep, principal: PrincipalDep, project: list[str] | None = Query(None)
+) -> Response:
+    if principal is None:
+        public = set(session.scalars(select(Project.ref).where(Project.published.is_(True))))
+        project = sorted(public & set(project)) if project else sorted(public)
     result = export_activities(session=session, project_refs=project)
     headers = {
         "Content-Disposition": 'attachment; filename="activities.xml"',
@@ -33,6 +41,9 @@ def export(session: SessionDep, project: list[str] | None = Query(None)) -> Resp
     description="Body: the XML (Content-Type application/xml). Known identifiers update "
     "their project. The answer lists, per activity, what was mapped, skipped (and why).",
 )
-async def import_(request: Request, session: SessionDep, author: AuthorDep) -> dict[str, Any]:
+async def import_(
+    request: Request, session: SessionDep, principal: PrincipalDep, author: AuthorDep
+) -> dict[str, Any]:
+    require_staff(principal, "import IATI files")
     body = await request.body()
     return import_activities(session=session, xml=body, author=author).as_dict()

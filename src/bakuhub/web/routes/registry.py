@@ -13,7 +13,8 @@ from bakuhub.registry import service
 from bakuhub.registry.catalog import RESOURCES
 from bakuhub.registry.resources import Resource
 from bakuhub.registry.schemas import Page
-from bakuhub.web.deps import AuthorDep, SessionDep, SettingsDep
+from bakuhub.web import policy
+from bakuhub.web.deps import AuthorDep, PrincipalDep, SessionDep, SettingsDep
 
 RESERVED = {"limit", "offset", "sort", "q"}
 
@@ -37,6 +38,7 @@ def make_router(resource: Resource) -> APIRouter:
         request: Request,
         session: SessionDep,
         settings: SettingsDep,
+        principal: PrincipalDep,
         limit: int = Query(50, ge=1),
         offset: int = Query(0, ge=0),
         sort: str | None = None,
@@ -52,17 +54,25 @@ def make_router(resource: Resource) -> APIRouter:
             sort=sort,
             limit=limit,
             offset=offset,
+            published_only=principal is None,
         )
 
     @router.get("/{ref}", summary=f"Get one {resource.label}", response_model=out_schema)
-    def get(ref: str, session: SessionDep) -> dict[str, Any]:
-        return service.get_record(session=session, resource=resource, ref=ref)
+    def get(ref: str, session: SessionDep, principal: PrincipalDep) -> dict[str, Any]:
+        return service.get_record(
+            session=session, resource=resource, ref=ref, published_only=principal is None
+        )
 
     @router.post(
         "", status_code=201, summary=f"Create a {resource.label}", response_model=out_schema
     )
-    def create(data: create_schema, session: SessionDep, author: AuthorDep) -> dict[str, Any]:
-        return service.create_record(session=session, resource=resource, data=data, author=author)
+    def create(
+        data: create_schema, session: SessionDep, principal: PrincipalDep, author: AuthorDep
+    ) -> dict[str, Any]:
+        allowed = policy.check_create(principal, resource, data)
+        return service.create_record(
+            session=session, resource=resource, data=allowed, author=author
+        )
 
     @router.patch(
         "/{ref}",
@@ -72,15 +82,30 @@ def make_router(resource: Resource) -> APIRouter:
         response_model=out_schema,
     )
     def update(
-        ref: str, data: update_schema, session: SessionDep, author: AuthorDep
+        ref: str,
+        data: update_schema,
+        session: SessionDep,
+        principal: PrincipalDep,
+        author: AuthorDep,
     ) -> dict[str, Any]:
+        before = service.get_record(session=session, resource=resource, ref=ref)
+        allowed = policy.check_update(principal, resource, before, data)
         return service.update_record(
-            session=session, resource=resource, ref=ref, data=data, author=author
+            session=session, resource=resource, ref=ref, data=allowed, author=author
         )
 
     @router.delete("/{ref}", status_code=204, summary=f"Delete a {resource.label}")
-    def delete(ref: str, session: SessionDep, version: int | None = None) -> Response:
-        service.delete_record(session=session, resource=resource, ref=ref, version=version)
+    def delete(
+        ref: str,
+        session: SessionDep,
+        principal: PrincipalDep,
+        author: AuthorDep,
+        version: int | None = None,
+    ) -> Response:
+        policy.check_delete(principal, resource)
+        service.delete_record(
+            session=session, resource=resource, ref=ref, version=version, author=author
+        )
         return Response(status_code=204)
 
     return router

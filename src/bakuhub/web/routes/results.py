@@ -7,7 +7,10 @@ from typing import Any
 
 from fastapi import APIRouter, Query, Response
 
+from bakuhub.accounts import audit
+from bakuhub.accounts.permissions import Principal
 from bakuhub.results import corridor_link, finance, profile, rollup, service
+from bakuhub.results.codes import PeriodState
 from bakuhub.results.schemas import (
     BudgetIn,
     PeriodUpdate,
@@ -18,30 +21,87 @@ from bakuhub.results.schemas import (
     TransactionIn,
     TransitionIn,
 )
-from bakuhub.web.deps import AuthorDep, SessionDep
+from bakuhub.web import policy
+from bakuhub.web.deps import AuthorDep, PrincipalDep, SessionDep
 
 router = APIRouter(tags=["results"])
 
 
 @router.get("/projects/{ref}/results", summary="A project's results framework, with statuses")
-def get_framework(ref: str, session: SessionDep) -> dict[str, Any]:
-    return service.get_framework(session=session, project_ref=ref)
+def get_framework(ref: str, session: SessionDep, principal: PrincipalDep) -> dict[str, Any]:
+    policy.project_for(session, principal, ref)
+    framework = service.get_framework(session=session, project_ref=ref)
+    return public_framework(framework) if principal is None else framework
+
+
+def public_framework(framework: dict[str, Any]) -> dict[str, Any]:
+    """A framework as anonymous visitors see it: approved periods only."""
+    for result in framework["results"]:
+        for indicator in result["indicators"]:
+            indicator["periods"] = [
+                p for p in indicator["periods"] if p["state"] == PeriodState.approved.value
+            ]
+    return framework
+
+
+def _period_project(session: SessionDep, period_id: int) -> str:
+    return service.fetch_period(session, period_id).indicator.result.project.ref
+
+
+def _audit(
+    session: SessionDep,
+    author: str,
+    action: str,
+    kind: str,
+    ref: Any,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+) -> None:
+    audit.record(
+        session=session,
+        actor=author,
+        action=action,
+        record_type=kind,
+        record_ref=str(ref),
+        before=before,
+        after=after,
+    )
 
 
 @router.post("/projects/{ref}/results", status_code=201, summary="Add a result to a project")
-def add_result(ref: str, data: ResultIn, session: SessionDep, author: AuthorDep) -> dict[str, Any]:
-    return service.add_result(session=session, project_ref=ref, data=data, author=author)
+def add_result(
+    ref: str, data: ResultIn, session: SessionDep, principal: PrincipalDep, author: AuthorDep
+) -> dict[str, Any]:
+    policy.project_for(session, principal, ref, write=True)
+    out = service.add_result(session=session, project_ref=ref, data=data, author=author)
+    _audit(session, author, "create", "results", f"{ref}/{out['id']}", None, out)
+    return out
 
 
 @router.delete("/results/{result_id}", status_code=204, summary="Delete a result")
-def delete_result(result_id: int, session: SessionDep) -> Response:
+def delete_result(
+    result_id: int, session: SessionDep, principal: PrincipalDep, author: AuthorDep
+) -> Response:
+    from bakuhub.results.models import Result
+
+    row = session.get(Result, result_id)
+    if row is not None:
+        policy.project_for(session, principal, row.project.ref, write=True)
+        before = service.read_result(row)
+        _audit(session, author, "delete", "results", f"{row.project.ref}/{result_id}", before, None)
     service.delete_result(session=session, result_id=result_id)
     return Response(status_code=204)
 
 
 @router.get("/periods/{period_id}", summary="One indicator period")
-def get_period(period_id: int, session: SessionDep) -> dict[str, Any]:
-    return service.read_period(service.fetch_period(session, period_id))
+def get_period(period_id: int, session: SessionDep, principal: PrincipalDep) -> dict[str, Any]:
+    period = service.fetch_period(session, period_id)
+    policy.project_for(session, principal, period.indicator.result.project.ref)
+    if principal is None and period.state != PeriodState.approved.value:
+        from bakuhub.errors import NotFound
+
+        raise NotFound(f"There is no indicator period with id {period_id}.")
+    return service.read_period(period)
 
 
 @router.patch(
@@ -51,9 +111,17 @@ def get_period(period_id: int, session: SessionDep) -> dict[str, Any]:
     "up to the total (else 422, nothing changed); only draft or returned periods change.",
 )
 def update_period(
-    period_id: int, data: PeriodUpdate, session: SessionDep, author: AuthorDep
+    period_id: int,
+    data: PeriodUpdate,
+    session: SessionDep,
+    principal: PrincipalDep,
+    author: AuthorDep,
 ) -> dict[str, Any]:
-    return service.update_period(session=session, period_id=period_id, data=data, author=author)
+    policy.project_for(session, principal, _period_project(session, period_id), write=True)
+    before = service.read_period(service.fetch_period(session, period_id))
+    out = service.update_period(session=session, period_id=period_id, data=data, author=author)
+    _audit(session, author, "update", "periods", period_id, before, out)
+    return out
 
 
 @router.post(
@@ -61,9 +129,29 @@ def update_period(
     summary="Move a period between draft, submitted, approved and returned",
 )
 def move_period(
-    period_id: int, data: TransitionIn, session: SessionDep, author: AuthorDep
+    period_id: int,
+    data: TransitionIn,
+    session: SessionDep,
+    principal: PrincipalDep,
+    author: AuthorDep,
 ) -> dict[str, Any]:
-    return service.move_period(session=session, period_id=period_id, data=data, author=author)
+    return transition(session, principal, author, period_id, data)
+
+
+def transition(
+    session: SessionDep,
+    principal: Principal | None,
+    author: str,
+    period_id: int,
+    data: TransitionIn,
+) -> dict[str, Any]:
+    """Move a period, with the role check and the audit entry (API and pages)."""
+    policy.check_transition(principal, data.to)
+    policy.project_for(session, principal, _period_project(session, period_id), write=True)
+    before = service.read_period(service.fetch_period(session, period_id))
+    out = service.move_period(session=session, period_id=period_id, data=data, author=author)
+    _audit(session, author, f"move to {data.to.value}", "periods", period_id, before, out)
+    return out
 
 
 @router.get("/rollups/{agreement}/{code}", summary="Roll an indicator up to an agreement")
@@ -71,6 +159,7 @@ def get_rollup(
     agreement: str,
     code: str,
     session: SessionDep,
+    principal: PrincipalDep,
     start: dt.date | None = None,
     end: dt.date | None = None,
     approved_only: bool = False,
@@ -81,25 +170,38 @@ def get_rollup(
         code=code,
         start=start,
         end=end,
-        approved_only=approved_only,
+        approved_only=approved_only or principal is None,
     )
 
 
 @router.get("/projects/{ref}/finance", summary="A project's budgets and transactions")
-def get_finance(ref: str, session: SessionDep) -> dict[str, Any]:
+def get_finance(ref: str, session: SessionDep, principal: PrincipalDep) -> dict[str, Any]:
+    policy.project_for(session, principal, ref)
     return finance.project_finance(session=session, project_ref=ref)
 
 
 @router.post("/projects/{ref}/budgets", status_code=201, summary="Add a budget")
-def add_budget(ref: str, data: BudgetIn, session: SessionDep, author: AuthorDep) -> dict[str, Any]:
-    return finance.add_budget(session=session, project_ref=ref, data=data, author=author)
+def add_budget(
+    ref: str, data: BudgetIn, session: SessionDep, principal: PrincipalDep, author: AuthorDep
+) -> dict[str, Any]:
+    policy.project_for(session, principal, ref, write=True)
+    out = finance.add_budget(session=session, project_ref=ref, data=data, author=author)
+    _audit(session, author, "create", "budgets", f"{ref}/{out.get('id', '')}", None, out)
+    return out
 
 
 @router.post("/projects/{ref}/transactions", status_code=201, summary="Add a transaction")
 def add_transaction(
-    ref: str, data: TransactionIn, session: SessionDep, author: AuthorDep
+    ref: str,
+    data: TransactionIn,
+    session: SessionDep,
+    principal: PrincipalDep,
+    author: AuthorDep,
 ) -> dict[str, Any]:
-    return finance.add_transaction(session=session, project_ref=ref, data=data, author=author)
+    policy.project_for(session, principal, ref, write=True)
+    out = finance.add_transaction(session=session, project_ref=ref, data=data, author=author)
+    _audit(session, author, "create", "transactions", f"{ref}/{out.get('id', '')}", None, out)
+    return out
 
 
 @router.get("/exchange-rates", summary="The exchange-rate table")
@@ -108,8 +210,13 @@ def list_rates(session: SessionDep) -> list[dict[str, Any]]:
 
 
 @router.post("/exchange-rates", status_code=201, summary="Add a dated, cited exchange rate")
-def add_rate(data: RateIn, session: SessionDep, author: AuthorDep) -> dict[str, Any]:
-    return finance.add_rate(session=session, data=data, author=author)
+def add_rate(
+    data: RateIn, session: SessionDep, principal: PrincipalDep, author: AuthorDep
+) -> dict[str, Any]:
+    policy.require_staff(principal, "add exchange rates")
+    out = finance.add_rate(session=session, data=data, author=author)
+    _audit(session, author, "create", "exchange-rates", out.get("id", ""), None, out)
+    return out
 
 
 @router.get(
@@ -120,23 +227,57 @@ def add_rate(data: RateIn, session: SessionDep, author: AuthorDep) -> dict[str, 
 )
 def get_totals(
     session: SessionDep,
+    principal: PrincipalDep,
     by: str = Query("project", description="project, agreement, funder or country"),
     currency: str = Query("EUR", min_length=3, max_length=3),
     agreement: str | None = None,
 ) -> dict[str, Any]:
-    return finance.totals(
-        session=session, by=by, currency=currency.upper(), agreement_ref=agreement
-    )
+    out = finance.totals(session=session, by=by, currency=currency.upper(), agreement_ref=agreement)
+    if principal is None:
+        out = public_totals(session, out)
+    return out
+
+
+def public_totals(session: SessionDep, out: dict[str, Any]) -> dict[str, Any]:
+    """Totals as anonymous visitors see them: no money of draft projects."""
+    from sqlalchemy import select
+
+    from bakuhub.registry.models import Project
+    from bakuhub.results.models import Budget, Transaction
+
+    drafts = select(Project.id).where(Project.published.is_(False))
+    if out["by"] == "project":
+        hidden = set(session.scalars(select(Project.ref).where(Project.published.is_(False))))
+        out["groups"] = [g for g in out["groups"] if g["key"] not in hidden]
+        return out
+    with_money = session.scalar(
+        select(Budget.id).where(Budget.project_id.in_(drafts)).limit(1)
+    ) or session.scalar(select(Transaction.id).where(Transaction.project_id.in_(drafts)).limit(1))
+    if with_money:
+        from bakuhub.accounts.permissions import Unauthenticated
+
+        raise Unauthenticated(
+            f"Totals by {out['by']} include projects that are not published yet; sign in to "
+            "see them, or ask for totals by project."
+        )
+    return out
 
 
 @router.get("/projects/{ref}/iati", summary="A project's IATI details")
-def get_profile(ref: str, session: SessionDep) -> dict[str, Any]:
+def get_profile(ref: str, session: SessionDep, principal: PrincipalDep) -> dict[str, Any]:
+    policy.project_for(session, principal, ref)
     return profile.get_profile(session=session, project_ref=ref)
 
 
 @router.put("/projects/{ref}/iati", summary="Set a project's IATI details")
-def put_profile(ref: str, data: ProfileIn, session: SessionDep) -> dict[str, Any]:
-    return profile.set_profile(session=session, project_ref=ref, data=data)
+def put_profile(
+    ref: str, data: ProfileIn, session: SessionDep, principal: PrincipalDep, author: AuthorDep
+) -> dict[str, Any]:
+    policy.project_for(session, principal, ref, write=True)
+    before = profile.get_profile(session=session, project_ref=ref)
+    out = profile.set_profile(session=session, project_ref=ref, data=data)
+    _audit(session, author, "update", "iati-profiles", ref, before, out)
+    return out
 
 
 @router.post(
@@ -144,8 +285,15 @@ def put_profile(ref: str, data: ProfileIn, session: SessionDep) -> dict[str, Any
     summary="Set an energy project's actuals from a corridor scenario summary",
 )
 def corridor_actuals(
-    ref: str, data: ScenarioSummary, session: SessionDep, author: AuthorDep
+    ref: str,
+    data: ScenarioSummary,
+    session: SessionDep,
+    principal: PrincipalDep,
+    author: AuthorDep,
 ) -> dict[str, Any]:
-    return corridor_link.apply_scenario_summary(
+    policy.project_for(session, principal, ref, write=True)
+    out = corridor_link.apply_scenario_summary(
         session=session, project_ref=ref, summary=data, author=author
     )
+    _audit(session, author, "corridor actuals", "projects", ref, None, out)
+    return out

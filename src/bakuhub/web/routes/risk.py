@@ -7,11 +7,12 @@ from typing import Any
 
 from fastapi import APIRouter, Query
 
+from bakuhub.accounts.permissions import Role, require
 from bakuhub.risk import service
 from bakuhub.risk.inputs import Window
 from bakuhub.risk.models import RiskRun
 from bakuhub.risk.schemas import RecomputeIn, RunOut, RunSummary, ScoreOut
-from bakuhub.web.deps import AuthorDep, SessionDep
+from bakuhub.web.deps import AuthorDep, PrincipalDep, SessionDep
 
 router = APIRouter(prefix="/risk", tags=["risk"])
 
@@ -60,7 +61,10 @@ def rankings(
     status_code=201,
     response_model=RunOut,
 )
-def recompute(body: RecomputeIn, session: SessionDep, author: AuthorDep) -> RunOut:
+def recompute(
+    body: RecomputeIn, session: SessionDep, principal: PrincipalDep, author: AuthorDep
+) -> RunOut:
+    require(principal, Role.viewer, "store a risk run (the risk page recomputes without one)")
     window = Window(end=body.window_end, years=body.window_years)
     data = None
     if body.observations:

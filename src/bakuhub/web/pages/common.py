@@ -1,0 +1,66 @@
+"""Shared plumbing of the pages: templates, rendering, redirects."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.templating import Jinja2Templates
+
+from bakuhub import __version__
+from bakuhub.accounts.permissions import Principal
+from bakuhub.web.auth import CSRF_FIELD, csrf_token
+
+TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
+NAV = (
+    ("/", "Home"),
+    ("/parties", "Parties"),
+    ("/agreements", "Agreements"),
+    ("/working-groups", "Working groups"),
+    ("/projects", "Projects"),
+    ("/risk", "Risk"),
+    ("/corridor", "Corridor"),
+)
+
+
+@lru_cache(maxsize=1)
+def templates() -> Jinja2Templates:
+    """The Jinja2 templates (autoescaped), made on first use."""
+    return Jinja2Templates(directory=str(TEMPLATES))
+
+
+def principal_of(request: Request) -> Principal | None:
+    """The principal resolved for this request (None: anonymous)."""
+    found: Principal | None = getattr(request.state, "principal", None)
+    return found
+
+
+def render(
+    request: Request, name: str, context: dict[str, Any], status_code: int = 200
+) -> HTMLResponse:
+    """Render a template with the navigation, the principal and the CSRF token."""
+    principal = principal_of(request)
+    base = {
+        "nav": NAV,
+        "principal": principal,
+        "is_staff": bool(principal and principal.is_staff),
+        "csrf_field": CSRF_FIELD,
+        "csrf_token": csrf_token(request),
+        "version": __version__,
+        "path": request.url.path,
+    }
+    return templates().TemplateResponse(request, name, {**base, **context}, status_code=status_code)
+
+
+def redirect(url: str) -> RedirectResponse:
+    """A redirect after a successful form (POST -> GET)."""
+    return RedirectResponse(url, status_code=303)
+
+
+def form_text(form: Any, name: str) -> str:
+    """A form field as stripped text ('' when missing)."""
+    value = form.get(name)
+    return value.strip() if isinstance(value, str) else ""

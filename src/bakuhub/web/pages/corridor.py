@@ -1,0 +1,103 @@
+"""Corridor pages: the studies found under ``<data_dir>/studies/*/summary.json``, a
+comparison of two, and each study's ``report.html``."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import FileResponse, Response
+
+from bakuhub.errors import NotFound
+from bakuhub.web.deps import SettingsDep
+from bakuhub.web.pages.common import render
+
+router = APIRouter(include_in_schema=False)
+NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+ROWS = (
+    ("year", "Year", ""),
+    ("resolution", "Time resolution", ""),
+    ("total_system_cost_eur_a", "Total system cost", "EUR/a"),
+    ("export_twh", "Export to Europe", "TWh"),
+    ("gateway_price_eur_mwh", "Gateway price", "EUR/MWh"),
+    ("co2_emitted_mt", "CO2 emitted", "Mt"),
+    ("co2_avoided_mt", "CO2 avoided by the Caspian cable", "Mt"),
+    ("curtailment_twh", "Curtailment", "TWh"),
+    ("unserved_twh", "Unserved energy", "TWh"),
+)
+
+
+def studies(root: Path) -> list[dict[str, Any]]:
+    """Each study folder with a readable summary.json, newest first."""
+    found = []
+    for summary in sorted(root.glob("*/summary.json")):
+        try:
+            data = json.loads(summary.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        folder = summary.parent
+        found.append(
+            {
+                "name": folder.name,
+                "summary": data,
+                "has_report": (folder / "report.html").is_file(),
+                "mtime": summary.stat().st_mtime,
+            }
+        )
+    return sorted(found, key=lambda s: -s["mtime"])
+
+
+def scenarios() -> list[dict[str, Any]]:
+    """The shipped scenarios: name, year and description (from their YAML files)."""
+    import yaml
+
+    from bakuhub.corridor.scenario import shipped_scenario_path, shipped_scenarios
+
+    out = []
+    for name in shipped_scenarios():
+        path = shipped_scenario_path(name)
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) if path else {}
+        data = data if isinstance(data, dict) else {}
+        out.append({"name": name, "year": data.get("year"), "about": data.get("description", "")})
+    return out
+
+
+def _value(summary: dict[str, Any], key: str) -> str:
+    value = summary.get(key)
+    if isinstance(value, float):
+        return f"{value:,.3g}" if abs(value) < 1000 else f"{value:,.0f}"
+    return "" if value is None else str(value)
+
+
+@router.get("/corridor")
+def corridor(
+    request: Request, settings: SettingsDep, compare: list[str] = Query(default=[])
+) -> Response:
+    found = studies(settings.data_dir / "studies")
+    by_name = {s["name"]: s for s in found}
+    chosen = [by_name[n] for n in compare if n in by_name][:2]
+    table = [
+        {"label": label, "unit": unit, "values": [_value(s["summary"], key) for s in chosen]}
+        for key, label, unit in ROWS
+    ]
+    context = {
+        "studies": found,
+        "chosen": chosen,
+        "table": table,
+        "value": _value,
+        "rows": ROWS,
+        "scenarios": scenarios(),
+    }
+    return render(request, "corridor.html", context)
+
+
+@router.get("/corridor/studies/{name}/report.html")
+def report(name: str, settings: SettingsDep) -> Response:
+    root = (settings.data_dir / "studies").resolve()
+    path = (root / name / "report.html").resolve()
+    if not NAME.match(name) or path.parent.parent != root or not path.is_file():
+        raise NotFound(f"There is no report of a study '{name}'.")
+    return FileResponse(path, media_type="text/html")

@@ -1,0 +1,186 @@
+"""Project detail extras and the results pages: add a result, enter period values,
+submit, approve, return with a comment."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+
+from bakuhub.accounts.permissions import Principal, Role
+from bakuhub.errors import BakuhubError, InvalidInput
+from bakuhub.registry.service import describe, validation_details
+from bakuhub.results import finance
+from bakuhub.results import service as results
+from bakuhub.results.codes import ResultKind
+from bakuhub.results.schemas import PeriodUpdate, ResultIn, TransitionIn
+from bakuhub.web import policy
+from bakuhub.web.deps import PrincipalDep, SessionDep
+from bakuhub.web.pages.common import form_text, redirect, render
+from bakuhub.web.routes.results import public_framework, transition
+
+router = APIRouter(include_in_schema=False)
+
+
+def project_context(
+    session: Session, principal: Principal | None, project: dict[str, Any]
+) -> dict[str, Any]:
+    """Results, finance and what the principal may do on a project's page."""
+    framework = results.get_framework(session=session, project_ref=project["ref"])
+    if principal is None:
+        framework = public_framework(framework)
+    money = finance.project_finance(session=session, project_ref=project["ref"])
+    owner = principal is not None and policy.belongs(principal, "projects", project)
+    return {
+        "framework": framework,
+        "finance": money,
+        "finance_chart": _finance_chart(money),
+        "can_report": owner,
+        "can_approve": principal is not None and principal.at_least(Role.secretariat),
+        "result_kinds": [k.value for k in ResultKind],
+    }
+
+
+def _finance_chart(money: dict[str, Any]) -> dict[str, Any] | None:
+    """Cumulative transactions per kind and currency, for a plotly line chart."""
+    series: dict[str, list[tuple[str, float]]] = {}
+    for t in money["transactions"]:
+        key = f"{t['kind']} ({t['currency']})"
+        total = (series[key][-1][1] if series.get(key) else 0.0) + float(t["value"])
+        series.setdefault(key, []).append((str(t["date"]), total))
+    if not series:
+        return None
+    return {
+        "data": [
+            {
+                "type": "scatter",
+                "mode": "lines+markers",
+                "name": k,
+                "line": {"shape": "hv"},
+                "x": [p[0] for p in v],
+                "y": [p[1] for p in v],
+            }
+            for k, v in series.items()
+        ],
+        "layout": {
+            "title": {"text": "Cumulative transactions"},
+            "height": 320,
+            "margin": {"l": 60, "r": 20, "t": 40, "b": 40},
+        },
+    }
+
+
+def _fail(request: Request, exc: BakuhubError, back: str) -> Response:
+    if exc.status_code in (401, 403):
+        raise exc
+    context = {"title": "That did not work", "message": exc.message, "back": back}
+    return render(request, "error.html", context, status_code=exc.status_code)
+
+
+@router.post("/projects/{ref}/results/new")
+async def add_result(
+    ref: str, request: Request, session: SessionDep, principal: PrincipalDep
+) -> Response:
+    policy.project_for(session, principal, ref, write=True)
+    form = await request.form()
+    number = form_text(form, "target")
+    body = {
+        "kind": form_text(form, "kind") or "output",
+        "title": form_text(form, "title"),
+        "indicators": [
+            {
+                "title": form_text(form, "indicator") or form_text(form, "title"),
+                "unit": form_text(form, "unit"),
+                "periods": [
+                    {
+                        "start": form_text(form, "start"),
+                        "end": form_text(form, "end"),
+                        "target": number or None,
+                    }
+                ],
+            }
+        ],
+    }
+    try:
+        try:
+            data = ResultIn.model_validate(body)
+        except ValidationError as exc:
+            details = validation_details(exc)
+            raise InvalidInput(f"The result: {describe(details)}", details=details) from None
+        with session.begin_nested():
+            out = results.add_result(
+                session=session, project_ref=ref, data=data, author=_who(principal)
+            )
+            from bakuhub.web.routes.results import _audit
+
+            _audit(session, _who(principal), "create", "results", f"{ref}/{out['id']}", None, out)
+    except BakuhubError as exc:
+        return _fail(request, exc, f"/projects/{ref}")
+    return redirect(f"/projects/{ref}#results")
+
+
+def _who(principal: Principal | None) -> str:
+    return principal.username if principal else "anonymous"
+
+
+@router.post("/periods/{period_id}/values")
+async def period_values(
+    period_id: int, request: Request, session: SessionDep, principal: PrincipalDep
+) -> Response:
+    period = results.fetch_period(session, period_id)
+    ref = period.indicator.result.project.ref
+    policy.project_for(session, principal, ref, write=True)
+    form = await request.form()
+    changes: dict[str, Any] = {"version": form_text(form, "version")}
+    for name in ("target", "actual", "actual_comment"):
+        if name in form:
+            text = form_text(form, name)
+            changes[name] = text if text or name == "actual_comment" else None
+    try:
+        try:
+            data = PeriodUpdate.model_validate(changes)
+        except ValidationError as exc:
+            details = validation_details(exc)
+            raise InvalidInput(f"The period: {describe(details)}", details=details) from None
+        before = results.read_period(period)
+        with session.begin_nested():
+            out = results.update_period(
+                session=session, period_id=period_id, data=data, author=_who(principal)
+            )
+            from bakuhub.web.routes.results import _audit
+
+            _audit(session, _who(principal), "update", "periods", period_id, before, out)
+    except BakuhubError as exc:
+        return _fail(request, exc, f"/projects/{ref}")
+    return redirect(f"/projects/{ref}#period-{period_id}")
+
+
+@router.post("/periods/{period_id}/move")
+async def period_move(
+    period_id: int, request: Request, session: SessionDep, principal: PrincipalDep
+) -> Response:
+    period = results.fetch_period(session, period_id)
+    ref = period.indicator.result.project.ref
+    form = await request.form()
+    try:
+        try:
+            data = TransitionIn.model_validate(
+                {
+                    "to": form_text(form, "to"),
+                    "version": form_text(form, "version"),
+                    "comment": form_text(form, "comment"),
+                }
+            )
+        except ValidationError as exc:
+            details = validation_details(exc)
+            raise InvalidInput(
+                f"The change of state: {describe(details)}", details=details
+            ) from None
+        with session.begin_nested():
+            transition(session, principal, _who(principal), period_id, data)
+    except BakuhubError as exc:
+        return _fail(request, exc, f"/projects/{ref}")
+    return redirect(f"/projects/{ref}#period-{period_id}")

@@ -1,0 +1,257 @@
+"""Pages of the record: lists with filters, details, create and edit forms.
+
+The forms apply the same checks as the JSON API (``bakuhub.web.policy``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bakuhub.accounts.permissions import Principal, Role
+from bakuhub.errors import BakuhubError, NotFound, StaleVersion
+from bakuhub.registry import models as m
+from bakuhub.registry import service
+from bakuhub.registry.catalog import RESOURCES
+from bakuhub.registry.codes import IATI_ACTIVITY_STATUS, Theme
+from bakuhub.registry.resources import Resource
+from bakuhub.registry.schemas import country_name
+from bakuhub.web import policy
+from bakuhub.web.deps import PrincipalDep, SessionDep
+from bakuhub.web.pages import forms
+from bakuhub.web.pages.common import form_text, redirect, render
+
+router = APIRouter(include_in_schema=False)
+KINDS = ("parties", "agreements", "working-groups", "projects")
+LIST_FILTERS = {"projects": ("country", "theme", "status", "agreement")}
+
+
+def _resource(kind: str) -> Resource:
+    if kind not in RESOURCES:
+        raise NotFound(f"There is no page '{kind}'.")
+    return RESOURCES[kind]
+
+
+def _refs(session: Session) -> dict[str, list[str]]:
+    agreements = list(session.scalars(select(m.Agreement.ref).order_by(m.Agreement.ref)))
+    return {"agreement": agreements, "parent": agreements}
+
+
+def _list(session: Session, principal: Principal | None, kind: str, **filters: str) -> Any:
+    return service.list_records(
+        session=session,
+        resource=RESOURCES[kind],
+        filters={k: v for k, v in filters.items() if v},
+        limit=500,
+        published_only=principal is None,
+        sort="signed" if kind == "agreements" else None,
+    )
+
+
+def list_page(
+    request: Request,
+    session: SessionDep,
+    principal: PrincipalDep,
+    country: str = "",
+    theme: str = "",
+    status: str = "",
+    agreement: str = "",
+) -> Response:
+    kind = request.url.path.strip("/").split("/")[0]
+    chosen = {"country": country, "theme": theme, "status": status, "agreement": agreement}
+    filters = {k: v for k, v in chosen.items() if k in LIST_FILTERS.get(kind, ())}
+    error = ""
+    try:
+        page = _list(session, principal, kind, **filters)
+    except BakuhubError as exc:
+        error, page = exc.message, _list(session, principal, kind)
+    context = {
+        "kind": kind,
+        "resource": RESOURCES[kind],
+        "items": page.items,
+        "total": page.total,
+        "chosen": chosen,
+        "error": error,
+        "statuses": IATI_ACTIVITY_STATUS,
+        "themes": [t.value for t in Theme],
+        "agreements": _refs(session)["agreement"],
+        "can_create": principal is not None and principal.at_least(Role.focal_point),
+        "country_name": country_name,
+    }
+    return render(request, f"list_{kind.replace('-', '_')}.html", context)
+
+
+def _form_page(
+    request: Request,
+    session: Session,
+    principal: Principal | None,
+    resource: Resource,
+    values: dict[str, Any],
+    errors: dict[str, str],
+    record: dict[str, Any] | None,
+    status_code: int = 200,
+) -> Response:
+    staff = bool(principal and principal.is_staff)
+    inputs = forms.fields(
+        resource, values, errors, creating=record is None, staff=staff, refs=_refs(session)
+    )
+    context = {
+        "resource": resource,
+        "inputs": inputs,
+        "record": record,
+        "form_error": errors.get("_form", ""),
+        "action": f"/{resource.name}/{record['ref']}/edit" if record else f"/{resource.name}/new",
+    }
+    return render(request, "form.html", context, status_code=status_code)
+
+
+def new_form(kind: str, request: Request, session: SessionDep, principal: PrincipalDep) -> Response:
+    resource = _resource(kind)
+    policy.check_may_create(principal, resource)
+    values: dict[str, Any] = {"published": True}
+    if principal is not None and not principal.is_staff and kind == "projects":
+        values["organisations"] = f"{principal.party_ref}:implementing"
+    return _form_page(request, session, principal, resource, values, {}, None)
+
+
+async def create(
+    kind: str, request: Request, session: SessionDep, principal: PrincipalDep
+) -> Response:
+    resource = _resource(kind)
+    policy.check_may_create(principal, resource)
+    form = await request.form()
+    payload, values, errors = forms.decode(resource, form)
+    if payload is not None:
+        try:
+            allowed = policy.check_create(principal, resource, payload)
+            with session.begin_nested():
+                out = service.create_record(
+                    session=session, resource=resource, data=allowed, author=_who(principal)
+                )
+            return redirect(f"/{kind}/{out['ref']}")
+        except BakuhubError as exc:
+            if exc.status_code in (401, 403):
+                raise
+            errors = _errors_of(exc)
+    return _form_page(request, session, principal, resource, values, errors, None, 422)
+
+
+def _who(principal: Principal | None) -> str:
+    return principal.username if principal else "anonymous"
+
+
+def _errors_of(exc: BakuhubError) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    for d in exc.details:
+        loc = d.get("loc") or []
+        errors.setdefault(str(loc[0]) if loc else "_form", str(d.get("msg", exc.message)))
+    return errors or {"_form": exc.message}
+
+
+def edit_form(
+    kind: str, ref: str, request: Request, session: SessionDep, principal: PrincipalDep
+) -> Response:
+    resource = _resource(kind)
+    record = service.get_record(session=session, resource=resource, ref=ref)
+    policy.check_update(principal, resource, record, resource.update(version=record["version"]))
+    values = forms.encode(resource, record)
+    return _form_page(request, session, principal, resource, values, {}, record)
+
+
+async def edit(
+    kind: str, ref: str, request: Request, session: SessionDep, principal: PrincipalDep
+) -> Response:
+    resource = _resource(kind)
+    record = service.get_record(session=session, resource=resource, ref=ref)
+    policy.check_update(principal, resource, record, resource.update(version=record["version"]))
+    form = await request.form()
+    keep: dict[str, Any] = {"ref": ref}
+    if not (principal and principal.is_staff):
+        keep["published"] = record["published"]
+    payload, values, errors = forms.decode(resource, form, keep=keep)
+    if payload is not None:
+        try:
+            if form_text(form, "version") != str(record["version"]):
+                raise StaleVersion(
+                    f"The {resource.label} '{ref}' was changed by someone else since you opened "
+                    "this form; reload it and apply your change again."
+                )
+            changes = {**payload.model_dump(exclude={"ref"}), "version": record["version"]}
+            policy.check_update(principal, resource, record, resource.update(**changes))
+            with session.begin_nested():
+                row = service.fetch(session=session, resource=resource, ref=ref)
+                service.replace_record(
+                    session=session,
+                    resource=resource,
+                    row=row,
+                    data=payload,
+                    author=_who(principal),
+                )
+            return redirect(f"/{kind}/{ref}")
+        except BakuhubError as exc:
+            if exc.status_code in (401, 403):
+                raise
+            errors = _errors_of(exc)
+    return _form_page(request, session, principal, resource, values, errors, record, 422)
+
+
+def detail(
+    kind: str, ref: str, request: Request, session: SessionDep, principal: PrincipalDep
+) -> Response:
+    resource = _resource(kind)
+    record = service.get_record(
+        session=session, resource=resource, ref=ref, published_only=principal is None
+    )
+    context: dict[str, Any] = {"record": record, "resource": resource, "kind": kind}
+    context["can_edit"] = principal is not None and (
+        principal.is_staff or policy.belongs(principal, kind, record)
+    )
+    context["country_name"] = country_name
+    context["statuses"] = IATI_ACTIVITY_STATUS
+    if kind == "projects":
+        from bakuhub.web.pages.project import project_context
+
+        context.update(project_context(session, principal, record))
+    if kind == "parties":
+        context["projects"] = _party_projects(session, principal, record)
+    template = f"{kind.replace('-', '_')[:-1] if kind != 'parties' else 'party'}.html"
+    return render(request, template, context)
+
+
+def _party_projects(
+    session: Session, principal: Principal | None, party: dict[str, Any]
+) -> list[dict[str, Any]]:
+    items = _list(session, principal, "projects", organisation=party["ref"]).items
+    if party.get("iso3"):
+        items += _list(session, principal, "projects", country=party["iso3"]).items
+    seen: dict[str, dict[str, Any]] = {p["ref"]: p for p in items}
+    return list(seen.values())
+
+
+def _bind(handler: Any, kind: str) -> Any:
+    """``handler`` with ``kind`` fixed (FastAPI reads the remaining parameters)."""
+    import functools
+    import inspect
+
+    @functools.wraps(handler)
+    async def bound(*args: Any, **kwargs: Any) -> Any:
+        result = handler(*args, kind=kind, **kwargs)
+        return await result if inspect.isawaitable(result) else result
+
+    signature = inspect.signature(handler)
+    params = [p for name, p in signature.parameters.items() if name != "kind"]
+    bound.__signature__ = signature.replace(parameters=params)  # type: ignore[attr-defined]
+    return bound
+
+
+for _kind in KINDS:
+    router.add_api_route(f"/{_kind}", list_page, methods=["GET"])
+    router.add_api_route(f"/{_kind}/new", _bind(new_form, _kind), methods=["GET"])
+    router.add_api_route(f"/{_kind}/new", _bind(create, _kind), methods=["POST"])
+    router.add_api_route(f"/{_kind}/{{ref}}/edit", _bind(edit_form, _kind), methods=["GET"])
+    router.add_api_route(f"/{_kind}/{{ref}}/edit", _bind(edit, _kind), methods=["POST"])
+    router.add_api_route(f"/{_kind}/{{ref}}", _bind(detail, _kind), methods=["GET"])

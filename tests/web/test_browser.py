@@ -1,0 +1,267 @@
+"""Browser tests: Playwright driving Debian's Chromium against a live server on a
+fresh SQLite database with the demo record.
+
+Chromium is found at /usr/bin/chromium (or BAKUHUB_CHROMIUM). Without it the tests
+skip, unless BAKUHUB_REQUIRE_BROWSER=1 (set by CI), where they fail. Screenshots of
+the main pages are written under test-artifacts/ (git-ignored).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bakuhub.config import Settings
+
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "test-artifacts"
+PASSWORD = "browser test password"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def chromium_path() -> str | None:
+    """Debian's Chromium, if installed."""
+    candidate = (
+        os.environ.get("BAKUHUB_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+    )
+    return candidate if Path(candidate).is_file() else None
+
+
+def _need_browser(reason: str) -> None:
+    if os.environ.get("BAKUHUB_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"BAKUHUB_REQUIRE_BROWSER=1 but {reason}")
+    pytest.skip(reason)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _accounts(settings: Settings) -> None:
+    from bakuhub.accounts.service import create_user
+    from bakuhub.db import make_engine, make_sessionmaker, session_scope
+
+    engine = make_engine(settings.effective_database_url)
+    with session_scope(make_sessionmaker(engine)) as session:
+        create_user(session=session, username="sec", password=PASSWORD, role="secretariat")
+        create_user(
+            session=session, username="chad", password=PASSWORD, role="focal_point", party_ref="TCD"
+        )
+    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A live bakuhub server with the demo record and two accounts; its base URL."""
+    import uvicorn
+
+    from bakuhub.startup import prepare
+    from bakuhub.web.app import create_app
+
+    settings = Settings(
+        data_dir=tmp_path_factory.mktemp("browser"), seed_demo=True, reference_study=False
+    )
+    prepare(settings)
+    _accounts(settings)
+    port = _free_port()
+    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+    live = uvicorn.Server(config)
+    thread = threading.Thread(target=live.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not live.started:
+        assert time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    live.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Chromium driven by Playwright (never downloads a browser)."""
+    path = chromium_path()
+    if path is None:
+        _need_browser("Chromium is not installed (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _need_browser("the playwright package is not installed")
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any, server: str) -> Iterator[Any]:
+    context = browser.new_context(base_url=server, viewport={"width": 1280, "height": 900})
+    yield context.new_page()
+    context.close()
+
+
+def sign_in(page: Any, username: str) -> None:
+    page.goto("/login")
+    page.get_by_label("User name").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(re.compile(r".*/$"))
+
+
+def shot(page: Any, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def test_sign_in_and_out(page: Any) -> None:
+    sign_in(page, "sec")
+    assert page.locator("header .who").inner_text().startswith("sec")
+    page.get_by_role("button", name="Sign out").click()
+    assert page.get_by_role("link", name="Sign in").is_visible()
+    page.goto("/login")
+    page.get_by_label("User name").fill("sec")
+    page.get_by_label("Password").fill("wrong password")
+    page.get_by_role("button", name="Sign in").click()
+    assert "wrong" in page.locator("#login-error").inner_text()
+
+
+def test_focal_point_reports_secretariat_approves_public_sees(
+    browser: Any, server: str, page: Any
+) -> None:
+    sign_in(page, "chad")
+    page.goto("/projects/new")
+    page.get_by_label("Ref").fill("CHAD-SOLAR-PUMPS")
+    page.get_by_label("Title").fill("Solar pumps for Lake Chad villages")
+    page.get_by_label("Countries").fill("TCD:100")
+    page.get_by_role("button", name="Create project").click()
+    page.wait_for_url("**/projects/CHAD-SOLAR-PUMPS")
+    assert "draft" in page.locator("h1").inner_text()
+    page.get_by_label("Result", exact=True).fill("Villages with water")
+    page.get_by_label("Indicator").fill("Households with water")
+    page.get_by_label("Period start").fill("2025-01-01")
+    page.get_by_label("Period end").fill("2025-12-31")
+    page.get_by_label("Target", exact=True).fill("200")
+    page.get_by_role("button", name="Add result").click()
+    page.wait_for_url("**/projects/CHAD-SOLAR-PUMPS#results")
+    page.wait_for_load_state()
+    shot(page, "project-result-added")
+    actual = page.locator("input[id^='actual-']")
+    assert actual.count() == 1, page.locator("main").inner_text()
+    actual.fill("150")
+    page.get_by_role("button", name="Save values").click()
+    page.get_by_role("button", name="Submit", exact=True).click()
+    assert page.locator("tr[id^='period-']").first.get_attribute("data-state") == "submitted"
+    assert page.get_by_role("button", name="Approve").count() == 0
+    shot(page, "project-focal-point")
+
+    staff = browser.new_context(base_url=server).new_page()
+    sign_in(staff, "sec")
+    staff.goto("/projects/CHAD-SOLAR-PUMPS")
+    staff.get_by_role("button", name="Approve").click()
+    assert staff.locator("tr[id^='period-']").first.get_attribute("data-state") == "approved"
+    public = browser.new_context(base_url=server).new_page()
+    assert public.goto("/projects/CHAD-SOLAR-PUMPS").status == 404  # a draft
+    assert "Solar pumps" not in public.goto("/projects").text()
+    staff.goto("/projects/CHAD-SOLAR-PUMPS/edit")
+    staff.get_by_label("Published (the public sees it)").check()
+    staff.get_by_role("button", name="Save changes").click()
+    staff.wait_for_url("**/projects/CHAD-SOLAR-PUMPS")
+    public.goto("/projects/CHAD-SOLAR-PUMPS")
+    assert public.locator("tr[id^='period-']").first.get_attribute("data-state") == "approved"
+    assert "150" in public.locator("tr[id^='period-']").first.inner_text()
+    staff.goto("/audit")
+    assert "CHAD-SOLAR-PUMPS" in staff.locator("table.audit").inner_text()
+    shot(staff, "audit")
+
+
+def test_focal_point_cannot_edit_another_partys_project(page: Any) -> None:
+    sign_in(page, "chad")
+    response = page.goto("/projects/CASPIAN-LINK-FEASIBILITY/edit")
+    assert response.status == 403
+    assert "does not belong to your party" in page.locator("main").inner_text()
+    page.goto("/projects/CASPIAN-LINK-FEASIBILITY")
+    assert page.get_by_role("link", name="Edit").count() == 0
+    token = page.locator("input[name=csrf_token]").first.get_attribute("value")
+    api = page.request.patch(
+        "/api/v1/projects/CASPIAN-LINK-FEASIBILITY",
+        data={"version": 1, "title": "taken over"},
+        headers={"X-CSRF-Token": token},
+    )
+    assert api.status == 403
+    assert "does not belong to your party" in api.json()["detail"]
+    no_csrf = page.request.patch(
+        "/api/v1/projects/CASPIAN-LINK-FEASIBILITY", data={"version": 1, "title": "x"}
+    )
+    assert no_csrf.status == 403 and "CSRF" in no_csrf.json()["detail"]
+
+
+def test_the_public_sees_published_records_and_no_drafts(page: Any, server: str) -> None:
+    import httpx
+
+    refs = {p["ref"] for p in httpx.get(f"{server}/api/v1/projects").json()["items"]}
+    page.goto("/projects")
+    shown = set(re.findall(r'href="/projects/([^"/?#]+)"', page.content())) - {"new"}
+    assert shown == refs
+    assert page.get_by_text("draft", exact=True).count() == 0
+
+
+def test_the_risk_page_recomputes_with_new_weights(page: Any) -> None:
+    page.goto("/risk")
+    first = page.locator("table.ranking tbody tr").first.get_attribute("data-iso3")
+    for code in ("conflict", "displacement", "readiness"):
+        page.locator(f"#w_{code}").fill("0")
+    page.locator("#w_climate").fill("1")
+    page.get_by_role("button", name="Recompute").click()
+    page.wait_for_function(
+        "first => document.querySelector('table.ranking tbody tr').dataset.iso3 !== first",
+        arg=first,
+    )
+    assert "w_conflict=0" in page.url  # recomputed in place, the address follows
+    caption = page.locator("table.ranking caption").inner_text()
+    assert "Conflict 0" in caption
+    assert page.locator("#risk-map .main-svg").count() > 0  # plotly drew the map offline
+
+
+def test_screenshots_of_the_main_pages(page: Any) -> None:
+    pages = {
+        "home": "/",
+        "parties": "/parties",
+        "agreements": "/agreements",
+        "working-groups": "/working-groups",
+        "projects": "/projects",
+        "project": "/projects/BAKU-HUB-PILOT-TCD",
+        "risk": "/risk",
+        "country": "/risk/countries/TCD",
+        "corridor": "/corridor",
+        "login": "/login",
+    }
+    for name, path in pages.items():
+        response = page.goto(path)
+        assert response.status == 200, path
+        page.wait_for_load_state("networkidle")
+        shot(page, name)
+        assert (ARTIFACTS / f"{name}.png").stat().st_size > 10_000
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/")
+    shot(page, "home-phone")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 400, f"the home page scrolls sideways on a phone ({width}px)"

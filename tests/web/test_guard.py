@@ -1,0 +1,209 @@
+"""Every state-changing route refuses a request without a valid CSRF token (cookie
+sessions) and without the role it needs. The routes are read from the app, so a
+new route without an entry in NEEDED fails the first test."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.routing import iter_route_contexts
+from fastapi.testclient import TestClient
+from web_helpers import API, project_body, result_body
+
+UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+OPEN, SIGNED_IN, OWNER, STAFF = "open", "signed-in", "owner", "secretariat"
+
+RECORD = {"parties": STAFF, "agreements": STAFF, "working-groups": OWNER, "projects": OWNER}
+NEEDED: dict[tuple[str, str], str] = {
+    **{("POST", f"{API}/{k}"): v for k, v in RECORD.items()},
+    **{("PATCH", f"{API}/{k}/{{ref}}"): v for k, v in RECORD.items()},
+    **{("DELETE", f"{API}/{k}/{{ref}}"): STAFF for k in RECORD},
+    **{("POST", f"/{k}/new"): v for k, v in RECORD.items()},
+    **{("POST", f"/{k}/{{ref}}/edit"): v for k, v in RECORD.items()},
+    ("POST", f"{API}/csv/{{name}}"): STAFF,
+    ("POST", f"{API}/agreements/{{ref}}/documents"): STAFF,
+    ("POST", f"{API}/risk/rankings"): SIGNED_IN,
+    ("POST", f"{API}/projects/{{ref}}/results"): OWNER,
+    ("DELETE", f"{API}/results/{{result_id}}"): OWNER,
+    ("PATCH", f"{API}/periods/{{period_id}}"): OWNER,
+    ("POST", f"{API}/periods/{{period_id}}/transitions"): STAFF,  # approving
+    ("POST", f"{API}/projects/{{ref}}/budgets"): OWNER,
+    ("POST", f"{API}/projects/{{ref}}/transactions"): OWNER,
+    ("POST", f"{API}/exchange-rates"): STAFF,
+    ("PUT", f"{API}/projects/{{ref}}/iati"): OWNER,
+    ("POST", f"{API}/projects/{{ref}}/corridor-actuals"): OWNER,
+    ("POST", f"{API}/iati/activities"): STAFF,
+    ("POST", f"{API}/tokens"): SIGNED_IN,
+    ("DELETE", f"{API}/tokens/{{token_id}}"): SIGNED_IN,
+    ("POST", f"{API}/jobs"): SIGNED_IN,
+    ("POST", f"{API}/jobs/{{job_id}}/cancel"): SIGNED_IN,
+    ("POST", "/login"): OPEN,
+    ("POST", "/logout"): SIGNED_IN,
+    ("POST", "/account/tokens"): SIGNED_IN,
+    ("POST", "/account/tokens/{token_id}/revoke"): SIGNED_IN,
+    ("POST", "/projects/{ref}/results/new"): OWNER,
+    ("POST", "/periods/{period_id}/values"): OWNER,
+    ("POST", "/periods/{period_id}/move"): STAFF,  # approving
+}
+
+
+def unsafe_routes(app: FastAPI) -> set[tuple[str, str]]:
+    """(method, path) of every state-changing route of the app."""
+    found = set()
+    for context in iter_route_contexts(app.routes):
+        methods = set(getattr(context, "methods", None) or [])
+        found |= {(m, context.path) for m in methods & UNSAFE}
+    return found
+
+
+def test_every_state_changing_route_has_a_needed_role(app: FastAPI) -> None:
+    routes = unsafe_routes(app)
+    missing = routes - set(NEEDED)
+    assert not missing, f"add these routes to NEEDED (and give them a role check): {missing}"
+    assert not set(NEEDED) - routes, "NEEDED lists routes the app no longer has"
+
+
+@pytest.fixture
+def targets(world: TestClient) -> dict[str, Any]:
+    """Records of Chad to aim at: an agreement, a working group, a result period."""
+    agreement = {"ref": "AG-1", "title": "An agreement", "kind": "agreement"}
+    assert world.post(f"{API}/agreements", json=agreement).status_code == 201
+    group = {"ref": "WG-TCD", "name": "Chad group", "parties": ["TCD"]}
+    assert world.post(f"{API}/working-groups", json=group).status_code == 201
+    result = world.post(f"{API}/projects/P-TCD/results", json=result_body()).json()
+    token = world.post(f"{API}/tokens", json={"name": "t"}).json()
+    return {
+        "result_id": result["id"],
+        "period_id": result["indicators"][0]["periods"][0]["id"],
+        "token_id": token["id"],
+        "job_id": 1,
+        "name": "projects",
+    }
+
+
+REFS = {"parties": "TCD", "agreements": "AG-1", "working-groups": "WG-TCD", "projects": "P-TCD"}
+FORMS = {
+    "parties": {"kind": "country", "iso3": "MLI"},
+    "agreements": {"ref": "AG-2", "title": "x", "kind": "agreement"},
+    "working-groups": {"ref": "WG-2", "name": "x", "parties": "TCD"},
+    "projects": {
+        "ref": "P-2",
+        "title": "x",
+        "status": "2",
+        "countries": "TCD:100",
+        "organisations": "IOM:implementing",
+    },
+}
+JSON_BODIES: dict[str, Any] = {
+    "/results": result_body(),
+    "/periods/{period_id}": {"version": 1, "actual": 1},
+    "/transitions": {"to": "approved", "version": 1},
+    "/budgets": {
+        "period_start": "2025-01-01",
+        "period_end": "2025-12-31",
+        "value": "5",
+        "currency": "EUR",
+    },
+    "/transactions": {
+        "kind": "disbursement",
+        "date": "2025-02-01",
+        "value": "1",
+        "currency": "EUR",
+    },
+    "/exchange-rates": {
+        "currency": "USD",
+        "quote": "EUR",
+        "rate": "0.9",
+        "valid_on": "2025-01-01",
+        "source": "https://example.org",
+    },
+    "/iati": {},
+    "/corridor-actuals": {
+        "scenario": "s",
+        "scenario_hash": "h",
+        "year": 2030,
+        "capacity_built_mw": {},
+        "export_twh": 1,
+        "co2_avoided_mt": 1,
+    },
+    "/tokens": {"name": "t"},
+    "/jobs": {},
+}
+
+
+def _request(method: str, path: str, ids: dict[str, Any]) -> dict[str, Any]:
+    """URL and a valid body for a route, aimed at Chad's records."""
+    kind = next((k for k in RECORD if path.strip("/").split("/")[-2:-1] == [k]), None)
+    kind = kind or next((k for k in RECORD if f"/{k}" in path), None)
+    url = path.replace("{ref}", REFS.get(kind or "", "P-TCD"))
+    for key, value in ids.items():
+        url = url.replace(f"{{{key}}}", str(value))
+    request: dict[str, Any] = {"method": method, "url": url}
+    if not path.startswith(API):
+        form = dict(FORMS.get(kind or "", {}))
+        form.update({"to": "approved", "version": "1", "target": "1"})
+        if path.endswith("/edit"):
+            form.pop("ref", None)
+        request["data"] = form
+    elif path.endswith("/csv/{name}"):
+        request.update(content="ref,title\n", headers={"content-type": "text/csv"})
+    elif path.endswith("/documents"):
+        request["files"] = {"file": ("a.txt", b"hello", "text/plain")}
+    elif path.endswith("/iati/activities"):
+        request.update(content=b"<iati-activities/>", headers={"content-type": "application/xml"})
+    elif method in ("POST", "PATCH", "PUT"):
+        body = next((b for k, b in JSON_BODIES.items() if path.endswith(k)), None)
+        if body is None and kind is not None:
+            body = FORMS[kind] if method == "POST" else {"version": 1}
+            if kind == "projects" and method == "POST":
+                body = project_body("P-2")
+            if kind == "working-groups" and method == "POST":
+                body = {"ref": "WG-2", "name": "x", "parties": ["TCD"]}
+        request["json"] = body
+    return request
+
+
+def _send(web: TestClient, request: dict[str, Any]) -> Any:
+    return web.request(follow_redirects=False, **request)
+
+
+def test_no_state_changing_request_passes_without_a_csrf_token(
+    app: FastAPI, targets: dict[str, Any], browser_as: Callable[..., TestClient]
+) -> None:
+    admin = browser_as("administrator", username="web-admin")
+    for method, path in sorted(unsafe_routes(app)):
+        request = _request(method, path, targets)
+        request.get("data", {}).pop("csrf_token", None)
+        r = _send(admin, request)
+        assert r.status_code == 403, f"{method} {path} without CSRF token: {r.status_code}"
+        assert "CSRF" in r.text, f"{method} {path}: {r.text[:200]}"
+        wrong = {**request, "headers": {**request.get("headers", {}), "X-CSRF-Token": "forged"}}
+        assert _send(admin, wrong).status_code == 403, f"{method} {path} with a forged token"
+
+
+def test_no_state_changing_request_passes_without_the_needed_role(
+    app: FastAPI,
+    targets: dict[str, Any],
+    client_as: Callable[..., TestClient],
+    anon_client: TestClient,
+) -> None:
+    below = {
+        SIGNED_IN: [anon_client],
+        OWNER: [
+            anon_client,
+            client_as("viewer", username="v"),
+            client_as("focal_point", party="GNB", username="gnb-fp"),
+        ],
+        STAFF: [anon_client, client_as("focal_point", party="TCD", username="tcd-fp")],
+    }
+    for method, path in sorted(unsafe_routes(app)):
+        needed = NEEDED[(method, path)]
+        for web in below.get(needed, []):
+            request = _request(method, path, targets)
+            r = _send(web, request)
+            who = web.headers.get("Authorization", "anonymous")[:14]
+            expected = 401 if web is anon_client else 403
+            assert r.status_code == expected, f"{method} {path} as {who}: {r.status_code} {r.text}"
