@@ -106,7 +106,7 @@ class Scenario(Strict):
     renewable_targets: dict[str, float] = Field(default_factory=dict)
     europe: Europe = Field(default_factory=Europe)
     weather: Weather = Field(default_factory=Weather)
-    resolution: Resolution = "repdays"
+    resolution: Resolution = "segments:400"
     voll_eur_mwh: float = Field(default=10_000.0, gt=0)
     solver: SolverOptions = Field(default_factory=SolverOptions)
     economics: Economics = Field(default_factory=Economics)
