@@ -16,6 +16,7 @@ import asyncio
 import datetime as dt
 import os
 import random
+import shutil
 import socket
 import statistics
 import subprocess
@@ -82,6 +83,17 @@ def fill(engine: Engine, projects: int) -> None:
         )
 
 
+def settle(engine: Engine) -> None:
+    """What a database in service has: planner statistics, and (SQLite) a checkpointed WAL."""
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            conn.exec_driver_sql("ANALYZE")
+    else:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("VACUUM ANALYZE")
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -96,6 +108,7 @@ def start_server(url: str, data_dir: Path) -> tuple[subprocess.Popen[bytes], str
         "BAKUHUB_DATA_DIR": str(data_dir),
         "BAKUHUB_PORT": str(port),
         "BAKUHUB_SEED_DEMO": "false",
+        "BAKUHUB_REFERENCE_STUDY": "false",
         "BAKUHUB_LOG_LEVEL": "warning",
     }
     proc = subprocess.Popen(
@@ -148,11 +161,14 @@ def run(label: str, url: str, args: argparse.Namespace) -> None:
     engine = make_engine(url)
     started = time.perf_counter()
     fill(engine, args.projects)
+    settle(engine)
     engine.dispose()
     print(f"\n{label}: {args.projects} projects generated in {time.perf_counter() - started:.1f} s")
     with tempfile.TemporaryDirectory() as tmp:
         proc, base = start_server(url, Path(tmp))
         try:
+            use_wrk = shutil.which("wrk") is not None and not args.python_client
+            print("load generator: " + ("wrk" if use_wrk else "Python asyncio + httpx"))
             rng = random.Random(7)
             cases = {
                 "list (limit 50)": [
@@ -204,6 +220,11 @@ def main() -> None:
         nargs="*",
         default=[1, 2, 4, 8],
         help="concurrent client counts to try",
+    )
+    parser.add_argument(
+        "--python-client",
+        action="store_true",
+        help="drive the load from Python even when wrk is installed",
     )
     parser.add_argument("--postgres", default=os.environ.get("BAKUHUB_TEST_POSTGRES_URL"))
     args = parser.parse_args()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import typer
 
 from bakuhub.config import get_settings
@@ -31,6 +33,11 @@ def serve(
     app = create_app(settings)
     url = f"http://{host or settings.host}:{port or settings.port}"
     typer.echo(f"bakuhub is serving at {url} (API docs: {url}/api/v1/docs)")
+    # Objects made while starting (libraries, tables, the app) live as long as the
+    # process: keep them out of the garbage collector's full passes, which otherwise
+    # walk them all and show up as 50-100 ms pauses in request latency.
+    gc.collect()
+    gc.freeze()
     uvicorn.run(
         app, host=host or settings.host, port=port or settings.port, log_level=settings.log_level
     )
