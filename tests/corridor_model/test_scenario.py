@@ -63,3 +63,22 @@ def test_digest_is_stable_and_sensitive() -> None:
     b = parse_scenario({"name": "x", "year": 2030})
     c = parse_scenario({"name": "x", "year": 2030, "co2": {"price_eur_t": 1}})
     assert a.digest() == b.digest() != c.digest()
+
+
+def test_demand_scale_multiplies_every_load() -> None:
+    from bakuhub.corridor.datasets import load_dataset
+    from bakuhub.corridor.network import build_network
+    from bakuhub.corridor.temporal import build_temporal
+
+    data = load_dataset(2030)
+    temporal = build_temporal(data.profiles, "segments:12")
+    base = parse_scenario({"name": "x", "year": 2030})
+    grown = parse_scenario({"name": "x", "year": 2030, "demand_scale": 1.25})
+    energy = [
+        float((build_network(s, data, temporal).loads_t.p_set.sum(axis=1) * temporal.weight).sum())
+        for s in (base, grown)
+    ]
+    assert energy[1] == pytest.approx(1.25 * energy[0])
+    assert energy[0] / 1e6 == pytest.approx(
+        data.demand[data.demand.node != "RO_CON"].energy_twh.sum(), rel=1e-4
+    )

@@ -100,7 +100,7 @@ def _add_loads(
         if node not in nodes or node in scenario.demand_nodes_excluded:
             continue
         shape = temporal.series[f"{node}|load"].to_numpy(dtype=float)
-        p_set = num(row.energy_twh) * 1e6 / 8760.0 * shape
+        p_set = num(row.energy_twh) * scenario.demand_scale * 1e6 / 8760.0 * shape
         n.add("Load", node, bus=node, p_set=p_set)
         n.add(
             "Generator",

@@ -97,6 +97,9 @@ class Scenario(Strict):
     year: Literal[2030, 2035, 2040, 2050]
     nodes: list[str] | Literal["all"] = "all"
     demand_nodes_excluded: list[str] = Field(default_factory=lambda: ["RO_CON"])
+    demand_scale: float = Field(
+        default=1.0, gt=0, le=5, description="multiplier on every node's annual demand"
+    )
     links: dict[str, CableOption] = Field(default_factory=dict)
     build: dict[Technology, BuildOption] = Field(
         default_factory=lambda: {t: BuildOption() for t in EXTENDABLE}
