@@ -47,6 +47,7 @@ NEEDED: dict[tuple[str, str], str] = {
     ("POST", "/projects/{ref}/results/new"): OWNER,
     ("POST", "/periods/{period_id}/values"): OWNER,
     ("POST", "/periods/{period_id}/move"): STAFF,  # approving
+    ("POST", "/corridor/run"): SIGNED_IN,
 }
 
 

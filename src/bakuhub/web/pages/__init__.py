@@ -23,7 +23,16 @@ def plotly_js() -> Path:
 
 def install_pages(app: FastAPI) -> None:
     """Include every page router and serve the static files."""
-    from bakuhub.web.pages import account, audit, corridor, home, project, records, risk
+    from bakuhub.web.pages import (
+        account,
+        audit,
+        corridor,
+        corridor_jobs,
+        home,
+        project,
+        records,
+        risk,
+    )
 
     @app.get("/static/plotly.min.js", include_in_schema=False)
     def plotly() -> FileResponse:
@@ -33,6 +42,6 @@ def install_pages(app: FastAPI) -> None:
             headers={"Cache-Control": "public, max-age=86400"},
         )
 
-    for module in (home, account, audit, risk, corridor, project, records):
+    for module in (home, account, audit, risk, corridor, corridor_jobs, project, records):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -12,7 +12,8 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, Response
 
 from bakuhub.errors import NotFound
-from bakuhub.web.deps import SettingsDep
+from bakuhub.jobs.service import list_jobs
+from bakuhub.web.deps import SessionDep, SettingsDep
 from bakuhub.web.pages.common import render
 
 router = APIRouter(include_in_schema=False)
@@ -74,7 +75,10 @@ def _value(summary: dict[str, Any], key: str) -> str:
 
 @router.get("/corridor")
 def corridor(
-    request: Request, settings: SettingsDep, compare: list[str] = Query(default=[])
+    request: Request,
+    settings: SettingsDep,
+    session: SessionDep,
+    compare: list[str] = Query(default=[]),
 ) -> Response:
     found = studies(settings.data_dir / "studies")
     by_name = {s["name"]: s for s in found}
@@ -90,6 +94,7 @@ def corridor(
         "value": _value,
         "rows": ROWS,
         "scenarios": scenarios(),
+        "jobs": list_jobs(session=session, kind="corridor.study", limit=10),
     }
     return render(request, "corridor.html", context)
 
