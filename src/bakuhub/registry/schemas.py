@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Annotated, Any
 
 import pycountry
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model, model_validator
 
 from bakuhub.registry.codes import (
     IATI_ACTIVITY_STATUS,
@@ -73,6 +73,26 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
+def partial_update(name: str, fields: type[BaseModel]) -> type[BaseModel]:
+    """The update schema of a record type: ``version`` plus every field, optional.
+
+    Each field keeps its type and constraints; rules across fields are checked on the
+    merged record (the service validates it with the create schema).
+    """
+    optional: dict[str, Any] = {}
+    for key, info in fields.model_fields.items():
+        kind: Any = Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation
+        optional[key] = (kind | None, Field(default=None, description=info.description))
+    model: type[BaseModel] = create_model(
+        name,
+        __base__=Strict,
+        __doc__="Changes to a record: send the version you read and the fields to change.",
+        version=(int, Field(description="The version you read (a stale one is refused)")),
+        **optional,
+    )
+    return model
+
+
 class Stamp(BaseModel):
     """Bookkeeping every record returns."""
 
@@ -118,18 +138,7 @@ class PartyCreate(PartyFields):
     ref: Ref | None = None
 
 
-class PartyUpdate(Strict):
-    version: int
-    kind: PartyKind | None = None
-    name: str | None = Field(default=None, max_length=300)
-    iso3: Country | None = None
-    org_type: OrgType | None = None
-    iati_ref: str | None = None
-    hub_role: HubRole | None = None
-    hub_joined: PartialDate | None = None
-    notes: Text | None = None
-    sources: list[str] | None = None
-    published: bool | None = None
+PartyUpdate = partial_update("PartyUpdate", PartyFields)
 
 
 class PartyOut(PartyFields, Stamp):
@@ -181,19 +190,7 @@ class AgreementCreate(AgreementFields):
     ref: Ref
 
 
-class AgreementUpdate(Strict):
-    version: int
-    title: str | None = Field(default=None, min_length=1, max_length=500)
-    kind: AgreementKind | None = None
-    place: str | None = None
-    signed: PartialDate | None = None
-    status: AgreementStatus | None = None
-    parent: Ref | None = None
-    summary: Text | None = None
-    parties: list[AgreementPartyIn] | None = None
-    ratifications: list[RatificationIn] | None = None
-    sources: list[str] | None = None
-    published: bool | None = None
+AgreementUpdate = partial_update("AgreementUpdate", AgreementFields)
 
 
 class AgreementOut(AgreementFields, Stamp):
@@ -248,19 +245,7 @@ class GroupCreate(GroupFields):
     ref: Ref
 
 
-class GroupUpdate(Strict):
-    version: int
-    name: str | None = Field(default=None, min_length=1, max_length=300)
-    agreement: Ref | None = None
-    mandate: Text | None = None
-    established: PartialDate | None = None
-    parties: list[Ref] | None = None
-    members: list[MemberIn] | None = None
-    meetings: list[MeetingIn] | None = None
-    decisions: list[DecisionIn] | None = None
-    action_items: list[ActionItemIn] | None = None
-    sources: list[str] | None = None
-    published: bool | None = None
+GroupUpdate = partial_update("GroupUpdate", GroupFields)
 
 
 class GroupOut(GroupFields, Stamp):
@@ -335,24 +320,7 @@ class ProjectCreate(ProjectFields):
     ref: Ref
 
 
-class ProjectUpdate(Strict):
-    version: int
-    title: str | None = Field(default=None, min_length=1, max_length=500)
-    description: Text | None = None
-    agreement: Ref | None = None
-    status: ActivityStatus | None = None
-    themes: list[Theme] | None = None
-    planned_start: dt.date | None = None
-    actual_start: dt.date | None = None
-    planned_end: dt.date | None = None
-    actual_end: dt.date | None = None
-    latitude: float | None = Field(default=None, ge=-90, le=90)
-    longitude: float | None = Field(default=None, ge=-180, le=180)
-    countries: list[ProjectCountryIn] | None = None
-    organisations: list[ProjectOrgIn] | None = None
-    milestones: list[MilestoneIn] | None = None
-    sources: list[str] | None = None
-    published: bool | None = None
+ProjectUpdate = partial_update("ProjectUpdate", ProjectFields)
 
 
 class ProjectOut(ProjectFields, Stamp):
