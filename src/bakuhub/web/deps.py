@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from bakuhub.accounts.permissions import Principal, Unauthenticated
 from bakuhub.config import Settings
+from bakuhub.db import session_scope
 
 
 def get_app_settings(request: Request) -> Settings:
@@ -20,15 +21,8 @@ def get_app_settings(request: Request) -> Settings:
 
 def get_session(request: Request) -> Iterator[Session]:
     """A session per request: committed when the handler succeeds, else rolled back."""
-    session: Session = request.app.state.sessionmaker()
-    try:
+    with session_scope(request.app.state.sessionmaker) as session:
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 def _bearer(request: Request) -> str | None:
