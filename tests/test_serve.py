@@ -27,6 +27,7 @@ def test_first_start_serves_the_demo_record(tmp_path: Path) -> None:
         "BAKUHUB_REFERENCE_STUDY": "false",
     }  # the corridor tests cover the study
     env.pop("BAKUHUB_DATABASE_URL", None)
+    env.pop("BAKUHUB_SECRET_KEY", None)  # a fresh machine: starts, and warns
     proc = subprocess.Popen(
         [sys.executable, "-m", "bakuhub", "serve"],
         env=env,
@@ -53,3 +54,5 @@ def test_first_start_serves_the_demo_record(tmp_path: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+    output = proc.stdout.read() if proc.stdout else ""
+    assert "BAKUHUB_SECRET_KEY is not set" in output, output

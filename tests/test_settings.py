@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pytest
@@ -34,3 +35,20 @@ def test_a_bad_setting_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BAKUHUB_PORT", "not-a-port")
     with pytest.raises(ValueError, match="port"):
         Settings()
+
+
+def test_the_default_secret_key_is_warned_about_at_start(
+    caplog: pytest.LogCaptureFixture, tmp_path: Path
+) -> None:
+    from bakuhub.web.app import create_app
+
+    with caplog.at_level(logging.WARNING, logger="bakuhub"):
+        create_app(Settings(data_dir=tmp_path))
+    (warning,) = [r for r in caplog.records if "SECRET_KEY" in r.getMessage()]
+    assert warning.levelno == logging.WARNING
+    assert "set BAKUHUB_SECRET_KEY to a long random value" in warning.getMessage()
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="bakuhub"):
+        create_app(Settings(data_dir=tmp_path, secret_key="x" * 40))
+    assert not [r for r in caplog.records if "SECRET_KEY" in r.getMessage()]
+    assert Settings(secret_key="  ").secret_key_is_default  # blank is no key either

@@ -12,6 +12,9 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+DEFAULT_SECRET_KEY = "change-me-in-production"
+"""The published stand-in key: fine on your own machine, forgeable anywhere else."""
+
 
 class Settings(BaseSettings):
     """Every setting of bakuhub; each field's description is its documentation."""
@@ -31,9 +34,9 @@ class Settings(BaseSettings):
     host: str = Field(default="127.0.0.1", description="Address the web server listens on.")
     port: int = Field(default=8000, ge=1, le=65535, description="Port of the web server.")
     secret_key: SecretStr = Field(
-        default=SecretStr("change-me-in-production"),
+        default=SecretStr(DEFAULT_SECRET_KEY),
         description="Secret used to sign session cookies and tokens; set a long random "
-        "value in production.",
+        "value in production (the server warns at start while it is unset).",
     )
     seed_demo: bool = Field(
         default=True,
@@ -83,9 +86,28 @@ class Settings(BaseSettings):
         return f"sqlite:///{(self.data_dir / 'bakuhub.sqlite3').resolve()}"
 
     @property
+    def secret_key_is_default(self) -> bool:
+        """Whether sessions would be signed with the published default key (or none)."""
+        key = self.secret_key.get_secret_value().strip()
+        return key in ("", DEFAULT_SECRET_KEY)
+
+    @property
     def documents_dir(self) -> Path:
         """Where attached documents are stored, by checksum."""
         return self.data_dir / "documents"
+
+
+def secret_key_warning(settings: Settings) -> str | None:
+    """The warning to log at start while the secret key is the default, else None."""
+    if not settings.secret_key_is_default:
+        return None
+    return (
+        "BAKUHUB_SECRET_KEY is not set: session cookies are signed with the default key "
+        "published in the source, so anyone could forge a sign-in. Fine for trying bakuhub "
+        "on your own machine; before anyone else uses this server, set BAKUHUB_SECRET_KEY "
+        "to a long random value, e.g. the output of "
+        "python -c 'import secrets; print(secrets.token_urlsafe(48))'."
+    )
 
 
 @lru_cache(maxsize=1)

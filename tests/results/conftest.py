@@ -176,6 +176,7 @@ def make_full_project(session: Session, ref: str = "FULL-1") -> None:
     set_profile(
         session=session,
         project_ref=ref,
+        author="t",
         data=ProfileIn.model_validate(
             {
                 "identifier": f"XM-DAC-47066-{ref}",

@@ -159,3 +159,69 @@ def test_results_add_and_rollup(cli: CliRunner, tmp_path: Path) -> None:
     refused = cli.invoke(app, ["results", "add", "BAKU-HUB-PILOT-TCD", str(bad)])
     assert isinstance(refused.exception, InvalidInput)
     assert "adds up to 1, not to the actual 30" in refused.exception.message
+
+
+def _audit_log() -> list[tuple[str, str, str, str]]:
+    """(actor, action, record type, record ref) of every audit entry, oldest first."""
+    from bakuhub.accounts.audit import list_entries
+    from bakuhub.db import make_engine, make_sessionmaker, session_scope
+
+    engine = make_engine(get_settings().effective_database_url)
+    try:
+        with session_scope(make_sessionmaker(engine)) as session:
+            rows = list_entries(session=session, limit=10_000)
+            return [(e.actor, e.action, e.record_type, e.record_ref) for e in reversed(rows)]
+    finally:
+        engine.dispose()
+
+
+def test_cli_changes_and_iati_imports_are_in_the_audit_log(
+    cli: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import getpass
+
+    monkeypatch.delenv("BAKUHUB_AUTHOR", raising=False)
+    actor = f"cli:{getpass.getuser()}"
+    seeded = len(_audit_log())
+    rate = ["results", "rate-add", "EUR", "USD", "1.08", "--on", "2025-01-01", "--source", "ECB"]
+    assert cli.invoke(app, rate).exit_code == 0
+    framework = tmp_path / "framework.json"
+    period = {"start": "2025-01-01", "end": "2025-12-31", "target": 10}
+    result = {"kind": "output", "title": "R", "indicators": [{"title": "I", "periods": [period]}]}
+    framework.write_text(json.dumps(result))
+    assert cli.invoke(app, ["results", "add", "BAKU-HUB-PILOT-TCD", str(framework)]).exit_code == 0
+    details = tmp_path / "iati.json"
+    details.write_text(json.dumps({"identifier": "XI-TEST-TCD"}))
+    set_details = ["results", "iati-details", "BAKU-HUB-PILOT-TCD", str(details)]
+    assert cli.invoke(app, set_details).exit_code == 0
+    out = tmp_path / "activities.xml"
+    exported = cli.invoke(app, ["iati", "export", "-p", "BAKU-HUB-PILOT-TCD", "-o", str(out)])
+    assert exported.exit_code == 0, exported.output
+    imported = cli.invoke(app, ["iati", "import", str(out)])
+    assert imported.exit_code == 0, imported.output
+    entries = [e[1:] for e in _audit_log()[seeded:] if e[0] == actor]
+    kinds = [(action, kind) for action, kind, _ in entries]
+    assert kinds[:3] == [
+        ("create", "exchange-rates"),
+        ("create", "results"),
+        ("update", "iati-profiles"),
+    ]
+    # the import: the project, its IATI details, its result replaced
+    assert kinds[3:] == [
+        ("update", "projects"),
+        ("delete", "results"),
+        ("update", "iati-profiles"),
+        ("create", "results"),
+    ]
+    assert all(ref.startswith("BAKU-HUB-PILOT-TCD") for _, kind, ref in entries[1:])
+    assert len(_audit_log()) == seeded + len(entries)  # every entry names the CLI user
+    broken = tmp_path / "broken.xml"
+    two = out.read_bytes().replace(
+        b"</iati-activities>",
+        b"<iati-activity><title><narrative>no identifier</narrative></title></iati-activity>"
+        b"</iati-activities>",
+    )
+    broken.write_bytes(two)
+    refused = cli.invoke(app, ["iati", "import", str(broken)])
+    assert isinstance(refused.exception, InvalidInput)
+    assert len(_audit_log()) == seeded + len(entries)

@@ -69,6 +69,14 @@ def _accounts(settings: Settings) -> None:
     engine.dispose()
 
 
+def _studies(root: Path) -> None:
+    """Two solved studies to compare (made-up summaries; solving takes minutes)."""
+    from web_helpers import summary, write_study
+
+    write_study(root, "example-low-cable-cost", summary("example-low", 2.1e10, 12.4, 2000))
+    write_study(root, "example-high-cable-cost", summary("example-high", 2.3e10, 9.8, 1000))
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A live bakuhub server with the demo record and two accounts; its base URL."""
@@ -82,6 +90,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     )
     prepare(settings)
     _accounts(settings)
+    _studies(settings.data_dir / "studies")
     port = _free_port()
     config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
     live = uvicorn.Server(config)
@@ -241,17 +250,42 @@ def test_the_risk_page_recomputes_with_new_weights(page: Any) -> None:
     assert page.locator("#risk-map .main-svg").count() > 0  # plotly drew the map offline
 
 
-def test_screenshots_of_the_main_pages(page: Any) -> None:
+def test_a_focal_point_adds_a_meeting_with_the_keyboard(page: Any) -> None:
+    sign_in(page, "chad")
+    page.goto("/working-groups/jwg-chad")
+    page.get_by_role("link", name="Add a meeting").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/working-groups/jwg-chad/meetings/new")
+    page.get_by_role("button", name="Add meeting").press("Enter")  # nothing filled in
+    assert "required" in page.locator("#err-date").inner_text()
+    assert page.get_by_label("Date").get_attribute("aria-describedby") == "err-date"
+    page.get_by_label("Date").fill("2025-10-02")
+    page.get_by_label("Place").fill("N'Djamena")
+    page.get_by_label("Minutes").fill("Work plan of the pilot agreed.")
+    shot(page, "working-group-meeting-form")
+    page.get_by_role("button", name="Add meeting").press("Enter")
+    page.wait_for_url("**/working-groups/jwg-chad#meetings")
+    meetings = page.locator("#meetings").inner_text()
+    assert "2025-10-02" in meetings and "Work plan of the pilot agreed." in meetings
+    shot(page, "working-group-focal-point")
+    other = page.goto("/working-groups/jwg-guinea-bissau/meetings/new")
+    assert other.status == 403
+
+
+def test_screenshots_of_the_main_pages(browser: Any, server: str, page: Any) -> None:
     pages = {
         "home": "/",
         "parties": "/parties",
         "agreements": "/agreements",
         "working-groups": "/working-groups",
+        "working-group": "/working-groups/baku-hub-partnership",
         "projects": "/projects",
         "project": "/projects/BAKU-HUB-PILOT-TCD",
         "risk": "/risk",
         "country": "/risk/countries/TCD",
         "corridor": "/corridor",
+        "corridor-compare": "/corridor?compare=example-low-cable-cost"
+        "&compare=example-high-cable-cost#compare",
         "login": "/login",
     }
     for name, path in pages.items():
@@ -260,6 +294,29 @@ def test_screenshots_of_the_main_pages(page: Any) -> None:
         page.wait_for_load_state("networkidle")
         shot(page, name)
         assert (ARTIFACTS / f"{name}.png").stat().st_size > 10_000
+    assert page.goto(pages["corridor-compare"]).status == 200
+    assert "Total system cost" in page.locator("table.compare").inner_text()
+    staff = browser.new_context(base_url=server, viewport={"width": 1280, "height": 900})
+    signed_in = staff.new_page()
+    sign_in(signed_in, "sec")
+    signed_in.goto("/projects/BAKU-HUB-PILOT-TCD")
+    if signed_in.locator("input[id^='actual-']").count() == 0:
+        signed_in.get_by_label("Result", exact=True).fill("Households with solar pumps")
+        signed_in.get_by_label("Indicator").fill("Households reached")
+        signed_in.get_by_label("Period start").fill("2025-01-01")
+        signed_in.get_by_label("Period end").fill("2025-12-31")
+        signed_in.get_by_label("Target", exact=True).fill("400")
+        signed_in.get_by_role("button", name="Add result").click()
+        signed_in.wait_for_url("**/projects/BAKU-HUB-PILOT-TCD#results")
+    assert signed_in.locator("input[id^='actual-']").count() > 0
+    signed_in.locator("#results").scroll_into_view_if_needed()
+    for name, path in {"results-entry": None, "audit": "/audit"}.items():
+        if path:
+            signed_in.goto(path)
+        signed_in.wait_for_load_state("networkidle")
+        shot(signed_in, name)
+        assert (ARTIFACTS / f"{name}.png").stat().st_size > 10_000
+    staff.close()
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto("/")
     shot(page, "home-phone")

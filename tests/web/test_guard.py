@@ -17,6 +17,7 @@ UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 OPEN, SIGNED_IN, OWNER, STAFF = "open", "signed-in", "owner", "secretariat"
 
 RECORD = {"parties": STAFF, "agreements": STAFF, "working-groups": OWNER, "projects": OWNER}
+GROUP_ITEMS = ("members", "meetings", "decisions", "action-items")
 NEEDED: dict[tuple[str, str], str] = {
     **{("POST", f"{API}/{k}"): v for k, v in RECORD.items()},
     **{("PATCH", f"{API}/{k}/{{ref}}"): v for k, v in RECORD.items()},
@@ -48,6 +49,9 @@ NEEDED: dict[tuple[str, str], str] = {
     ("POST", "/periods/{period_id}/values"): OWNER,
     ("POST", "/periods/{period_id}/move"): STAFF,  # approving
     ("POST", "/corridor/run"): SIGNED_IN,
+    **{("POST", f"/working-groups/{{ref}}/{p}/new"): OWNER for p in GROUP_ITEMS},
+    **{("POST", f"/working-groups/{{ref}}/{p}/{{number}}/edit"): OWNER for p in GROUP_ITEMS},
+    **{("POST", f"/working-groups/{{ref}}/{p}/{{number}}/delete"): OWNER for p in GROUP_ITEMS},
 }
 
 
@@ -72,7 +76,15 @@ def targets(world: TestClient) -> dict[str, Any]:
     """Records of Chad to aim at: an agreement, a working group, a result period."""
     agreement = {"ref": "AG-1", "title": "An agreement", "kind": "agreement"}
     assert world.post(f"{API}/agreements", json=agreement).status_code == 201
-    group = {"ref": "WG-TCD", "name": "Chad group", "parties": ["TCD"]}
+    group = {
+        "ref": "WG-TCD",
+        "name": "Chad group",
+        "parties": ["TCD"],
+        "members": [{"name": "x"}],
+        "meetings": [{"date": "2025-01-01"}],
+        "decisions": [{"text": "x"}],
+        "action_items": [{"description": "x"}],
+    }
     assert world.post(f"{API}/working-groups", json=group).status_code == 201
     result = world.post(f"{API}/projects/P-TCD/results", json=result_body()).json()
     token = world.post(f"{API}/tokens", json={"name": "t"}).json()
@@ -82,6 +94,7 @@ def targets(world: TestClient) -> dict[str, Any]:
         "token_id": token["id"],
         "job_id": 1,
         "name": "projects",
+        "number": 1,
     }
 
 

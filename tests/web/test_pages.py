@@ -7,9 +7,10 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
-from web_helpers import csrf_of, form_values
+from web_helpers import csrf_of, form_values, summary, write_study
 
 from bakuhub.config import Settings
 from bakuhub.registry.seed import seed_demo
@@ -117,6 +118,25 @@ def test_the_corridor_page_lists_studies_and_serves_their_reports(
     assert anon_client.get("/corridor/studies/..%2F..%2Fetc/report.html").status_code == 404
 
 
+def test_the_corridor_page_compares_two_studies(
+    settings: Settings, anon_client: TestClient
+) -> None:
+    root = Path(settings.data_dir) / "studies"
+    write_study(root, "cheap", summary("cheap-cable", 2e10, 10, 0))
+    write_study(root, "dear", summary("dear-cable", 2.5e10, 14, 2000))
+    write_study(root, "third", summary("third", 1e10, 1, 0))
+    page = anon_client.get("/corridor", params=[("compare", "cheap"), ("compare", "dear")])
+    assert page.status_code == 200
+    table = page.text[page.text.index('<table class="compare">') :]
+    rows = dict(re.findall(r'<th scope="row">([^<]+)</th>((?:<td[^>]*>[^<]*</td>)+)', table))
+    cells = [re.findall(r">([^<]*)</td>", rows[k]) for k in ("Total system cost (bn EUR/a)",)]
+    assert cells == [["20", "25", "+5"]]
+    caspian = re.findall(r">([^<]*)</td>", rows["Caspian cable (MW)"])
+    assert caspian == ["0", "2,000", "+2,000"]
+    one = anon_client.get("/corridor", params={"compare": "cheap"}).text
+    assert 'id="compare-error"' in one and "Tick exactly two" in one
+
+
 def test_the_audit_page_is_for_the_secretariat(
     world: TestClient, browser_as: Callable[..., TestClient]
 ) -> None:
@@ -151,3 +171,26 @@ def test_every_demo_record_saves_unchanged_through_its_edit_form(
             assert {k: v for k, v in after.items() if k not in skip} == {
                 k: v for k, v in before.items() if k not in skip
             }, f"{kind}/{ref} changed by saving its form unchanged"
+
+
+def test_changes_are_committed_before_the_answer_is_sent(app: FastAPI) -> None:
+    """A browser follows a form's redirect at once: the commit must not wait until
+    after the answer (FastAPI's default for dependencies with yield)."""
+    from fastapi.dependencies.models import Dependant
+    from fastapi.routing import APIRoute, iter_route_contexts
+
+    from bakuhub.web.deps import get_session
+
+    def sessions(dependant: Dependant) -> list[Dependant]:
+        found = [dependant] if dependant.call is get_session else []
+        for sub in dependant.dependencies:
+            found += sessions(sub)
+        return found
+
+    checked = 0
+    for context in iter_route_contexts(app.routes):
+        if isinstance(context.route, APIRoute):
+            for dependant in sessions(context.route.dependant):
+                assert dependant.scope == "function", context.path
+                checked += 1
+    assert checked > 100

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import re
 from html import unescape
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 
 API = "/api/v1"
@@ -98,3 +100,28 @@ def form_values(html: str) -> dict[str, list[str]]:
     for name, value in reader.fields:
         values.setdefault(name, []).append(value)
     return values
+
+
+def summary(name: str, cost: float, export: float, caspian: float) -> dict[str, Any]:
+    """A study summary as the corridor model writes it (the fields compared)."""
+    return {
+        "scenario": name,
+        "year": 2030,
+        "resolution": "segments:400",
+        "total_system_cost_eur_a": cost,
+        "export_twh": export,
+        "gateway_price_eur_mwh": 61.5,
+        "co2_emitted_mt": 40.0,
+        "co2_avoided_mt": 3.0,
+        "cables": {"CASPIAN": {"capacity_mw": caspian}, "BLACKSEA": {"capacity_mw": 1000.0}},
+        "capacity_built_mw": {"AZ/solar": 500.0, "KZ/onwind": 300.0, "KZ/solar": 250.0},
+        "unserved_twh": 0.0,
+        "curtailment_twh": 1.25,
+    }
+
+
+def write_study(root: Path, name: str, data: dict[str, Any]) -> Path:
+    folder = root / name
+    folder.mkdir(parents=True)
+    (folder / "summary.json").write_text(json.dumps(data), encoding="utf-8")
+    return folder

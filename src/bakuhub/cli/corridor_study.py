@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 from collections.abc import Iterator
@@ -11,28 +10,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-
-from bakuhub.errors import InvalidInput
-
-KEY_FIGURES = (
-    ("total system cost, bn EUR/a", lambda s: s["total_system_cost_eur_a"] / 1e9),
-    ("export, TWh/a", lambda s: s["export_twh"]),
-    ("cost at EU gateway, EUR/MWh", lambda s: s["gateway_price_eur_mwh"]),
-    ("CO2 emitted, Mt/a", lambda s: s["co2_emitted_mt"]),
-    ("CO2 avoided vs no Caspian, Mt/a", lambda s: s["co2_avoided_mt"]),
-    ("Caspian cable, MW", lambda s: s["cables"].get("CASPIAN", {}).get("capacity_mw", 0.0)),
-    ("Black Sea cable, MW", lambda s: s["cables"].get("BLACKSEA", {}).get("capacity_mw", 0.0)),
-    ("solar built, MW", lambda s: _built(s, "solar")),
-    ("wind built, MW", lambda s: _built(s, "onwind") + _built(s, "offwind")),
-    ("battery built, MW", lambda s: _built(s, "battery")),
-    ("unserved energy, TWh/a", lambda s: s["unserved_twh"]),
-    ("curtailment, TWh/a", lambda s: s["curtailment_twh"]),
-)
-
-
-def _built(summary: dict[str, Any], technology: str) -> float:
-    built = summary["capacity_built_mw"]
-    return float(sum(v for k, v in built.items() if k.endswith(f"/{technology}")))
 
 
 @contextmanager
@@ -87,26 +64,18 @@ def solve(
     typer.echo(f"wrote {len(files)} files to {target} (open {target / 'report.html'})")
 
 
-def _load(folder: Path) -> dict[str, Any]:
-    path = folder / "summary.json" if folder.is_dir() else folder
-    if not path.is_file():
-        raise InvalidInput(
-            f"{folder} holds no summary.json; give folders written by 'bakuhub corridor solve'."
-        )
-    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    return data
-
-
 def _print_summary(studies: list[tuple[str, dict[str, Any]]]) -> None:
+    from bakuhub.corridor.compare import compare as rows_of
+
     names = [name for name, _ in studies]
-    width = max(34, *(len(n) + 2 for n in names))
-    typer.echo("".ljust(34) + "".join(n.rjust(width) for n in names))
-    for label, get in KEY_FIGURES:
-        cells = []
-        for _, summary in studies:
-            value = get(summary)
-            cells.append(("n/a" if value is None else f"{value:,.2f}").rjust(width))
-        typer.echo(label.ljust(34) + "".join(cells))
+    rows = rows_of([summary for _, summary in studies])
+    labels = [f"{row['label']}, {row['unit']}" for row in rows]
+    first = max(len(label) for label in labels) + 2
+    width = max(16, *(len(n) + 2 for n in names))
+    typer.echo("".ljust(first) + "".join(n.rjust(width) for n in names))
+    for label, row in zip(labels, rows, strict=True):
+        cells = [("n/a" if v is None else f"{v:,.2f}").rjust(width) for v in row["values"]]
+        typer.echo(label.ljust(first) + "".join(cells))
 
 
 def compare(
@@ -114,13 +83,16 @@ def compare(
     csv: Annotated[Path | None, typer.Option(help="Also write the table as CSV")] = None,
 ) -> None:
     """Compare solved studies side by side on their key figures."""
-    studies = [(str(f), _load(f)) for f in folders]
-    _print_summary([(s["scenario"], s) for _, s in studies])
+    from bakuhub.corridor.compare import compare as rows_of
+    from bakuhub.corridor.compare import load_summary
+
+    studies = [load_summary(f) for f in folders]
+    _print_summary([(s.get("scenario", str(f)), s) for f, s in zip(folders, studies, strict=True)])
     if csv is not None:
-        lines = ["figure," + ",".join(s["scenario"] for _, s in studies)]
-        for label, get in KEY_FIGURES:
-            values = [get(s) for _, s in studies]
-            lines.append(f'"{label}",' + ",".join("" if v is None else f"{v:.6g}" for v in values))
+        lines = ["figure," + ",".join(str(s.get("scenario", "")) for s in studies)]
+        for row in rows_of(studies):
+            values = ",".join("" if v is None else f"{v:.6g}" for v in row["values"])
+            lines.append(f'"{row["label"]}, {row["unit"]}",{values}')
         csv.write_text("\n".join(lines) + "\n", encoding="utf-8")
         typer.echo(f"wrote {csv}")
 

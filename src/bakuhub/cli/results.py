@@ -72,7 +72,7 @@ def iati_details(project: str, path: Path | None = typer.Argument(None)) -> None
     with cli_session() as session:
         if path is not None:
             data = _validate(ProfileIn, _json_file(path), str(path))
-            set_profile(session=session, project_ref=project, data=data)
+            set_profile(session=session, project_ref=project, data=data, author=cli_author())
         _print(get_profile(session=session, project_ref=project))
 
 

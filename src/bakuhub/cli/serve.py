@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import logging
 
 import typer
 
@@ -19,6 +20,9 @@ def serve(
     from bakuhub.web.app import create_app
 
     settings = get_settings()
+    # warnings of bakuhub and its libraries (e.g. an unset secret key) read like
+    # uvicorn's own lines; uvicorn configures only its own loggers
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s:  %(message)s")
     messages = prepare(settings)
     for line in messages:
         typer.echo(line)

@@ -7,9 +7,11 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from bakuhub.accounts import audit
 from bakuhub.errors import InvalidInput, NotFound
 from bakuhub.registry import models as m
 from bakuhub.registry.catalog import AGREEMENTS
+from bakuhub.registry.resources import read_document_record
 from bakuhub.registry.service import fetch
 
 MAX_BYTES = 50 * 1024 * 1024
@@ -30,7 +32,7 @@ def attach_document(
     content: bytes,
     author: str,
 ) -> m.Document:
-    """Store ``content`` under its checksum and attach it to the agreement."""
+    """Store ``content`` under its checksum and attach it to the agreement (audited)."""
     if not content:
         raise InvalidInput(f"The document '{filename}' is empty; attach a file with content.")
     if len(content) > MAX_BYTES:
@@ -55,6 +57,14 @@ def attach_document(
     )
     agreement.documents.append(doc)
     session.flush()
+    audit.record(
+        session=session,
+        actor=author,
+        action="create",
+        record_type="documents",
+        record_ref=f"{agreement.ref}/{doc.id}",
+        after=read_document_record(doc),
+    )
     return doc
 
 

@@ -181,18 +181,20 @@ def read_agreement(obj: m.Agreement) -> dict[str, Any]:
             }
             for r in obj.ratifications
         ],
-        "documents": [
-            {
-                "id": d.id,
-                "filename": d.filename,
-                "media_type": d.media_type,
-                "size": d.size,
-                "sha256": d.sha256,
-                "uploaded_at": d.uploaded_at,
-                "uploaded_by": d.uploaded_by,
-            }
-            for d in obj.documents
-        ],
+        "documents": [read_document_record(d) for d in obj.documents],
+    }
+
+
+def read_document_record(d: m.Document) -> dict[str, Any]:
+    """A document's record (not its bytes) as the API returns it."""
+    return {
+        "id": d.id,
+        "filename": d.filename,
+        "media_type": d.media_type,
+        "size": d.size,
+        "sha256": d.sha256,
+        "uploaded_at": d.uploaded_at,
+        "uploaded_by": d.uploaded_by,
     }
 
 

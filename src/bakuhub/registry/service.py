@@ -119,6 +119,7 @@ def create_record(
         resource.apply(session, row, data)
     session.add(row)
     _flush(session, resource, row.ref)
+    _reload_references(session, row)
     after = resource.read(row)
     audit.record(
         session=session,
@@ -158,6 +159,7 @@ def replace_record(
     row.updated_by = author
     row.updated_at = utcnow()
     _flush(session, resource, row.ref)
+    _reload_references(session, row)
     after = resource.read(row)
     audit.record(
         session=session,
@@ -210,6 +212,17 @@ def delete_record(
         record_ref=ref,
         before=before,
     )
+
+
+def _reload_references(session: Session, row: Any) -> None:
+    """Forget the row's loaded many-to-one references (``apply`` sets the foreign key
+    ids), so that reading it afterwards shows the new agreement, parent, party..."""
+    from sqlalchemy import inspect
+    from sqlalchemy.orm import MANYTOONE
+
+    keys = [r.key for r in inspect(row).mapper.relationships if r.direction is MANYTOONE]
+    if keys:
+        session.expire(row, keys)
 
 
 def _flush(session: Session, resource: Resource, ref: str) -> None:

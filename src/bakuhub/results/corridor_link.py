@@ -8,9 +8,9 @@ The corridor model writes one JSON summary per solved scenario::
 
 Each figure becomes the actual of the period covering ``year`` of the project's
 indicator with the matching code (created when missing), recorded with the
-scenario it came from (``value_source``). Capacity built is
-``sum_(node, technology) MW``, disaggregated by location (node): the sum over a
-node's technologies.
+scenario it came from (``value_source``); each period written gets its audit
+entry. Capacity built is ``sum_(node, technology) MW``, disaggregated by location
+(node): the sum over a node's technologies.
 """
 
 from __future__ import annotations
@@ -25,7 +25,14 @@ from bakuhub.registry.models import Project
 from bakuhub.results import models as m
 from bakuhub.results.codes import EDITABLE_STATES, Measure, PeriodState, ResultKind
 from bakuhub.results.schemas import DisaggregationIn, PeriodIn, ScenarioSummary
-from bakuhub.results.service import fetch_project, flush, project_results, write_period
+from bakuhub.results.service import (
+    fetch_project,
+    flush,
+    log_change,
+    project_results,
+    read_period,
+    write_period,
+)
 
 ENERGY_THEME = "mitigation-energy"
 CORRIDOR_RESULT = "Green energy corridor: capacity, exports and emissions avoided"
@@ -156,7 +163,10 @@ def apply_scenario_summary(
             "year": summary.year,
             "field": field,
         }
+        before = None if created else read_period(period)
         write_period(session, period, payload, author, source=source)
+        after = read_period(period)
+        log_change(session, author, "corridor actuals", "periods", period.id, before, after)
         applied.append(
             {"indicator": code, "period": period.id, "actual": value, "created_period": created}
         )

@@ -29,9 +29,11 @@ from bakuhub.registry.refs import party_id
 from bakuhub.results import models as m
 from bakuhub.results.codes import TransactionKind
 from bakuhub.results.schemas import BudgetIn, OrgIn, RateIn, TransactionIn
-from bakuhub.results.service import fetch_project, flush
+from bakuhub.results.service import fetch_project, flush, log_change
 
 GROUPINGS = ("project", "agreement", "funder", "country")
+NOT_PUBLISHED = "(not published)"
+"""The group key the public sees for a draft agreement or party."""
 
 
 # ---- writing --------------------------------------------------------------------
@@ -93,7 +95,9 @@ def add_budget(
     row = budget_row(fetch_project(session, project_ref), data, author)
     session.add(row)
     flush(session, f"budget of project '{project_ref}'")
-    return read_budget(row)
+    out = read_budget(row)
+    log_change(session, author, "create", "budgets", f"{project_ref}/{row.id}", None, out)
+    return out
 
 
 def add_transaction(
@@ -103,7 +107,9 @@ def add_transaction(
     row = transaction_row(session, fetch_project(session, project_ref), data, author)
     session.add(row)
     flush(session, f"transaction of project '{project_ref}'")
-    return read_transaction(row)
+    out = read_transaction(row)
+    log_change(session, author, "create", "transactions", f"{project_ref}/{row.id}", None, out)
+    return out
 
 
 def add_rate(*, session: Session, data: RateIn, author: str) -> dict[str, Any]:
@@ -130,7 +136,9 @@ def add_rate(*, session: Session, data: RateIn, author: str) -> dict[str, Any]:
     )
     session.add(row)
     flush(session, "exchange rate")
-    return read_rate(row)
+    out = read_rate(row)
+    log_change(session, author, "create", "exchange-rates", row.id, None, out)
+    return out
 
 
 def list_rates(*, session: Session) -> list[dict[str, Any]]:
@@ -195,24 +203,31 @@ class RateTable:
         return None
 
 
+def _name(record: Agreement | Party, public: bool) -> str:
+    """A group key naming a record; a draft's ref stays hidden from the public."""
+    return record.ref if record.published or not public else NOT_PUBLISHED
+
+
 def _keys(
-    session: Session, t: m.Transaction | m.Budget, by: str, project: Project
+    t: m.Transaction | m.Budget, by: str, project: Project, public: bool
 ) -> list[tuple[str, Decimal]]:
     """Group keys of a value and the share (0-1) of it each key gets."""
     one = Decimal(1)
     if by == "project":
         return [(project.ref, one)]
     if by == "agreement":
-        return [(project.agreement.ref if project.agreement else "(no agreement)", one)]
+        if project.agreement is None:
+            return [("(no agreement)", one)]
+        return [(_name(project.agreement, public), one)]
     if by == "country":
         if not project.countries:
             return [("(no country)", one)]
         return [(c.iso3, Decimal(str(c.share)) / 100) for c in project.countries]
     if isinstance(t, m.Transaction):
         if t.provider_party is not None:
-            return [(t.provider_party.ref, one)]
+            return [(_name(t.provider_party, public), one)]
         return [(t.provider_ref or t.provider_name or "(no provider)", one)]
-    funders = [o.party.ref for o in project.organisations if o.role == "funding"]
+    funders = [_name(o.party, public) for o in project.organisations if o.role == "funding"]
     if not funders:
         return [("(no funder)", one)]
     return [(f, one / len(funders)) for f in funders]
@@ -224,6 +239,7 @@ def totals(
     by: str,
     currency: str,
     agreement_ref: str | None = None,
+    published_only: bool = False,
 ) -> dict[str, Any]:
     """Budgets and transactions per project, agreement, funder or country, in ``currency``.
 
@@ -231,13 +247,18 @@ def totals(
     where ``share`` is 1, except for countries (the project's country share / 100) and
     for budgets by funder (split evenly among the project's funding organisations).
     A funder of a transaction is its provider.
+
+    ``published_only`` (anonymous readers) counts published projects only, and names
+    a draft agreement or funder ``(not published)``.
     """
     if by not in GROUPINGS:
         raise InvalidInput(f"Totals can be grouped by {', '.join(GROUPINGS)}, not by '{by}'.")
     stmt = select(Project)
+    if published_only:
+        stmt = stmt.where(Project.published.is_(True))
     if agreement_ref is not None:
         agreement = session.scalar(select(Agreement).where(Agreement.ref == agreement_ref))
-        if agreement is None:
+        if agreement is None or (published_only and not agreement.published):
             raise NotFound(f"There is no agreement with ref '{agreement_ref}'.")
         stmt = stmt.where(Project.agreement_id == agreement.id)
     projects = {p.id: p for p in session.scalars(stmt)}
@@ -252,7 +273,7 @@ def totals(
         if converted is None:
             continue
         column = "budget" if isinstance(row, m.Budget) else row.kind
-        for key, share in _keys(session, row, by, projects[row.project_id]):
+        for key, share in _keys(row, by, projects[row.project_id], published_only):
             groups[key][column] += converted * share
     if table.missing:
         listed = ", ".join(f"{c}->{q} on or before {d}" for c, q, d in sorted(table.missing))

@@ -36,6 +36,7 @@ from bakuhub.results.codes import (
     BudgetKind,
     BudgetStatus,
     Measure,
+    PeriodState,
     ResultKind,
     RioMarker,
     TransactionKind,
@@ -84,8 +85,13 @@ def _texts(parent: ET.Element, tag: str, main: str, others: dict[str, str], **at
         _narrative(el, text, lang)
 
 
-def export_activities(*, session: Session, project_refs: list[str] | None = None) -> ExportResult:
-    """The projects (all when ``project_refs`` is None) as one IATI activities file."""
+def export_activities(
+    *, session: Session, project_refs: list[str] | None = None, approved_only: bool = False
+) -> ExportResult:
+    """The projects (all when ``project_refs`` is None) as one IATI activities file.
+
+    ``approved_only`` (the public's export) leaves out result periods not yet approved.
+    """
     stmt = select(Project).order_by(Project.ref)
     if project_refs is not None:
         stmt = stmt.where(Project.ref.in_(project_refs))
@@ -100,14 +106,16 @@ def export_activities(*, session: Session, project_refs: list[str] | None = None
     root = ET.Element("iati-activities", {"version": "2.03", "generated-datetime": now.isoformat()})
     notes: list[str] = []
     for project in projects:
-        root.append(activity_element(session, project, notes))
+        root.append(activity_element(session, project, notes, approved_only=approved_only))
     ET.indent(root)
     xml = ET.tostring(root, encoding="utf-8", xml_declaration=True)
     return ExportResult(xml=xml, activities=len(projects), notes=notes)
 
 
-def activity_element(session: Session, project: Project, notes: list[str]) -> ET.Element:
-    """One ``iati-activity`` element."""
+def activity_element(
+    session: Session, project: Project, notes: list[str], *, approved_only: bool = False
+) -> ET.Element:
+    """One ``iati-activity`` element (only approved result periods with ``approved_only``)."""
     profile = profile_of(session, project)
     org = reporting_org(project, profile)
     budgets = list(
@@ -159,7 +167,7 @@ def activity_element(session: Session, project: Project, notes: list[str]) -> ET
     for transaction in transactions:
         _transaction(act, transaction)
     for result in project_results(session, project.id):
-        _result(act, result)
+        _result(act, result, approved_only)
     return act
 
 
@@ -270,16 +278,16 @@ def _transaction(act: ET.Element, t: m.Transaction) -> None:
             _narrative(org, name)
 
 
-def _result(act: ET.Element, r: m.Result) -> None:
+def _result(act: ET.Element, r: m.Result, approved_only: bool) -> None:
     el = _sub(act, "result", type=RESULT_TYPE_CODES[ResultKind(r.kind)])
     _narrative(_sub(el, "title"), r.title)
     if r.description:
         _narrative(_sub(el, "description"), r.description)
     for ind in r.indicators:
-        _indicator(el, ind)
+        _indicator(el, ind, approved_only)
 
 
-def _indicator(parent: ET.Element, ind: m.Indicator) -> None:
+def _indicator(parent: ET.Element, ind: m.Indicator, approved_only: bool) -> None:
     el = _sub(
         parent,
         "indicator",
@@ -303,7 +311,8 @@ def _indicator(parent: ET.Element, ind: m.Indicator) -> None:
         if ind.baseline_comment:
             _narrative(_sub(base, "comment"), ind.baseline_comment)
     for period in ind.periods:
-        _period(el, period)
+        if not approved_only or period.state == PeriodState.approved.value:
+            _period(el, period)
 
 
 def _period(parent: ET.Element, p: m.IndicatorPeriod) -> None:

@@ -6,7 +6,8 @@ does not record, or that do not pass its checks, are skipped and listed with
 the reason; choices made while mapping (legacy names, missing percentages) are
 listed as notes. An activity whose identifier is already known updates that
 project: its record fields are overwritten and its results, budgets and
-transactions replaced.
+transactions replaced. Every record created, changed or removed gets its audit
+entry in the caller's transaction, so a refused file leaves none.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from bakuhub.registry.service import (
     validation_details,
 )
 from bakuhub.results import models as m
-from bakuhub.results.finance import budget_row, transaction_row
+from bakuhub.results.finance import budget_row, read_budget, read_transaction, transaction_row
 from bakuhub.results.iati_read import Activity, Org, parse_file, read_activity
 from bakuhub.results.profile import identifier, write_profile
 from bakuhub.results.schemas import DisaggregationIn, OrgIn, ResultIn
@@ -39,7 +40,9 @@ from bakuhub.results.service import (
     build_result,
     check_disaggregations,
     flush,
+    log_change,
     project_results,
+    read_result,
 )
 
 
@@ -129,7 +132,9 @@ def import_activities(*, session: Session, xml: bytes, author: str) -> ImportRep
             except BakuhubError as exc:
                 errors.append({"loc": [act.identifier], "msg": exc.message})
     if errors:
-        listed = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in errors)
+        listed = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg'].rstrip('.')}" for e in errors
+        )
         raise InvalidInput(
             f"Nothing was imported: {len(errors)} activity problem(s). {listed}. Correct the "
             "file and import it again.",
@@ -214,6 +219,25 @@ def known_identifiers(session: Session) -> dict[str, Project]:
     }
 
 
+def _read(row: m.Result | m.Budget | m.Transaction) -> dict[str, Any]:
+    if isinstance(row, m.Result):
+        return read_result(row)
+    if isinstance(row, m.Budget):
+        return read_budget(row)
+    return read_transaction(row)
+
+
+def _results_and_finance(session: Session, project: Project) -> list[tuple[str, str, Any]]:
+    """(record type, audit ref, record) of each result, budget and transaction of a project."""
+    rows: list[m.Result | m.Budget | m.Transaction] = [
+        *project_results(session, project.id),
+        *session.scalars(select(m.Budget).where(m.Budget.project_id == project.id)),
+        *session.scalars(select(m.Transaction).where(m.Transaction.project_id == project.id)),
+    ]
+    kinds = {m.Result: "results", m.Budget: "budgets", m.Transaction: "transactions"}
+    return [(kinds[type(r)], f"{project.ref}/{r.id}", _read(r)) for r in rows]
+
+
 def _write(
     session: Session,
     act: Activity,
@@ -248,19 +272,23 @@ def _write(
         project = existing
         results = _carry_over(session, project, results)
         replace_record(session=session, resource=PROJECTS, row=project, data=data, author=author)
+        removed = _results_and_finance(session, project)
         for table in (m.Result, m.Budget, m.Transaction):
             session.execute(delete(table).where(table.project_id == project.id))
         session.expire_all()
+        for kind, ref, before in removed:
+            log_change(session, author, "delete", kind, ref, before, None)
         report.updated.append(project.ref)
     else:
         create_record(session=session, resource=PROJECTS, data=data, author=author)
         project = session.scalars(select(Project).where(Project.ref == data.ref)).one()
         report.created.append(project.ref)
-    write_profile(session, project, act.profile)
+    write_profile(session, project, act.profile, author)
+    added: list[tuple[str, m.Result | m.Budget | m.Transaction]] = []
     for position, result in enumerate(results):
-        session.add(build_result(project, result, position, author))
+        added.append(("results", build_result(project, result, position, author)))
     for budget in act.budgets:
-        session.add(budget_row(project, budget, author))
+        added.append(("budgets", budget_row(project, budget, author)))
     for t in act.transactions:
         linked = t.model_copy(
             update={
@@ -268,8 +296,11 @@ def _write(
                 "receiver": _link_org(session, t.receiver),
             }
         )
-        session.add(transaction_row(session, project, linked, author))
+        added.append(("transactions", transaction_row(session, project, linked, author)))
+    session.add_all(row for _, row in added)
     flush(session, f"activity '{act.identifier}'")
+    for kind, row in added:
+        log_change(session, author, "create", kind, f"{project.ref}/{row.id}", None, _read(row))
     report.activities.append(
         {
             "identifier": act.identifier,

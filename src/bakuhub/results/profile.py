@@ -12,7 +12,7 @@ from bakuhub.errors import Conflict
 from bakuhub.registry.models import Party, Project
 from bakuhub.results import models as m
 from bakuhub.results.schemas import ProfileIn
-from bakuhub.results.service import fetch_project, flush
+from bakuhub.results.service import fetch_project, flush, log_change
 
 HUB_ORG = ("BAKU-HUB", "15", "Baku Climate and Peace Action Hub")
 """Reporting organisation when a project names none (ref, IATI type, name)."""
@@ -65,8 +65,8 @@ def identifier(project: Project, profile: m.ActivityProfile | None) -> str:
     return f"{reporting_org(project, profile).ref}-{project.ref}"
 
 
-def write_profile(session: Session, project: Project, data: ProfileIn) -> m.ActivityProfile:
-    """Create or overwrite the project's IATI profile from a validated payload."""
+def store_profile(session: Session, project: Project, data: ProfileIn) -> m.ActivityProfile:
+    """Create or overwrite the project's IATI profile row from a validated payload."""
     if data.identifier:
         other = session.scalar(
             select(m.ActivityProfile).where(
@@ -97,9 +97,23 @@ def write_profile(session: Session, project: Project, data: ProfileIn) -> m.Acti
     return row
 
 
-def set_profile(*, session: Session, project_ref: str, data: ProfileIn) -> dict[str, Any]:
+def set_profile(
+    *, session: Session, project_ref: str, data: ProfileIn, author: str
+) -> dict[str, Any]:
     """Create or overwrite a project's IATI details."""
-    return read_profile(write_profile(session, fetch_project(session, project_ref), data))
+    project = fetch_project(session, project_ref)
+    return write_profile(session, project, data, author)
+
+
+def write_profile(
+    session: Session, project: Project, data: ProfileIn, author: str
+) -> dict[str, Any]:
+    """Create or overwrite the project's IATI profile, with its audit entry."""
+    old = profile_of(session, project)
+    before = read_profile(old) if old is not None else None
+    after = read_profile(store_profile(session, project, data))
+    log_change(session, author, "update", "iati-profiles", project.ref, before, after)
+    return after
 
 
 def get_profile(*, session: Session, project_ref: str) -> dict[str, Any]:

@@ -86,10 +86,15 @@ def period_status(
     return status_of(progress(target=target, actual=actual, baseline=baseline, ascending=ascending))
 
 
-def agreement_tree(session: Session, agreement_ref: str) -> tuple[Agreement, list[int]]:
-    """The agreement and the ids of it and every agreement below it (programmes)."""
+def agreement_tree(
+    session: Session, agreement_ref: str, *, published_only: bool = False
+) -> tuple[Agreement, list[int]]:
+    """The agreement and the ids of it and every agreement below it (programmes).
+
+    ``published_only`` (anonymous readers): a draft agreement is not found.
+    """
     top = session.scalar(select(Agreement).where(Agreement.ref == agreement_ref))
-    if top is None:
+    if top is None or (published_only and not top.published):
         raise NotFound(f"There is no agreement with ref '{agreement_ref}'.")
     ids = [top.id]
     frontier = [top.id]
@@ -114,9 +119,14 @@ def rollup(
     start: dt.date | None = None,
     end: dt.date | None = None,
     approved_only: bool = False,
+    published_only: bool = False,
 ) -> dict[str, Any]:
-    """Aggregate the indicator ``code`` from projects to an agreement or programme."""
-    agreement, ids = agreement_tree(session, agreement_ref)
+    """Aggregate the indicator ``code`` from projects to an agreement or programme.
+
+    ``approved_only`` leaves out periods not yet approved; ``published_only``
+    (anonymous readers) leaves out draft projects, as if they did not exist.
+    """
+    agreement, ids = agreement_tree(session, agreement_ref, published_only=published_only)
     stmt = (
         select(m.Indicator, Project.ref)
         .join(m.Result, m.Result.id == m.Indicator.result_id)
@@ -124,6 +134,8 @@ def rollup(
         .where(Project.agreement_id.in_(ids), m.Indicator.code == code)
         .order_by(Project.ref, m.Indicator.id)
     )
+    if published_only:
+        stmt = stmt.where(Project.published.is_(True))
     rows = [(row[0], row[1]) for row in session.execute(stmt).unique().all()]
     if not rows:
         raise NotFound(

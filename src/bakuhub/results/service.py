@@ -2,6 +2,8 @@
 
 Every function takes keyword arguments and a session; the caller owns the
 transaction. Periods are versioned: an update names the version it is based on.
+Each change writes its audit entry (``accounts.audit``) in the same transaction,
+whoever calls: the API, the pages, the CLI or an import.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from bakuhub.accounts import audit
 from bakuhub.db import utcnow
 from bakuhub.errors import Conflict, InvalidInput, NotFound, StaleVersion
 from bakuhub.registry.models import Project
@@ -178,7 +181,35 @@ def add_result(
     row = build_result(project, data, position, author)
     session.add(row)
     flush(session, f"result of project '{project_ref}'")
-    return read_result(row)
+    out = read_result(row)
+    log_change(session, author, "create", "results", result_ref(project.ref, row.id), None, out)
+    return out
+
+
+def result_ref(project_ref: str, result_id: int) -> str:
+    """How the audit log names a result: ``<project ref>/<result id>``."""
+    return f"{project_ref}/{result_id}"
+
+
+def log_change(
+    session: Session,
+    author: str,
+    action: str,
+    kind: str,
+    ref: object,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+) -> None:
+    """Write the audit entry of one change of a results or finance record."""
+    audit.record(
+        session=session,
+        actor=author,
+        action=action,
+        record_type=kind,
+        record_ref=str(ref),
+        before=before,
+        after=after,
+    )
 
 
 def project_results(session: Session, project_id: int) -> list[m.Result]:
@@ -196,13 +227,15 @@ def get_framework(*, session: Session, project_ref: str) -> dict[str, Any]:
     }
 
 
-def delete_result(*, session: Session, result_id: int) -> None:
+def delete_result(*, session: Session, result_id: int, author: str) -> None:
     """Delete a result with its indicators and periods."""
     row = session.get(m.Result, result_id)
     if row is None:
         raise NotFound(f"There is no result with id {result_id}.")
+    before, ref = read_result(row), result_ref(row.project.ref, result_id)
     session.delete(row)
     flush(session, f"result {result_id}")
+    log_change(session, author, "delete", "results", ref, before, None)
 
 
 def update_period(
@@ -233,7 +266,9 @@ def update_period(
             f"Indicator period {period_id}: {describe(details)}", details=details
         ) from None
     write_period(session, period, payload, author)
-    return read_period(period)
+    after = read_period(period)
+    log_change(session, author, "update", "periods", period_id, current, after)
+    return after
 
 
 def write_period(
@@ -287,11 +322,14 @@ def move_period(
         )
     if data.to == PeriodState.submitted and period.actual is None and period.target is None:
         raise InvalidInput(f"Indicator period {period_id} has no target or actual to submit.")
+    before = read_period(period)
     period.state = data.to.value
     period.state_comment = data.comment
     _bump(period, author)
     flush(session, f"indicator period {period_id}")
-    return read_period(period)
+    after = read_period(period)
+    log_change(session, author, f"move to {data.to.value}", "periods", period_id, before, after)
+    return after
 
 
 def _check_version(period: m.IndicatorPeriod, based_on: int) -> None:

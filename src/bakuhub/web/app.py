@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -10,13 +11,14 @@ from fastapi import APIRouter, Depends, FastAPI
 from starlette.middleware.sessions import SessionMiddleware
 
 from bakuhub import __version__
-from bakuhub.config import Settings, get_settings
+from bakuhub.config import Settings, get_settings, secret_key_warning
 from bakuhub.db import make_engine, make_sessionmaker
 from bakuhub.web.auth import guard
 from bakuhub.web.errors import install_error_handlers
 from bakuhub.web.routes.registry import registry_routers
 
 API_PREFIX = "/api/v1"
+log = logging.getLogger(__name__)
 OPTIONAL_ROUTERS = (
     "bakuhub.web.routes.risk",
     "bakuhub.web.routes.results",
@@ -29,6 +31,9 @@ OPTIONAL_ROUTERS = (
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the web application for ``settings`` (the environment's by default)."""
     settings = settings or get_settings()
+    warning = secret_key_warning(settings)
+    if warning:
+        log.warning(warning)
     engine = make_engine(settings.effective_database_url)
 
     @asynccontextmanager

@@ -20,7 +20,12 @@ def get_app_settings(request: Request) -> Settings:
 
 
 def get_session(request: Request) -> Iterator[Session]:
-    """A session per request: committed when the handler succeeds, else rolled back."""
+    """A session per request: committed when the handler succeeds, else rolled back.
+
+    Used with ``scope="function"`` (``SessionDep``), so the commit happens before the
+    answer is sent: the page a browser is redirected to after a form, or a client's next
+    request, sees the change, and a commit that fails is an error, not a success.
+    """
     with session_scope(request.app.state.sessionmaker) as session:
         yield session
 
@@ -47,7 +52,7 @@ def _from_cookie(request: Request, session: Session) -> Principal | None:
 
 
 def get_principal(
-    request: Request, session: Annotated[Session, Depends(get_session)]
+    request: Request, session: Annotated[Session, Depends(get_session, scope="function")]
 ) -> Principal | None:
     """The signed-in principal (API token first, then session cookie), or None."""
     if hasattr(request.state, "principal"):
@@ -77,7 +82,7 @@ def get_author(principal: Annotated[Principal | None, Depends(get_principal)]) -
     return principal.username if principal else "anonymous"
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 PrincipalDep = Annotated[Principal | None, Depends(get_principal)]
 AuthorDep = Annotated[str, Depends(get_author)]

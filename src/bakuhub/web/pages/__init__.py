@@ -28,6 +28,7 @@ def install_pages(app: FastAPI) -> None:
         audit,
         corridor,
         corridor_jobs,
+        groups,
         home,
         project,
         records,
@@ -42,6 +43,6 @@ def install_pages(app: FastAPI) -> None:
             headers={"Cache-Control": "public, max-age=86400"},
         )
 
-    for module in (home, account, audit, risk, corridor, corridor_jobs, project, records):
+    for module in (home, account, audit, risk, corridor, corridor_jobs, project, groups, records):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

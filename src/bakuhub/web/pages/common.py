@@ -64,3 +64,19 @@ def form_text(form: Any, name: str) -> str:
     """A form field as stripped text ('' when missing)."""
     value = form.get(name)
     return value.strip() if isinstance(value, str) else ""
+
+
+def bind(handler: Any, **fixed: str) -> Any:
+    """``handler`` with some parameters fixed (FastAPI reads the remaining ones)."""
+    import functools
+    import inspect
+
+    @functools.wraps(handler)
+    async def bound(*args: Any, **kwargs: Any) -> Any:
+        result = handler(*args, **fixed, **kwargs)
+        return await result if inspect.isawaitable(result) else result
+
+    signature = inspect.signature(handler)
+    params = [p for name, p in signature.parameters.items() if name not in fixed]
+    bound.__signature__ = signature.replace(parameters=params)  # type: ignore[attr-defined]
+    return bound

@@ -1,5 +1,6 @@
 """Corridor pages: the studies found under ``<data_dir>/studies/*/summary.json``, a
-comparison of two, and each study's ``report.html``."""
+comparison of two (the key figures of ``bakuhub corridor compare``), and each study's
+``report.html``."""
 
 from __future__ import annotations
 
@@ -18,17 +19,8 @@ from bakuhub.web.pages.common import render
 
 router = APIRouter(include_in_schema=False)
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-ROWS = (
-    ("year", "Year", ""),
-    ("resolution", "Time resolution", ""),
-    ("total_system_cost_eur_a", "Total system cost", "EUR/a"),
-    ("export_twh", "Export to Europe", "TWh"),
-    ("gateway_price_eur_mwh", "Gateway price", "EUR/MWh"),
-    ("co2_emitted_mt", "CO2 emitted", "Mt"),
-    ("co2_avoided_mt", "CO2 avoided by the Caspian cable", "Mt"),
-    ("curtailment_twh", "Curtailment", "TWh"),
-    ("unserved_twh", "Unserved energy", "TWh"),
-)
+IDENTITY = (("scenario", "Scenario"), ("year", "Year"), ("resolution", "Time resolution"))
+"""What a compared study is, shown above its key figures."""
 
 
 def studies(root: Path) -> list[dict[str, Any]]:
@@ -66,10 +58,28 @@ def scenarios() -> list[dict[str, Any]]:
     return out
 
 
+def key_figures(summaries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The comparison of ``bakuhub corridor compare``, with numbers as text."""
+    from bakuhub.corridor.compare import compare
+
+    rows = compare(summaries)
+    for row in rows:
+        row["text"] = [_number(v) for v in row["values"]]
+        diff = row["difference"]
+        row["difference_text"] = "" if diff is None else f"{'+' if diff > 0 else ''}{_number(diff)}"
+    return rows
+
+
+def _number(value: float | None) -> str:
+    if value is None:
+        return "n/a"
+    return f"{value:,.3g}" if abs(value) < 1000 else f"{value:,.0f}"
+
+
 def _value(summary: dict[str, Any], key: str) -> str:
     value = summary.get(key)
     if isinstance(value, float):
-        return f"{value:,.3g}" if abs(value) < 1000 else f"{value:,.0f}"
+        return _number(value)
     return "" if value is None else str(value)
 
 
@@ -82,17 +92,19 @@ def corridor(
 ) -> Response:
     found = studies(settings.data_dir / "studies")
     by_name = {s["name"]: s for s in found}
-    chosen = [by_name[n] for n in compare if n in by_name][:2]
-    table = [
-        {"label": label, "unit": unit, "values": [_value(s["summary"], key) for s in chosen]}
-        for key, label, unit in ROWS
-    ]
+    chosen = [by_name[n] for n in dict.fromkeys(compare) if n in by_name]
+    pair = chosen if len(chosen) == 2 else []
     context = {
         "studies": found,
-        "chosen": chosen,
-        "table": table,
+        "chosen": pair,
+        "ticked": [s["name"] for s in chosen],
+        "asked": bool(compare),
+        "identity": [
+            {"label": label, "values": [_value(s["summary"], key) for s in pair]}
+            for key, label in IDENTITY
+        ],
+        "table": key_figures([s["summary"] for s in pair]) if pair else [],
         "value": _value,
-        "rows": ROWS,
         "scenarios": scenarios(),
         "jobs": list_jobs(session=session, kind="corridor.study", limit=10),
     }

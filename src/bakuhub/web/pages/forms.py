@@ -30,6 +30,10 @@ CODE_LISTS: dict[tuple[str, str], dict[str, str]] = {
     ("projects", "status"): IATI_ACTIVITY_STATUS,
     ("parties", "org_type"): IATI_ORGANISATION_TYPES,
 }
+EDITED_BY_ITEM: dict[str, frozenset[str]] = {
+    "working-groups": frozenset({"members", "meetings", "decisions", "action_items"}),
+}
+"""Lists left off a record's form: each item has its own form (``pages.groups``)."""
 LONG_TEXT = {"description", "summary", "mandate", "notes"}
 DATES = {"planned_start", "actual_start", "planned_end", "actual_end"}
 EXAMPLES = {
@@ -122,6 +126,8 @@ def fields(
             continue
         if name == "published" and not staff:
             continue
+        if name in EDITED_BY_ITEM.get(resource.name, ()):
+            continue
         f = Field(name=name, label=_label(name), kind="text", value=values.get(name, ""))
         f.required = info.is_required()
         f.error = errors.get(name, "")
@@ -161,7 +167,7 @@ def decode(
     """(validated create-payload or None, the values typed, errors per field).
 
     ``keep`` supplies values of fields the form does not show (the ref of an edited
-    record, ``published`` for a focal point).
+    record, ``published`` for a focal point, the lists edited item by item).
     """
     row: dict[str, str] = {}
     values: dict[str, Any] = {}
@@ -170,6 +176,8 @@ def decode(
         if keep and name in keep:
             row[name] = csvio._encode(keep[name], csvio._list_kind(info.annotation))
             continue
+        if name in EDITED_BY_ITEM.get(resource.name, ()):
+            continue  # a new record starts without items
         if _list_item_enum(info.annotation):
             chosen = [v for v in form.getlist(name) if isinstance(v, str)]
             values[name] = chosen
@@ -194,7 +202,7 @@ def decode(
     payload, problems = csvio._decode_row(resource, row, line=0)
     for p in problems:
         column = p["column"] if p["column"] != "(row)" else "_form"
-        errors.setdefault(column, _sentence(p["msg"]))
+        errors.setdefault(column, sentence(p["msg"]))
     return payload, values, errors
 
 
@@ -211,7 +219,7 @@ def _compact(resource: str, name: str, text: str) -> list[dict[str, str]] | str:
     return items
 
 
-def _sentence(msg: str) -> str:
+def sentence(msg: str) -> str:
     """Pydantic's terse messages as sentences that say what to do."""
     if msg == "Field required":
         return "This field is required; fill it in."

@@ -36,18 +36,18 @@ def _all(session: Session, principal: Principal | None, kind: str) -> list[dict[
     return page.items
 
 
-def _finance(session: Session, refs: set[str], currency: str = "USD") -> dict[str, Any]:
+def _finance(session: Session, public: bool, currency: str = "USD") -> dict[str, Any]:
+    """Committed and disbursed over the projects the reader sees (public: published)."""
     from bakuhub.results.finance import totals
 
     try:
-        table = totals(session=session, by="project", currency=currency)
+        table = totals(session=session, by="project", currency=currency, published_only=public)
     except BakuhubError as exc:
         return {"currency": currency, "error": exc.message}
     sums: dict[str, Decimal] = {"commitment": Decimal(0), "disbursement": Decimal(0)}
     for group in table["groups"]:
-        if group["key"] in refs:
-            for kind in sums:
-                sums[kind] += Decimal(str(group.get(kind, 0)))
+        for kind in sums:
+            sums[kind] += Decimal(str(group.get(kind, 0)))
     return {
         "currency": currency,
         "committed": sums["commitment"],
@@ -92,7 +92,7 @@ def home(request: Request, session: SessionDep, principal: PrincipalDep) -> Resp
         "countries": sorted(shares.items(), key=lambda kv: (-kv[1], kv[0])),
         "country_name": country_name,
         "map": figure,
-        "finance": _finance(session, {p["ref"] for p in projects}),
+        "finance": _finance(session, public=principal is None),
         "risk": _risk_top(session),
         "recent": recent,
         "agreements": sorted(

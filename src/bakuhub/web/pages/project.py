@@ -111,12 +111,7 @@ async def add_result(
             details = validation_details(exc)
             raise InvalidInput(f"The result: {describe(details)}", details=details) from None
         with session.begin_nested():
-            out = results.add_result(
-                session=session, project_ref=ref, data=data, author=_who(principal)
-            )
-            from bakuhub.web.routes.results import _audit
-
-            _audit(session, _who(principal), "create", "results", f"{ref}/{out['id']}", None, out)
+            results.add_result(session=session, project_ref=ref, data=data, author=_who(principal))
     except BakuhubError as exc:
         return _fail(request, exc, f"/projects/{ref}")
     return redirect(f"/projects/{ref}#results")
@@ -145,14 +140,10 @@ async def period_values(
         except ValidationError as exc:
             details = validation_details(exc)
             raise InvalidInput(f"The period: {describe(details)}", details=details) from None
-        before = results.read_period(period)
         with session.begin_nested():
-            out = results.update_period(
+            results.update_period(
                 session=session, period_id=period_id, data=data, author=_who(principal)
             )
-            from bakuhub.web.routes.results import _audit
-
-            _audit(session, _who(principal), "update", "periods", period_id, before, out)
     except BakuhubError as exc:
         return _fail(request, exc, f"/projects/{ref}")
     return redirect(f"/projects/{ref}#period-{period_id}")

@@ -23,7 +23,7 @@ from bakuhub.registry.schemas import country_name
 from bakuhub.web import policy
 from bakuhub.web.deps import PrincipalDep, SessionDep
 from bakuhub.web.pages import forms
-from bakuhub.web.pages.common import form_text, redirect, render
+from bakuhub.web.pages.common import bind, form_text, redirect, render
 
 router = APIRouter(include_in_schema=False)
 KINDS = ("parties", "agreements", "working-groups", "projects")
@@ -172,6 +172,10 @@ async def edit(
     keep: dict[str, Any] = {"ref": ref}
     if not (principal and principal.is_staff):
         keep["published"] = record["published"]
+    items = forms.EDITED_BY_ITEM.get(kind, frozenset())
+    if items:
+        plain = resource.out.model_validate(record).model_dump(mode="json")
+        keep.update({name: plain[name] for name in items})
     payload, values, errors = forms.decode(resource, form, keep=keep)
     if payload is not None:
         try:
@@ -232,26 +236,10 @@ def _party_projects(
     return list(seen.values())
 
 
-def _bind(handler: Any, kind: str) -> Any:
-    """``handler`` with ``kind`` fixed (FastAPI reads the remaining parameters)."""
-    import functools
-    import inspect
-
-    @functools.wraps(handler)
-    async def bound(*args: Any, **kwargs: Any) -> Any:
-        result = handler(*args, kind=kind, **kwargs)
-        return await result if inspect.isawaitable(result) else result
-
-    signature = inspect.signature(handler)
-    params = [p for name, p in signature.parameters.items() if name != "kind"]
-    bound.__signature__ = signature.replace(parameters=params)  # type: ignore[attr-defined]
-    return bound
-
-
 for _kind in KINDS:
     router.add_api_route(f"/{_kind}", list_page, methods=["GET"])
-    router.add_api_route(f"/{_kind}/new", _bind(new_form, _kind), methods=["GET"])
-    router.add_api_route(f"/{_kind}/new", _bind(create, _kind), methods=["POST"])
-    router.add_api_route(f"/{_kind}/{{ref}}/edit", _bind(edit_form, _kind), methods=["GET"])
-    router.add_api_route(f"/{_kind}/{{ref}}/edit", _bind(edit, _kind), methods=["POST"])
-    router.add_api_route(f"/{_kind}/{{ref}}", _bind(detail, _kind), methods=["GET"])
+    router.add_api_route(f"/{_kind}/new", bind(new_form, kind=_kind), methods=["GET"])
+    router.add_api_route(f"/{_kind}/new", bind(create, kind=_kind), methods=["POST"])
+    router.add_api_route(f"/{_kind}/{{ref}}/edit", bind(edit_form, kind=_kind), methods=["GET"])
+    router.add_api_route(f"/{_kind}/{{ref}}/edit", bind(edit, kind=_kind), methods=["POST"])
+    router.add_api_route(f"/{_kind}/{{ref}}", bind(detail, kind=_kind), methods=["GET"])

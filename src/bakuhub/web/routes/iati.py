@@ -19,7 +19,8 @@ router = APIRouter(prefix="/iati", tags=["iati"])
 @router.get(
     "/activities.xml",
     summary="Export projects as an IATI 2.03 activities file",
-    description="`project` (repeatable) picks projects by ref; without it every project.",
+    description="`project` (repeatable) picks projects by ref; without it every project. "
+    "Without a token: published projects and approved result periods only.",
 )
 def export(
     session: SessionDep, principal: PrincipalDep, project: list[str] | None = Query(None)
@@ -27,7 +28,9 @@ def export(
     if principal is None:
         public = set(session.scalars(select(Project.ref).where(Project.published.is_(True))))
         project = sorted(public & set(project)) if project else sorted(public)
-    result = export_activities(session=session, project_refs=project)
+    result = export_activities(
+        session=session, project_refs=project, approved_only=principal is None
+    )
     headers = {
         "Content-Disposition": 'attachment; filename="activities.xml"',
         "X-Bakuhub-Notes": str(len(result.notes)),

@@ -7,7 +7,6 @@ from typing import Any
 
 from fastapi import APIRouter, Query, Response
 
-from bakuhub.accounts import audit
 from bakuhub.accounts.permissions import Principal
 from bakuhub.results import corridor_link, finance, profile, rollup, service
 from bakuhub.results.codes import PeriodState
@@ -48,34 +47,12 @@ def _period_project(session: SessionDep, period_id: int) -> str:
     return service.fetch_period(session, period_id).indicator.result.project.ref
 
 
-def _audit(
-    session: SessionDep,
-    author: str,
-    action: str,
-    kind: str,
-    ref: Any,
-    before: dict[str, Any] | None,
-    after: dict[str, Any] | None,
-) -> None:
-    audit.record(
-        session=session,
-        actor=author,
-        action=action,
-        record_type=kind,
-        record_ref=str(ref),
-        before=before,
-        after=after,
-    )
-
-
 @router.post("/projects/{ref}/results", status_code=201, summary="Add a result to a project")
 def add_result(
     ref: str, data: ResultIn, session: SessionDep, principal: PrincipalDep, author: AuthorDep
 ) -> dict[str, Any]:
     policy.project_for(session, principal, ref, write=True)
-    out = service.add_result(session=session, project_ref=ref, data=data, author=author)
-    _audit(session, author, "create", "results", f"{ref}/{out['id']}", None, out)
-    return out
+    return service.add_result(session=session, project_ref=ref, data=data, author=author)
 
 
 @router.delete("/results/{result_id}", status_code=204, summary="Delete a result")
@@ -87,9 +64,7 @@ def delete_result(
     row = session.get(Result, result_id)
     if row is not None:
         policy.project_for(session, principal, row.project.ref, write=True)
-        before = service.read_result(row)
-        _audit(session, author, "delete", "results", f"{row.project.ref}/{result_id}", before, None)
-    service.delete_result(session=session, result_id=result_id)
+    service.delete_result(session=session, result_id=result_id, author=author)
     return Response(status_code=204)
 
 
@@ -118,10 +93,7 @@ def update_period(
     author: AuthorDep,
 ) -> dict[str, Any]:
     policy.project_for(session, principal, _period_project(session, period_id), write=True)
-    before = service.read_period(service.fetch_period(session, period_id))
-    out = service.update_period(session=session, period_id=period_id, data=data, author=author)
-    _audit(session, author, "update", "periods", period_id, before, out)
-    return out
+    return service.update_period(session=session, period_id=period_id, data=data, author=author)
 
 
 @router.post(
@@ -145,16 +117,17 @@ def transition(
     period_id: int,
     data: TransitionIn,
 ) -> dict[str, Any]:
-    """Move a period, with the role check and the audit entry (API and pages)."""
+    """Move a period after the role checks (API and pages)."""
     policy.check_transition(principal, data.to)
     policy.project_for(session, principal, _period_project(session, period_id), write=True)
-    before = service.read_period(service.fetch_period(session, period_id))
-    out = service.move_period(session=session, period_id=period_id, data=data, author=author)
-    _audit(session, author, f"move to {data.to.value}", "periods", period_id, before, out)
-    return out
+    return service.move_period(session=session, period_id=period_id, data=data, author=author)
 
 
-@router.get("/rollups/{agreement}/{code}", summary="Roll an indicator up to an agreement")
+@router.get(
+    "/rollups/{agreement}/{code}",
+    summary="Roll an indicator up to an agreement",
+    description="Without a token: approved periods of published projects only.",
+)
 def get_rollup(
     agreement: str,
     code: str,
@@ -171,6 +144,7 @@ def get_rollup(
         start=start,
         end=end,
         approved_only=approved_only or principal is None,
+        published_only=principal is None,
     )
 
 
@@ -185,9 +159,7 @@ def add_budget(
     ref: str, data: BudgetIn, session: SessionDep, principal: PrincipalDep, author: AuthorDep
 ) -> dict[str, Any]:
     policy.project_for(session, principal, ref, write=True)
-    out = finance.add_budget(session=session, project_ref=ref, data=data, author=author)
-    _audit(session, author, "create", "budgets", f"{ref}/{out.get('id', '')}", None, out)
-    return out
+    return finance.add_budget(session=session, project_ref=ref, data=data, author=author)
 
 
 @router.post("/projects/{ref}/transactions", status_code=201, summary="Add a transaction")
@@ -199,9 +171,7 @@ def add_transaction(
     author: AuthorDep,
 ) -> dict[str, Any]:
     policy.project_for(session, principal, ref, write=True)
-    out = finance.add_transaction(session=session, project_ref=ref, data=data, author=author)
-    _audit(session, author, "create", "transactions", f"{ref}/{out.get('id', '')}", None, out)
-    return out
+    return finance.add_transaction(session=session, project_ref=ref, data=data, author=author)
 
 
 @router.get("/exchange-rates", summary="The exchange-rate table")
@@ -214,16 +184,15 @@ def add_rate(
     data: RateIn, session: SessionDep, principal: PrincipalDep, author: AuthorDep
 ) -> dict[str, Any]:
     policy.require_staff(principal, "add exchange rates")
-    out = finance.add_rate(session=session, data=data, author=author)
-    _audit(session, author, "create", "exchange-rates", out.get("id", ""), None, out)
-    return out
+    return finance.add_rate(session=session, data=data, author=author)
 
 
 @router.get(
     "/finance/totals",
     summary="Budgets and transactions per project, agreement, funder or country",
     description="All values converted to `currency` with the exchange-rate table; a missing "
-    "rate refuses the total (422) and names it.",
+    "rate refuses the total (422) and names it. Without a token the totals count published "
+    "projects only.",
 )
 def get_totals(
     session: SessionDep,
@@ -232,35 +201,13 @@ def get_totals(
     currency: str = Query("EUR", min_length=3, max_length=3),
     agreement: str | None = None,
 ) -> dict[str, Any]:
-    out = finance.totals(session=session, by=by, currency=currency.upper(), agreement_ref=agreement)
-    if principal is None:
-        out = public_totals(session, out)
-    return out
-
-
-def public_totals(session: SessionDep, out: dict[str, Any]) -> dict[str, Any]:
-    """Totals as anonymous visitors see them: no money of draft projects."""
-    from sqlalchemy import select
-
-    from bakuhub.registry.models import Project
-    from bakuhub.results.models import Budget, Transaction
-
-    drafts = select(Project.id).where(Project.published.is_(False))
-    if out["by"] == "project":
-        hidden = set(session.scalars(select(Project.ref).where(Project.published.is_(False))))
-        out["groups"] = [g for g in out["groups"] if g["key"] not in hidden]
-        return out
-    with_money = session.scalar(
-        select(Budget.id).where(Budget.project_id.in_(drafts)).limit(1)
-    ) or session.scalar(select(Transaction.id).where(Transaction.project_id.in_(drafts)).limit(1))
-    if with_money:
-        from bakuhub.accounts.permissions import Unauthenticated
-
-        raise Unauthenticated(
-            f"Totals by {out['by']} include projects that are not published yet; sign in to "
-            "see them, or ask for totals by project."
-        )
-    return out
+    return finance.totals(
+        session=session,
+        by=by,
+        currency=currency.upper(),
+        agreement_ref=agreement,
+        published_only=principal is None,
+    )
 
 
 @router.get("/projects/{ref}/iati", summary="A project's IATI details")
@@ -274,10 +221,8 @@ def put_profile(
     ref: str, data: ProfileIn, session: SessionDep, principal: PrincipalDep, author: AuthorDep
 ) -> dict[str, Any]:
     policy.project_for(session, principal, ref, write=True)
-    before = profile.get_profile(session=session, project_ref=ref)
-    out = profile.set_profile(session=session, project_ref=ref, data=data)
-    _audit(session, author, "update", "iati-profiles", ref, before, out)
-    return out
+    profile.set_profile(session=session, project_ref=ref, data=data, author=author)
+    return profile.get_profile(session=session, project_ref=ref)
 
 
 @router.post(
@@ -292,8 +237,6 @@ def corridor_actuals(
     author: AuthorDep,
 ) -> dict[str, Any]:
     policy.project_for(session, principal, ref, write=True)
-    out = corridor_link.apply_scenario_summary(
+    return corridor_link.apply_scenario_summary(
         session=session, project_ref=ref, summary=data, author=author
     )
-    _audit(session, author, "corridor actuals", "projects", ref, None, out)
-    return out

@@ -1,0 +1,317 @@
+"""Forms for one member, meeting, decision or action item of a working group.
+
+Each item is added, edited or removed on its own (``/working-groups/<ref>/<part>/new``,
+``/<part>/<n>/edit``, ``/<part>/<n>/delete``, ``n`` counting from 1 in the order
+shown). The change is written as an update of the whole working group through the
+registry service, so it is versioned, validated, audited, and allowed by the same
+policy as the group's edit form and the API: the secretariat, or a focal point of a
+party listed on the group.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from pydantic import BaseModel, ValidationError
+from sqlalchemy.orm import Session
+
+from bakuhub.accounts.permissions import Principal
+from bakuhub.errors import BakuhubError, NotFound, StaleVersion
+from bakuhub.registry import service
+from bakuhub.registry.catalog import GROUPS
+from bakuhub.registry.codes import ItemStatus
+from bakuhub.registry.schemas import ActionItemIn, DecisionIn, MeetingIn, MemberIn
+from bakuhub.web import policy
+from bakuhub.web.deps import PrincipalDep, SessionDep
+from bakuhub.web.pages.common import bind, form_text, redirect, render
+from bakuhub.web.pages.forms import Field, sentence
+
+router = APIRouter(include_in_schema=False)
+
+
+@dataclass(frozen=True)
+class Input:
+    """One input of an item form: (name, label, kind, help)."""
+
+    name: str
+    label: str
+    kind: str = "text"
+    help: str = ""
+
+
+@dataclass(frozen=True)
+class Part:
+    """A list of items on a working group (members, meetings...)."""
+
+    field: str
+    label: str
+    schema: type[BaseModel]
+    inputs: tuple[Input, ...]
+
+    @property
+    def one(self) -> str:
+        """The label with its article: 'a meeting', 'an action item'."""
+        return f"{'an' if self.label[0] in 'aeiou' else 'a'} {self.label}"
+
+
+PARTS: dict[str, Part] = {
+    "members": Part(
+        "members",
+        "member",
+        MemberIn,
+        (
+            Input("name", "Name"),
+            Input("organisation", "Organisation"),
+            Input("country", "Country", help="ISO 3166 code, e.g. TCD or TD for Chad"),
+            Input("role", "Role in the group", help="e.g. chair, member, observer"),
+        ),
+    ),
+    "meetings": Part(
+        "meetings",
+        "meeting",
+        MeetingIn,
+        (
+            Input("date", "Date", "date"),
+            Input("place", "Place"),
+            Input("minutes", "Minutes", "textarea", "what was discussed and agreed"),
+        ),
+    ),
+    "decisions": Part(
+        "decisions",
+        "decision",
+        DecisionIn,
+        (Input("date", "Date", "date"), Input("text", "Decision", "textarea")),
+    ),
+    "action-items": Part(
+        "action_items",
+        "action item",
+        ActionItemIn,
+        (
+            Input("description", "What is to be done", "textarea"),
+            Input("owner", "Who does it"),
+            Input("due", "Due", "date"),
+            Input("status", "Status", "select"),
+        ),
+    ),
+}
+
+
+def _part(name: str) -> Part:
+    if name not in PARTS:
+        raise NotFound(f"A working group has no '{name}'; use {', '.join(PARTS)}.")
+    return PARTS[name]
+
+
+def _group(session: Session, principal: Principal | None, ref: str) -> dict[str, Any]:
+    """The working group (as JSON values) if the principal may change it, else 401/403."""
+    record = service.get_record(session=session, resource=GROUPS, ref=ref)
+    policy.check_update(principal, GROUPS, record, GROUPS.update(version=record["version"]))
+    plain: dict[str, Any] = GROUPS.out.model_validate(record).model_dump(mode="json")
+    return plain
+
+
+def _items(group: dict[str, Any], part: Part) -> list[dict[str, Any]]:
+    return list(group.get(part.field) or [])
+
+
+def _index(group: dict[str, Any], part: Part, number: int) -> int:
+    items = _items(group, part)
+    if not 1 <= number <= len(items):
+        raise NotFound(
+            f"The working group '{group['ref']}' has no {part.label} number {number} "
+            f"(it has {len(items)})."
+        )
+    return number - 1
+
+
+def _inputs(part: Part, values: dict[str, Any], errors: dict[str, str]) -> list[Field]:
+    required = {n for n, f in part.schema.model_fields.items() if f.is_required()}
+    out = []
+    for spec in part.inputs:
+        value = values.get(spec.name)
+        field = Field(
+            name=spec.name,
+            label=spec.label,
+            kind=spec.kind,
+            value="" if value is None else value,
+            required=spec.name in required,
+            help=spec.help,
+            error=errors.get(spec.name, ""),
+            rows=4,
+        )
+        if spec.kind == "select":
+            field.options = [(s.value, s.value.replace("-", " ").capitalize()) for s in ItemStatus]
+        out.append(field)
+    return out
+
+
+def _decode(part: Part, form: Any) -> tuple[dict[str, Any] | None, dict[str, str], dict[str, str]]:
+    """(the item as JSON values, or None; the values typed; errors per input)."""
+    values = {spec.name: form_text(form, spec.name) for spec in part.inputs}
+    given = {k: v for k, v in values.items() if v != ""}
+    try:
+        item = part.schema.model_validate(given)
+    except ValidationError as exc:
+        errors: dict[str, str] = {}
+        for e in exc.errors():
+            name = str(e["loc"][0]) if e["loc"] else "_form"
+            message = "This field is required; fill it in." if e["type"] == "missing" else e["msg"]
+            errors.setdefault(name, sentence(message))
+        return None, values, errors
+    return item.model_dump(mode="json"), values, {}
+
+
+def _save(
+    session: Session,
+    principal: Principal | None,
+    group: dict[str, Any],
+    part: Part,
+    items: list[dict[str, Any]],
+    form: Any,
+) -> None:
+    """Write the changed list onto the group, checked as an update of the group."""
+    ref = group["ref"]
+    if form_text(form, "version") != str(group["version"]):
+        raise StaleVersion(
+            f"The working group '{ref}' was changed by someone else since you opened this "
+            "form; reload it and apply your change again."
+        )
+    change = GROUPS.update.model_validate({"version": group["version"], part.field: items})
+    policy.check_update(principal, GROUPS, group, change)
+    with session.begin_nested():
+        row = service.fetch(session=session, resource=GROUPS, ref=ref)
+        payload = service.merged_payload(GROUPS, row, {part.field: items})
+        who = principal.username if principal else "anonymous"
+        service.replace_record(session=session, resource=GROUPS, row=row, data=payload, author=who)
+
+
+def _page(
+    request: Request,
+    group: dict[str, Any],
+    part_name: str,
+    values: dict[str, Any],
+    errors: dict[str, str],
+    number: int | None = None,
+    status_code: int = 200,
+) -> Response:
+    part = PARTS[part_name]
+    action = (
+        f"/working-groups/{group['ref']}/{part_name}/new"
+        if number is None
+        else f"/working-groups/{group['ref']}/{part_name}/{number}/edit"
+    )
+    context = {
+        "group": group,
+        "part": part,
+        "part_name": part_name,
+        "number": number,
+        "inputs": _inputs(part, values, errors),
+        "form_error": errors.get("_form", ""),
+        "action": action,
+    }
+    return render(request, "group_item.html", context, status_code=status_code)
+
+
+def _handle(
+    request: Request,
+    session: Session,
+    principal: Principal | None,
+    group: dict[str, Any],
+    part_name: str,
+    form: Any,
+    index: int | None,
+) -> Response:
+    part = PARTS[part_name]
+    item, values, errors = _decode(part, form)
+    if item is not None:
+        items = _items(group, part)
+        if index is None:
+            items.append(item)
+        else:
+            items[index] = item
+        try:
+            _save(session, principal, group, part, items, form)
+            return redirect(f"/working-groups/{group['ref']}#{part_name}")
+        except BakuhubError as exc:
+            if exc.status_code in (401, 403):
+                raise
+            errors = {"_form": exc.message}
+    number = None if index is None else index + 1
+    return _page(request, group, part_name, values, errors, number, 422)
+
+
+def new_form(
+    part: str, ref: str, request: Request, session: SessionDep, principal: PrincipalDep
+) -> Response:
+    _part(part)
+    group = _group(session, principal, ref)
+    defaults = {"role": "member", "status": ItemStatus.open.value}
+    return _page(request, group, part, defaults, {})
+
+
+async def add(
+    part: str, ref: str, request: Request, session: SessionDep, principal: PrincipalDep
+) -> Response:
+    _part(part)
+    group = _group(session, principal, ref)
+    form = await request.form()
+    return _handle(request, session, principal, group, part, form, None)
+
+
+def edit_form(
+    part: str,
+    ref: str,
+    number: int,
+    request: Request,
+    session: SessionDep,
+    principal: PrincipalDep,
+) -> Response:
+    spec = _part(part)
+    group = _group(session, principal, ref)
+    item = _items(group, spec)[_index(group, spec, number)]
+    return _page(request, group, part, item, {}, number)
+
+
+async def edit(
+    part: str,
+    ref: str,
+    number: int,
+    request: Request,
+    session: SessionDep,
+    principal: PrincipalDep,
+) -> Response:
+    spec = _part(part)
+    group = _group(session, principal, ref)
+    index = _index(group, spec, number)
+    form = await request.form()
+    return _handle(request, session, principal, group, part, form, index)
+
+
+async def remove(
+    part: str,
+    ref: str,
+    number: int,
+    request: Request,
+    session: SessionDep,
+    principal: PrincipalDep,
+) -> Response:
+    spec = _part(part)
+    group = _group(session, principal, ref)
+    index = _index(group, spec, number)
+    form = await request.form()
+    items = _items(group, spec)
+    del items[index]
+    _save(session, principal, group, spec, items, form)
+    return redirect(f"/working-groups/{ref}#{part}")
+
+
+for _name in PARTS:
+    _base = f"/working-groups/{{ref}}/{_name}"
+    router.add_api_route(f"{_base}/new", bind(new_form, part=_name), methods=["GET"])
+    router.add_api_route(f"{_base}/new", bind(add, part=_name), methods=["POST"])
+    router.add_api_route(f"{_base}/{{number}}/edit", bind(edit_form, part=_name), methods=["GET"])
+    router.add_api_route(f"{_base}/{{number}}/edit", bind(edit, part=_name), methods=["POST"])
+    router.add_api_route(f"{_base}/{{number}}/delete", bind(remove, part=_name), methods=["POST"])
