@@ -2,14 +2,17 @@
 
 For each temporal resolution: wall time, peak memory, model size, and the key
 results (total cost; Caspian and Black Sea cable capacity; PV, wind and storage
-capacity), with each one's deviation from the finest resolution that finished.
+capacity), with each one's deviation from the finest resolution that finished: hourly,
+or `repdays` on the shipped weather, which is the hourly year of that data solved
+exactly on its 84 days (docs/corridor-method.md), else the most snapshots.
 Each resolution runs in its own process (peak memory is that process's maximum
 resident set). Prints a table; asserts nothing about time.
 
     .venv/bin/python bench/corridor.py                      # the default set
-    .venv/bin/python bench/corridor.py --resolutions 3h repdays segments:400
+    .venv/bin/python bench/corridor.py --resolutions 3h repdays repdays/12
     .venv/bin/python bench/corridor.py --reference hourly.json   # finest solved elsewhere
     .venv/bin/python bench/corridor.py --only 2h --json-out 2h.json --timeout 3600
+    .venv/bin/python bench/corridor.py --solver highs --resolutions default   # HiGHS instead
 """
 
 from __future__ import annotations
@@ -23,19 +26,23 @@ import sys
 import time
 from typing import Any
 
-DEFAULT = ["6h", "3h", "repdays:1", "repdays:2", "repdays", "segments:400", "default"]
+DEFAULT = ["hourly", "2h", "3h", "repdays", "repdays:3", "repdays:2", "repdays/8", "default"]
 KEYS = ("cost_bn_eur", "caspian_mw", "blacksea_mw", "pv_gw", "wind_gw", "storage_gwh")
 
 
-def measure(resolution: str, scenario_name: str, weather: str | None) -> dict[str, Any]:
+def measure(
+    resolution: str, scenario_name: str, weather: str | None, solver: str | None = None
+) -> dict[str, Any]:
     """Solve the scenario at one resolution; figures of that solve."""
-    from bakuhub.corridor.scenario import load_scenario
+    from bakuhub.corridor.scenario import SolverOptions, load_scenario
     from bakuhub.corridor.solve import objective, solve_scenario
 
     scenario = load_scenario(scenario_name)
     if weather:
         scenario = scenario.model_copy(update={"weather": {"source": "agora", "path": weather}})
         scenario = type(scenario).model_validate(scenario.model_dump())
+    if solver:
+        scenario = scenario.model_copy(update={"solver": SolverOptions(name=solver)})
     started = time.perf_counter()
     solved = solve_scenario(scenario, resolution=None if resolution == "default" else resolution)
     wall = time.perf_counter() - started
@@ -45,6 +52,10 @@ def measure(resolution: str, scenario_name: str, weather: str | None) -> dict[st
     links = n.links.p_nom_opt
     return {
         "resolution": solved.stats["resolution"],
+        "solver": solved.scenario.solver.name,
+        # the shipped weather is 84 days over a calendar: `repdays` is its hourly year
+        "hourly_equivalent": resolution == "hourly"
+        or (resolution == "repdays" and scenario.weather.source == "shipped"),
         "snapshots": solved.stats["snapshots"],
         "variables": solved.stats["variables"],
         "constraints": solved.stats["constraints"],
@@ -61,20 +72,22 @@ def measure(resolution: str, scenario_name: str, weather: str | None) -> dict[st
     }
 
 
-def _child(queue: Any, resolution: str, scenario: str, weather: str | None) -> None:
+def _child(
+    queue: Any, resolution: str, scenario: str, weather: str | None, solver: str | None
+) -> None:
     try:
-        queue.put(measure(resolution, scenario, weather))
+        queue.put(measure(resolution, scenario, weather, solver))
     except Exception as exc:  # reported in the table, not raised
         queue.put({"resolution": resolution, "error": f"{type(exc).__name__}: {exc}"})
 
 
 def run_isolated(
-    resolution: str, scenario: str, weather: str | None, timeout: float
+    resolution: str, scenario: str, weather: str | None, timeout: float, solver: str | None = None
 ) -> dict[str, Any]:
     """Measure in a fresh process, killed after ``timeout`` seconds."""
     ctx = mp.get_context("spawn")
     queue = ctx.Queue()
-    proc = ctx.Process(target=_child, args=(queue, resolution, scenario, weather))
+    proc = ctx.Process(target=_child, args=(queue, resolution, scenario, weather, solver))
     started = time.perf_counter()
     proc.start()
     proc.join(timeout)
@@ -131,6 +144,7 @@ def main() -> None:
     parser.add_argument("--scenario", default="reference-2030")
     parser.add_argument("--resolutions", nargs="*", default=DEFAULT)
     parser.add_argument("--only", help="measure one resolution (e.g. on a bigger machine)")
+    parser.add_argument("--solver", help="solver for every resolution (default: the scenario's)")
     parser.add_argument("--timeout", type=float, default=900.0, help="seconds per resolution")
     parser.add_argument("--weather", help="upstream data folder: solve on the real 8,760-h series")
     parser.add_argument("--reference", help="JSON row of the finest resolution, solved elsewhere")
@@ -144,7 +158,7 @@ def main() -> None:
     )
     rows = []
     for resolution in resolutions:
-        row = run_isolated(resolution, args.scenario, args.weather, args.timeout)
+        row = run_isolated(resolution, args.scenario, args.weather, args.timeout, args.solver)
         rows.append(row)
         print(
             f"  {resolution}: "
@@ -159,7 +173,8 @@ def main() -> None:
         rows.insert(0, finest)
     else:
         done = [r for r in rows if "error" not in r]
-        finest = max(done, key=lambda r: r["snapshots"]) if done else None
+        exact = [r for r in done if r.get("hourly_equivalent")] or done
+        finest = max(exact, key=lambda r: r["snapshots"]) if exact else None
     print()
     print_table(rows, finest)
     if args.json_out:

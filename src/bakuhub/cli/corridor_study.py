@@ -33,7 +33,10 @@ def _ticker(label: str) -> Iterator[None]:
 def solve(
     scenario: Annotated[str, typer.Argument(help="Scenario YAML file or shipped name")],
     resolution: Annotated[
-        str | None, typer.Option(help="Override: hourly, Nh, repdays, repdays:K or segments:N")
+        str | None,
+        typer.Option(
+            help="Override: hourly, Nh, repdays, repdays:K, repdays/S, repdays:K/S or segments:N"
+        ),
     ] = None,
     out: Annotated[Path | None, typer.Option(help="Output folder (default studies/NAME)")] = None,
     counterfactual: Annotated[

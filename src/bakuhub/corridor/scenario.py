@@ -19,7 +19,7 @@ from bakuhub.errors import InvalidInput
 CABLE_LEVELS = ("reference", "project", "mid", "low")
 Technology = Literal["solar", "onwind", "offwind", "battery", "CCGT", "OCGT"]
 EXTENDABLE: tuple[Technology, ...] = ("solar", "onwind", "offwind", "battery", "CCGT", "OCGT")
-RESOLUTION = re.compile(r"^(hourly|\d+h|repdays(:\d+)?|segments:\d+)$")
+RESOLUTION = re.compile(r"^(hourly|\d+h|repdays(:\d+)?(/\d+)?|segments:\d+)$")
 
 
 class Strict(BaseModel):
@@ -77,7 +77,11 @@ class Weather(Strict):
 
 
 class SolverOptions(Strict):
-    name: Literal["highs", "cupdlpx", "cuopt"] = "highs"
+    """The LP solver: ``clarabel`` (interior point, the default: 10-20 times faster on
+    the corridor model than HiGHS), ``highs`` (simplex or IPX, through linopy's direct
+    interface), or ``cupdlpx``/``cuopt`` on an NVIDIA GPU where installed."""
+
+    name: Literal["clarabel", "highs", "cupdlpx", "cuopt"] = "clarabel"
     options: dict[str, Any] = Field(default_factory=dict)
 
 
@@ -86,7 +90,9 @@ class Economics(Strict):
     horizon_years: int = Field(default=40, ge=1, le=100)
 
 
-Resolution = Annotated[str, Field(description="hourly | Nh | repdays | repdays:K | segments:N")]
+Resolution = Annotated[
+    str, Field(description="hourly | Nh | repdays[:K][/S] | segments:N (see temporal.py)")
+]
 
 
 class Scenario(Strict):
@@ -109,7 +115,7 @@ class Scenario(Strict):
     renewable_targets: dict[str, float] = Field(default_factory=dict)
     europe: Europe = Field(default_factory=Europe)
     weather: Weather = Field(default_factory=Weather)
-    resolution: Resolution = "segments:400"
+    resolution: Resolution = "repdays/12"
     voll_eur_mwh: float = Field(default=10_000.0, gt=0)
     solver: SolverOptions = Field(default_factory=SolverOptions)
     economics: Economics = Field(default_factory=Economics)
@@ -120,7 +126,8 @@ class Scenario(Strict):
         if not RESOLUTION.match(value):
             raise ValueError(
                 f"'{value}' is not a resolution; use hourly, Nh (e.g. 3h), repdays, "
-                "repdays:K (K days a month) or segments:N"
+                "repdays:K (K days a month), repdays/S or repdays:K/S (each day in S segments) "
+                "or segments:N"
             )
         return value
 

@@ -17,7 +17,7 @@ from bakuhub.corridor import constraints as con
 from bakuhub.corridor.costs import RENEWABLE_CARRIERS
 from bakuhub.corridor.datasets import load_dataset
 from bakuhub.corridor.network import EXPORT, build_network
-from bakuhub.corridor.scenario import Scenario
+from bakuhub.corridor.scenario import Scenario, SolverOptions
 from bakuhub.corridor.temporal import Temporal, build_temporal
 from bakuhub.errors import BakuhubError, InvalidInput
 
@@ -49,7 +49,7 @@ def _quiet() -> None:
     """Keep the libraries' routine chatter out of the user's progress display."""
     import warnings
 
-    for name in ("pypsa", "linopy", "highspy"):
+    for name in ("pypsa", "linopy", "highspy", "clarabel"):
         logging.getLogger(name).setLevel(logging.WARNING)
     warnings.filterwarnings("ignore", category=FutureWarning, module="pypsa")
 
@@ -120,7 +120,7 @@ def solve_scenario(
         f"model: {size['variables']:,} variables, {size['constraints']:,} constraints; "
         f"solving with {scenario.solver.name}"
     )
-    status, condition = _run_solver(network, scenario, solver_log)
+    status, condition = _run_solver(network, scenario, solver_log, say)
     solved = time.perf_counter()
     if (status, condition) != ("ok", "optimal"):
         raise SolveError(
@@ -149,14 +149,32 @@ def objective(n: pypsa.Network) -> float:
     return float(n.objective)
 
 
-def _run_solver(n: pypsa.Network, scenario: Scenario, solver_log: bool) -> tuple[str, str]:
+def _run_solver(
+    n: pypsa.Network, scenario: Scenario, solver_log: bool, say: Progress
+) -> tuple[str, str]:
+    """Solve the built model with the scenario's solver.
+
+    Clarabel, the default, is an interior-point method: when it stops short of an
+    optimum for numerical reasons (not because the scenario is infeasible), the same
+    model is solved again with HiGHS, and the progress display says so.
+    """
     import linopy
 
     name = scenario.solver.name
+    if name == "clarabel":
+        from bakuhub.corridor import interior
+
+        status, condition = interior.solve_network(n, scenario.solver.options, solver_log)
+        if status == "ok" or condition == "infeasible":
+            return status, condition
+        say(f"clarabel stopped with '{condition}'; solving the same model again with highs")
+        name = "highs"
+        scenario = scenario.model_copy(update={"solver": SolverOptions(name="highs")})
     if name not in linopy.available_solvers:
         raise InvalidInput(
             f"solver.name: the solver '{name}' is not installed here (available: "
-            f"{', '.join(linopy.available_solvers)}); install it or use highs."
+            f"{', '.join(['clarabel', *linopy.available_solvers])}); install it or use "
+            "clarabel or highs."
         )
     options = dict(scenario.solver.options)
     if name == "highs":

@@ -91,22 +91,16 @@ def blocks(hourly: pd.DataFrame, hours: int, label: str) -> Temporal:
     return Temporal(series, weight, weight.copy(), None, None, label)
 
 
-def segments(hourly: pd.DataFrame, count: int, label: str) -> Temporal:
-    """Merge adjacent hours, cheapest first, until ``count`` segments remain.
+def ward_sizes(z: np.ndarray, count: int) -> np.ndarray:
+    """Sizes of ``count`` chronological segments of the rows of ``z`` (Ward merging).
 
-    The cost of merging neighbours ``a`` and ``b`` (sizes ``n_a``, ``n_b``, means
-    ``x_a``, ``x_b`` of the z-scored series) is Ward's increase in squared error:
+    Adjacent rows are merged, cheapest first, until ``count`` segments remain; the cost
+    of merging neighbours ``a`` and ``b`` (sizes ``n_a``, ``n_b``, means ``x_a``, ``x_b``
+    of the z-scored series) is Ward's increase in squared error:
     ``n_a n_b / (n_a + n_b) * ||x_a - x_b||^2``.
     """
-    import pandas as pd
-
-    if not 1 <= count <= len(hourly):
-        raise InvalidInput(f"resolution {label}: N must be between 1 and {len(hourly)}.")
-    values = hourly.to_numpy(dtype=float)
-    std = values.std(axis=0)
-    z = (values - values.mean(axis=0)) / np.where(std > 0, std, 1.0)
     size = np.ones(len(z))
-    mean = z.copy()
+    mean = np.array(z, dtype=float)
     nxt = np.arange(1, len(z) + 1)
     prev = np.arange(-1, len(z) - 1)
     alive = np.ones(len(z), dtype=bool)
@@ -132,26 +126,95 @@ def segments(hourly: pd.DataFrame, count: int, label: str) -> Temporal:
         if prev[a] >= 0:
             heapq.heappush(heap, (cost(prev[a], a), prev[a], a))
         remaining -= 1
-    starts = np.flatnonzero(alive)
-    labels = np.repeat(np.arange(len(starts)), size[starts].astype(int))
+    sizes: np.ndarray = size[alive].astype(int)
+    return sizes
+
+
+def _zscore(values: np.ndarray) -> np.ndarray:
+    std = values.std(axis=0)
+    z: np.ndarray = (values - values.mean(axis=0)) / np.where(std > 0, std, 1.0)
+    return z
+
+
+def segments(hourly: pd.DataFrame, count: int, label: str) -> Temporal:
+    """The year cut into ``count`` chronological segments (see :func:`ward_sizes`)."""
+    import pandas as pd
+
+    if not 1 <= count <= len(hourly):
+        raise InvalidInput(f"resolution {label}: N must be between 1 and {len(hourly)}.")
+    sizes = ward_sizes(_zscore(hourly.to_numpy(dtype=float)), count)
+    labels = np.repeat(np.arange(len(sizes)), sizes)
     series = hourly.reset_index(drop=True).groupby(labels).mean()
-    weight = pd.Series(size[starts], index=series.index)
+    weight = pd.Series(sizes.astype(float), index=series.index)
     return Temporal(series, weight, weight.copy(), None, None, label)
+
+
+def segmented_days(rep: RepresentativeDays, count: int, label: str) -> Temporal:
+    """Representative days, each cut into ``count`` chronological segments.
+
+    The hours of each representative day are merged as in :func:`ward_sizes` (on series
+    z-scored over all days, so a segment boundary falls where that day's series change
+    most); a segment's values are the means of its hours. The calendar and the
+    storage chronology across days are those of ``rep``; a segment of ``n`` hours of a
+    day standing for ``c`` calendar days weighs ``c * n`` hours and lasts ``n`` hours.
+    """
+    import pandas as pd
+
+    if not 1 <= count <= 24:
+        raise InvalidInput(f"resolution {label}: segments per day must be between 1 and 24.")
+    profiles = rep.profiles.sort_index()
+    days = profiles.index.get_level_values("day").to_numpy()
+    z = _zscore(profiles.to_numpy(dtype=float))
+    counts = rep.weights
+    rows: list[pd.Series] = []
+    weight: list[float] = []
+    duration: list[float] = []
+    period: list[int] = []
+    for day in sorted(set(days.tolist())):
+        at = np.flatnonzero(days == day)
+        sizes = ward_sizes(z[at], count)
+        starts = np.r_[0, np.cumsum(sizes)[:-1]]
+        block = profiles.iloc[at]
+        for start, size in zip(starts, sizes, strict=True):
+            rows.append(block.iloc[start : start + size].mean())
+            weight.append(float(counts.get(day, 0.0)) * float(size))
+            duration.append(float(size))
+            period.append(int(day))
+    series = pd.DataFrame(rows).reset_index(drop=True)
+    index = series.index
+    calendar = rep.calendar["day"].to_numpy(dtype=int)
+    return Temporal(
+        series,
+        pd.Series(weight, index=index),
+        pd.Series(duration, index=index),
+        pd.Series(period, index=index),
+        calendar,
+        label,
+    )
 
 
 def build_temporal(
     rep: RepresentativeDays, resolution: str, hourly: pd.DataFrame | None = None
 ) -> Temporal:
     """The snapshots for ``resolution``; ``hourly`` (8,760 rows) if a full year is given,
-    else the year rebuilt from the representative days in calendar order."""
-    if resolution == "repdays" and hourly is None:
-        return from_representative_days(rep, resolution)
+    else the year rebuilt from the representative days in calendar order.
+
+    ``repdays`` are the shipped days (or, for a full year, days clustered 5 a month);
+    ``repdays:K`` clusters K days a month; a suffix ``/S`` (``repdays/8``,
+    ``repdays:2/8``) cuts each of those days into S segments.
+    """
+    if resolution.startswith("repdays"):
+        days, _, per_day = resolution.partition("/")
+        if days == "repdays" and hourly is None:
+            chosen = rep
+        else:
+            year = hourly if hourly is not None else reconstruct(rep)
+            per_month = int(days.split(":")[1]) if ":" in days else 5
+            chosen = cluster_days(year, per_month=per_month)
+        if per_day:
+            return segmented_days(chosen, int(per_day), resolution)
+        return from_representative_days(chosen, resolution)
     year = hourly if hourly is not None else reconstruct(rep)
-    if resolution == "repdays":
-        return from_representative_days(cluster_days(year), resolution)
-    if resolution.startswith("repdays:"):
-        per_month = int(resolution.split(":")[1])
-        return from_representative_days(cluster_days(year, per_month=per_month), resolution)
     if resolution.startswith("segments:"):
         return segments(year, int(resolution.split(":")[1]), resolution)
     hours = 1 if resolution == "hourly" else int(resolution[:-1])

@@ -21,7 +21,8 @@ class StudyJobIn(BaseModel):
         "mapping, as in a scenario YAML file."
     )
     resolution: str | None = Field(
-        default=None, description="Override: hourly, Nh, repdays, repdays:K or segments:N."
+        default=None,
+        description="Override: hourly, Nh, repdays[:K][/S] (S segments a day) or segments:N.",
     )
     counterfactual: bool = Field(
         default=False, description="Also solve without the Caspian cable (for CO2 avoided)."

@@ -1,0 +1,58 @@
+"""The two CPU solvers give the same answer on the corridor model, and a solver that
+stops short is never taken for an optimum."""
+
+from __future__ import annotations
+
+import pytest
+
+from bakuhub.corridor.scenario import SolverOptions, load_scenario
+from bakuhub.corridor.solve import Solved, objective, solve_scenario
+from bakuhub.errors import InvalidInput
+
+COARSE = "repdays:1/4"
+
+
+def _solve(name: str, progress: list[str] | None = None, **options: object) -> Solved:
+    scenario = load_scenario("reference-2030").model_copy(
+        update={"solver": SolverOptions(name=name, options=options)}  # type: ignore[arg-type]
+    )
+    return solve_scenario(
+        scenario, resolution=COARSE, progress=progress.append if progress is not None else None
+    )
+
+
+@pytest.fixture(scope="module")
+def both() -> tuple[Solved, Solved]:
+    return _solve("clarabel"), _solve("highs")
+
+
+def test_clarabel_and_highs_reach_the_same_optimum(both: tuple[Solved, Solved]) -> None:
+    clarabel, highs = both
+    assert objective(clarabel.network) == pytest.approx(objective(highs.network), rel=1e-6)
+    # the cables are the decision the corridor is about
+    for cable in ("CASPIAN fwd", "BLACKSEA fwd"):
+        assert clarabel.network.links.p_nom_opt[cable] == pytest.approx(
+            highs.network.links.p_nom_opt[cable], rel=1e-3, abs=0.1
+        )
+
+
+def test_nodal_prices_agree(both: tuple[Solved, Solved]) -> None:
+    clarabel, highs = both
+    nodes = [b for b in highs.network.buses.index if not b.endswith(" battery")]
+    weights = highs.network.snapshot_weightings.objective
+    a = clarabel.network.buses_t.marginal_price[nodes].mul(weights, axis=0).sum() / weights.sum()
+    b = highs.network.buses_t.marginal_price[nodes].mul(weights, axis=0).sum() / weights.sum()
+    assert a.to_numpy() == pytest.approx(b.to_numpy(), rel=5e-3)
+
+
+def test_an_interior_point_stopped_short_is_solved_again_with_highs() -> None:
+    said: list[str] = []
+    solved = _solve("clarabel", said, max_iter=3)
+    assert any("solving the same model again with highs" in line for line in said)
+    assert "iteration_limit" in " ".join(said)
+    assert solved.network.model.termination_condition == "optimal"
+
+
+def test_an_unknown_solver_option_names_itself() -> None:
+    with pytest.raises(InvalidInput, match="'tolerance' is not a Clarabel setting"):
+        _solve("clarabel", tolerance=1e-6)
