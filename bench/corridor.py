@@ -111,7 +111,7 @@ def deviation(row: dict[str, Any], finest: dict[str, Any], key: str) -> str:
 
 def print_table(rows: list[dict[str, Any]], finest: dict[str, Any] | None) -> None:
     head = (
-        f"{'resolution':<14}{'snaps':>6}{'vars':>9}{'cons':>9}{'wall s':>8}{'solve s':>8}"
+        f"{'resolution':<14}{'snaps':>6}{'vars':>11}{'cons':>11}{'wall s':>8}{'solve s':>8}"
         f"{'peak MB':>8}{'cost bn':>9}{'Casp MW':>8}{'BlkS MW':>8}{'PV GW':>7}"
         f"{'wind GW':>8}{'stor GWh':>9}"
     )
@@ -121,8 +121,8 @@ def print_table(rows: list[dict[str, Any]], finest: dict[str, Any] | None) -> No
             print(f"{row['resolution']:<14} {row['error']}")
             continue
         print(
-            f"{row['resolution']:<14}{row['snapshots']:>6}{row['variables']:>9,}"
-            f"{row['constraints']:>9,}{row['wall_s']:>8.1f}{row['solve_s']:>8.1f}"
+            f"{row['resolution']:<14}{row['snapshots']:>6}{row['variables']:>11,}"
+            f"{row['constraints']:>11,}{row['wall_s']:>8.1f}{row['solve_s']:>8.1f}"
             f"{row['peak_mb']:>8.0f}{row['cost_bn_eur']:>9.3f}{row['caspian_mw']:>8.0f}"
             f"{row['blacksea_mw']:>8.0f}{row['pv_gw']:>7.1f}{row['wind_gw']:>8.1f}"
             f"{row['storage_gwh']:>9.2f}"

@@ -15,7 +15,8 @@ from bakuhub.corridor.scenario import load_scenario, parse_scenario
 from bakuhub.corridor.solve import SolveError, solve_scenario
 from bakuhub.corridor.study import Study, run_study, write_outputs
 
-COARSE = "segments:48"
+COARSE = "repdays:1/4"
+"""The default's kind (representative days cut into segments), small enough to be fast."""
 
 
 @pytest.fixture(scope="module")
@@ -87,6 +88,22 @@ def test_report_is_self_contained(outputs: Path) -> None:
     page = (outputs / "report.html").read_text(encoding="utf-8")
     assert "Plotly" in page and "Nodes and cables" in page and "duration" in page
     assert "<script src=" not in page  # plotly.js is embedded, nothing loads from a CDN
+
+
+@pytest.mark.parametrize("resolution", [COARSE, "segments:48"])
+def test_dispatch_week_covers_2_to_8_july_hour_by_hour(study: Study, resolution: str) -> None:
+    from bakuhub.corridor.report import _week
+
+    shown = (
+        study
+        if resolution == COARSE
+        else run_study(study.solved.scenario, resolution=resolution, counterfactual=False)
+    )
+    trace = _week(shown).data[-1]  # the demand line
+    x = list(trace.x)
+    assert x[0] == 182 * 24 and x[-1] == 189 * 24
+    assert x[:-1] == sorted(set(x[:-1]))  # steps in time order (the last repeats the end)
+    assert len(x) < 7 * 24  # segments, not hours: each step lasts what its snapshot stands for
 
 
 def test_over_ambitious_scenario_says_where_demand_went_unmet() -> None:

@@ -103,8 +103,9 @@ def _stacked(frame: pd.DataFrame, value: str, color: str, title: str, unit: str)
 def _week(study: Study) -> go.Figure:
     """Dispatch of one summer week, 2-8 July, against the hour of the year.
 
-    With representative days the week is rebuilt from the calendar; with blocks or
-    segments each snapshot is drawn as a step over the hours it stands for.
+    With representative days the week is rebuilt from the calendar; each snapshot
+    (an hour, or a segment of a day or of the year) is drawn as a step over the hours
+    it stands for.
     """
     import numpy as np
     import plotly.graph_objects as go
@@ -118,7 +119,8 @@ def _week(study: Study) -> go.Figure:
     if temporal.calendar is not None and temporal.period is not None:
         period = temporal.period.to_numpy()
         index = np.concatenate([np.flatnonzero(period == d) for d in temporal.calendar[182:189]])
-        x = first + np.arange(len(index), dtype=float)
+        hours = temporal.duration.to_numpy()[index]  # 1 h, or a segment's length
+        x = first + np.concatenate([[0.0], np.cumsum(hours)[:-1]])
         index = np.append(index, index[-1])
         x = np.append(x, float(last))
     else:
