@@ -2,9 +2,8 @@
 
 For each temporal resolution: wall time, peak memory, model size, and the key
 results (total cost; Caspian and Black Sea cable capacity; PV, wind and storage
-capacity), with each one's deviation from the finest resolution that finished: hourly,
-or `repdays` on the shipped weather, which is the hourly year of that data solved
-exactly on its 84 days (docs/corridor-method.md), else the most snapshots.
+capacity), with each one's deviation from the finest resolution that finished (the
+most snapshots: hourly where it finishes).
 Each resolution runs in its own process (peak memory is that process's maximum
 resident set). Prints a table; asserts nothing about time.
 
@@ -53,9 +52,6 @@ def measure(
     return {
         "resolution": solved.stats["resolution"],
         "solver": solved.scenario.solver.name,
-        # the shipped weather is 84 days over a calendar: `repdays` is its hourly year
-        "hourly_equivalent": resolution == "hourly"
-        or (resolution == "repdays" and scenario.weather.source == "shipped"),
         "snapshots": solved.stats["snapshots"],
         "variables": solved.stats["variables"],
         "constraints": solved.stats["constraints"],
@@ -173,8 +169,7 @@ def main() -> None:
         rows.insert(0, finest)
     else:
         done = [r for r in rows if "error" not in r]
-        exact = [r for r in done if r.get("hourly_equivalent")] or done
-        finest = max(exact, key=lambda r: r["snapshots"]) if exact else None
+        finest = max(done, key=lambda r: r["snapshots"]) if done else None
     print()
     print_table(rows, finest)
     if args.json_out:

@@ -217,12 +217,13 @@ def _pv_store_network(pv: np.ndarray, load: np.ndarray) -> pypsa.Network:
     return n
 
 
-def test_representative_days_with_their_calendar_solve_the_chronological_year() -> None:
-    """Three 24-h day types laid out over a 10-day calendar: solved hour by hour in
-    calendar order, and as three representative days with the calendar's chronology
-    (Kotzur), the objective and the capacities are the same. This is why the shipped
-    84 days (``repdays``) are the hourly year of the shipped data, at a quarter of its
-    snapshots."""
+def test_representative_days_never_undercut_the_chronological_year() -> None:
+    """Three 24-h day types laid out over a 10-day calendar, solved hour by hour in
+    calendar order and as three representative days with the calendar's chronology
+    (Kotzur). Representative days are a restriction of the year (every day of a type
+    runs the same dispatch), so they may cost more, never less: a storage formulation
+    that leaked energy or skipped a bound would undercut the year. Here, where the best
+    dispatch of a day type does not depend on its neighbours, they cost the same."""
     hours = np.arange(24)
     sun = np.clip(np.sin((hours - 6) / 12 * np.pi), 0, None)
     day_types = np.stack([sun, 0.3 * sun, 0.05 * sun])  # sunny, hazy, dark
@@ -247,10 +248,6 @@ def test_representative_days_with_their_calendar_solve_the_chronological_year() 
     rep.snapshot_weightings["generators"] = temporal.weight.to_numpy()
     _solve(rep, lambda net: define_representative_day_storage(net, temporal))
 
+    assert rep.objective >= chronological.objective * (1 - 1e-7)
     assert rep.objective == pytest.approx(chronological.objective, rel=1e-6)
-    assert rep.stores.e_nom_opt["s"] == pytest.approx(chronological.stores.e_nom_opt["s"], rel=1e-4)
     assert rep.stores.e_nom_opt["s"] > 1.0  # the store does carry energy across days
-    for gen in ("pv", "gas"):
-        assert rep.generators.p_nom_opt[gen] == pytest.approx(
-            chronological.generators.p_nom_opt[gen], rel=1e-4, abs=1e-6
-        )
