@@ -5,7 +5,7 @@ HiGHS's simplex and its IPX interior point (the only ones in the HiGHS wheels) s
 down steeply on the corridor model as snapshots are added: 800 snapshots take about
 75 s, the 2,016 snapshots of the shipped representative days more than 15 minutes
 on 2 cores. Clarabel (Apache-2.0, pure wheels, no licence) factorises the KKT system
-directly and solves the same LPs 10-20 times faster (see
+directly and solves the same LPs about 10 times faster (see
 ``docs/corridor-benchmark.md``), to the same objective.
 
 The LP comes from linopy's in-memory matrices (no file is written), goes to Clarabel

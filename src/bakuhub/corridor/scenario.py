@@ -77,7 +77,7 @@ class Weather(Strict):
 
 
 class SolverOptions(Strict):
-    """The LP solver: ``clarabel`` (interior point, the default: 10-20 times faster on
+    """The LP solver: ``clarabel`` (interior point, the default: about 10 times faster on
     the corridor model than HiGHS), ``highs`` (simplex or IPX, through linopy's direct
     interface), or ``cupdlpx``/``cuopt`` on an NVIDIA GPU where installed."""
 
