@@ -127,6 +127,15 @@ def _index(group: dict[str, Any], part: Part, number: int) -> int:
     return number - 1
 
 
+def _located(
+    session: Session, principal: Principal | None, part: str, ref: str, number: int
+) -> tuple[Part, dict[str, Any], int]:
+    """The part, the group (if the principal may change it) and the item's list index."""
+    spec = _part(part)
+    group = _group(session, principal, ref)
+    return spec, group, _index(group, spec, number)
+
+
 def _inputs(part: Part, values: dict[str, Any], errors: dict[str, str]) -> list[Field]:
     required = {n for n, f in part.schema.model_fields.items() if f.is_required()}
     out = []
@@ -269,10 +278,8 @@ def edit_form(
     session: SessionDep,
     principal: PrincipalDep,
 ) -> Response:
-    spec = _part(part)
-    group = _group(session, principal, ref)
-    item = _items(group, spec)[_index(group, spec, number)]
-    return _page(request, group, part, item, {}, number)
+    spec, group, index = _located(session, principal, part, ref, number)
+    return _page(request, group, part, _items(group, spec)[index], {}, number)
 
 
 async def edit(
@@ -283,9 +290,7 @@ async def edit(
     session: SessionDep,
     principal: PrincipalDep,
 ) -> Response:
-    spec = _part(part)
-    group = _group(session, principal, ref)
-    index = _index(group, spec, number)
+    _, group, index = _located(session, principal, part, ref, number)
     form = await request.form()
     return _handle(request, session, principal, group, part, form, index)
 
@@ -298,9 +303,7 @@ async def remove(
     session: SessionDep,
     principal: PrincipalDep,
 ) -> Response:
-    spec = _part(part)
-    group = _group(session, principal, ref)
-    index = _index(group, spec, number)
+    spec, group, index = _located(session, principal, part, ref, number)
     form = await request.form()
     items = _items(group, spec)
     del items[index]
