@@ -87,3 +87,23 @@ def test_user_mistakes_are_sentences_not_tracebacks(tmp_path: Path) -> None:
     assert missing.returncode == 3
     assert "There is no project with ref 'NOPE'" in missing.stderr
     assert "Traceback" not in missing.stderr
+
+
+def test_usage_errors_print_usage_and_exit_2(tmp_path: Path) -> None:
+    for args, says in [
+        (("nosuchcommand",), "No such command 'nosuchcommand'"),
+        (("registry", "list", "nosuchtype"), "'nosuchtype' is not one of"),
+        (("registry", "list", "projects", "--limit", "0"), "'--limit'"),
+    ]:
+        result = _bakuhub(tmp_path, *args)
+        assert result.returncode == 2, (args, result.stderr)
+        assert "Usage: bakuhub" in result.stderr
+        assert says in result.stderr
+        assert "Traceback" not in result.stderr
+
+
+def test_every_command_group_is_wired() -> None:
+    """A group module that fails to import breaks the CLI loudly, never drops a group."""
+    root = typer.main.get_command(app)
+    groups = {name for name, cmd in root.commands.items() if hasattr(cmd, "commands")}  # type: ignore[attr-defined]
+    assert groups == {"db", "registry", "corridor", "risk", "results", "iati", "jobs", "users"}

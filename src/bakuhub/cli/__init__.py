@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import importlib
 import sys
 
 import typer
 
+from bakuhub.cli import corridor, iati, jobs, results, risk, users
 from bakuhub.cli import db as db_cli
 from bakuhub.cli import registry as registry_cli
 from bakuhub.cli.common import run_user_errors
@@ -23,20 +23,16 @@ app.command(
 app.add_typer(db_cli.app, name="db")
 app.add_typer(registry_cli.app, name="registry")
 
-OPTIONAL_GROUPS = {
-    "corridor": "bakuhub.cli.corridor",
-    "risk": "bakuhub.cli.risk",
-    "results": "bakuhub.cli.results",
-    "iati": "bakuhub.cli.iati",
-    "jobs": "bakuhub.cli.jobs",
-    "users": "bakuhub.cli.users",
-}
-for _name, _module in OPTIONAL_GROUPS.items():
-    try:
-        app.add_typer(importlib.import_module(_module).app, name=_name)
-    except ModuleNotFoundError as _exc:
-        if _exc.name != _module:
-            raise
+# One way to wire a command group: import its module above and add it here.
+for _name, _group in (
+    ("corridor", corridor.app),
+    ("risk", risk.app),
+    ("results", results.app),
+    ("iati", iati.app),
+    ("jobs", jobs.app),
+    ("users", users.app),
+):
+    app.add_typer(_group, name=_name)
 
 
 def main() -> None:

@@ -18,7 +18,7 @@ from bakuhub.errors import BakuhubError
 def run_user_errors(app: typer.Typer) -> int:
     """Run the app; a user's mistake prints one sentence and a non-zero exit code."""
     try:
-        result = app(standalone_mode=False)
+        result = app(prog_name="bakuhub", standalone_mode=False)
     except BakuhubError as exc:
         typer.secho(f"error: {exc.message}", err=True, fg=typer.colors.RED)
         return exc.exit_code
@@ -27,13 +27,14 @@ def run_user_errors(app: typer.Typer) -> int:
         return 1
     except SystemExit as exc:
         return int(exc.code or 0)
-    except Exception as exc:  # click usage errors
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            return exc.exit_code
-        raise
+    except typer.TyperException as exc:  # usage errors: unknown command, bad option value
+        show = getattr(exc, "show", None)
+        if callable(show):
+            show()
+        else:
+            typer.echo(f"error: {exc}", err=True)
+        code = getattr(exc, "exit_code", 2)
+        return code if isinstance(code, int) else 2
     # typer.Exit(code) is returned, not raised, when standalone_mode is off
     return result if isinstance(result, int) else 0
 
