@@ -15,7 +15,7 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-SCHEMA_HELP = "Folder of the IATI 2.03 schemas (default ../shared/data/iati-2.03)."
+SCHEMA_HELP = "Folder of the IATI 2.03 schemas (default: the copy shipped with bakuhub)."
 
 
 @app.command("export", help="Write projects (all, or each --project) as an IATI activities file.")

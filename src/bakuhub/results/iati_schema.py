@@ -1,7 +1,7 @@
 """Validate IATI activities files against the official 2.03 schema, offline.
 
-The schema files are not shipped with bakuhub (they live in the upstream data
-folder, ``../shared/data/iati-2.03`` beside the checkout). The schema imports the
+The 2.03 schema files ship with bakuhub, verbatim (``datasets/iati``, with their
+licence); ``BAKUHUB_IATI_SCHEMA_DIR`` or ``--schema`` point at another copy. The schema imports the
 W3C ``xml.xsd`` (for ``xml:lang``); the copy bundled with the ``xmlschema``
 package is used, so nothing is fetched from the network.
 """
@@ -21,9 +21,9 @@ SCHEMA_FILE = "iati-activities-schema.xsd"
 
 
 def default_schema_dir() -> Path:
-    """``BAKUHUB_IATI_SCHEMA_DIR``, else ``../shared/data/iati-2.03`` from the working directory."""
+    """``BAKUHUB_IATI_SCHEMA_DIR``, else the schemas shipped in ``bakuhub/datasets/iati``."""
     env = os.environ.get("BAKUHUB_IATI_SCHEMA_DIR")
-    return Path(env) if env else Path("..") / "shared" / "data" / "iati-2.03"
+    return Path(env) if env else Path(str(files("bakuhub") / "datasets" / "iati"))
 
 
 def _bundled_xml_xsd() -> str:
@@ -39,7 +39,7 @@ def load_schema(schema_dir: Path) -> Any:
     if not path.is_file():
         raise InvalidInput(
             f"There is no {SCHEMA_FILE} in {schema_dir}; give the folder of the IATI 2.03 "
-            "schemas (e.g. ../shared/data/iati-2.03) or set BAKUHUB_IATI_SCHEMA_DIR."
+            "schemas, or leave --schema out to use the copy shipped with bakuhub."
         )
     return xmlschema.XMLSchema10(
         str(path), locations=[(XML_NAMESPACE, _bundled_xml_xsd())], allow="local"
