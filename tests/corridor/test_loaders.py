@@ -50,6 +50,16 @@ def test_agora_refuses_bad_values(tmp_path: Path, bad: str, message: str) -> Non
     assert info.value.message.startswith("a.csv, ")
 
 
+def test_agora_reads_quoted_cells_as_csv(tmp_path: Path) -> None:
+    """A spreadsheet export quotes cells; quoting is CSV, not part of the value."""
+    path = tmp_path / "a.csv"
+    header = '"country","node","technology",' + ",".join(f'"{h}"' for h in range(8760))
+    path.write_text(header + '\n"KZ","KZ_NR","WTON",' + ",".join(['"0.5"'] * 8760) + "\n")
+    frame = read_agora_availability(path)
+    assert list(frame.columns) == ["KZ_NR|WTON"]
+    assert frame.iloc[:, 0].eq(0.5).all()
+
+
 def test_agora_refuses_short_rows(tmp_path: Path) -> None:
     path = tmp_path / "a.csv"
     header = "country,node,technology," + ",".join(str(h) for h in range(8760))

@@ -39,6 +39,13 @@ def _fail(path: Path, where: str, what: str, todo: str) -> InvalidInput:
     return InvalidInput(f"{path.name}, {where}: {what}; {todo}.")
 
 
+def _read_rows(path: Path) -> list[list[str]]:
+    """The rows of a CSV file (standard ``csv`` module: quoted cells keep their commas)."""
+    import csv
+
+    return list(csv.reader(_read_text(path)))
+
+
 def _read_text(path: Path) -> list[str]:
     try:
         return path.read_text(encoding="utf-8-sig").splitlines()
@@ -110,8 +117,8 @@ def read_agora_availability(
     import pandas as pd
 
     offsets = dict(AGORA_UTC_OFFSETS if utc_offsets is None else utc_offsets)
-    lines = _read_text(path)
-    header = lines[0].split(",") if lines else []
+    rows = _read_rows(path)
+    header = rows[0] if rows else []
     if header[:3] != ["country", "node", "technology"] or len(header) != HOURS + 3:
         raise _fail(
             path,
@@ -120,8 +127,7 @@ def read_agora_availability(
             "give the Agora availability table with all 8,760 hour columns",
         )
     columns: dict[str, np.ndarray] = {}
-    for number, text in enumerate(lines[1:], start=2):
-        cells = text.split(",")
+    for number, cells in enumerate(rows[1:], start=2):
         if len(cells) != HOURS + 3:
             raise _fail(
                 path,
@@ -155,16 +161,16 @@ def read_agora_demand_shape(path: Path) -> pd.Series:
     import numpy as np
     import pandas as pd
 
-    lines = _read_text(path)
-    header = lines[0].split(",")
-    if len(lines) < 2 or len(header) != HOURS + 3:
+    rows = _read_rows(path)
+    header = rows[0] if rows else []
+    if len(rows) < 2 or len(header) != HOURS + 3:
         raise _fail(
             path,
             "line 1",
             "expected 'country,node,profile_type,0..8759' and one row",
             "give the Agora demand_profile.csv",
         )
-    cells = lines[1].split(",")
+    cells = rows[1]
     values = np.array([_number(path, 2, header[3 + h], c) for h, c in enumerate(cells[3:])])
     return pd.Series(values * HOURS, name="load")
 
