@@ -17,6 +17,10 @@ if TYPE_CHECKING:
     from bakuhub.corridor.temporal import Temporal
 
 
+PYPSA_STORE_CONSTRAINTS = ("Store-energy_balance", "Store-ext-e-lower", "Store-ext-e-upper")
+"""PyPSA's own store constraints that representative-day storage replaces, by name."""
+
+
 def define_shared_link_capacity(n: pypsa.Network) -> None:
     """One capacity for both directions of a lossy two-way link.
 
@@ -98,10 +102,18 @@ def define_representative_day_storage(n: pypsa.Network, temporal: Temporal) -> N
     import xarray as xr
 
     m = n.model
-    for name in ("Store-energy_balance", "Store-ext-e-lower", "Store-ext-e-upper"):
-        if name in m.constraints:
-            m.remove_constraints(name)
     stores = list(n.stores.index[n.stores.e_nom_extendable])
+    if not stores:
+        return
+    missing = [name for name in PYPSA_STORE_CONSTRAINTS if name not in m.constraints]
+    if missing:
+        raise RuntimeError(
+            f"PyPSA no longer defines the store constraints {missing} that representative-day "
+            "storage replaces (a PyPSA upgrade renamed them): update PYPSA_STORE_CONSTRAINTS "
+            "in bakuhub.corridor.constraints, or the model would keep both formulations."
+        )
+    for name in PYPSA_STORE_CONSTRAINTS:
+        m.remove_constraints(name)
     e = m["Store-e"].sel(name=stores)
     p = m["Store-p"].sel(name=stores)
     snapshots = n.snapshots
