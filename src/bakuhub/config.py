@@ -77,6 +77,26 @@ class Settings(BaseSettings):
     login_window: int = Field(
         default=900, ge=1, description="Length of the login rate-limit window, in seconds."
     )
+    login_attempts_per_address: int = Field(
+        default=30,
+        ge=1,
+        description="Failed sign-ins allowed from one address across all user names within "
+        "the login window (slows password spraying); further attempts from it are refused.",
+    )
+    trusted_proxies: str = Field(
+        default="",
+        description="Comma-separated addresses or networks (e.g. 10.0.0.2,192.168.1.0/24) of "
+        "reverse proxies whose X-Forwarded-For names the client for the sign-in limits. "
+        "Empty: the connection's own address is the client; the header is ignored.",
+    )
+    jobs_per_user: int = Field(
+        default=4,
+        ge=1,
+        le=1000,
+        description="Corridor jobs one user may have queued or running at once through the "
+        "web and the API; at most one of them at a fine resolution (4,000 snapshots or more, "
+        "e.g. hourly or 2h). The command line is not limited.",
+    )
 
     @property
     def effective_database_url(self) -> str:

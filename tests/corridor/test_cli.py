@@ -65,3 +65,22 @@ def test_import_writes_checked_utc_series(tmp_path: Path) -> None:
     written = pd.read_csv(out)
     assert len(written) == 8760
     assert written["timestamp_utc"].iloc[0].startswith("2023-01-01 00:00:00+00:00")
+
+
+def test_solve_refuses_a_yaml_alias_bomb_in_one_sentence(tmp_path: Path) -> None:
+    levels = ['a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    pairs = zip("abcdefgh", "bcdefghi", strict=True)
+    levels += [f"{x}: &{x} [{', '.join([f'*{p}'] * 9)}]" for p, x in pairs]
+    bomb = tmp_path / "bomb.yaml"
+    bomb.write_text("\n".join([*levels, "name: bomb", "year: 2030", "description: *i"]))
+    code = "from bakuhub.cli import main; main()"
+    out = subprocess.run(
+        [sys.executable, "-c", code, "corridor", "solve", str(bomb), "--out", str(tmp_path / "o")],
+        capture_output=True,
+        text=True,
+        timeout=120,  # a guard against the bomb expanding, not a timing test
+    )
+    assert out.returncode == 2, out.stderr
+    assert "anchors and aliases (&name, *name, <<: *name) are not accepted" in out.stderr
+    assert "Traceback" not in out.stderr
+    assert not (tmp_path / "o").exists()

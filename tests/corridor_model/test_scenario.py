@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
-from bakuhub.corridor.scenario import load_scenario, parse_scenario, shipped_scenarios
+from bakuhub.corridor.scenario import (
+    load_scenario,
+    parse_scenario,
+    shipped_scenario_path,
+    shipped_scenarios,
+    shipped_sweep_path,
+)
 from bakuhub.errors import InvalidInput
+from bakuhub.jobs.sweep import load_sweep
 
 
 def test_shipped_scenarios_load() -> None:
@@ -82,3 +90,44 @@ def test_demand_scale_multiplies_every_load() -> None:
     assert energy[0] / 1e6 == pytest.approx(
         data.demand[data.demand.node != "RO_CON"].energy_twh.sum(), rel=1e-4
     )
+
+
+def test_resolution_numbers_are_bounded() -> None:
+    for resolution, said in {
+        "0h": "N (hours a snapshot) must be between 1 and 8760",
+        "segments:99999999": "N (segments of the year) must be between 1 and 8760",
+        "repdays:40": "K (days a month) must be between 1 and 28",
+        "repdays/30": "S (segments a day) must be between 1 and 24",
+    }.items():
+        with pytest.raises(InvalidInput, match=re.escape(said)):
+            parse_scenario({"name": "x", "year": 2030, "resolution": resolution})
+
+
+def test_numbers_must_be_finite_and_lists_short() -> None:
+    with pytest.raises(InvalidInput, match="voll_eur_mwh: Input should be a finite number"):
+        parse_scenario({"name": "x", "year": 2030, "voll_eur_mwh": float("inf")})
+    with pytest.raises(InvalidInput, match="nodes"):
+        parse_scenario({"name": "x", "year": 2030, "nodes": [f"N{i}" for i in range(500)]})
+
+
+def test_shipped_names_are_names_only() -> None:
+    assert shipped_scenario_path("reference-2030") is not None
+    for name in (
+        "../scenarios/reference-2030",
+        "/etc/passwd",
+        "Reference-2030",
+        "reference-2030\n",
+    ):
+        assert shipped_scenario_path(name) is None
+    assert shipped_sweep_path("uncertainty-2030") is not None
+    assert shipped_sweep_path("../sweeps/uncertainty-2030") is None
+    spec, base = load_sweep(Path("uncertainty-2030"))  # a shipped sweep by name
+    assert (spec.name, base.name) == ("uncertainty-2030", "reference-2030")
+
+
+def test_only_trusted_scenarios_name_server_paths() -> None:
+    data = {"name": "x", "year": 2030, "weather": {"source": "agora", "path": "/srv/data"}}
+    with pytest.raises(InvalidInput, match="data paths are for the command line") as err:
+        parse_scenario(data)
+    assert "/srv/data" not in err.value.message
+    assert parse_scenario(data, trusted=True).weather.path == "/srv/data"

@@ -5,17 +5,16 @@ from __future__ import annotations
 
 import pytest
 
-from bakuhub.corridor.scenario import SolverOptions, load_scenario
-from bakuhub.corridor.solve import Solved, objective, solve_scenario
+from bakuhub.corridor.scenario import SolverOptions, SolverTuning, load_scenario, parse_scenario
+from bakuhub.corridor.solve import Solved, objective, solve_scenario, solver_keywords
 from bakuhub.errors import InvalidInput
 
 COARSE = "repdays:1/4"
 
 
 def _solve(name: str, progress: list[str] | None = None, **options: object) -> Solved:
-    scenario = load_scenario("reference-2030").model_copy(
-        update={"solver": SolverOptions(name=name, options=options)}  # type: ignore[arg-type]
-    )
+    solver = SolverOptions.model_validate({"name": name, "options": options})
+    scenario = load_scenario("reference-2030").model_copy(update={"solver": solver})
     return solve_scenario(
         scenario, resolution=COARSE, progress=progress.append if progress is not None else None
     )
@@ -47,12 +46,32 @@ def test_nodal_prices_agree(both: tuple[Solved, Solved]) -> None:
 
 def test_an_interior_point_stopped_short_is_solved_again_with_highs() -> None:
     said: list[str] = []
-    solved = _solve("clarabel", said, max_iter=3)
+    solved = _solve("clarabel", said, max_iterations=3)
     assert any("solving the same model again with highs" in line for line in said)
     assert "iteration_limit" in " ".join(said)
     assert solved.network.model.termination_condition == "optimal"
 
 
 def test_an_unknown_solver_option_names_itself() -> None:
-    with pytest.raises(InvalidInput, match="'tolerance' is not a Clarabel setting"):
-        _solve("clarabel", tolerance=1e-6)
+    scenario = {"name": "x", "year": 2030, "solver": {"options": {"tolerance": 1e-6}}}
+    with pytest.raises(InvalidInput, match=r"solver.options.tolerance: is not a solver option"):
+        parse_scenario(scenario)
+
+
+def test_solver_options_become_each_solvers_own_keywords() -> None:
+    tuning = SolverTuning(time_limit_s=60, threads=2, optimality_tolerance=1e-7, method="ipm")
+    assert solver_keywords("highs", tuning) == {
+        "time_limit": 60.0,
+        "threads": 2,
+        "ipm_optimality_tolerance": 1e-7,
+        "solver": "ipm",
+    }
+    clarabel = SolverTuning(time_limit_s=60, max_iterations=50, feasibility_tolerance=1e-6)
+    assert solver_keywords("clarabel", clarabel) == {
+        "time_limit": 60.0,
+        "max_iter": 50,
+        "tol_feas": 1e-6,
+    }
+    assert solver_keywords("cuopt", SolverTuning(method="pdlp")) == {"method": 1}
+    with pytest.raises(InvalidInput, match="clarabel does not take method"):
+        parse_scenario({"name": "x", "year": 2030, "solver": {"options": {"method": "simplex"}}})

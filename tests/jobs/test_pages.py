@@ -51,4 +51,4 @@ def test_a_scenario_runs_from_the_page_and_its_page_follows_the_job(
 def test_an_unknown_scenario_is_refused(server: TestClient) -> None:
     answer = server.post("/corridor/run", data={"scenario": "../../etc/passwd"})
     assert answer.status_code == 422
-    assert "not a shipped scenario" in answer.text
+    assert "not the name of a shipped scenario" in answer.text

@@ -102,7 +102,8 @@ def solve(
     """Solve ``m`` with Clarabel and write the result back; returns (status, condition).
 
     ``options`` are Clarabel settings (``tol_gap_rel``, ``max_iter``, ``time_limit``,
-    ``max_threads``...), plus ``x_scale`` and ``cost_scale`` to override :func:`scales`.
+    ``max_threads``...), plus ``x_scale`` and ``cost_scale`` to override :func:`scales`;
+    a scenario's come from :func:`bakuhub.corridor.solve.solver_keywords` (an allow-list).
     """
     import clarabel
     import scipy.sparse as sp

@@ -9,10 +9,21 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
+from pydantic_core.core_schema import SerializerFunctionWrapHandler
 
 from bakuhub.errors import InvalidInput
 
@@ -22,17 +33,65 @@ EXTENDABLE: tuple[Technology, ...] = ("solar", "onwind", "offwind", "battery", "
 RESOLUTION = re.compile(r"^(hourly|\d+h|repdays(:\d+)?(/\d+)?|segments:\d+)$")
 
 
+SHIPPED_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+"""A shipped scenario or sweep name: a file name in the shipped folder, nothing else."""
+MAX_YAML_BYTES = 256 * 1024
+"""Largest scenario or sweep file read, bytes."""
+MAX_TIME_LIMIT_S = 7 * 24 * 3600.0
+Method = Literal["choose", "simplex", "ipm", "pdlp"]
+Name = Annotated[str, Field(min_length=1, max_length=64)]
+MAX_ITEMS = 100
+"""Most nodes, links or targets a scenario lists."""
+MAX_MW = 1e7
+MAX_PRICE = 1e5
+
+
+def snapshot_count(resolution: str) -> int:
+    """About how many snapshots a resolution gives (the size of the model grows with it);
+    ``ValueError`` when a number in it is out of range.
+
+    hourly: 8,760; ``Nh``: 8,760 / N; ``segments:N``: N; ``repdays[:K][/S]``: 12 K days
+    (the shipped 84 days without K) of S segments (24 without S).
+    """
+    numbers = [int(n) for n in re.findall(r"\d+", resolution)]
+    if resolution == "hourly":
+        return 8760
+    if resolution.endswith("h"):
+        _check(numbers[0], 1, 8760, "N (hours a snapshot)")
+        return -(-8760 // numbers[0])
+    if resolution.startswith("segments:"):
+        _check(numbers[0], 1, 8760, "N (segments of the year)")
+        return numbers[0]
+    days_part, _, per_day = resolution.partition("/")
+    days = 84
+    if ":" in days_part:
+        days = 12 * _check(int(days_part.split(":")[1]), 1, 28, "K (days a month)")
+    return days * (_check(int(per_day), 1, 24, "S (segments a day)") if per_day else 24)
+
+
+def _check(value: int, low: int, high: int, what: str) -> int:
+    if not low <= value <= high:
+        raise ValueError(f"{what} must be between {low} and {high}, not {value}")
+    return value
+
+
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+
+def trusted(info: ValidationInfo) -> bool:
+    """Whether the data being validated comes from the operator (CLI, shipped files, a
+    stored job), not from a request: only then may it name server paths."""
+    return bool((info.context or {}).get("trusted"))
 
 
 class CableOption(Strict):
     """Capacity choice for one link: fixed, bounded, or free (p_nom_mw in MW)."""
 
     mode: Literal["free", "fixed", "bounds", "off"] = "free"
-    p_nom_mw: float | None = Field(default=None, ge=0)
-    min_mw: float = Field(default=0.0, ge=0)
-    max_mw: float | None = Field(default=None, ge=0)
+    p_nom_mw: float | None = Field(default=None, ge=0, le=MAX_MW)
+    min_mw: float = Field(default=0.0, ge=0, le=MAX_MW)
+    max_mw: float | None = Field(default=None, ge=0, le=MAX_MW)
 
     @model_validator(mode="after")
     def _consistent(self) -> CableOption:
@@ -46,34 +105,93 @@ class CableOption(Strict):
 class BuildOption(Strict):
     """Where a technology may be built, and per-node upper limits (MW)."""
 
-    nodes: list[str] | Literal["all"] = "all"
-    max_mw: dict[str, float] = Field(default_factory=dict)
+    nodes: Annotated[list[Name], Field(max_length=MAX_ITEMS)] | Literal["all"] = "all"
+    max_mw: dict[Name, Annotated[float, Field(ge=0, le=MAX_MW)]] = Field(
+        default_factory=dict, max_length=MAX_ITEMS
+    )
 
 
 class CostOptions(Strict):
     set: Literal["technology-data-v0.14.0"] = "technology-data-v0.14.0"
     cable_cost: Literal["reference", "project", "mid", "low"] = "project"
     wacc: float = Field(default=0.07, gt=0, lt=0.5, description="real discount rate, 1/a")
-    usd_per_eur: float = Field(default=1.0813, gt=0)
+    usd_per_eur: float = Field(default=1.0813, gt=0, le=100)
 
 
 class CO2Options(Strict):
-    price_eur_t: float = Field(default=0.0, ge=0)
-    cap_mt: float | None = Field(default=None, ge=0)
+    price_eur_t: float = Field(default=0.0, ge=0, le=MAX_PRICE)
+    cap_mt: float | None = Field(default=None, ge=0, le=1e5)
 
 
 class Europe(Strict):
     """The European side: a market at a price, or an export target."""
 
     mode: Literal["market", "target", "none"] = "target"
-    price_eur_mwh: float = Field(default=90.0, ge=0)
-    export_twh: float = Field(default=8.0, ge=0)
-    gateway: str = "RO_CON"
+    price_eur_mwh: float = Field(default=90.0, ge=0, le=MAX_PRICE)
+    export_twh: float = Field(default=8.0, ge=0, le=1e4)
+    gateway: Name = "RO_CON"
 
 
 class Weather(Strict):
+    """Where the weather series come from: the shipped representative days, or the
+    upstream Agora folder at ``path`` (a server path: the command line's only)."""
+
     source: Literal["shipped", "agora"] = "shipped"
-    path: str | None = None
+    path: str | None = Field(default=None, max_length=4096)
+
+    @model_validator(mode="after")
+    def _no_server_paths_from_outside(self, info: ValidationInfo) -> Weather:
+        if trusted(info):
+            return self
+        if self.path is not None or self.source != "shipped":
+            raise ValueError(
+                "a scenario sent to the server uses the shipped weather only (source "
+                "'shipped', no path): data paths are for the command line and the operator; "
+                "ask them to run it with 'bakuhub corridor solve'"
+            )
+        return self
+
+
+class SolverTuning(Strict):
+    """What a scenario may tune in its solver: bounded numbers and one enum.
+
+    Each solver's own keywords are built from these in :func:`bakuhub.corridor.solve.
+    solver_keywords`; nothing here names a file, so no input can make a solver read,
+    write or delete one (HiGHS's ``solution_file``, linopy's ``problem_fn``...).
+    """
+
+    time_limit_s: float | None = Field(
+        default=None, gt=0, le=MAX_TIME_LIMIT_S, description="stop after this many seconds"
+    )
+    threads: int | None = Field(default=None, ge=1, le=256, description="solver threads")
+    optimality_tolerance: float | None = Field(
+        default=None, ge=1e-12, le=1e-2, description="relative duality gap accepted"
+    )
+    feasibility_tolerance: float | None = Field(
+        default=None, ge=1e-12, le=1e-2, description="primal (and dual) feasibility"
+    )
+    max_iterations: int | None = Field(default=None, ge=1, le=10_000_000)
+    method: Method | None = Field(default=None, description="HiGHS/cuOpt algorithm")
+    x_scale: float | None = Field(
+        default=None, ge=1e-6, le=1e9, description="clarabel: unit of the variables"
+    )
+    cost_scale: float | None = Field(
+        default=None, ge=1e-6, le=1e9, description="clarabel: unit of the objective"
+    )
+
+    @model_serializer(mode="wrap")
+    def _set_only(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        return {key: value for key, value in data.items() if value is not None}
+
+
+SUPPORTED: dict[str, frozenset[str]] = {
+    "clarabel": frozenset(SolverTuning.model_fields) - {"method"},
+    "highs": frozenset(SolverTuning.model_fields) - {"x_scale", "cost_scale"},
+    "cupdlpx": frozenset({"time_limit_s", "max_iterations"}),
+    "cuopt": frozenset({"time_limit_s", "method"}),
+}
+"""Which tuning fields each solver takes."""
 
 
 class SolverOptions(Strict):
@@ -82,11 +200,22 @@ class SolverOptions(Strict):
     interface), or ``cupdlpx``/``cuopt`` on an NVIDIA GPU where installed."""
 
     name: Literal["clarabel", "highs", "cupdlpx", "cuopt"] = "clarabel"
-    options: dict[str, Any] = Field(default_factory=dict)
+    options: SolverTuning = Field(default_factory=SolverTuning)
+
+    @model_validator(mode="after")
+    def _supported(self) -> SolverOptions:
+        given = set(self.options.model_dump(exclude_none=True))
+        unsupported = sorted(given - SUPPORTED[self.name])
+        if unsupported:
+            raise ValueError(
+                f"{self.name} does not take {', '.join(unsupported)}; it takes "
+                f"{', '.join(sorted(SUPPORTED[self.name]))}"
+            )
+        return self
 
 
 class Economics(Strict):
-    export_price_eur_mwh: float = Field(default=90.0, ge=0)
+    export_price_eur_mwh: float = Field(default=90.0, ge=0, le=MAX_PRICE)
     horizon_years: int = Field(default=40, ge=1, le=100)
 
 
@@ -98,37 +227,45 @@ Resolution = Annotated[
 class Scenario(Strict):
     """One corridor study: what to build, where, at what cost, under which rules."""
 
-    name: str = Field(min_length=1, max_length=100)
-    description: str = ""
+    name: str = Field(
+        min_length=1,
+        max_length=100,
+        pattern=r"^[^./\\\x00-\x1f][^/\\\x00-\x1f]*$",
+        description="also the study's folder name: no slash, not starting with a dot",
+    )
+    description: str = Field(default="", max_length=4000)
     year: Literal[2030, 2035, 2040, 2050]
-    nodes: list[str] | Literal["all"] = "all"
-    demand_nodes_excluded: list[str] = Field(default_factory=lambda: ["RO_CON"])
+    nodes: Annotated[list[Name], Field(max_length=MAX_ITEMS)] | Literal["all"] = "all"
+    demand_nodes_excluded: list[Name] = Field(
+        default_factory=lambda: ["RO_CON"], max_length=MAX_ITEMS
+    )
     demand_scale: float = Field(
         default=1.0, gt=0, le=5, description="multiplier on every node's annual demand"
     )
-    links: dict[str, CableOption] = Field(default_factory=dict)
+    links: dict[Name, CableOption] = Field(default_factory=dict, max_length=MAX_ITEMS)
     build: dict[Technology, BuildOption] = Field(
         default_factory=lambda: {t: BuildOption() for t in EXTENDABLE}
     )
     costs: CostOptions = Field(default_factory=CostOptions)
     co2: CO2Options = Field(default_factory=CO2Options)
-    renewable_targets: dict[str, float] = Field(default_factory=dict)
+    renewable_targets: dict[Name, float] = Field(default_factory=dict, max_length=MAX_ITEMS)
     europe: Europe = Field(default_factory=Europe)
     weather: Weather = Field(default_factory=Weather)
     resolution: Resolution = "repdays/12"
-    voll_eur_mwh: float = Field(default=10_000.0, gt=0)
+    voll_eur_mwh: float = Field(default=10_000.0, gt=0, le=1e6)
     solver: SolverOptions = Field(default_factory=SolverOptions)
     economics: Economics = Field(default_factory=Economics)
 
     @field_validator("resolution")
     @classmethod
     def _resolution(cls, value: str) -> str:
-        if not RESOLUTION.match(value):
+        if len(value) > 32 or not RESOLUTION.match(value):
             raise ValueError(
-                f"'{value}' is not a resolution; use hourly, Nh (e.g. 3h), repdays, "
+                f"'{value[:32]}' is not a resolution; use hourly, Nh (e.g. 3h), repdays, "
                 "repdays:K (K days a month), repdays/S or repdays:K/S (each day in S segments) "
                 "or segments:N"
             )
+        snapshot_count(value)
         return value
 
     @field_validator("renewable_targets")
@@ -149,56 +286,144 @@ def _explain(exc: ValidationError, source: str) -> InvalidInput:
     details = []
     for err in exc.errors():
         msg = err["msg"]
+        loc = tuple(err["loc"])
         if err["type"] == "literal_error" and err.get("ctx"):
             msg = f"must be one of {err['ctx'].get('expected')}"
+        elif err["type"] == "value_error":
+            msg = msg.removeprefix("Value error, ")
+        elif err["type"] == "string_pattern_mismatch" and loc == ("name",):
+            msg = "names the study's folder: no slash or control character, no leading dot"
+        elif err["type"] == "extra_forbidden" and loc[:2] == ("solver", "options"):
+            msg = (
+                "is not a solver option; the options are "
+                f"{', '.join(SolverTuning.model_fields)} (nothing that names a file)"
+            )
         elif err["type"] == "extra_forbidden":
             msg = "is not a scenario field (check the spelling; see docs/corridor-method.md)"
-        details.append({"loc": list(err["loc"]), "msg": msg})
+        details.append({"loc": list(loc), "msg": msg})
     listed = "; ".join(f"{'.'.join(str(p) for p in d['loc'])}: {d['msg']}" for d in details)
     return InvalidInput(f"The scenario {source} is not valid: {listed}.", details=details)
 
 
-def parse_scenario(data: Any, source: str = "(inline)") -> Scenario:
-    """Validate scenario data (a mapping, as read from YAML)."""
+def parse_scenario(data: Any, source: str = "(inline)", *, trusted: bool = False) -> Scenario:
+    """Validate scenario data (a mapping, as read from YAML or sent to the API).
+
+    Only ``trusted`` data (the operator's: a file named on the command line, a shipped
+    scenario, a job's stored inputs) may name server paths such as ``weather.path``.
+    """
     if not isinstance(data, dict):
         raise InvalidInput(f"The scenario {source} must be a YAML mapping of fields.")
     try:
-        return Scenario.model_validate(data)
+        return Scenario.model_validate(data, context={"trusted": trusted})
     except ValidationError as exc:
         raise _explain(exc, source) from None
 
 
-def load_scenario(path: str | Path) -> Scenario:
-    """Read and validate a scenario file; a bare name picks a shipped scenario."""
+def parse_yaml(text: str, source: str) -> Any:
+    """YAML text as data, refusing anchors and aliases (an alias bomb expands a few
+    hundred bytes into gigabytes) and text over :data:`MAX_YAML_BYTES`."""
     import yaml
 
-    file = Path(path)
-    if not file.is_file():
-        shipped = shipped_scenario_path(str(path))
-        if shipped is None:
-            names = ", ".join(shipped_scenarios())
-            raise InvalidInput(
-                f"There is no scenario file {path}; give a YAML path or a shipped name ({names})."
-            )
-        file = shipped
+    if len(text.encode("utf-8")) > MAX_YAML_BYTES:
+        raise InvalidInput(
+            f"{source} is larger than {MAX_YAML_BYTES // 1024} KiB; a scenario or sweep file "
+            "is a few lines of settings."
+        )
+    loader = _plain_loader()(text)
     try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+        return loader.get_single_data()
     except yaml.YAMLError as exc:
-        raise InvalidInput(f"The scenario {file} is not valid YAML: {exc}") from None
-    return parse_scenario(data, str(file))
+        raise InvalidInput(f"{source} is not valid YAML: {exc}") from None
+    except RecursionError:
+        raise InvalidInput(f"{source} is nested too deeply to be a settings file.") from None
+    finally:
+        loader.dispose()
+
+
+def read_yaml(file: Path, source: str) -> Any:
+    """A YAML file as data (see :func:`parse_yaml`), its size checked before reading."""
+    if file.stat().st_size > MAX_YAML_BYTES:
+        raise InvalidInput(
+            f"{source} is larger than {MAX_YAML_BYTES // 1024} KiB; a scenario or sweep file "
+            "is a few lines of settings."
+        )
+    return parse_yaml(file.read_text(encoding="utf-8"), source)
+
+
+@lru_cache(maxsize=1)
+def _plain_loader() -> type[Any]:
+    """yaml.SafeLoader without anchors, aliases or merge keys (made on first use)."""
+    import yaml
+
+    class PlainLoader(yaml.SafeLoader):
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            event = self.peek_event()  # type: ignore[no-untyped-call]
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                raise yaml.composer.ComposerError(
+                    None,
+                    None,
+                    "anchors and aliases (&name, *name, <<: *name) are not accepted; "
+                    "write each value out",
+                    event.start_mark,
+                )
+            return super().compose_node(parent, index)
+
+    return PlainLoader
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate a scenario file or a shipped scenario by name (the command
+    line's entry: the operator's files may name server paths)."""
+    file = Path(path)
+    if file.is_file():
+        return parse_scenario(read_yaml(file, f"The scenario {file}"), str(file), trusted=True)
+    if shipped_scenario_path(str(path)) is None:
+        names = ", ".join(shipped_scenarios())
+        raise InvalidInput(
+            f"There is no scenario file {path}; give a YAML path or a shipped name ({names})."
+        )
+    return shipped_scenario(str(path))
+
+
+def shipped_scenario(name: str) -> Scenario:
+    """A shipped scenario by name only (the web's entry): never a file path."""
+    file = shipped_scenario_path(name)
+    if file is None:
+        names = ", ".join(shipped_scenarios())
+        raise InvalidInput(
+            "scenario: that is not the name of a shipped scenario (lower-case letters, "
+            f"digits and dashes); use one of {names}, or send the scenario itself."
+        )
+    source = f"'{name}' (shipped)"
+    return parse_scenario(read_yaml(file, f"The scenario {source}"), source, trusted=True)
+
+
+def _shipped(folder: str) -> dict[str, Path]:
+    from importlib.resources import files
+
+    root = files("bakuhub") / "datasets" / folder
+    return {
+        p.name[:-5]: Path(str(p))
+        for p in root.iterdir()
+        if p.name.endswith(".yaml") and SHIPPED_NAME.fullmatch(p.name[:-5])
+    }
 
 
 def shipped_scenarios() -> list[str]:
     """Names of the scenarios that ship with bakuhub."""
-    from importlib.resources import files
-
-    folder = files("bakuhub") / "datasets" / "scenarios"
-    return sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".yaml"))
+    return sorted(_shipped("scenarios"))
 
 
 def shipped_scenario_path(name: str) -> Path | None:
-    """Path of a shipped scenario by name (None when there is none)."""
-    from importlib.resources import files
+    """Path of a shipped scenario by name (None when there is none): the name must be
+    one of :func:`shipped_scenarios`, so ``../x`` or ``/etc/x`` never reach the disk."""
+    if not SHIPPED_NAME.fullmatch(name):
+        return None
+    return _shipped("scenarios").get(name)
 
-    candidate = files("bakuhub") / "datasets" / "scenarios" / f"{name}.yaml"
-    return Path(str(candidate)) if candidate.is_file() else None
+
+def shipped_sweep_path(name: str) -> Path | None:
+    """Path of a shipped sweep by name (None when there is none), as for scenarios."""
+    if not SHIPPED_NAME.fullmatch(name):
+        return None
+    return _shipped("sweeps").get(name)

@@ -17,7 +17,7 @@ from bakuhub.corridor import constraints as con
 from bakuhub.corridor.costs import RENEWABLE_CARRIERS
 from bakuhub.corridor.datasets import load_dataset
 from bakuhub.corridor.network import EXPORT, build_network
-from bakuhub.corridor.scenario import Scenario, SolverOptions
+from bakuhub.corridor.scenario import Scenario, SolverOptions, SolverTuning
 from bakuhub.corridor.temporal import Temporal, build_temporal
 from bakuhub.errors import BakuhubError, InvalidInput
 
@@ -104,7 +104,8 @@ def solve_scenario(
     _quiet()
     if resolution is not None:
         scenario = scenario.model_copy(update={"resolution": resolution})
-        scenario = Scenario.model_validate(scenario.model_dump())
+        # the scenario was validated when it was made; only the resolution is new
+        scenario = Scenario.model_validate(scenario.model_dump(), context={"trusted": True})
     started = time.perf_counter()
     say(f"loading data for {scenario.year} (cable cost: {scenario.costs.cable_cost})")
     data = load_dataset(scenario.year, scenario.costs.cable_cost)
@@ -164,21 +165,74 @@ def _run_solver(
     if name == "clarabel":
         from bakuhub.corridor import interior
 
-        status, condition = interior.solve_network(n, scenario.solver.options, solver_log)
+        keywords = solver_keywords("clarabel", scenario.solver.options)
+        status, condition = interior.solve_network(n, keywords, solver_log)
         if status == "ok" or condition == "infeasible":
             return status, condition
         say(f"clarabel stopped with '{condition}'; solving the same model again with highs")
         name = "highs"
-        scenario = scenario.model_copy(update={"solver": SolverOptions(name="highs")})
+        # the same time limit and tolerances; iterations and scaling are clarabel's own
+        given = scenario.solver.options
+        tuning = SolverTuning(
+            time_limit_s=given.time_limit_s,
+            optimality_tolerance=given.optimality_tolerance,
+            feasibility_tolerance=given.feasibility_tolerance,
+        )
+        highs = SolverOptions(name="highs", options=tuning)
+        scenario = scenario.model_copy(update={"solver": highs})
     if name not in linopy.available_solvers:
         raise InvalidInput(
             f"solver.name: the solver '{name}' is not installed here (available: "
             f"{', '.join(['clarabel', *linopy.available_solvers])}); install it or use "
             "clarabel or highs."
         )
-    options = dict(scenario.solver.options)
+    options = solver_keywords(name, scenario.solver.options)
     if name == "highs":
         options.setdefault("log_to_console", solver_log)
         options.setdefault("output_flag", solver_log)
     result = n.optimize.solve_model(solver_name=name, io_api="direct", **options)
     return str(result[0]), str(result[1])
+
+
+KEYWORDS: dict[str, dict[str, str]] = {
+    "clarabel": {
+        "time_limit_s": "time_limit",
+        "threads": "max_threads",
+        "optimality_tolerance": "tol_gap_rel",
+        "feasibility_tolerance": "tol_feas",
+        "max_iterations": "max_iter",
+        "x_scale": "x_scale",
+        "cost_scale": "cost_scale",
+    },
+    "highs": {
+        "time_limit_s": "time_limit",
+        "threads": "threads",
+        "optimality_tolerance": "ipm_optimality_tolerance",
+        "feasibility_tolerance": "primal_feasibility_tolerance",
+        "max_iterations": "simplex_iteration_limit",
+        "method": "solver",
+    },
+    "cupdlpx": {"time_limit_s": "TimeLimit", "max_iterations": "IterationLimit"},
+    "cuopt": {"time_limit_s": "time_limit", "method": "method"},
+}
+"""The solver keyword each tuning field becomes (the only keywords a solver receives)."""
+CUOPT_METHOD = {"pdlp": 1, "simplex": 2, "ipm": 3}
+
+
+def solver_keywords(name: str, tuning: SolverTuning) -> dict[str, Any]:
+    """The keyword arguments of solver ``name`` for a scenario's tuning (an allow-list:
+    a field the solver does not take was refused when the scenario was validated)."""
+    names = KEYWORDS[name]
+    out: dict[str, Any] = {}
+    for field_name, value in tuning.model_dump(exclude_none=True).items():
+        if field_name == "method" and name == "cuopt":
+            if value == "choose":
+                continue
+            value = CUOPT_METHOD[value]
+        out[names[field_name]] = value
+    if name == "highs":
+        if tuning.feasibility_tolerance is not None:
+            out["dual_feasibility_tolerance"] = tuning.feasibility_tolerance
+        if tuning.max_iterations is not None:
+            out["ipm_iteration_limit"] = tuning.max_iterations
+    return out

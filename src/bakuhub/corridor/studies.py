@@ -4,13 +4,15 @@ network.nc and report.html, plus a status file while a study is being solved."""
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 import threading
-import traceback
 from pathlib import Path
 from typing import Any
 
-from bakuhub.errors import NotFound
+from bakuhub.errors import BakuhubError, NotFound
+
+log = logging.getLogger(__name__)
 
 REFERENCE = "reference-2030"
 
@@ -21,10 +23,11 @@ def studies_dir(data_dir: Path) -> Path:
 
 
 def _status(folder: Path) -> dict[str, Any]:
+    """A study's state (and error), as the public may read it."""
     path = folder / "status.json"
     if path.is_file():
         data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-        return data
+        return {k: data[k] for k in ("state", "error") if k in data}
     return {"state": "ready" if (folder / "summary.json").is_file() else "unknown"}
 
 
@@ -99,15 +102,12 @@ def ensure_reference_study(data_dir: Path) -> threading.Thread | None:
         try:
             solve_into(data_dir, REFERENCE)
         except Exception as exc:  # recorded for the API and the pages, not raised
+            # the public reads status.json: a user error's sentence, never a server path
+            log.exception("the reference study %s failed", REFERENCE)
+            said = exc.message if isinstance(exc, BakuhubError) else type(exc).__name__
             folder.mkdir(parents=True, exist_ok=True)
             (folder / "status.json").write_text(
-                json.dumps(
-                    {
-                        "state": "failed",
-                        "error": f"{type(exc).__name__}: {exc}",
-                        "trace": traceback.format_exc(limit=5),
-                    }
-                ),
+                json.dumps({"state": "failed", "error": f"{said} (details in the server log)"}),
                 encoding="utf-8",
             )
 

@@ -17,6 +17,8 @@ if TYPE_CHECKING:
     from bakuhub.corridor.scenario import Scenario
 
 CORRIDOR_STUDY = "corridor.study"
+HEAVY_SNAPSHOTS = 4000
+"""Snapshots from which a study counts as heavy (hourly: 8,760; 2h: 4,380)."""
 Progress = Callable[[str], None]
 Runner = Callable[[dict[str, Any], Path, Progress], dict[str, Any]]
 
@@ -40,8 +42,21 @@ def study_inputs(
     if resolution is not None:
         data = scenario.model_dump(mode="json")
         data["resolution"] = resolution
-        scenario = parse_scenario(data, f"{scenario.name} at resolution {resolution}")
+        # the scenario was validated when it was made (with the paths its origin may name)
+        scenario = parse_scenario(data, f"{scenario.name} at resolution {resolution}", trusted=True)
     return {"scenario": scenario.model_dump(mode="json"), "counterfactual": counterfactual}
+
+
+def is_heavy(kind: str, inputs: dict[str, Any]) -> bool:
+    """Whether a job is a fine-resolution study (:data:`HEAVY_SNAPSHOTS` or more)."""
+    from bakuhub.corridor.scenario import snapshot_count
+
+    if kind != CORRIDOR_STUDY:
+        return False
+    try:
+        return snapshot_count(str(inputs["scenario"]["resolution"])) >= HEAVY_SNAPSHOTS
+    except (KeyError, TypeError, ValueError, IndexError):
+        return False
 
 
 def expected_lines(kind: str, inputs: dict[str, Any]) -> int:
@@ -58,7 +73,8 @@ def run_corridor_study(inputs: dict[str, Any], out: Path, progress: Progress) ->
     from bakuhub.corridor.scenario import parse_scenario
     from bakuhub.corridor.study import run_study, write_outputs
 
-    scenario = parse_scenario(inputs["scenario"], "of the job")
+    # stored inputs were checked at submission (the API refuses server paths)
+    scenario = parse_scenario(inputs["scenario"], "of the job", trusted=True)
     study = run_study(scenario, counterfactual=bool(inputs["counterfactual"]), progress=progress)
     progress("writing summary, tables, network and report")
     write_outputs(study, out)

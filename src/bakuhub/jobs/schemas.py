@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -16,12 +16,14 @@ class StudyJobIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     kind: Literal["corridor.study"] = "corridor.study"
-    scenario: str | dict[str, Any] = Field(
+    scenario: Annotated[str, Field(max_length=200)] | dict[str, Any] = Field(
         description="A shipped scenario name (e.g. reference-2030) or a full scenario "
-        "mapping, as in a scenario YAML file."
+        "mapping, as in a scenario YAML file (without server paths: weather.source "
+        "'shipped' only; solver options from the allowed set)."
     )
     resolution: str | None = Field(
         default=None,
+        max_length=32,
         description="Override: hourly, Nh, repdays[:K][/S] (S segments a day) or segments:N.",
     )
     counterfactual: bool = Field(
@@ -41,8 +43,32 @@ class ResultOut(BaseModel):
     summary: dict[str, Any]
 
 
+class JobPublic(BaseModel):
+    """A job as the public sees it: what it is, where it stands, and its result; never
+    who submitted it, where it ran, its exact inputs, its log or its error."""
+
+    model_config = ConfigDict(from_attributes=True, extra="forbid")
+
+    id: int
+    kind: str
+    title: str
+    state: str
+    progress: float = Field(description="Share of the job's stages done, 0 to 1.")
+    cached: bool = Field(description="The result was taken from the store, not computed.")
+    created_at: dt.datetime
+    started_at: dt.datetime | None
+    finished_at: dt.datetime | None
+    seconds: float | None = Field(description="Wall time of the last attempt, s.")
+
+
+class JobPublicDetail(JobPublic):
+    """A job as the public sees it, with its result when succeeded."""
+
+    result: ResultOut | None
+
+
 class JobOut(BaseModel):
-    """A job as listed: what it is and where it stands."""
+    """A job as listed (signed-in readers): what it is and where it stands."""
 
     model_config = ConfigDict(from_attributes=True)
 
@@ -75,10 +101,20 @@ class JobDetail(JobOut):
 
 
 def job_out(job: Job) -> JobOut:
-    """A job as listed."""
+    """A job as listed, in full."""
     return JobOut.model_validate(job)
 
 
 def job_detail(job: Job) -> JobDetail:
     """A job in full."""
     return JobDetail.model_validate(job)
+
+
+def listed_view(job: Job, *, full: bool) -> JobOut | JobPublic:
+    """A job as listed, redacted unless ``full`` (see :mod:`bakuhub.jobs.access`)."""
+    return job_out(job) if full else JobPublic.model_validate(job)
+
+
+def detail_view(job: Job, *, full: bool) -> JobDetail | JobPublicDetail:
+    """A job in detail, redacted unless ``full``."""
+    return job_detail(job) if full else JobPublicDetail.model_validate(job)

@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bakuhub.db import session_scope, utcnow
 from bakuhub.errors import Conflict, InvalidInput, NotFound
-from bakuhub.jobs.kinds import CORRIDOR_STUDY, input_hash, runner_of, study_inputs
+from bakuhub.jobs.access import Quota, check_quota
+from bakuhub.jobs.kinds import CORRIDOR_STUDY, input_hash, is_heavy, runner_of, study_inputs
 from bakuhub.jobs.models import (
     ACTIVE,
     CANCELLED,
@@ -69,12 +70,13 @@ def submit(
     runner: JobRunner | None,
     batch: str | None = None,
     created_by: str = "system",
+    quota: Quota | None = None,
 ) -> Job:
     """Record a job and hand it to ``runner`` when the transaction commits.
 
     Inputs already computed return a new job that is succeeded at once with the
     stored result (``cached``); inputs that a queued or running job is computing
-    return that job.
+    return that job. Only new work is checked against ``quota`` (``TooManyJobs``).
     """
     runner_of(kind)
     digest = input_hash(kind, inputs)
@@ -107,6 +109,8 @@ def submit(
     ).first()
     if running is not None:
         return running
+    if quota is not None:
+        check_quota(session, quota, heavy=is_heavy(kind, inputs))
     job = Job(
         kind=kind,
         title=title[:200],
@@ -139,6 +143,7 @@ def submit_study(
     batch: str | None = None,
     title: str | None = None,
     created_by: str = "system",
+    quota: Quota | None = None,
 ) -> Job:
     """Submit a corridor study of ``scenario`` (see :func:`submit`)."""
     inputs = study_inputs(scenario, resolution=resolution, counterfactual=counterfactual)
@@ -150,6 +155,7 @@ def submit_study(
         runner=runner,
         batch=batch,
         created_by=created_by,
+        quota=quota,
     )
 
 
@@ -308,8 +314,8 @@ def result_folder(*, session: Session, job_id: int) -> Path:
         raise Conflict(f"Job {job_id} is {job.state}; only a succeeded job has a result.")
     folder = Path(job.result.location)
     if not folder.is_dir():
-        raise NotFound(
-            f"The result files of job {job_id} are no longer at {folder}; submit the job "
+        raise NotFound(  # the folder is not named: a server path is not for the public
+            f"The result files of job {job_id} are no longer on the server; submit the job "
             "again to recompute them."
         )
     return folder

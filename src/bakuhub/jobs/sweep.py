@@ -82,7 +82,9 @@ class SweepSpec(BaseModel):
 
     name: str = Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
     description: str = ""
-    base: str = Field(description="A shipped scenario name, or a scenario file path")
+    base: str = Field(
+        max_length=4096, description="A shipped scenario name, or a scenario file path"
+    )
     resolution: str | None = None
     counterfactual: bool = False
     grid: dict[str, list[Any]] | None = None
@@ -150,17 +152,26 @@ def parse_sweep(data: Any, source: str = "(inline)") -> SweepSpec:
 
 
 def load_sweep(path: Path) -> tuple[SweepSpec, Scenario]:
-    """Read a sweep file and its base scenario (a path relative to the file, or a name)."""
-    import yaml
+    """Read a sweep file (or a shipped sweep by name) and its base scenario (a scenario
+    file beside the sweep file, or a shipped name)."""
+    from bakuhub.corridor.scenario import (
+        load_scenario,
+        read_yaml,
+        shipped_scenario,
+        shipped_sweep_path,
+    )
 
-    from bakuhub.corridor.scenario import load_scenario
-
-    if not path.is_file():
-        raise InvalidInput(f"There is no sweep file {path}; give the path of a sweep YAML file.")
-    try:
-        spec = parse_sweep(yaml.safe_load(path.read_text(encoding="utf-8")), str(path))
-    except yaml.YAMLError as exc:
-        raise InvalidInput(f"The sweep {path} is not valid YAML: {exc}") from None
+    shipped = None if path.is_file() else shipped_sweep_path(str(path))
+    if not path.is_file() and shipped is None:
+        raise InvalidInput(
+            f"There is no sweep file {path}; give the path of a sweep YAML file or the name "
+            "of a shipped sweep (see datasets/sweeps)."
+        )
+    file = shipped or path
+    source = f"'{path}' (shipped)" if shipped else str(path)
+    spec = parse_sweep(read_yaml(file, f"The sweep {source}"), source)
+    if shipped is not None:
+        return spec, shipped_scenario(spec.base)  # a shipped sweep's base: a name only
     beside = path.parent / spec.base
     return spec, load_scenario(beside if beside.is_file() else spec.base)
 
@@ -220,7 +231,7 @@ def variants(spec: SweepSpec, base: Scenario) -> list[Variant]:
         for path, value in params.items():
             _set(data, path, value)
         try:
-            scenario = parse_scenario(data, f"of sweep {spec.name}, variant {number}")
+            scenario = parse_scenario(data, f"of sweep {spec.name}, variant {number}", trusted=True)
         except BakuhubError as exc:
             raise InvalidInput(f"{exc.message} Check the sweep's field paths and values.") from None
         out.append(Variant(number, params, scenario))

@@ -12,9 +12,12 @@ from typing import Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, Response
 
+from bakuhub.accounts.permissions import Role
 from bakuhub.errors import NotFound
+from bakuhub.jobs.access import full_view
+from bakuhub.jobs.schemas import listed_view
 from bakuhub.jobs.service import list_jobs
-from bakuhub.web.deps import SessionDep, SettingsDep
+from bakuhub.web.deps import PrincipalDep, SessionDep, SettingsDep
 from bakuhub.web.pages.common import render
 
 router = APIRouter(include_in_schema=False)
@@ -45,16 +48,12 @@ def studies(root: Path) -> list[dict[str, Any]]:
 
 def scenarios() -> list[dict[str, Any]]:
     """The shipped scenarios: name, year and description (from their YAML files)."""
-    import yaml
-
-    from bakuhub.corridor.scenario import shipped_scenario_path, shipped_scenarios
+    from bakuhub.corridor.scenario import shipped_scenario, shipped_scenarios
 
     out = []
     for name in shipped_scenarios():
-        path = shipped_scenario_path(name)
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) if path else {}
-        data = data if isinstance(data, dict) else {}
-        out.append({"name": name, "year": data.get("year"), "about": data.get("description", "")})
+        spec = shipped_scenario(name)
+        out.append({"name": name, "year": spec.year, "about": spec.description})
     return out
 
 
@@ -88,7 +87,8 @@ def corridor(
     request: Request,
     settings: SettingsDep,
     session: SessionDep,
-    compare: list[str] = Query(default=[]),
+    principal: PrincipalDep,
+    compare: list[str] = Query(default=[], max_length=20),
 ) -> Response:
     found = studies(settings.data_dir / "studies")
     by_name = {s["name"]: s for s in found}
@@ -106,7 +106,12 @@ def corridor(
         "table": key_figures([s["summary"] for s in pair]) if pair else [],
         "value": _value,
         "scenarios": scenarios(),
-        "jobs": list_jobs(session=session, kind="corridor.study", limit=10),
+        "jobs": [
+            listed_view(job, full=full_view(principal))
+            for job in list_jobs(session=session, kind="corridor.study", limit=10)
+        ],
+        "may_run": principal is not None and principal.at_least(Role.focal_point),
+        "jobs_per_user": settings.jobs_per_user,
     }
     return render(request, "corridor.html", context)
 

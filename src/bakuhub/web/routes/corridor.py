@@ -16,11 +16,11 @@ router = APIRouter(prefix="/corridor", tags=["corridor"])
 
 @router.get("/scenarios", summary="The shipped corridor scenarios")
 def scenarios() -> list[dict[str, Any]]:
-    from bakuhub.corridor.scenario import load_scenario, shipped_scenarios
+    from bakuhub.corridor.scenario import shipped_scenario, shipped_scenarios
 
     out = []
     for name in shipped_scenarios():
-        spec = load_scenario(name)
+        spec = shipped_scenario(name)
         out.append(
             {
                 "name": name,

@@ -13,17 +13,29 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, FastAPI, Query, Request
+from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request
 from fastapi.responses import FileResponse
 from sqlalchemy import func, select
 
+from bakuhub.accounts.permissions import Unauthenticated
+from bakuhub.db import read_only
 from bakuhub.errors import InvalidInput
-from bakuhub.jobs import service
+from bakuhub.jobs import access, service
 from bakuhub.jobs.models import ACTIVE, STATES, Job
 from bakuhub.jobs.retry import in_session
 from bakuhub.jobs.runner import JobRunner
-from bakuhub.jobs.schemas import JobDetail, JobOut, StudyJobIn, job_detail, job_out
-from bakuhub.web.deps import AuthorDep, SessionDep
+from bakuhub.jobs.schemas import (
+    JobDetail,
+    JobOut,
+    JobPublic,
+    JobPublicDetail,
+    StudyJobIn,
+    detail_view,
+    job_detail,
+    job_out,
+    listed_view,
+)
+from bakuhub.web.deps import PrincipalDep, SessionDep, SettingsDep
 
 log = logging.getLogger(__name__)
 _LOCK = threading.Lock()
@@ -45,12 +57,17 @@ def get_runner(request: Request) -> JobRunner:
 
 
 RunnerDep = Annotated[JobRunner, Depends(get_runner)]
+JobId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The job's id.")]
 
 
 def recover_on_start(app: FastAPI) -> list[int]:
     """Re-run the jobs a stopped server left queued or running (none: nothing starts)."""
-    with app.state.sessionmaker() as session:
-        active = session.scalar(select(func.count()).where(Job.state.in_(ACTIVE)))
+    reading = read_only.set(True)  # a deferred transaction on SQLite: waits for no writer
+    try:
+        with app.state.sessionmaker() as session:
+            active = session.scalar(select(func.count()).where(Job.state.in_(ACTIVE)))
+    finally:
+        read_only.reset(reading)
     if not active:
         return []
     ids = service.recover(session_factory=app.state.sessionmaker, runner=runner_of(app))
@@ -77,24 +94,19 @@ router = APIRouter(prefix="/jobs", tags=["jobs"], lifespan=lifespan)
 
 @router.post("", summary="Submit a corridor study as a job", status_code=202)
 def submit(
-    body: StudyJobIn, session: SessionDep, runner: RunnerDep, author: AuthorDep
+    body: StudyJobIn,
+    session: SessionDep,
+    runner: RunnerDep,
+    principal: PrincipalDep,
+    settings: SettingsDep,
 ) -> JobDetail:
-    from bakuhub.corridor.scenario import (
-        load_scenario,
-        parse_scenario,
-        shipped_scenario_path,
-        shipped_scenarios,
-    )
+    from bakuhub.corridor.scenario import parse_scenario, shipped_scenario
 
+    who = access.check_may_submit(principal)
     if isinstance(body.scenario, str):
-        if shipped_scenario_path(body.scenario) is None:  # names only: no server paths
-            raise InvalidInput(
-                f"scenario: there is no shipped scenario '{body.scenario}'; give one of "
-                f"{', '.join(shipped_scenarios())} or the scenario itself as a mapping."
-            )
-        scenario = load_scenario(body.scenario)
+        scenario = shipped_scenario(body.scenario)  # names only: no server paths
     else:
-        scenario = parse_scenario(body.scenario, "in the request")
+        scenario = parse_scenario(body.scenario, "in the request")  # no server paths
     job = in_session(
         session,
         lambda: service.submit_study(
@@ -104,25 +116,32 @@ def submit(
             resolution=body.resolution,
             counterfactual=body.counterfactual,
             batch=body.batch,
-            created_by=author,
+            created_by=who.username,
+            quota=access.Quota(who.username, settings.jobs_per_user),
         ),
     )
     return job_detail(job)
 
 
-@router.get("", summary="Jobs, newest first", response_model=list[JobOut])
+@router.get(
+    "",
+    summary="Jobs, newest first (redacted for anonymous readers)",
+    response_model=list[JobOut | JobPublic],
+)
 def list_jobs(
     session: SessionDep,
+    principal: PrincipalDep,
     state: str | None = Query(None, description=f"One of {', '.join(STATES)}."),
     kind: str | None = Query(None, description="e.g. corridor.study"),
     batch: str | None = Query(None, description="Jobs of one batch (a sweep)."),
     limit: int = Query(50, ge=1, le=500),
-    offset: int = Query(0, ge=0),
-) -> list[JobOut]:
+    offset: int = Query(0, ge=0, le=2**31 - 1),
+) -> list[JobOut | JobPublic]:
     jobs = service.list_jobs(
         session=session, state=state, kind=kind, batch=batch, limit=limit, offset=offset
     )
-    return [job_out(j) for j in jobs]
+    full = access.full_view(principal)
+    return [listed_view(j, full=full) for j in jobs]
 
 
 @router.get("/counts", summary="How many jobs are in each state")
@@ -130,31 +149,52 @@ def counts(session: SessionDep) -> dict[str, int]:
     return service.count_jobs(session=session)
 
 
-@router.get("/{job_id}", summary="A job: inputs, state, progress log, result")
-def get_job(job_id: int, session: SessionDep) -> JobDetail:
-    return job_detail(service.get_job(session=session, job_id=job_id))
+@router.get(
+    "/{job_id}",
+    summary="A job: inputs, state, progress log, result (redacted for anonymous readers)",
+    response_model=JobDetail | JobPublicDetail,
+)
+def get_job(job_id: JobId, session: SessionDep, principal: PrincipalDep) -> Any:
+    job = service.get_job(session=session, job_id=job_id)
+    return detail_view(job, full=access.full_view(principal))
 
 
-@router.post("/{job_id}/cancel", summary="Cancel a queued or running job")
-def cancel(job_id: int, session: SessionDep, runner: RunnerDep, author: AuthorDep) -> JobOut:
+@router.post(
+    "/{job_id}/cancel",
+    summary="Cancel a queued or running job (your own; the secretariat any)",
+)
+def cancel(
+    job_id: JobId, session: SessionDep, runner: RunnerDep, principal: PrincipalDep
+) -> JobOut:
+    who = access.check_may_cancel(principal, service.get_job(session=session, job_id=job_id))
     job = in_session(
         session,
-        lambda: service.cancel(session=session, job_id=job_id, runner=runner, by=author),
+        lambda: service.cancel(session=session, job_id=job_id, runner=runner, by=who.username),
     )
     return job_out(job)
 
 
+INPUT_FILES = frozenset({"scenario.yaml"})
+"""Result files that hold the job's exact inputs: for signed-in readers only."""
+
+
 @router.get("/{job_id}/result", summary="A succeeded job's summary and the names of its files")
-def result(job_id: int, session: SessionDep) -> dict[str, Any]:
+def result(job_id: JobId, session: SessionDep, principal: PrincipalDep) -> dict[str, Any]:
     folder = service.result_folder(session=session, job_id=job_id)
     job = service.get_job(session=session, job_id=job_id)
     files = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+    if not access.full_view(principal):
+        files = [f for f in files if f not in INPUT_FILES]
     summary = job.result.summary if job.result is not None else {}
     return {"job_id": job_id, "summary": summary, "files": files}
 
 
 @router.get("/{job_id}/result/{name:path}", summary="One result file (e.g. report.html)")
-def result_file(job_id: int, name: str, session: SessionDep) -> FileResponse:
+def result_file(
+    job_id: JobId, name: str, session: SessionDep, principal: PrincipalDep
+) -> FileResponse:
     if not name:
         raise InvalidInput("Name a result file, e.g. report.html or tables/capacities.csv.")
+    if name in INPUT_FILES and not access.full_view(principal):
+        raise Unauthenticated(f"Sign in (or send an API token) to read a job's {name}.")
     return FileResponse(service.result_file(session=session, job_id=job_id, name=name))
