@@ -44,3 +44,10 @@ class InvalidInput(BakuhubError):
 
     status_code = 422
     exit_code = 2
+
+
+class Busy(BakuhubError):
+    """The database stayed busy (locked by other writers) longer than the wait allowed."""
+
+    status_code = 503
+    exit_code = 5

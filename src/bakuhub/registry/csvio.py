@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import typing
 from dataclasses import dataclass
 from typing import Any
@@ -18,11 +19,15 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bakuhub.errors import BakuhubError, InvalidInput
+from bakuhub.errors import BakuhubError, InvalidInput, StaleVersion
 from bakuhub.registry import service
 from bakuhub.registry.resources import Resource
 
 SEPARATOR = " | "
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""First characters that make a spreadsheet read a cell as a formula (OWASP CSV injection)."""
+GUARD = "'"
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 
 
 @dataclass(frozen=True)
@@ -52,14 +57,34 @@ def columns(resource: Resource) -> list[str]:
     return ["ref", *names]
 
 
+def neutralise(cell: str) -> str:
+    """A cell a spreadsheet shows as text: ``'`` before a formula start (``=+-@``, tab,
+    CR), and before a cell that already starts with ``'`` and one of those, so that
+    ``restore`` gives back exactly the text. Plain numbers (``-5``) stay as they are."""
+    if not cell or _NUMBER.match(cell):
+        return cell
+    if cell.startswith(FORMULA_START) or restore(cell) != cell:
+        return GUARD + cell
+    return cell
+
+
+def restore(cell: str) -> str:
+    """The text of a cell written by ``neutralise`` (other cells are left as they are)."""
+    if cell.startswith(GUARD) and cell[1:].startswith((*FORMULA_START, GUARD)):
+        return cell[1:]
+    return cell
+
+
 def _encode(value: Any, kind: str | None) -> str:
     if value is None:
         return ""
     if kind == "json":
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    if kind == "plain":
-        return SEPARATOR.join(str(v) for v in value)
-    return str(value)
+        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    elif kind == "plain":
+        text = SEPARATOR.join(str(v) for v in value)
+    else:
+        text = str(value)
+    return neutralise(text)
 
 
 def export_csv(*, session: Session, resource: Resource, published_only: bool = False) -> str:
@@ -83,9 +108,10 @@ def _decode_row(
 ) -> tuple[Any, list[dict[str, Any]]]:
     payload: dict[str, Any] = {}
     errors: list[dict[str, Any]] = []
-    for name, text in row.items():
-        if text is None or text.strip() == "":
+    for name, cell in row.items():
+        if cell is None or cell.strip() == "":
             continue
+        text = restore(cell)
         kind = _list_kind(resource.create.model_fields[name].annotation)
         if kind == "json":
             try:
@@ -122,7 +148,15 @@ def _read_rows(resource: Resource, text: str) -> list[dict[str, str]]:
             f"The {resource.name} CSV has unknown columns {', '.join(unknown)}; the columns "
             f"are {', '.join(columns(resource))} (export a file to see the layout)."
         )
-    return list(reader)
+    rows = list(reader)
+    for index, row in enumerate(rows):
+        if None in row:
+            raise InvalidInput(
+                f"Line {index + 2} of the {resource.name} CSV has more cells than the header "
+                f"({len(header)} columns); remove the extra cells or quote cells that contain "
+                "commas."
+            )
+    return rows
 
 
 def import_csv(*, session: Session, resource: Resource, text: str, author: str) -> ImportReport:
@@ -152,6 +186,8 @@ def import_csv(*, session: Session, resource: Resource, text: str, author: str) 
                     session=session, resource=resource, row=existing, data=data, author=author
                 )
                 updated += 1
+        except StaleVersion:
+            raise  # changed by someone else meanwhile: 409, the whole file again
         except BakuhubError as exc:
             column = exc.details[0]["loc"][0] if exc.details and exc.details[0]["loc"] else "(row)"
             errors.append({"row": line, "column": str(column), "msg": exc.message})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from urllib.parse import quote
 
 from sqlalchemy.orm import Session
 
@@ -15,6 +16,35 @@ from bakuhub.registry.resources import read_document_record
 from bakuhub.registry.service import fetch
 
 MAX_BYTES = 50 * 1024 * 1024
+MAX_NAME = 255
+"""The longest file name stored (the column's width); longer names are shortened."""
+
+
+def safe_filename(filename: str) -> str:
+    """The file's base name without control characters, at most ``MAX_NAME`` characters
+    (shortened before its extension, which is kept)."""
+    name = "".join(c for c in filename.replace("\\", "/") if c.isprintable())
+    name = Path(name).name.strip() or "document"
+    if len(name) <= MAX_NAME:
+        return name
+    suffix = Path(name).suffix
+    if len(suffix) > 20:
+        suffix = ""
+    return name[: MAX_NAME - len(suffix)] + suffix
+
+
+def _media_type(text: str) -> str:
+    kept = "".join(c for c in text if c.isascii() and c.isprintable())[:100]
+    return kept or "application/octet-stream"
+
+
+def content_disposition(filename: str) -> str:
+    """An ``attachment`` header for any file name: an ASCII fallback and the exact
+    UTF-8 name (RFC 6266 / RFC 5987 ``filename*``)."""
+    fallback = "".join(
+        c if c.isascii() and c.isprintable() and c not in '"\\' else "_" for c in filename
+    )
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 def stored_path(root: Path, sha256: str) -> Path:
@@ -33,6 +63,7 @@ def attach_document(
     author: str,
 ) -> m.Document:
     """Store ``content`` under its checksum and attach it to the agreement (audited)."""
+    filename = safe_filename(filename)
     if not content:
         raise InvalidInput(f"The document '{filename}' is empty; attach a file with content.")
     if len(content) > MAX_BYTES:
@@ -49,8 +80,8 @@ def attach_document(
         tmp.write_bytes(content)
         tmp.replace(path)
     doc = m.Document(
-        filename=Path(filename).name or "document",
-        media_type=media_type or "application/octet-stream",
+        filename=filename,
+        media_type=_media_type(media_type),
         size=len(content),
         sha256=digest,
         uploaded_by=author,

@@ -6,6 +6,8 @@ transaction (the web request or the CLI command commits or rolls back).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -115,10 +117,10 @@ def create_record(
             "update the existing record."
         )
     row = resource.model(ref="", created_by=author, updated_by=author)
-    with session.no_autoflush:
-        resource.apply(session, row, data)
-    session.add(row)
-    _flush(session, resource, row.ref)
+    with _saving(session, resource, ref or "(new)"):
+        with session.no_autoflush:
+            resource.apply(session, row, data)
+        session.add(row)
     _reload_references(session, row)
     after = resource.read(row)
     audit.record(
@@ -153,12 +155,12 @@ def replace_record(
 ) -> dict[str, Any]:
     """Overwrite an existing row with a complete, validated create-payload."""
     before = resource.read(row)
-    row.version = row.version + 1
-    with session.no_autoflush:
-        resource.apply(session, row, data)
-    row.updated_by = author
-    row.updated_at = utcnow()
-    _flush(session, resource, row.ref)
+    with _saving(session, resource, row.ref):
+        row.version = row.version + 1
+        with session.no_autoflush:
+            resource.apply(session, row, data)
+        row.updated_by = author
+        row.updated_at = utcnow()
     _reload_references(session, row)
     after = resource.read(row)
     audit.record(
@@ -202,8 +204,8 @@ def delete_record(
             f"{row.version}, not {version}); reload it before deleting."
         )
     before = resource.read(row)
-    session.delete(row)
-    _flush(session, resource, ref)
+    with _saving(session, resource, ref):
+        session.delete(row)
     audit.record(
         session=session,
         actor=author,
@@ -225,9 +227,17 @@ def _reload_references(session: Session, row: Any) -> None:
         session.expire(row, keys)
 
 
-def _flush(session: Session, resource: Resource, ref: str) -> None:
+@contextmanager
+def _saving(session: Session, resource: Resource, ref: str) -> Iterator[None]:
+    """Make the changes of the block in a SAVEPOINT and flush them there, so that a lost
+    race (stale version, duplicate ref) is a clear error and leaves the transaction usable.
+
+    The changes must be made inside the block: ``begin_nested`` first flushes what is
+    pending, outside the savepoint, where a failure would spoil the whole transaction.
+    """
     try:
         with session.begin_nested():
+            yield
             session.flush()
     except StaleDataError:
         raise StaleVersion(

@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
+
+MAX_WEIGHT = 1e6
+"""The largest relative weight accepted (larger ones only overflow the arithmetic)."""
+
+Weight = Annotated[float, Field(ge=0, le=MAX_WEIGHT, allow_inf_nan=False)]
+Threshold = Annotated[float, Field(ge=-1e6, le=1e6, allow_inf_nan=False)]
 
 
 class ObservationIn(BaseModel):
@@ -16,7 +22,7 @@ class ObservationIn(BaseModel):
     iso3: str = Field(pattern=r"^[A-Z]{3}$", description="ISO 3166 alpha-3 code.")
     year: int = Field(ge=1900, le=2100)
     indicator: str = Field(pattern=r"^[a-z][a-z0-9_]*$", description="Indicator code.")
-    value: float = Field(allow_inf_nan=False)
+    value: float = Field(allow_inf_nan=False, ge=-1e15, le=1e15)
 
 
 class RecomputeIn(BaseModel):
@@ -26,12 +32,16 @@ class RecomputeIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     preset: str = Field("hub", description="hub (default), ndgain or inform.")
-    weights: dict[str, float] | None = Field(None, description="Code -> relative weight.")
+    weights: dict[Annotated[str, Field(max_length=100)], Weight] | None = Field(
+        None, description="Code -> relative weight (0 to 1e6)."
+    )
     draws: int | None = Field(None, ge=1, le=10_000, description="Monte Carlo draws.")
-    seed: int | None = Field(None, description="Seed of the Monte Carlo draws.")
+    seed: int | None = Field(
+        None, ge=0, le=2**32 - 1, description="Seed of the Monte Carlo draws (0 to 2**32-1)."
+    )
     window_end: int = Field(2024, ge=1946, le=2100, description="Last year of the conflict window.")
     window_years: int = Field(10, ge=1, le=80, description="Length of the conflict window.")
-    thresholds: list[float] | None = Field(
+    thresholds: list[Threshold] | None = Field(
         None, description="Class thresholds, increasing (e.g. a new INFORM release's)."
     )
     observations: list[ObservationIn] | None = Field(
@@ -39,7 +49,7 @@ class RecomputeIn(BaseModel):
         description="Indicator values to add (they replace shipped values of the same "
         "indicator), e.g. displaced_persons for the Hub index's displacement pillar.",
     )
-    top: int | None = Field(None, ge=1, description="Return only the first N rows.")
+    top: int | None = Field(None, ge=1, le=100_000, description="Return only the first N rows.")
 
 
 class ScoreOut(BaseModel):

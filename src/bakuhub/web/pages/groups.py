@@ -17,6 +17,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from bakuhub.accounts.permissions import Principal
 from bakuhub.errors import BakuhubError, NotFound, StaleVersion
@@ -264,9 +265,15 @@ def new_form(
 async def add(
     part: str, ref: str, request: Request, session: SessionDep, principal: PrincipalDep
 ) -> Response:
+    form = await request.form()
+    return await run_in_threadpool(_add, part, ref, request, session, principal, form)
+
+
+def _add(
+    part: str, ref: str, request: Request, session: Session, principal: Principal | None, form: Any
+) -> Response:
     _part(part)
     group = _group(session, principal, ref)
-    form = await request.form()
     return _handle(request, session, principal, group, part, form, None)
 
 
@@ -290,8 +297,20 @@ async def edit(
     session: SessionDep,
     principal: PrincipalDep,
 ) -> Response:
-    _, group, index = _located(session, principal, part, ref, number)
     form = await request.form()
+    return await run_in_threadpool(_edit, part, ref, number, request, session, principal, form)
+
+
+def _edit(
+    part: str,
+    ref: str,
+    number: int,
+    request: Request,
+    session: Session,
+    principal: Principal | None,
+    form: Any,
+) -> Response:
+    _, group, index = _located(session, principal, part, ref, number)
     return _handle(request, session, principal, group, part, form, index)
 
 
@@ -303,8 +322,14 @@ async def remove(
     session: SessionDep,
     principal: PrincipalDep,
 ) -> Response:
-    spec, group, index = _located(session, principal, part, ref, number)
     form = await request.form()
+    return await run_in_threadpool(_remove, part, ref, number, session, principal, form)
+
+
+def _remove(
+    part: str, ref: str, number: int, session: Session, principal: Principal | None, form: Any
+) -> Response:
+    spec, group, index = _located(session, principal, part, ref, number)
     items = _items(group, spec)
     del items[index]
     _save(session, principal, group, spec, items, form)

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from bakuhub.accounts.permissions import Principal, Role
 from bakuhub.errors import BakuhubError, NotFound, StaleVersion
@@ -121,9 +122,15 @@ def new_form(kind: str, request: Request, session: SessionDep, principal: Princi
 async def create(
     kind: str, request: Request, session: SessionDep, principal: PrincipalDep
 ) -> Response:
+    form = await request.form()
+    return await run_in_threadpool(_create, kind, request, session, principal, form)
+
+
+def _create(
+    kind: str, request: Request, session: Session, principal: Principal | None, form: Any
+) -> Response:
     resource = _resource(kind)
     policy.check_may_create(principal, resource)
-    form = await request.form()
     payload, values, errors = forms.decode(resource, form)
     if payload is not None:
         try:
@@ -165,10 +172,16 @@ def edit_form(
 async def edit(
     kind: str, ref: str, request: Request, session: SessionDep, principal: PrincipalDep
 ) -> Response:
+    form = await request.form()
+    return await run_in_threadpool(_edit, kind, ref, request, session, principal, form)
+
+
+def _edit(
+    kind: str, ref: str, request: Request, session: Session, principal: Principal | None, form: Any
+) -> Response:
     resource = _resource(kind)
     record = service.get_record(session=session, resource=resource, ref=ref)
     policy.check_update(principal, resource, record, resource.update(version=record["version"]))
-    form = await request.form()
     keep: dict[str, Any] = {"ref": ref}
     if not (principal and principal.is_staff):
         keep["published"] = record["published"]

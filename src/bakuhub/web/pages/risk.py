@@ -3,12 +3,14 @@ nothing stored), a map, and a country profile explaining the score."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from bakuhub.errors import BakuhubError, InvalidInput
+from bakuhub.risk.schemas import MAX_WEIGHT
 from bakuhub.web.deps import SessionDep
 from bakuhub.web.pages.common import render
 from bakuhub.web.pages.maps import point_map
@@ -42,8 +44,10 @@ def _weights(request: Request, preset: str) -> tuple[list[dict[str, Any]], dict[
                 raise InvalidInput(
                     f"Weight of {row['name']}: '{text}' is not a number; type e.g. 1 or 0.5."
                 ) from None
-            if value < 0:
-                raise InvalidInput(f"Weight of {row['name']}: use 0 or more, not {value:g}.")
+            if not math.isfinite(value) or not 0 <= value <= MAX_WEIGHT:
+                raise InvalidInput(
+                    f"Weight of {row['name']}: use a number from 0 to {MAX_WEIGHT:g}, not '{text}'."
+                )
             chosen[row["code"]] = value
         row["value"] = chosen.get(row["code"], row["weight"])
     if chosen and sum(r["value"] for r in rows) <= 0:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
+from starlette.concurrency import run_in_threadpool
 
 from bakuhub.errors import InvalidInput, NotFound
 from bakuhub.registry.catalog import RESOURCES
@@ -44,5 +45,8 @@ async def import_(
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise InvalidInput("The CSV is not UTF-8 text; save it as UTF-8 and try again.") from None
-    report = import_csv(session=session, resource=resource, text=text, author=author)
+    # Parsing and writing take seconds for a large file: off the event loop.
+    report = await run_in_threadpool(
+        import_csv, session=session, resource=resource, text=text, author=author
+    )
     return {"created": report.created, "updated": report.updated}

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, UploadFile
+from fastapi import APIRouter, Path, UploadFile
 from fastapi.responses import Response
 
-from bakuhub.errors import NotFound
-from bakuhub.registry.documents import attach_document, read_document
+from bakuhub.db import MAX_ID
+from bakuhub.errors import InvalidInput, NotFound
+from bakuhub.registry.documents import (
+    MAX_BYTES,
+    attach_document,
+    content_disposition,
+    read_document,
+)
 from bakuhub.registry.models import Agreement
 from bakuhub.registry.schemas import DocumentOut
 from bakuhub.web.deps import AuthorDep, PrincipalDep, SessionDep, SettingsDep
@@ -21,7 +27,7 @@ router = APIRouter(tags=["agreements"])
     response_model=DocumentOut,
     summary="Attach a document to an agreement (stored with its SHA-256 checksum)",
 )
-async def upload(
+def upload(
     ref: str,
     file: UploadFile,
     session: SessionDep,
@@ -30,7 +36,12 @@ async def upload(
     author: AuthorDep,
 ) -> DocumentOut:
     require_staff(principal, "attach documents")
-    content = await file.read()
+    content = file.file.read(MAX_BYTES + 1)  # a plain def: runs in the threadpool
+    if len(content) > MAX_BYTES:
+        raise InvalidInput(
+            f"The document '{file.filename}' is over the limit of {MAX_BYTES / 1e6:.0f} MB; "
+            "attach a smaller file or a link in sources."
+        )
     doc = attach_document(
         session=session,
         root=settings.documents_dir,
@@ -45,7 +56,10 @@ async def upload(
 
 @router.get("/documents/{document_id}", summary="Download an attached document")
 def download(
-    document_id: int, session: SessionDep, settings: SettingsDep, principal: PrincipalDep
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: PrincipalDep,
+    document_id: int = Path(ge=1, le=MAX_ID),
 ) -> Response:
     doc, content = read_document(
         session=session, root=settings.documents_dir, document_id=document_id
@@ -53,8 +67,5 @@ def download(
     agreement = session.get(Agreement, doc.agreement_id)
     if principal is None and (agreement is None or not agreement.published):
         raise NotFound(f"There is no document {document_id}.")
-    headers = {
-        "Content-Disposition": f'attachment; filename="{doc.filename}"',
-        "ETag": f'"{doc.sha256}"',
-    }
+    headers = {"Content-Disposition": content_disposition(doc.filename), "ETag": f'"{doc.sha256}"'}
     return Response(content, media_type=doc.media_type, headers=headers)

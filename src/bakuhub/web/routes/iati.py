@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy import select
+from starlette.concurrency import run_in_threadpool
 
 from bakuhub.registry.models import Project
 from bakuhub.results.iati_export import export_activities
@@ -49,4 +50,6 @@ async def import_(
 ) -> dict[str, Any]:
     require_staff(principal, "import IATI files")
     body = await request.body()
-    return import_activities(session=session, xml=body, author=author).as_dict()
+    # Parsing XML and writing projects: off the event loop.
+    report = await run_in_threadpool(import_activities, session=session, xml=body, author=author)
+    return report.as_dict()

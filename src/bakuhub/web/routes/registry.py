@@ -9,6 +9,7 @@ from typing import Any
 
 from fastapi import APIRouter, Query, Request, Response
 
+from bakuhub.db import MAX_ID
 from bakuhub.registry import service
 from bakuhub.registry.catalog import RESOURCES
 from bakuhub.registry.resources import Resource
@@ -39,8 +40,8 @@ def make_router(resource: Resource) -> APIRouter:
         session: SessionDep,
         settings: SettingsDep,
         principal: PrincipalDep,
-        limit: int = Query(50, ge=1),
-        offset: int = Query(0, ge=0),
+        limit: int = Query(50, ge=1, le=MAX_ID),
+        offset: int = Query(0, ge=0, le=MAX_ID),
         sort: str | None = None,
         q: str | None = None,
     ) -> Page:
@@ -100,7 +101,7 @@ def make_router(resource: Resource) -> APIRouter:
         session: SessionDep,
         principal: PrincipalDep,
         author: AuthorDep,
-        version: int | None = None,
+        version: int | None = Query(None, ge=1, le=MAX_ID),
     ) -> Response:
         policy.check_delete(principal, resource)
         service.delete_record(

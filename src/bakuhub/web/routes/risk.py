@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 
 from bakuhub.accounts.permissions import Role, require
+from bakuhub.db import MAX_ID
 from bakuhub.risk import service
 from bakuhub.risk.inputs import Window
 from bakuhub.risk.models import RiskRun
@@ -49,7 +50,7 @@ def presets() -> list[dict[str, Any]]:
 def rankings(
     session: SessionDep,
     preset: str = Query("hub", description="hub (default), ndgain or inform."),
-    top: int | None = Query(None, ge=1, description="Only the first N rows."),
+    top: int | None = Query(None, ge=1, le=MAX_ID, description="Only the first N rows."),
 ) -> RunOut:
     run = service.rank(session=session, preset=preset)
     return _out(run, top)
@@ -97,12 +98,16 @@ def runs(
 
 
 @router.get("/runs/{run_id}", summary="A stored run with its rows", response_model=RunOut)
-def get_run(run_id: int, session: SessionDep, top: int | None = Query(None, ge=1)) -> RunOut:
+def get_run(
+    session: SessionDep,
+    run_id: int = Path(ge=1, le=MAX_ID),
+    top: int | None = Query(None, ge=1, le=MAX_ID),
+) -> RunOut:
     return _out(service.get_run(session=session, run_id=run_id), top)
 
 
 @router.get("/runs/{run_id}/reproduce", summary="Recompute a stored run from its stored inputs")
-def reproduce(run_id: int, session: SessionDep) -> dict[str, Any]:
+def reproduce(session: SessionDep, run_id: int = Path(ge=1, le=MAX_ID)) -> dict[str, Any]:
     return {"run_id": run_id, "reproduced": service.reproduce(session=session, run_id=run_id)}
 
 
@@ -114,7 +119,7 @@ def country(
     session: SessionDep,
     preset: str = Query("hub"),
     run_id: int | None = Query(
-        None, description="A stored run; default: the preset's default ranking."
+        None, ge=1, le=MAX_ID, description="A stored run; default: the preset's default ranking."
     ),
 ) -> dict[str, Any]:
     if run_id is None:
