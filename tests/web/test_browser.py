@@ -92,7 +92,13 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     _accounts(settings)
     _studies(settings.data_dir / "studies")
     port = _free_port()
-    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+    config = uvicorn.Config(
+        create_app(settings),
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        proxy_headers=False,  # as `bakuhub serve`: X-Forwarded-For is not the client
+    )
     live = uvicorn.Server(config)
     thread = threading.Thread(target=live.run, daemon=True)
     thread.start()
@@ -121,11 +127,22 @@ def browser() -> Iterator[Any]:
         chromium.close()
 
 
+CSP_WORDS = ("Content Security Policy", "Content-Security-Policy")
+
+
 @pytest.fixture
 def page(browser: Any, server: str) -> Iterator[Any]:
+    """A page; the test fails when the browser reports a Content-Security-Policy violation."""
     context = browser.new_context(base_url=server, viewport={"width": 1280, "height": 900})
-    yield context.new_page()
+    opened = context.new_page()
+    violations: list[str] = []
+    opened.on(
+        "console",
+        lambda m: violations.append(m.text) if any(w in m.text for w in CSP_WORDS) else None,
+    )
+    yield opened
     context.close()
+    assert violations == [], f"the pages broke their Content-Security-Policy: {violations}"
 
 
 def sign_in(page: Any, username: str) -> None:
@@ -233,6 +250,23 @@ def test_the_public_sees_published_records_and_no_drafts(page: Any, server: str)
     assert page.get_by_text("draft", exact=True).count() == 0
 
 
+def test_pages_send_security_headers_and_the_csp_blocks_inline_script(
+    browser: Any, server: str
+) -> None:
+    page = browser.new_context(base_url=server).new_page()
+    seen: list[str] = []
+    page.on("console", lambda m: seen.append(m.text))
+    response = page.goto("/risk")
+    assert response.headers["x-frame-options"] == "DENY"
+    assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#risk-map .main-svg").count() > 0  # plotly drew under the CSP
+    page.evaluate("document.body.insertAdjacentHTML('beforeend', '<img src=x onerror=1>')")
+    page.wait_for_timeout(300)
+    assert any(w in m for m in seen for w in CSP_WORDS), "an inline handler was not blocked"
+    page.context.close()
+
+
 def test_the_risk_page_recomputes_with_new_weights(page: Any) -> None:
     page.goto("/risk")
     first = page.locator("table.ranking tbody tr").first.get_attribute("data-iso3")
@@ -310,9 +344,10 @@ def test_screenshots_of_the_main_pages(browser: Any, server: str, page: Any) -> 
         signed_in.wait_for_url("**/projects/BAKU-HUB-PILOT-TCD#results")
     assert signed_in.locator("input[id^='actual-']").count() > 0
     signed_in.locator("#results").scroll_into_view_if_needed()
-    for name, path in {"results-entry": None, "audit": "/audit"}.items():
-        if path:
-            signed_in.goto(path)
+    later: dict[str, str | None] = {"results-entry": None, "audit": "/audit"}
+    for name, target in later.items():
+        if target:
+            signed_in.goto(target)
         signed_in.wait_for_load_state("networkidle")
         shot(signed_in, name)
         assert (ARTIFACTS / f"{name}.png").stat().st_size > 10_000

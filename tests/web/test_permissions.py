@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from fastapi.testclient import TestClient
-from web_helpers import API, project_body, result_body
+from web_helpers import API, csrf_of, project_body, result_body
 
 
 def test_the_public_reads_published_records_only(
@@ -141,18 +141,25 @@ def test_a_refused_change_leaves_no_audit_entry(world: TestClient) -> None:
 
 
 def test_a_token_acts_with_at_most_its_scoped_role(
-    world: TestClient, client_as: Callable[..., TestClient]
+    world: TestClient, client_as: Callable[..., TestClient], browser_as: Callable[..., TestClient]
 ) -> None:
-    secretariat = client_as("secretariat")
-    made = secretariat.post(f"{API}/tokens", json={"name": "read-only", "role": "viewer"})
+    secretariat = browser_as("secretariat", username="sec-web")
+    csrf = {"X-CSRF-Token": csrf_of(secretariat.get("/account").text)}
+    body = {"name": "read-only", "role": "viewer"}
+    made = secretariat.post(f"{API}/tokens", json=body, headers=csrf)
     assert made.status_code == 201
     reader = client_as(None)
     reader.headers["Authorization"] = f"Bearer {made.json()['token']}"
     assert reader.get(f"{API}/me").json()["role"] == "viewer"
     assert reader.patch(f"{API}/projects/P-TCD", json={"version": 1}).status_code == 403
-    too_much = client_as("viewer").post(f"{API}/tokens", json={"name": "x", "role": "secretariat"})
-    assert too_much.status_code == 422
-    assert secretariat.delete(f"{API}/tokens/{made.json()['id']}").status_code == 204
+    viewer = browser_as("viewer", username="viewer-web")
+    csrf_v = {"X-CSRF-Token": csrf_of(viewer.get("/account").text)}
+    too_much = viewer.post(
+        f"{API}/tokens", json={"name": "x", "role": "secretariat"}, headers=csrf_v
+    )
+    assert too_much.status_code == 403 and "more rights" in too_much.json()["detail"]
+    gone = secretariat.delete(f"{API}/tokens/{made.json()['id']}", headers=csrf)
+    assert gone.status_code == 204
     assert reader.get(f"{API}/me").status_code == 401
 
 

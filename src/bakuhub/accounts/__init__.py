@@ -2,8 +2,11 @@
 
 Services (keyword arguments and a session; the caller owns the transaction):
 
-- ``service``: ``create_user``, ``set_password``, ``set_role``, ``authenticate``,
-  ``create_token``, ``user_for_token``, ``revoke_token``
+- ``service``: ``create_user``, ``set_password``, ``set_role``, ``set_active``,
+  ``authenticate``, ``create_token``, ``user_for_token``, ``touch_token``,
+  ``revoke_token``, ``revoke_user_tokens``, ``end_sessions``
+- ``passwords``: the password rule (length, common, repetitive) and argon2id hashing
+- ``throttle``: sign-in limits per name and address and per address, fail closed
 - ``audit``: ``record``, ``list_entries``
 - ``permissions``: ``Role``, ``Principal``, ``project_parties``, ``can_edit_project``...
 

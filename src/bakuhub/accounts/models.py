@@ -26,6 +26,8 @@ class User(Base):
         ForeignKey("parties.id", ondelete="RESTRICT"), index=True
     )
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """Bumped to end every session of the user (sign-out, password change, disabling)."""
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -51,12 +53,17 @@ class ApiToken(Base):
 
 
 class LoginFailure(Base):
-    """A failed sign-in, counted by the login rate limit."""
+    """A sign-in attempt not (yet) successful, counted by the login rate limits.
+
+    Written before the password is checked, deleted when it was right.
+    """
 
     __tablename__ = "login_failures"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     key: Mapped[str] = mapped_column(String(200), index=True)
+    username: Mapped[str] = mapped_column(String(80), default="", server_default="", index=True)
+    address: Mapped[str] = mapped_column(String(64), default="", server_default="", index=True)
     at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
 
 

@@ -1,7 +1,7 @@
-"""Account services: users, passwords (argon2id), personal API tokens, sign-in limits.
+"""Account services: users, passwords, personal API tokens, sessions, disabling.
 
 Every function takes keyword arguments and a session; the caller owns the
-transaction.
+transaction. Password rule and hashing: ``passwords``; sign-in limits: ``throttle``.
 """
 
 from __future__ import annotations
@@ -12,34 +12,27 @@ import hmac
 import re
 import secrets
 
-from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select
+from sqlalchemy import Engine, func, select, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from bakuhub.accounts.models import ApiToken, LoginFailure, User
-from bakuhub.accounts.permissions import RANK, Principal, Role, effective_role
+from bakuhub import db
+from bakuhub.accounts import audit
+from bakuhub.accounts.models import ApiToken, User
+from bakuhub.accounts.passwords import MIN_PASSWORD as MIN_PASSWORD
+from bakuhub.accounts.passwords import hash_password as hash_password
+from bakuhub.accounts.passwords import hasher
+from bakuhub.accounts.permissions import RANK, Forbidden, Principal, Role, effective_role
+from bakuhub.accounts.throttle import lift_lockout
 from bakuhub.db import utcnow
 from bakuhub.errors import Conflict, InvalidInput, NotFound
 from bakuhub.registry.models import Party
 
 TOKEN_PREFIX = "bkh_"
-MIN_PASSWORD = 10
 USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{1,79}$")
-
-
-def _hasher() -> PasswordHasher:
-    return PasswordHasher()  # argon2id, the library's (RFC 9106 low-memory) defaults
-
-
-def hash_password(password: str) -> str:
-    """An argon2id hash of a password that is long enough."""
-    if len(password) < MIN_PASSWORD:
-        raise InvalidInput(
-            f"password: it has {len(password)} characters; use at least {MIN_PASSWORD}.",
-            details=[{"loc": ["password"], "msg": f"use at least {MIN_PASSWORD} characters"}],
-        )
-    return _hasher().hash(password)
+TOUCH_EVERY = dt.timedelta(minutes=5)
+"""A token's ``last_used_at`` is written at most this often (never inside a request)."""
 
 
 def _role(value: str) -> Role:
@@ -102,7 +95,7 @@ def create_user(
     user = User(
         username=username,
         display_name=display_name or username,
-        password_hash=hash_password(password),
+        password_hash=hash_password(password, username),
         role=checked.value,
         party_id=_party(session, checked, party_ref),
         active=True,
@@ -112,12 +105,102 @@ def create_user(
     return user
 
 
-def set_password(*, session: Session, username: str, password: str) -> User:
-    """Replace a user's password (signs out their sessions: the fingerprint changes)."""
+def end_sessions(user: User) -> None:
+    """End every browser session of ``user`` (their cookies stop working at once)."""
+    user.session_epoch = (user.session_epoch or 0) + 1
+
+
+def revoke_all_tokens(*, session: Session, user: User) -> int:
+    """Revoke every token of a user; how many were still live."""
+    result = session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked.is_(False))
+        .values(revoked=True)
+        .execution_options(synchronize_session="fetch")
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def set_password(
+    *, session: Session, username: str, password: str, actor: str | None = None
+) -> User:
+    """Replace a user's password: ends their sessions, revokes their tokens, lifts a lockout.
+
+    Tokens are revoked because a password change usually follows a suspected leak,
+    and a token made with a leaked password would otherwise outlive it.
+    """
     user = fetch_user(session, username)
-    user.password_hash = hash_password(password)
+    user.password_hash = hash_password(password, username)
+    end_sessions(user)
+    revoked = revoke_all_tokens(session=session, user=user)
+    lift_lockout(session=session, user=user)
+    _audit(session, actor, "set password", user, {"tokens_revoked": revoked})
     session.flush()
     return user
+
+
+def change_own_password(*, session: Session, user_id: int, current: str, new: str) -> User:
+    """A signed-in user's own change, checked against the current password."""
+    user = session.get(User, user_id)
+    if user is None or not _verify(user, current):
+        raise InvalidInput(
+            "current password: it is not your current password; type it again.",
+            details=[{"loc": ["current"], "msg": "not your current password"}],
+        )
+    return set_password(session=session, username=user.username, password=new, actor=user.username)
+
+
+def _audit(
+    session: Session, actor: str | None, action: str, user: User, extra: dict[str, object]
+) -> None:
+    if actor is None:
+        return
+    after = {"username": user.username, "active": user.active, **extra}
+    audit.record(
+        session=session,
+        actor=actor,
+        action=action,
+        record_type="users",
+        record_ref=user.username,
+        after=after,
+    )
+
+
+def set_active(*, session: Session, username: str, active: bool, actor: str) -> User:
+    """Enable or disable an account; a disabled one's sessions and tokens stop at once."""
+    user = fetch_user(session, username)
+    if not active and user.username == actor:
+        raise Conflict("You cannot disable your own account; ask another administrator to do it.")
+    user.active = active
+    if not active:
+        end_sessions(user)
+    _audit(session, actor, "enable" if active else "disable", user, {})
+    session.flush()
+    return user
+
+
+def revoke_user_tokens(*, session: Session, username: str, actor: str) -> int:
+    """An administrator revokes every token of a user; how many were live."""
+    user = fetch_user(session, username)
+    count = revoke_all_tokens(session=session, user=user)
+    _audit(session, actor, "revoke tokens", user, {"tokens_revoked": count})
+    session.flush()
+    return count
+
+
+def list_users(*, session: Session) -> list[User]:
+    """Every account, by name."""
+    return list(session.scalars(select(User).order_by(User.username)))
+
+
+def live_token_counts(*, session: Session) -> dict[int, int]:
+    """Tokens not revoked, per user id."""
+    stmt = (
+        select(ApiToken.user_id, func.count())
+        .where(ApiToken.revoked.is_(False))
+        .group_by(ApiToken.user_id)
+    )
+    return {int(uid): int(n) for uid, n in session.execute(stmt)}
 
 
 def set_role(*, session: Session, username: str, role: str, party_ref: str | None = None) -> User:
@@ -148,37 +231,25 @@ def principal_of(user: User, token_role: str | None = None, via_token: bool = Fa
     )
 
 
-def recent_failures(*, session: Session, key: str, window_s: int) -> int:
-    """Failed sign-ins for ``key`` within the last ``window_s`` seconds."""
-    since = utcnow() - dt.timedelta(seconds=window_s)
-    stmt = select(func.count()).where(LoginFailure.key == key, LoginFailure.at >= since)
-    return int(session.scalar(stmt) or 0)
+def _verify(user: User, password: str) -> bool:
+    try:
+        hasher().verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+    return True
 
 
 def authenticate(*, session: Session, username: str, password: str) -> User | None:
-    """The active user with this name and password, or None."""
+    """The active user with this name and password, or None (slow: argon2)."""
     user = session.scalar(select(User).where(User.username == username))
     if user is None or not user.active:
-        _hasher().hash(password or "x")  # same work either way: no user enumeration by timing
+        hasher().hash(password or "x")  # same work either way: no user enumeration by timing
         return None
-    try:
-        _hasher().verify(user.password_hash, password)
-    except (VerificationError, InvalidHashError):
+    if not _verify(user, password):
         return None
-    if _hasher().check_needs_rehash(user.password_hash):
-        user.password_hash = _hasher().hash(password)
+    if hasher().check_needs_rehash(user.password_hash):
+        user.password_hash = hasher().hash(password)
     return user
-
-
-def note_failure(*, session: Session, key: str) -> None:
-    """Count a failed sign-in."""
-    session.add(LoginFailure(key=key))
-    session.flush()
-
-
-def clear_failures(*, session: Session, key: str) -> None:
-    """Forget failed sign-ins after a successful one."""
-    session.execute(delete(LoginFailure).where(LoginFailure.key == key))
 
 
 def _digest(token: str) -> str:
@@ -186,15 +257,26 @@ def _digest(token: str) -> str:
 
 
 def create_token(
-    *, session: Session, username: str, name: str, role: str | None = None
+    *,
+    session: Session,
+    username: str,
+    name: str,
+    role: str | None = None,
+    at_most: Role | None = None,
 ) -> tuple[ApiToken, str]:
-    """A new personal token (returned once, in clear) scoped to ``role`` or the user's."""
+    """A new personal token (returned once, in clear) scoped to ``role`` or the user's.
+
+    ``at_most`` caps the role further: the role the request creating it acts with.
+    """
     user = fetch_user(session, username)
-    scoped = _role(role) if role else Role(user.role)
-    if RANK[scoped] > RANK[Role(user.role)]:
-        raise InvalidInput(
-            f"role: a token cannot have more rights ({scoped.value}) than its user "
-            f"({user.role}); pick {user.role} or below."
+    ceiling = Role(user.role)
+    if at_most is not None and RANK[at_most] < RANK[ceiling]:
+        ceiling = at_most
+    scoped = _role(role) if role else ceiling
+    if RANK[scoped] > RANK[ceiling]:
+        raise Forbidden(
+            f"role: a token cannot have more rights ({scoped.value}) than the one making it "
+            f"({ceiling.value}); pick {ceiling.value} or below."
         )
     clear = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
@@ -210,16 +292,53 @@ def create_token(
 
 
 def user_for_token(*, session: Session, token: str) -> tuple[User, ApiToken] | None:
-    """The active user and token behind a clear token, or None."""
-    if not token.startswith(TOKEN_PREFIX):
+    """The active user and token behind a clear token, or None (reads only)."""
+    if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
         return None
     row = session.scalar(select(ApiToken).where(ApiToken.digest == _digest(token)))
     if row is None or row.revoked or not row.user.active:
         return None
     if not hmac.compare_digest(row.digest, _digest(token)):
         return None
-    row.last_used_at = utcnow()
     return row.user, row
+
+
+def needs_touch(row: ApiToken) -> bool:
+    """Whether a token's last use is older than ``TOUCH_EVERY`` (or unknown)."""
+    last = row.last_used_at
+    if last is None:
+        return True
+    if last.tzinfo is None:
+        last = last.replace(tzinfo=dt.UTC)
+    return utcnow() - last >= TOUCH_EVERY
+
+
+def touch_token(*, engine: Engine, token_id: int) -> None:
+    """Record a token's last use in its own short transaction, never waiting for a lock.
+
+    Run after the answer is sent; when the database is busy the write is skipped
+    (the next use retries), so a read never waits for, nor holds, a lock on the token.
+    """
+    try:
+        with engine.connect() as conn:
+            sqlite = conn.dialect.name == "sqlite"
+            if sqlite:
+                conn.connection.dbapi_connection.execute("PRAGMA busy_timeout=0")  # type: ignore[union-attr]
+            try:
+                if not sqlite:
+                    conn.exec_driver_sql("SET LOCAL lock_timeout = '100ms'")
+                conn.execute(
+                    update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=utcnow())
+                )
+                conn.commit()
+            finally:
+                if sqlite:
+                    conn.rollback()
+                    conn.connection.dbapi_connection.execute(  # type: ignore[union-attr]
+                        f"PRAGMA busy_timeout={db.SQLITE_BUSY_TIMEOUT_MS}"
+                    )
+    except SQLAlchemyError:
+        return
 
 
 def list_tokens(*, session: Session, user_id: int) -> list[ApiToken]:
@@ -232,6 +351,6 @@ def revoke_token(*, session: Session, user_id: int, token_id: int) -> None:
     """Revoke one of a user's tokens."""
     row = session.get(ApiToken, token_id)
     if row is None or row.user_id != user_id:
-        raise NotFound(f"You have no token {token_id}.")
+        raise NotFound(f"You have no token {token_id}; see your tokens on /account.")
     row.revoked = True
     session.flush()

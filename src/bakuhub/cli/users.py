@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from bakuhub.cli.common import cli_session
+from bakuhub.cli.common import cli_author, cli_session
 
 app = typer.Typer(
     help="Create accounts, set passwords, roles and API tokens.", no_args_is_help=True
@@ -16,7 +16,8 @@ PASSWORD = typer.Option(
     prompt=True,
     hide_input=True,
     confirmation_prompt=True,
-    help="The password (asked for when not given; at least 10 characters).",
+    help="The password (asked for when not given; at least 10 characters, not a common or "
+    "repetitive one).",
 )
 
 
@@ -42,15 +43,49 @@ def create(
         typer.echo(f"user {user.username} created ({user.role})")
 
 
-@app.command("set-password", help="Replace a user's password (ends their sessions).")
+@app.command(
+    "set-password",
+    help="Replace a user's password: ends their sessions, revokes their API tokens and "
+    "lifts a sign-in lock.",
+)
 def set_password(
     username: str = typer.Argument(..., help="Sign-in name"), password: str = PASSWORD
 ) -> None:
     from bakuhub.accounts.service import set_password as run
 
     with cli_session() as session:
-        run(session=session, username=username, password=password)
-    typer.echo(f"password of {username} changed")
+        run(session=session, username=username, password=password, actor=cli_author())
+    typer.echo(
+        f"password of {username} changed; their sessions ended, their tokens were revoked "
+        "and any sign-in lock lifted"
+    )
+
+
+@app.command(help="Disable an account: its sessions and API tokens stop at once.")
+def disable(username: str = typer.Argument(..., help="Sign-in name")) -> None:
+    from bakuhub.accounts.service import set_active
+
+    with cli_session() as session:
+        set_active(session=session, username=username, active=False, actor=cli_author())
+    typer.echo(f"{username} is disabled")
+
+
+@app.command(help="Enable a disabled account again (its unrevoked tokens work again).")
+def enable(username: str = typer.Argument(..., help="Sign-in name")) -> None:
+    from bakuhub.accounts.service import set_active
+
+    with cli_session() as session:
+        set_active(session=session, username=username, active=True, actor=cli_author())
+    typer.echo(f"{username} is enabled")
+
+
+@app.command("revoke-tokens", help="Revoke every API token of a user.")
+def revoke_tokens(username: str = typer.Argument(..., help="Sign-in name")) -> None:
+    from bakuhub.accounts.service import revoke_user_tokens
+
+    with cli_session() as session:
+        count = revoke_user_tokens(session=session, username=username, actor=cli_author())
+    typer.echo(f"{count} token(s) of {username} revoked")
 
 
 @app.command("set-role", help="Change a user's role (a focal point names its party).")

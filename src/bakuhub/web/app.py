@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, Depends, FastAPI
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bakuhub import __version__
 from bakuhub.config import Settings, get_settings, secret_key_warning
@@ -19,6 +20,67 @@ from bakuhub.web.routes.registry import registry_routers
 
 API_PREFIX = "/api/v1"
 log = logging.getLogger(__name__)
+PAGE_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+"""Pages: scripts only from /static (no inline script); inline styles stay allowed
+(plotly.js sets style attributes, the risk table sets a bar's width)."""
+DOCS_CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
+    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
+    "img-src 'self' data: https://fastapi.tiangolo.com; connect-src 'self'; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+"""The API documentation (Swagger UI: its bundle from a CDN and one inline script)."""
+REPORT_CSP = (
+    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+    "img-src data: blob:; font-src data:; connect-src 'none'; form-action 'none'; "
+    "base-uri 'none'; frame-ancestors 'none'"
+)
+"""A corridor report: one self-contained file (plotly inline) that fetches nothing."""
+
+
+def content_security_policy(path: str) -> str:
+    """The Content-Security-Policy of the answer to ``path``."""
+    if path.startswith(f"{API_PREFIX}/docs"):
+        return DOCS_CSP
+    if path.endswith("/report.html"):
+        return REPORT_CSP
+    return PAGE_CSP
+
+
+class SecurityHeaders:
+    """ASGI middleware: no framing, a CSP, no MIME sniffing, a referrer policy, on every
+    answer (a header the route set itself is kept)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        fixed = {
+            b"x-frame-options": b"DENY",
+            b"content-security-policy": content_security_policy(scope["path"]).encode(),
+            b"x-content-type-options": b"nosniff",
+            b"referrer-policy": b"same-origin",
+            b"cross-origin-opener-policy": b"same-origin",
+        }
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                present = {name.lower() for name, _ in headers}
+                headers += [(k, v) for k, v in fixed.items() if k not in present]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
 OPTIONAL_ROUTERS = (
     "bakuhub.web.routes.risk",
     "bakuhub.web.routes.results",
@@ -59,6 +121,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         same_site="lax",
         https_only=settings.cookie_secure,
     )
+    app.add_middleware(SecurityHeaders)
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)

@@ -3,7 +3,8 @@
 - A browser signs in with a form; the session is a signed, HttpOnly, SameSite=Lax
   cookie (Starlette's ``SessionMiddleware``, signed with ``Settings.secret_key``,
   ``Secure`` unless ``cookie_secure`` is false) holding the user id, a fingerprint of
-  the password hash (a password change ends every session) and a CSRF token.
+  the password hash, the user's session epoch and a CSRF token. The server ends
+  sessions by moving the epoch on (sign-out, password change, disabling the account).
 - A program sends ``Authorization: Bearer bkh_...``; tokens are stored as SHA-256
   digests and carry a role no higher than their user's.
 - Every state-changing request (POST, PUT, PATCH, DELETE) passes :func:`guard`
@@ -18,6 +19,7 @@ import secrets
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from sqlalchemy.orm import Session
 
 from bakuhub.accounts import service as accounts
 from bakuhub.accounts.models import User
@@ -75,10 +77,24 @@ def sign_in(request: Request, user: User) -> None:
     """Start a session for ``user`` (a fresh CSRF token too)."""
     request.session.clear()
     request.session.update(
-        {"uid": user.id, "fp": accounts.fingerprint(user), "csrf": secrets.token_urlsafe(32)}
+        {
+            "uid": user.id,
+            "fp": accounts.fingerprint(user),
+            "ep": user.session_epoch,
+            "csrf": secrets.token_urlsafe(32),
+        }
     )
 
 
-def sign_out(request: Request) -> None:
-    """End the session."""
+def sign_out(request: Request, session: Session) -> None:
+    """End the session, on the server too: every session of the user stops working.
+
+    The cookie is signed but kept by the browser, so clearing it is not enough (a
+    copy would still work): the user's session epoch moves on.
+    """
+    uid = request.session.get("uid")
+    user = session.get(User, uid) if isinstance(uid, int) else None
+    if user is not None:
+        accounts.end_sessions(user)
+        session.flush()
     request.session.clear()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import BackgroundTasks, Depends, Request
 from sqlalchemy.orm import Session
 
 from bakuhub.accounts.permissions import Principal, Unauthenticated
@@ -45,16 +45,27 @@ def _from_cookie(request: Request, session: Session) -> Principal | None:
     if not isinstance(uid, int):
         return None
     user = session.get(User, uid)
-    if user is None or not user.active or store.get("fp") != accounts.fingerprint(user):
+    if (
+        user is None
+        or not user.active
+        or store.get("fp") != accounts.fingerprint(user)
+        or store.get("ep") != user.session_epoch
+    ):
         store.pop("uid", None)
         return None
     return accounts.principal_of(user)
 
 
 def get_principal(
-    request: Request, session: Annotated[Session, Depends(get_session, scope="function")]
+    request: Request,
+    session: Annotated[Session, Depends(get_session, scope="function")],
+    background: BackgroundTasks,
 ) -> Principal | None:
-    """The signed-in principal (API token first, then session cookie), or None."""
+    """The signed-in principal (API token first, then session cookie), or None.
+
+    A token's last use is recorded after the answer, at most every few minutes, in
+    its own transaction (``accounts.touch_token``): a read never writes.
+    """
     if hasattr(request.state, "principal"):
         cached: Principal | None = request.state.principal
         return cached
@@ -71,6 +82,9 @@ def get_principal(
             )
         user, row = found
         principal = accounts.principal_of(user, token_role=row.role, via_token=True)
+        if accounts.needs_touch(row):
+            engine = request.app.state.engine
+            background.add_task(accounts.touch_token, engine=engine, token_id=row.id)
     else:
         principal = _from_cookie(request, session)
     request.state.principal = principal

@@ -8,6 +8,8 @@
   draft until the secretariat publishes it, and it cannot change ``published``.
 - The secretariat and administrators change everything, publish, and approve or
   return result periods; only they delete records or import files.
+- Only administrators manage accounts (disable, enable, revoke another's tokens).
+- An API token never creates tokens (see :func:`check_may_create_token`).
 """
 
 from __future__ import annotations
@@ -124,3 +126,21 @@ def check_transition(principal: Principal | None, to: PeriodState) -> None:
 def require_staff(principal: Principal | None, what: str) -> Principal:
     """The principal if secretariat or above."""
     return require(principal, Role.secretariat, what)
+
+
+def check_may_create_token(principal: Principal | None) -> Principal:
+    """The principal if it may create a personal API token: signed in, not by a token.
+
+    A token that could mint tokens would let a leaked token outlive its revocation
+    (its children stay live), so tokens are made by a person signed in with a
+    password (account page, ``POST /api/v1/tokens`` with the session cookie) or by
+    the operator (``bakuhub users token``); the new token's role is at most the
+    role the request acts with.
+    """
+    who = require(principal, Role.viewer, "create an API token")
+    if who.via_token:
+        raise Forbidden(
+            "An API token cannot create tokens (a leaked token could otherwise outlive its "
+            "revocation); sign in and create it on /account, or use `bakuhub users token`."
+        )
+    return who

@@ -67,16 +67,30 @@ def form_text(form: Any, name: str) -> str:
 
 
 def bind(handler: Any, **fixed: str) -> Any:
-    """``handler`` with some parameters fixed (FastAPI reads the remaining ones)."""
+    """``handler`` with some parameters fixed (FastAPI reads the remaining ones).
+
+    The wrapper is sync for a sync handler (FastAPI then runs it in a worker thread)
+    and async only for an async one, so no blocking work lands on the event loop.
+    """
     import functools
     import inspect
 
-    @functools.wraps(handler)
-    async def bound(*args: Any, **kwargs: Any) -> Any:
-        result = handler(*args, **fixed, **kwargs)
-        return await result if inspect.isawaitable(result) else result
+    bound: Any
+    if inspect.iscoroutinefunction(handler):
 
+        @functools.wraps(handler)
+        async def bound_async(*args: Any, **kwargs: Any) -> Any:
+            return await handler(*args, **fixed, **kwargs)
+
+        bound = bound_async
+    else:
+
+        @functools.wraps(handler)
+        def bound_sync(*args: Any, **kwargs: Any) -> Any:
+            return handler(*args, **fixed, **kwargs)
+
+        bound = bound_sync
     signature = inspect.signature(handler)
     params = [p for name, p in signature.parameters.items() if name not in fixed]
-    bound.__signature__ = signature.replace(parameters=params)  # type: ignore[attr-defined]
+    bound.__signature__ = signature.replace(parameters=params)
     return bound
