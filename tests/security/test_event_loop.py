@@ -100,11 +100,6 @@ def plain_app(tmp_path_factory: pytest.TempPathFactory) -> FastAPI:
     return create_app(Settings(data_dir=tmp_path_factory.mktemp("loop"), seed_demo=False))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="KNOWN, reported to the lead: pages.common.bind wraps the sync GET pages of "
-    "records and working-group items in an async def (remove this mark once fixed)",
-)
 def test_sync_handlers_are_not_wrapped_in_async_def(plain_app: FastAPI) -> None:
     """A plain ``def`` behind an ``async def`` wrapper would run on the event loop."""
     wrapped = sorted(
@@ -156,12 +151,6 @@ def test_async_dependencies_are_the_reviewed_ones(plain_app: FastAPI) -> None:
 TIMEOUT_S = 120.0
 """Generous: a request that has not answered by then is stuck, not slow."""
 CLIENTS = 8
-POSTGRES_CONCURRENT_IMPORT = pytest.mark.xfail(
-    strict=False,
-    reason="KNOWN, reported to the lead: concurrent CSV imports of the same records on "
-    "PostgreSQL answer 500 (StaleDataError in registry/csvio.import_csv) instead of 409 "
-    "(remove this mark once fixed)",
-)
 ROUNDS = 3
 
 
@@ -202,10 +191,8 @@ def live(
 
 
 def test_one_token_at_sync_and_async_endpoints_at_once_never_freezes(
-    live: tuple[str, str, Any], request: pytest.FixtureRequest
+    live: tuple[str, str, Any],
 ) -> None:
-    if "postgres" in request.node.callspec.id:
-        request.applymarker(POSTGRES_CONCURRENT_IMPORT)
     base, token, _server = live
     headers = {"Authorization": f"Bearer {token}"}
     with httpx.Client(base_url=base, headers=headers, timeout=TIMEOUT_S) as http:

@@ -43,5 +43,9 @@ def serve(
     gc.collect()
     gc.freeze()
     uvicorn.run(
-        app, host=host or settings.host, port=port or settings.port, log_level=settings.log_level
+        app,
+        host=host or settings.host,
+        port=port or settings.port,
+        log_level=settings.log_level,
+        proxy_headers=False,  # X-Forwarded-For counts only from BAKUHUB_TRUSTED_PROXIES (app)
     )

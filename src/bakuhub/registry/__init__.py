@@ -1,1 +1,1 @@
-"""The Hub's record: parties, agreements, working groups, projects (tables, schemas, services, CSV, seed)."""
+"""The Hub's record: parties, agreements, working groups, projects."""

@@ -15,7 +15,7 @@ from bakuhub import __version__
 from bakuhub.config import Settings, get_settings, secret_key_warning
 from bakuhub.db import make_engine, make_sessionmaker
 from bakuhub.web.auth import guard
-from bakuhub.web.errors import install_error_handlers
+from bakuhub.web.errors import RequestEdge, install_error_handlers
 from bakuhub.web.routes.registry import registry_routers
 
 API_PREFIX = "/api/v1"
@@ -113,6 +113,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         dependencies=[Depends(guard)],
     )
+    app.add_middleware(RequestEdge)  # NUL characters refused, read-only requests marked
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.secret_key.get_secret_value(),
@@ -121,7 +122,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         same_site="lax",
         https_only=settings.cookie_secure,
     )
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(SecurityHeaders)  # added last: outermost, so every answer carries them
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)

@@ -204,10 +204,9 @@ async def _refuse(scope: Scope, send: Send, where: str) -> None:
 
 def install_error_handlers(app: FastAPI) -> None:
     """Map BakuhubError to its status, request validation errors to 422, database
-    refusals (lost races, locks, values too large) to 409/503/422, and install
-    ``RequestEdge`` (NUL characters refused, read-only requests marked)."""
+    refusals (lost races, locks, values too large) to 409/503/422 (``create_app`` installs
+    ``RequestEdge`` inside the security headers)."""
     app.add_exception_handler(BakuhubError, _bakuhub_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     for kind in (StaleDataError, IntegrityError, DataError, OperationalError):
         app.add_exception_handler(kind, _database_error)
-    app.add_middleware(RequestEdge)
