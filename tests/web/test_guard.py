@@ -18,6 +18,7 @@ from bakuhub.accounts.service import create_token
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 OPEN, SIGNED_IN, OWNER, STAFF, ADMIN = "open", "signed-in", "owner", "secretariat", "administrator"
+ANALYST = "analyst"  # focal points and above: run corridor studies
 
 RECORD = {"parties": STAFF, "agreements": STAFF, "working-groups": OWNER, "projects": OWNER}
 GROUP_ITEMS = ("members", "meetings", "decisions", "action-items")
@@ -43,7 +44,7 @@ NEEDED: dict[tuple[str, str], str] = {
     ("POST", f"{API}/iati/activities"): STAFF,
     ("POST", f"{API}/tokens"): SIGNED_IN,
     ("DELETE", f"{API}/tokens/{{token_id}}"): SIGNED_IN,
-    ("POST", f"{API}/jobs"): SIGNED_IN,
+    ("POST", f"{API}/jobs"): ANALYST,
     ("POST", f"{API}/jobs/{{job_id}}/cancel"): SIGNED_IN,
     ("POST", "/login"): OPEN,
     ("POST", "/logout"): SIGNED_IN,
@@ -55,7 +56,7 @@ NEEDED: dict[tuple[str, str], str] = {
     ("POST", "/projects/{ref}/results/new"): OWNER,
     ("POST", "/periods/{period_id}/values"): OWNER,
     ("POST", "/periods/{period_id}/move"): STAFF,  # approving
-    ("POST", "/corridor/run"): SIGNED_IN,
+    ("POST", "/corridor/run"): ANALYST,
     **{("POST", f"/working-groups/{{ref}}/{p}/new"): OWNER for p in GROUP_ITEMS},
     **{("POST", f"/working-groups/{{ref}}/{p}/{{number}}/edit"): OWNER for p in GROUP_ITEMS},
     **{("POST", f"/working-groups/{{ref}}/{p}/{{number}}/delete"): OWNER for p in GROUP_ITEMS},
@@ -213,11 +214,13 @@ def test_no_state_changing_request_passes_without_the_needed_role(
     client_as: Callable[..., TestClient],
     anon_client: TestClient,
 ) -> None:
+    viewer = client_as("viewer", username="v")
     below = {
         SIGNED_IN: [anon_client],
+        ANALYST: [anon_client, viewer],
         OWNER: [
             anon_client,
-            client_as("viewer", username="v"),
+            viewer,
             client_as("focal_point", party="GNB", username="gnb-fp"),
         ],
         STAFF: [anon_client, client_as("focal_point", party="TCD", username="tcd-fp")],
