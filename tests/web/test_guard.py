@@ -154,7 +154,7 @@ JSON_BODIES: dict[str, Any] = {
         "co2_avoided_mt": 1,
     },
     "/tokens": {"name": "t"},
-    "/jobs": {},
+    "/jobs": {"scenario": "reference-2030"},
 }
 
 
