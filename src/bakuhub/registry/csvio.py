@@ -98,7 +98,8 @@ def export_csv(*, session: Session, resource: Resource, published_only: bool = F
     if published_only:
         stmt = stmt.where(resource.model.published.is_(True))
     for row in session.scalars(stmt):
-        record = resource.out.model_validate(resource.read(row)).model_dump(mode="json")
+        read = resource.read(row, published_only=published_only)
+        record = resource.out.model_validate(read).model_dump(mode="json")
         writer.writerow({n: _encode(record.get(n), kinds[n]) for n in names})
     return buffer.getvalue()
 

@@ -3,13 +3,19 @@
 Each record type is a :class:`Resource`: its table, its schemas, how to write
 a validated payload onto a row (``apply``), how to read a row back (``out``),
 and which filters and sort keys its list accepts.
+
+Reading for the public (``published_only=True``: anonymous readers) leaves out
+every reference to a draft record: a published project names no draft agreement
+or organisation, a published agreement no draft party or parent, a working group
+no draft party or agreement. Staff reads (the default) show everything, and the
+services' audit entries and merged updates always read the full record.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import pycountry
 from pydantic import BaseModel
@@ -24,6 +30,22 @@ from bakuhub.registry.refs import agreement_id, party_id
 Filter = Callable[[Select[Any], str], Select[Any]]
 
 
+class Reader(Protocol):
+    """Reads a row as the API returns it (drafts it refers to hidden when ``published_only``)."""
+
+    def __call__(self, obj: Any, *, published_only: bool = False) -> dict[str, Any]: ...
+
+
+def shown(record: Any, published_only: bool) -> bool:
+    """Whether ``record`` may be named to this reader: drafts are hidden from the public."""
+    return not published_only or record.published is not False
+
+
+def public_ref(record: Any, published_only: bool) -> str | None:
+    """The ref of a referenced record, or None when absent or hidden from this reader."""
+    return record.ref if record is not None and shown(record, published_only) else None
+
+
 @dataclass(frozen=True)
 class Resource:
     """One record type of the registry."""
@@ -35,7 +57,7 @@ class Resource:
     update: type[BaseModel]
     out: type[BaseModel]
     apply: Callable[[Session, Any, Any], None]
-    read: Callable[[Any], dict[str, Any]]
+    read: Reader
     search: tuple[Any, ...]
     sorts: dict[str, Any]
     filters: dict[str, Filter] = field(default_factory=dict)
@@ -97,8 +119,8 @@ def _slug(text: str) -> str:
     return "-".join(p for p in out.split("-") if p)[:100] or "party"
 
 
-def read_party(obj: m.Party) -> dict[str, Any]:
-    """A party row as the API returns it."""
+def read_party(obj: m.Party, *, published_only: bool = False) -> dict[str, Any]:
+    """A party row as the API returns it (it refers to no other record)."""
     iso2 = None
     if obj.iso3:
         found = pycountry.countries.get(alpha_3=obj.iso3)
@@ -160,8 +182,8 @@ def s_invalid(loc: str, msg: str) -> Exception:
     return InvalidInput(f"{loc}: {msg}", details=[{"loc": [loc], "msg": msg}])
 
 
-def read_agreement(obj: m.Agreement) -> dict[str, Any]:
-    """An agreement row as the API returns it."""
+def read_agreement(obj: m.Agreement, *, published_only: bool = False) -> dict[str, Any]:
+    """An agreement row as the API returns it (draft parent and parties hidden if asked)."""
     return {
         **_stamp(obj),
         "title": obj.title,
@@ -169,9 +191,13 @@ def read_agreement(obj: m.Agreement) -> dict[str, Any]:
         "place": obj.place,
         "signed": format_partial_date(obj.signed_on, obj.signed_precision),
         "status": obj.status,
-        "parent": obj.parent.ref if obj.parent else None,
+        "parent": public_ref(obj.parent, published_only),
         "summary": obj.summary,
-        "parties": [{"party": p.party.ref, "role": p.role} for p in obj.parties],
+        "parties": [
+            {"party": p.party.ref, "role": p.role}
+            for p in obj.parties
+            if shown(p.party, published_only)
+        ],
         "ratifications": [
             {
                 "party": r.party.ref,
@@ -180,6 +206,7 @@ def read_agreement(obj: m.Agreement) -> dict[str, Any]:
                 "source": r.source,
             }
             for r in obj.ratifications
+            if shown(r.party, published_only)
         ],
         "documents": [read_document_record(d) for d in obj.documents],
     }
@@ -227,15 +254,15 @@ def apply_group(session: Session, obj: m.WorkingGroup, data: s.GroupCreate) -> N
     _replace(session, obj, "action_items", items)
 
 
-def read_group(obj: m.WorkingGroup) -> dict[str, Any]:
-    """A working group row as the API returns it."""
+def read_group(obj: m.WorkingGroup, *, published_only: bool = False) -> dict[str, Any]:
+    """A working group row as the API returns it (draft agreement and parties hidden if asked)."""
     return {
         **_stamp(obj),
         "name": obj.name,
-        "agreement": obj.agreement.ref if obj.agreement else None,
+        "agreement": public_ref(obj.agreement, published_only),
         "mandate": obj.mandate,
         "established": format_partial_date(obj.established_on, obj.established_precision),
-        "parties": [p.party.ref for p in obj.parties],
+        "parties": [p.party.ref for p in obj.parties if shown(p.party, published_only)],
         "members": [
             {"name": x.name, "organisation": x.organisation, "country": x.country, "role": x.role}
             for x in obj.members
@@ -283,13 +310,13 @@ def apply_project(session: Session, obj: m.Project, data: s.ProjectCreate) -> No
     _replace(session, obj, "milestones", milestones)
 
 
-def read_project(obj: m.Project) -> dict[str, Any]:
-    """A project row as the API returns it."""
+def read_project(obj: m.Project, *, published_only: bool = False) -> dict[str, Any]:
+    """A project row as the API returns it (draft agreement and organisations hidden if asked)."""
     return {
         **_stamp(obj),
         "title": obj.title,
         "description": obj.description,
-        "agreement": obj.agreement.ref if obj.agreement else None,
+        "agreement": public_ref(obj.agreement, published_only),
         "status": obj.status,
         "themes": list(obj.themes or []),
         "planned_start": obj.planned_start,
@@ -299,7 +326,11 @@ def read_project(obj: m.Project) -> dict[str, Any]:
         "latitude": obj.latitude,
         "longitude": obj.longitude,
         "countries": [{"country": c.iso3, "share": c.share} for c in obj.countries],
-        "organisations": [{"party": o.party.ref, "role": o.role} for o in obj.organisations],
+        "organisations": [
+            {"party": o.party.ref, "role": o.role}
+            for o in obj.organisations
+            if shown(o.party, published_only)
+        ],
         "milestones": [
             {"title": x.title, "due": x.due_on, "done": x.done_on, "status": x.status}
             for x in obj.milestones

@@ -70,7 +70,7 @@ def list_records(
     stmt = stmt.options(*resource.load).order_by(*_order(resource, sort))
     stmt = stmt.limit(limit).offset(offset)
     rows = session.scalars(stmt).unique().all()
-    items = [resource.read(row) for row in rows]
+    items = [resource.read(row, published_only=published_only) for row in rows]
     return Page(items=items, total=total, limit=limit, offset=offset)
 
 
@@ -103,7 +103,7 @@ def get_record(
 ) -> dict[str, Any]:
     """One record as the API returns it."""
     row = fetch(session=session, resource=resource, ref=ref, published_only=published_only)
-    return resource.read(row)
+    return resource.read(row, published_only=published_only)
 
 
 def create_record(

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from bakuhub.errors import Conflict, InvalidInput, NotFound
 from bakuhub.registry.models import Agreement, Party, Project
 from bakuhub.registry.refs import party_id
+from bakuhub.registry.resources import shown
 from bakuhub.results import models as m
 from bakuhub.results.codes import TransactionKind
 from bakuhub.results.schemas import BudgetIn, OrgIn, RateIn, TransactionIn
@@ -149,8 +150,14 @@ def list_rates(*, session: Session) -> list[dict[str, Any]]:
     return [read_rate(r) for r in session.scalars(stmt)]
 
 
-def project_finance(*, session: Session, project_ref: str) -> dict[str, Any]:
-    """A project's budgets and transactions."""
+def project_finance(
+    *, session: Session, project_ref: str, published_only: bool = False
+) -> dict[str, Any]:
+    """A project's budgets and transactions.
+
+    ``published_only`` (anonymous readers): a provider or receiver that is a draft
+    party is left out (its name and IATI ref were copied from that draft).
+    """
     project = fetch_project(session, project_ref)
     budgets = session.scalars(
         select(m.Budget).where(m.Budget.project_id == project.id).order_by(m.Budget.period_start)
@@ -163,7 +170,7 @@ def project_finance(*, session: Session, project_ref: str) -> dict[str, Any]:
     return {
         "project": project.ref,
         "budgets": [read_budget(b) for b in budgets],
-        "transactions": [read_transaction(t) for t in transactions],
+        "transactions": [read_transaction(t, published_only=published_only) for t in transactions],
     }
 
 
@@ -205,7 +212,7 @@ class RateTable:
 
 def _name(record: Agreement | Party, public: bool) -> str:
     """A group key naming a record; a draft's ref stays hidden from the public."""
-    return record.ref if record.published or not public else NOT_PUBLISHED
+    return record.ref if shown(record, public) else NOT_PUBLISHED
 
 
 def _keys(
@@ -315,10 +322,12 @@ def read_budget(b: m.Budget) -> dict[str, Any]:
     }
 
 
-def _read_org(t: m.Transaction, side: str) -> dict[str, Any] | None:
+def _read_org(t: m.Transaction, side: str, published_only: bool) -> dict[str, Any] | None:
     party: Party | None = getattr(t, f"{side}_party")
     ref, name = getattr(t, f"{side}_ref"), getattr(t, f"{side}_name")
     if party is None and not ref and not name:
+        return None
+    if party is not None and not shown(party, published_only):
         return None
     return {
         "party": party.ref if party else None,
@@ -329,8 +338,8 @@ def _read_org(t: m.Transaction, side: str) -> dict[str, Any] | None:
     }
 
 
-def read_transaction(t: m.Transaction) -> dict[str, Any]:
-    """A transaction as the API returns it."""
+def read_transaction(t: m.Transaction, *, published_only: bool = False) -> dict[str, Any]:
+    """A transaction as the API returns it (a draft provider or receiver hidden if asked)."""
     return {
         "id": t.id,
         "ref": t.ref,
@@ -340,8 +349,8 @@ def read_transaction(t: m.Transaction) -> dict[str, Any]:
         "currency": t.currency,
         "value_date": t.value_date,
         "description": t.description,
-        "provider": _read_org(t, "provider"),
-        "receiver": _read_org(t, "receiver"),
+        "provider": _read_org(t, "provider", published_only),
+        "receiver": _read_org(t, "receiver", published_only),
     }
 
 

@@ -7,11 +7,19 @@ any date gets a planned start of its agreement's signing date (or of its record
 creation) with a narrative saying so, and a project without organisations names
 its reporting organisation as accountable. Each such fill is listed in
 ``ExportResult.notes``.
+
+The public's export (``published_only``) names no draft record: draft projects
+are not exported, and a draft party is never the reporting organisation, a
+participating organisation or a transaction's provider or receiver; a draft
+agreement's signing date is not used as a stand-in start date. A stored value that
+is not a finite number (only possible in data written before the inputs were
+checked) is never written: the element or attribute is left out, with a note.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -23,7 +31,8 @@ from sqlalchemy.orm import Session
 from bakuhub.db import utcnow
 from bakuhub.errors import NotFound
 from bakuhub.registry.codes import IATI_ORGANISATION_ROLE_CODES, OrganisationRole
-from bakuhub.registry.models import Project
+from bakuhub.registry.models import Party, Project
+from bakuhub.registry.resources import shown
 from bakuhub.results import models as m
 from bakuhub.results.codes import (
     BUDGET_STATUS_CODES,
@@ -58,8 +67,15 @@ class ExportResult:
     notes: list[str] = field(default_factory=list)
 
 
+def finite(value: float | Decimal) -> bool:
+    """Whether ``value`` is a finite number."""
+    return value.is_finite() if isinstance(value, Decimal) else math.isfinite(value)
+
+
 def number(value: float | Decimal) -> str:
-    """A number as IATI text: no exponent, no trailing '.0'."""
+    """A number as IATI text: no exponent, no trailing '.0' (ValueError for NaN, infinity)."""
+    if not finite(value):
+        raise ValueError(f"{value} is not a finite number; IATI files hold finite numbers only")
     if isinstance(value, Decimal):
         text = format(value.normalize(), "f")
     else:
@@ -85,14 +101,33 @@ def _texts(parent: ET.Element, tag: str, main: str, others: dict[str, str], **at
         _narrative(el, text, lang)
 
 
+def _optional(value: float | Decimal | None, what: str, notes: list[str]) -> str | None:
+    """``number(value)``; None for None, and None with a note for a non-finite value."""
+    if value is None:
+        return None
+    if not finite(value):
+        notes.append(f"{what}: the stored value {value} is not a finite number; left out")
+        return None
+    return number(value)
+
+
 def export_activities(
-    *, session: Session, project_refs: list[str] | None = None, approved_only: bool = False
+    *,
+    session: Session,
+    project_refs: list[str] | None = None,
+    approved_only: bool = False,
+    published_only: bool | None = None,
 ) -> ExportResult:
     """The projects (all when ``project_refs`` is None) as one IATI activities file.
 
-    ``approved_only`` (the public's export) leaves out result periods not yet approved.
+    ``approved_only`` (the public's export) leaves out result periods not yet approved;
+    ``published_only`` (default: as ``approved_only``) leaves out draft projects and
+    every reference to a draft agreement or party.
     """
+    public = approved_only if published_only is None else published_only
     stmt = select(Project).order_by(Project.ref)
+    if public:
+        stmt = stmt.where(Project.published.is_(True))
     if project_refs is not None:
         stmt = stmt.where(Project.ref.in_(project_refs))
     projects = list(session.scalars(stmt))
@@ -106,18 +141,28 @@ def export_activities(
     root = ET.Element("iati-activities", {"version": "2.03", "generated-datetime": now.isoformat()})
     notes: list[str] = []
     for project in projects:
-        root.append(activity_element(session, project, notes, approved_only=approved_only))
+        root.append(
+            activity_element(
+                session, project, notes, approved_only=approved_only, published_only=public
+            )
+        )
     ET.indent(root)
     xml = ET.tostring(root, encoding="utf-8", xml_declaration=True)
     return ExportResult(xml=xml, activities=len(projects), notes=notes)
 
 
 def activity_element(
-    session: Session, project: Project, notes: list[str], *, approved_only: bool = False
+    session: Session,
+    project: Project,
+    notes: list[str],
+    *,
+    approved_only: bool = False,
+    published_only: bool = False,
 ) -> ET.Element:
-    """One ``iati-activity`` element (only approved result periods with ``approved_only``)."""
+    """One ``iati-activity`` element (only approved result periods with ``approved_only``,
+    no draft agreement or party named with ``published_only``)."""
     profile = profile_of(session, project)
-    org = reporting_org(project, profile)
+    org = reporting_org(project, profile, published_only=published_only)
     budgets = list(
         session.scalars(
             select(m.Budget)
@@ -142,7 +187,7 @@ def activity_element(
     if profile is not None and profile.humanitarian is not None:
         attrs["humanitarian"] = "1" if profile.humanitarian else "0"
     act = ET.Element("iati-activity", attrs)
-    _sub(act, "iati-identifier").text = identifier(project, profile)
+    _sub(act, "iati-identifier").text = identifier(project, profile, published_only=published_only)
     rep = _sub(act, "reporting-org", ref=org.ref, type=org.type)
     _narrative(rep, org.name)
     _texts(act, "title", project.title, profile.titles if profile else {})
@@ -153,22 +198,34 @@ def activity_element(
             f"{project.ref}: no description recorded; the title is exported as description"
         )
     _texts(act, "description", description, profile.descriptions if profile else {}, type="1")
-    _participants(act, project, org, notes)
+    _participants(act, project, org, notes, published_only)
     _sub(act, "activity-status", code=project.status)
-    _dates(act, project, notes)
+    _dates(act, project, notes, published_only)
     for country in project.countries:
         found = pycountry.countries.get(alpha_3=country.iso3)
         code = found.alpha_2 if found else country.iso3
-        _sub(act, "recipient-country", code=code, percentage=number(country.share))
+        share = _optional(country.share, f"{project.ref}: recipient-country {code}", notes)
+        _sub(act, "recipient-country", code=code, percentage=share)
     if profile is not None:
-        _classifications(act, profile)
+        _classifications(act, profile, notes)
     for budget in budgets:
-        _budget(act, budget)
+        if _money_is_finite(budget, project, notes):
+            _budget(act, budget)
     for transaction in transactions:
-        _transaction(act, transaction)
+        if _money_is_finite(transaction, project, notes):
+            _transaction(act, transaction, published_only)
     for result in project_results(session, project.id):
-        _result(act, result, approved_only)
+        _result(act, result, approved_only, notes)
     return act
+
+
+def _money_is_finite(row: m.Budget | m.Transaction, project: Project, notes: list[str]) -> bool:
+    """Whether a budget's or transaction's value can be written (noted when not)."""
+    if finite(row.value):
+        return True
+    kind = "budget" if isinstance(row, m.Budget) else "transaction"
+    notes.append(f"{project.ref}: {kind} {row.id} has the value {row.value}; left out")
+    return False
 
 
 def _stamp(when: dt.datetime) -> str:
@@ -177,8 +234,11 @@ def _stamp(when: dt.datetime) -> str:
     return when.replace(microsecond=0).isoformat()
 
 
-def _participants(act: ET.Element, project: Project, org: Org, notes: list[str]) -> None:
-    if not project.organisations:
+def _participants(
+    act: ET.Element, project: Project, org: Org, notes: list[str], published_only: bool
+) -> None:
+    links = [o for o in project.organisations if shown(o.party, published_only)]
+    if not links:
         el = _sub(act, "participating-org", ref=org.ref, type=org.type, role="2")
         _narrative(el, org.name)
         notes.append(
@@ -186,14 +246,14 @@ def _participants(act: ET.Element, project: Project, org: Org, notes: list[str])
             "organisation is exported as accountable"
         )
         return
-    for link in project.organisations:
+    for link in links:
         who = party_org(link.party)
         role = IATI_ORGANISATION_ROLE_CODES[OrganisationRole(link.role)]
         el = _sub(act, "participating-org", ref=who.ref, type=who.type, role=role)
         _narrative(el, who.name)
 
 
-def _dates(act: ET.Element, project: Project, notes: list[str]) -> None:
+def _dates(act: ET.Element, project: Project, notes: list[str], published_only: bool) -> None:
     dates = [
         ("1", project.planned_start),
         ("2", project.actual_start),
@@ -206,6 +266,8 @@ def _dates(act: ET.Element, project: Project, notes: list[str]) -> None:
     if any(code in ("1", "2") for code, _ in known):
         return
     agreement = project.agreement
+    if agreement is not None and not shown(agreement, published_only):
+        agreement = None
     if agreement is not None and agreement.signed_on is not None:
         day, why = agreement.signed_on, f"the signing date of agreement {agreement.ref}"
     else:
@@ -215,15 +277,17 @@ def _dates(act: ET.Element, project: Project, notes: list[str]) -> None:
     notes.append(f"{project.ref}: no start date recorded; planned start set to {why} ({day})")
 
 
-def _classifications(act: ET.Element, profile: m.ActivityProfile) -> None:
+def _classifications(act: ET.Element, profile: m.ActivityProfile, notes: list[str]) -> None:
     for sector in profile.sectors or []:
         pct = sector.get("percentage")
+        code = str(sector["code"])
+        share = None if pct is None else _optional(float(pct), f"sector {code}", notes)
         _sub(
             act,
             "sector",
             vocabulary=sector.get("vocabulary", "1"),
-            code=str(sector["code"]),
-            percentage=None if pct is None else number(float(pct)),
+            code=code,
+            percentage=share,
         )
     for scope in profile.humanitarian_scopes or []:
         el = _sub(
@@ -257,7 +321,7 @@ def _budget(act: ET.Element, b: m.Budget) -> None:
     _value(el, b.value, b.currency, b.value_date)
 
 
-def _transaction(act: ET.Element, t: m.Transaction) -> None:
+def _transaction(act: ET.Element, t: m.Transaction, published_only: bool) -> None:
     el = _sub(act, "transaction", ref=t.ref)
     _sub(el, "transaction-type", code=TRANSACTION_CODES[TransactionKind(t.kind)])
     _sub(el, "transaction-date", iso_date=t.date.isoformat())
@@ -265,7 +329,9 @@ def _transaction(act: ET.Element, t: m.Transaction) -> None:
     if t.description:
         _narrative(_sub(el, "description"), t.description)
     for side in ("provider", "receiver"):
-        party = getattr(t, f"{side}_party")
+        party: Party | None = getattr(t, f"{side}_party")
+        if party is not None and not shown(party, published_only):
+            continue  # its name and ref were copied from a draft party
         ref = getattr(t, f"{side}_ref") or (party_org(party).ref if party else None)
         name = getattr(t, f"{side}_name") or (party.name if party else "")
         if party is None and not ref and not name:
@@ -278,16 +344,16 @@ def _transaction(act: ET.Element, t: m.Transaction) -> None:
             _narrative(org, name)
 
 
-def _result(act: ET.Element, r: m.Result, approved_only: bool) -> None:
+def _result(act: ET.Element, r: m.Result, approved_only: bool, notes: list[str]) -> None:
     el = _sub(act, "result", type=RESULT_TYPE_CODES[ResultKind(r.kind)])
     _narrative(_sub(el, "title"), r.title)
     if r.description:
         _narrative(_sub(el, "description"), r.description)
     for ind in r.indicators:
-        _indicator(el, ind, approved_only)
+        _indicator(el, ind, approved_only, notes)
 
 
-def _indicator(parent: ET.Element, ind: m.Indicator, approved_only: bool) -> None:
+def _indicator(parent: ET.Element, ind: m.Indicator, approved_only: bool, notes: list[str]) -> None:
     el = _sub(
         parent,
         "indicator",
@@ -306,16 +372,16 @@ def _indicator(parent: ET.Element, ind: m.Indicator, approved_only: bool) -> Non
     if ind.code:
         _sub(el, "reference", vocabulary=INDICATOR_VOCABULARY_OWN, code=ind.code)
     if ind.baseline_year is not None:
-        value = None if ind.baseline_value is None else number(ind.baseline_value)
+        value = _optional(ind.baseline_value, f"indicator {ind.id} baseline", notes)
         base = _sub(el, "baseline", year=str(ind.baseline_year), value=value)
         if ind.baseline_comment:
             _narrative(_sub(base, "comment"), ind.baseline_comment)
     for period in ind.periods:
         if not approved_only or period.state == PeriodState.approved.value:
-            _period(el, period)
+            _period(el, period, notes)
 
 
-def _period(parent: ET.Element, p: m.IndicatorPeriod) -> None:
+def _period(parent: ET.Element, p: m.IndicatorPeriod, notes: list[str]) -> None:
     el = _sub(parent, "period")
     _sub(el, "period-start", iso_date=p.start.isoformat())
     _sub(el, "period-end", iso_date=p.end.isoformat())
@@ -324,9 +390,10 @@ def _period(parent: ET.Element, p: m.IndicatorPeriod) -> None:
         ("actual", p.actual, p.actual_comment),
     ):
         evidence = p.evidence_url if side == "actual" else None
-        if total is None and not comment and not evidence:
+        value = _optional(total, f"period {p.id} {side}", notes)
+        if value is None and not comment and not evidence:
             continue
-        main = _sub(el, side, value=None if total is None else number(total))
+        main = _sub(el, side, value=value)
         if comment:
             _narrative(_sub(main, "comment"), comment)
         if evidence:
@@ -334,6 +401,6 @@ def _period(parent: ET.Element, p: m.IndicatorPeriod) -> None:
             _narrative(_sub(link, "title"), "Evidence")
             _sub(link, "category", code=EVIDENCE_CATEGORY)
         for d in p.disaggregations:
-            if d.side == side:
+            if d.side == side and finite(d.value):
                 part = _sub(el, side, value=number(d.value))
                 _sub(part, "dimension", name=d.dimension, value=d.category)

@@ -13,7 +13,9 @@ from bakuhub.results.iati_read_finance import read_budget, read_transaction
 from bakuhub.results.iati_read_results import read_result
 from bakuhub.results.iati_xml import (
     XML_LANG,
+    check_finite,
     clean,
+    finite_number,
     first_text,
     inverse,
     iso_date,
@@ -101,6 +103,7 @@ def read_activity(el: ET.Element, default_lang: str) -> Activity:
     ident = clean(el.findtext("iati-identifier"))
     if not ident:
         raise InvalidInput("An activity has no iati-identifier; every activity needs one.")
+    check_finite(el, ident)
     currency = el.get("default-currency")
     titles = [n for t in el.findall("title") for n in narratives(t, lang)]
     descs = [d for d in el.findall("description") if d.get("type") in (None, "1")]
@@ -126,7 +129,7 @@ def read_activity(el: ET.Element, default_lang: str) -> Activity:
         main_desc = ""  # bakuhub exports the title when there is no description
     act.project = {"title": main_title[:500], "description": main_desc, "status": status}
     _dates(el, act)
-    _countries(el, act)
+    _countries(el, act, ident)
     for org in el.findall("participating-org"):
         role = org.get("role", "")
         role = LEGACY_ROLES.get(role.lower(), role)
@@ -180,7 +183,7 @@ def _dates(el: ET.Element, act: Activity) -> None:
         act.project[ACTIVITY_DATE_TYPES[code]] = when
 
 
-def _countries(el: ET.Element, act: Activity) -> None:
+def _countries(el: ET.Element, act: Activity, ident: str) -> None:
     found = el.findall("recipient-country")
     shares = [c.get("percentage") for c in found]
     countries = []
@@ -192,7 +195,7 @@ def _countries(el: ET.Element, act: Activity) -> None:
                     f"recipient-country {c.get('code')}: no percentage; equal share used"
                 )
         else:
-            value = float(share)
+            value = finite_number(share, ident, f"recipient-country {c.get('code')}/@percentage")
         if value > 0:
             countries.append({"country": c.get("code", ""), "share": round(value, 6)})
     act.project["countries"] = countries

@@ -93,7 +93,10 @@ def _indicator(el: ET.Element, lang: str, skipped: list[dict[str, str]]) -> dict
     }
     baseline = el.find("baseline")
     if baseline is not None:
-        out["baseline_year"] = int(baseline.get("year", "0")) or None
+        year = (baseline.get("year") or "").strip()
+        out["baseline_year"] = int(year) if year.isdecimal() and int(year) else None
+        if year and out["baseline_year"] is None:
+            skipped.append({"element": "indicator/baseline", "reason": f"year '{year}' unknown"})
         out["baseline_value"] = _number(baseline.get("value"))
         out["baseline_comment"] = _text(baseline.find("comment"), lang)
         if baseline.get("value") and out["baseline_value"] is None:  # a qualitative baseline

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import xml.etree.ElementTree as ET
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from bakuhub.errors import InvalidInput
 from bakuhub.registry.service import describe, validation_details
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+NUMBER_ATTRIBUTES = {"percentage": None, "value": {"baseline", "target", "actual"}}
+"""Numeric attributes, with the elements that carry them (None: any element)."""
 
 
 def inverse(codes: dict[Any, str]) -> dict[str, str]:
@@ -63,3 +68,52 @@ def validated(
     except ValidationError as exc:
         skipped.append({"element": what, "reason": describe(validation_details(exc))})
         return None
+
+
+def not_finite(raw: str) -> bool:
+    """Whether ``raw`` reads as a number that is NaN or infinite ('NaN', 'INF', '1e999')."""
+    text = raw.strip()
+    try:
+        return not math.isfinite(float(text))
+    except ValueError:
+        pass
+    try:
+        return not Decimal(text).is_finite()
+    except InvalidOperation:
+        return False
+
+
+def check_finite(el: ET.Element, activity: str) -> None:
+    """Refuse an activity with a NaN or infinite number (InvalidInput naming the element)."""
+    stack = [(child, str(child.tag)) for child in el if isinstance(child.tag, str)]
+    while stack:
+        child, where = stack.pop()
+        found = [
+            (f"{where}/@{name}", child.get(name, ""))
+            for name, tags in NUMBER_ATTRIBUTES.items()
+            if child.get(name) is not None and (tags is None or child.tag in tags)
+        ]
+        if child.tag == "value":
+            found.append((where, child.text or ""))
+        for place, raw in found:
+            if not_finite(raw):
+                raise InvalidInput(
+                    f"Activity '{activity}': {place} is '{raw.strip()[:40]}', which is not a "
+                    "finite number; IATI values are plain numbers such as 1250.5. Correct the "
+                    "file and import it again."
+                )
+        stack.extend((c, f"{where}/{c.tag}") for c in child if isinstance(c.tag, str))
+
+
+def finite_number(raw: str, activity: str, place: str) -> float:
+    """``raw`` as a finite float, or InvalidInput naming the activity and element."""
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value):
+        raise InvalidInput(
+            f"Activity '{activity}': {place} is '{raw[:40]}', which is not a finite number; "
+            "give a plain number such as 50. Correct the file and import it again."
+        )
+    return value

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from bakuhub.errors import Conflict
 from bakuhub.registry.models import Party, Project
+from bakuhub.registry.resources import shown
 from bakuhub.results import models as m
 from bakuhub.results.schemas import ProfileIn
 from bakuhub.results.service import fetch_project, flush, log_change
@@ -42,9 +43,11 @@ def profile_of(session: Session, project: Project) -> m.ActivityProfile | None:
     )
 
 
-def reporting_org(project: Project, profile: m.ActivityProfile | None) -> Org:
+def reporting_org(
+    project: Project, profile: m.ActivityProfile | None, *, published_only: bool = False
+) -> Org:
     """The profile's reporting organisation, else the project's accountable (or first)
-    organisation, else the Hub."""
+    organisation, else the Hub; ``published_only`` (the public) passes over draft parties."""
     if profile is not None and profile.reporting_org_ref:
         return Org(
             ref=profile.reporting_org_ref,
@@ -53,16 +56,20 @@ def reporting_org(project: Project, profile: m.ActivityProfile | None) -> Org:
         )
     for role in ROLE_ORDER:
         for org in project.organisations:
-            if org.role == role:
+            if org.role == role and shown(org.party, published_only):
                 return party_org(org.party)
     return Org(*HUB_ORG)
 
 
-def identifier(project: Project, profile: m.ActivityProfile | None) -> str:
-    """The IATI activity identifier: the profile's, else ``<reporting org ref>-<project ref>``."""
+def identifier(
+    project: Project, profile: m.ActivityProfile | None, *, published_only: bool = False
+) -> str:
+    """The IATI activity identifier: the profile's, else ``<reporting org ref>-<project ref>``
+    (for the public, the reporting org is never a draft party)."""
     if profile is not None and profile.identifier:
         return profile.identifier
-    return f"{reporting_org(project, profile).ref}-{project.ref}"
+    org = reporting_org(project, profile, published_only=published_only)
+    return f"{org.ref}-{project.ref}"
 
 
 def store_profile(session: Session, project: Project, data: ProfileIn) -> m.ActivityProfile:
@@ -116,13 +123,16 @@ def write_profile(
     return after
 
 
-def get_profile(*, session: Session, project_ref: str) -> dict[str, Any]:
-    """A project's IATI details, with the identifier and reporting org it exports with."""
+def get_profile(
+    *, session: Session, project_ref: str, published_only: bool = False
+) -> dict[str, Any]:
+    """A project's IATI details, with the identifier and reporting org it exports with
+    (as the public export writes them when ``published_only``)."""
     project = fetch_project(session, project_ref)
     row = profile_of(session, project)
     out = read_profile(row) if row else ProfileIn().model_dump(mode="json")
-    org = reporting_org(project, row)
-    out["export_identifier"] = identifier(project, row)
+    org = reporting_org(project, row, published_only=published_only)
+    out["export_identifier"] = identifier(project, row, published_only=published_only)
     out["export_reporting_org"] = {"ref": org.ref, "type": org.type, "name": org.name}
     return out
 

@@ -48,6 +48,18 @@ def _scope_type(code: str) -> str:
     return code
 
 
+MAGNITUDE = 1e15
+"""The largest size of a result number: sums and weighted means of them stay finite."""
+FiniteFloat = Annotated[
+    float,
+    Field(
+        allow_inf_nan=False,
+        ge=-MAGNITUDE,
+        le=MAGNITUDE,
+        description="A finite number (no NaN or infinity), at most 1e15 in size",
+    ),
+]
+"""Every float a caller sends to results and finance (NaN and infinity refused)."""
 Currency = Annotated[str, AfterValidator(currency_code)]
 Url = Annotated[str, Field(max_length=1000, pattern=r"^https?://\S+$")]
 Category = Annotated[str, Field(min_length=1, max_length=100)]
@@ -60,18 +72,18 @@ class DisaggregationIn(Strict):
     side: Side
     dimension: Dimension
     category: Category
-    value: float
+    value: FiniteFloat
 
 
 class PeriodFields(Strict):
     start: dt.date
     end: dt.date
-    target: float | None = None
-    actual: float | None = None
+    target: FiniteFloat | None = None
+    actual: FiniteFloat | None = None
     target_comment: Text = ""
     actual_comment: Text = ""
     evidence_url: Url | None = None
-    weight: float | None = Field(
+    weight: FiniteFloat | None = Field(
         default=None, gt=0, description="Weight of a ratio in roll-ups (e.g. people surveyed)"
     )
     disaggregations: list[DisaggregationIn] = Field(default_factory=list)
@@ -91,12 +103,12 @@ class PeriodUpdate(Strict):
     version: int
     start: dt.date | None = None
     end: dt.date | None = None
-    target: float | None = None
-    actual: float | None = None
+    target: FiniteFloat | None = None
+    actual: FiniteFloat | None = None
     target_comment: Text | None = None
     actual_comment: Text | None = None
     evidence_url: Url | None = None
-    weight: float | None = Field(default=None, gt=0)
+    weight: FiniteFloat | None = Field(default=None, gt=0)
     disaggregations: list[DisaggregationIn] | None = None
 
 
@@ -114,7 +126,7 @@ class IndicatorIn(Strict):
     unit: str = Field(default="", max_length=60)
     ascending: bool = Field(default=True, description="Whether a higher value is better")
     baseline_year: int | None = Field(default=None, ge=1900, le=2200)
-    baseline_value: float | None = None
+    baseline_value: FiniteFloat | None = None
     baseline_comment: Text = ""
     include_in_rollup: bool = True
     periods: list[PeriodIn] = Field(default_factory=list)
@@ -202,7 +214,7 @@ class RateIn(Strict):
 class SectorIn(Strict):
     vocabulary: str = Field(default="1", max_length=4, description="IATI SectorVocabulary")
     code: str = Field(min_length=1, max_length=20)
-    percentage: float | None = Field(default=None, ge=0, le=100)
+    percentage: FiniteFloat | None = Field(default=None, ge=0, le=100)
 
 
 class MarkerIn(Strict):
@@ -254,9 +266,11 @@ class ScenarioSummary(Strict):
     scenario: str = Field(min_length=1, max_length=200)
     scenario_hash: str = Field(min_length=1, max_length=200)
     year: int = Field(ge=2000, le=2100)
-    capacity_built_mw: dict[str, float] = Field(description="MW built per '<node>/<technology>'")
-    export_twh: float = Field(ge=0)
-    co2_avoided_mt: float
+    capacity_built_mw: dict[str, FiniteFloat] = Field(
+        description="MW built per '<node>/<technology>'"
+    )
+    export_twh: FiniteFloat = Field(ge=0)
+    co2_avoided_mt: FiniteFloat
 
     @model_validator(mode="after")
     def _keys(self) -> ScenarioSummary:

@@ -1,5 +1,9 @@
 """Project detail extras and the results pages: add a result, enter period values,
-submit, approve, return with a comment."""
+submit, approve, return with a comment.
+
+The form posts are ``async`` only to read the form; the database work then runs in
+a worker thread (``run_in_threadpool``), never on the event loop.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
 
 from bakuhub.accounts.permissions import Principal, Role
 from bakuhub.errors import BakuhubError, InvalidInput
@@ -32,7 +38,9 @@ def project_context(
     framework = results.get_framework(session=session, project_ref=project["ref"])
     if principal is None:
         framework = public_framework(framework)
-    money = finance.project_finance(session=session, project_ref=project["ref"])
+    money = finance.project_finance(
+        session=session, project_ref=project["ref"], published_only=principal is None
+    )
     owner = principal is not None and policy.belongs(principal, "projects", project)
     return {
         "framework": framework,
@@ -84,8 +92,15 @@ def _fail(request: Request, exc: BakuhubError, back: str) -> Response:
 async def add_result(
     ref: str, request: Request, session: SessionDep, principal: PrincipalDep
 ) -> Response:
-    policy.project_for(session, principal, ref, write=True)
     form = await request.form()
+    return await run_in_threadpool(_add_result, ref, request, form, session, principal)
+
+
+def _add_result(
+    ref: str, request: Request, form: FormData, session: Session, principal: Principal | None
+) -> Response:
+    """Add a result from the page's form (in a worker thread)."""
+    policy.project_for(session, principal, ref, write=True)
     number = form_text(form, "target")
     body = {
         "kind": form_text(form, "kind") or "output",
@@ -125,10 +140,21 @@ def _who(principal: Principal | None) -> str:
 async def period_values(
     period_id: int, request: Request, session: SessionDep, principal: PrincipalDep
 ) -> Response:
+    form = await request.form()
+    return await run_in_threadpool(_period_values, period_id, request, form, session, principal)
+
+
+def _period_values(
+    period_id: int,
+    request: Request,
+    form: FormData,
+    session: Session,
+    principal: Principal | None,
+) -> Response:
+    """Save a period's target, actual and comment from the page's form (in a worker thread)."""
     period = results.fetch_period(session, period_id)
     ref = period.indicator.result.project.ref
     policy.project_for(session, principal, ref, write=True)
-    form = await request.form()
     changes: dict[str, Any] = {"version": form_text(form, "version")}
     for name in ("target", "actual", "actual_comment"):
         if name in form:
@@ -153,9 +179,20 @@ async def period_values(
 async def period_move(
     period_id: int, request: Request, session: SessionDep, principal: PrincipalDep
 ) -> Response:
+    form = await request.form()
+    return await run_in_threadpool(_period_move, period_id, request, form, session, principal)
+
+
+def _period_move(
+    period_id: int,
+    request: Request,
+    form: FormData,
+    session: Session,
+    principal: Principal | None,
+) -> Response:
+    """Move a period to another state from the page's form (in a worker thread)."""
     period = results.fetch_period(session, period_id)
     ref = period.indicator.result.project.ref
-    form = await request.form()
     try:
         try:
             data = TransitionIn.model_validate(

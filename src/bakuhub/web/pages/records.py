@@ -37,8 +37,11 @@ def _resource(kind: str) -> Resource:
     return RESOURCES[kind]
 
 
-def _refs(session: Session) -> dict[str, list[str]]:
-    agreements = list(session.scalars(select(m.Agreement.ref).order_by(m.Agreement.ref)))
+def _refs(session: Session, published_only: bool = False) -> dict[str, list[str]]:
+    stmt = select(m.Agreement.ref).order_by(m.Agreement.ref)
+    if published_only:
+        stmt = stmt.where(m.Agreement.published.is_(True))
+    agreements = list(session.scalars(stmt))
     return {"agreement": agreements, "parent": agreements}
 
 
@@ -79,7 +82,7 @@ def list_page(
         "error": error,
         "statuses": IATI_ACTIVITY_STATUS,
         "themes": [t.value for t in Theme],
-        "agreements": _refs(session)["agreement"],
+        "agreements": _refs(session, published_only=principal is None)["agreement"],
         "can_create": principal is not None and principal.at_least(Role.focal_point),
         "country_name": country_name,
     }

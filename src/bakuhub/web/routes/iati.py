@@ -30,7 +30,10 @@ def export(
         public = set(session.scalars(select(Project.ref).where(Project.published.is_(True))))
         project = sorted(public & set(project)) if project else sorted(public)
     result = export_activities(
-        session=session, project_refs=project, approved_only=principal is None
+        session=session,
+        project_refs=project,
+        approved_only=principal is None,
+        published_only=principal is None,
     )
     headers = {
         "Content-Disposition": 'attachment; filename="activities.xml"',

@@ -151,7 +151,9 @@ def get_rollup(
 @router.get("/projects/{ref}/finance", summary="A project's budgets and transactions")
 def get_finance(ref: str, session: SessionDep, principal: PrincipalDep) -> dict[str, Any]:
     policy.project_for(session, principal, ref)
-    return finance.project_finance(session=session, project_ref=ref)
+    return finance.project_finance(
+        session=session, project_ref=ref, published_only=principal is None
+    )
 
 
 @router.post("/projects/{ref}/budgets", status_code=201, summary="Add a budget")
@@ -213,7 +215,7 @@ def get_totals(
 @router.get("/projects/{ref}/iati", summary="A project's IATI details")
 def get_profile(ref: str, session: SessionDep, principal: PrincipalDep) -> dict[str, Any]:
     policy.project_for(session, principal, ref)
-    return profile.get_profile(session=session, project_ref=ref)
+    return profile.get_profile(session=session, project_ref=ref, published_only=principal is None)
 
 
 @router.put("/projects/{ref}/iati", summary="Set a project's IATI details")
