@@ -32,7 +32,7 @@ SWEEP = Path(__file__).resolve().parents[1] / "src/bakuhub/datasets/sweeps/uncer
 def _warm() -> int:
     import pypsa  # noqa: F401
 
-    from bakuhub.corridor import study  # noqa: F401
+    from bakuhub.corridor import run_study  # noqa: F401
 
     return os.getpid()
 

@@ -2,14 +2,17 @@
 
 Usage: python scripts/build_corridor_data.py --shared ../shared/data --out DIR
 (default DIR: src/bakuhub/datasets/corridor). Two runs give the same bytes.
+Needs the optional extra for the modelled profiles: pip install bakuhub[data-build].
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
-from bakuhub.corridor.build import build_all, write_tables
+from bakuhub.corridor.data.build import build_all, write_tables
+from bakuhub.errors import BakuhubError
 
 DEFAULT_OUT = Path(__file__).resolve().parents[1] / "src/bakuhub/datasets/corridor"
 
@@ -20,7 +23,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--shared", type=Path, required=True, help="the shared data folder")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder")
     args = parser.parse_args(argv)
-    for path in write_tables(build_all(args.shared), args.out):
+    try:
+        tables = build_all(args.shared)
+    except BakuhubError as exc:  # a missing extra or a bad upstream file: a sentence
+        print(exc.message, file=sys.stderr)
+        return exc.exit_code
+    for path in write_tables(tables, args.out):
         print(f"wrote {path} ({path.stat().st_size:,} bytes)")
     return 0
 

@@ -13,9 +13,9 @@ AGORA_INPUT = Path("agora-central-asia/centralasia/input/global_input")
 @pytest.fixture(scope="session")
 def agora_real(shared_data: Path) -> pd.DataFrame:
     """The real Agora availability, UTC, renamed to the shipped series names."""
-    from bakuhub.corridor.build import PROFILE_TECH
+    from bakuhub.corridor.data.loaders import read_agora_availability
+    from bakuhub.corridor.data.weather import PROFILE_TECH
     from bakuhub.corridor.datasets import read_table
-    from bakuhub.corridor.loaders import read_agora_availability
 
     real = read_agora_availability(shared_data / AGORA_INPUT / "availability.csv")
     columns = {}

@@ -9,7 +9,7 @@ import pytest
 
 import bakuhub.corridor as corridor
 from bakuhub.corridor import load_dataset
-from bakuhub.corridor.geo import great_circle_km
+from bakuhub.corridor.data.geo import great_circle_km
 from bakuhub.errors import InvalidInput
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from bakuhub.corridor.loaders import (
+from bakuhub.corridor.data.loaders import (
     read_agora_availability,
     read_ninja_csv,
     read_timeseries_csv,

@@ -11,9 +11,9 @@ from fastapi.testclient import TestClient
 
 from bakuhub.config import Settings
 from bakuhub.corridor import results as r
+from bakuhub.corridor.run_study import Study, run_study, write_outputs
 from bakuhub.corridor.scenario import load_scenario, parse_scenario
 from bakuhub.corridor.solve import SolveError, solve_scenario
-from bakuhub.corridor.study import Study, run_study, write_outputs
 
 COARSE = "repdays:1/4"
 """The default's kind (representative days cut into segments), small enough to be fast."""
@@ -99,7 +99,7 @@ def test_dispatch_week_covers_2_to_8_july_hour_by_hour(study: Study, resolution:
         if resolution == COARSE
         else run_study(study.solved.scenario, resolution=resolution, counterfactual=False)
     )
-    trace = _week(shown).data[-1]  # the demand line
+    trace = _week(shown.solved).data[-1]  # the demand line
     x = list(trace.x)
     assert x[0] == 182 * 24 and x[-1] == 189 * 24
     assert x[:-1] == sorted(set(x[:-1]))  # steps in time order (the last repeats the end)

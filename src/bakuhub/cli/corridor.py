@@ -57,7 +57,7 @@ def show(
 
 
 def _read(kind: ImportKind, path: Path, name: str, demand: bool, timezone: str | None) -> object:
-    from bakuhub.corridor import loaders
+    from bakuhub.corridor.data import loaders
 
     if kind is ImportKind.agora:
         return loaders.read_agora_availability(path)

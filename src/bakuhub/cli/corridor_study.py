@@ -45,8 +45,8 @@ def solve(
     solver_log: Annotated[bool, typer.Option(help="Show the solver's own iteration log")] = False,
 ) -> None:
     """Solve a scenario: summary, tables, network (netCDF) and HTML report in OUT."""
+    from bakuhub.corridor.run_study import run_study, write_outputs
     from bakuhub.corridor.scenario import load_scenario
-    from bakuhub.corridor.study import run_study, write_outputs
 
     spec = load_scenario(scenario)
     target = out or Path("studies") / spec.name

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
-    from bakuhub.jobs.models import Job
+    from bakuhub.jobs.schemas import JobOut
 
 
 def _say(line: str) -> None:
@@ -64,7 +64,7 @@ def sweep(
     _say(f"sweep {spec.name}: {count} variants of {base.name} on {runner.describe()}")
     finished: set[int] = set()
 
-    def on_change(job: Job) -> None:
+    def on_change(job: JobOut) -> None:
         if job.state in ("succeeded", "failed", "cancelled") and job.id not in finished:
             finished.add(job.id)
             how = "from the store" if job.cached else f"in {job.seconds or 0:.1f} s"

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from bakuhub.cli.common import cli_author, cli_session
 
 if TYPE_CHECKING:
-    from bakuhub.jobs.models import Job
+    from bakuhub.jobs.schemas import JobOut
 
 app = typer.Typer(
     help="Long work (corridor studies, sweeps) run on Dask: list, show and cancel jobs.",
@@ -19,13 +19,7 @@ app = typer.Typer(
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
 
 
-def _row(job: Job) -> dict[str, Any]:
-    from bakuhub.jobs.schemas import job_out
-
-    return job_out(job).model_dump(mode="json")
-
-
-def _when(job: Job) -> str:
+def _when(job: JobOut) -> str:
     return job.created_at.strftime("%Y-%m-%d %H:%M")
 
 
@@ -39,11 +33,13 @@ def list_jobs(
 ) -> None:
     """List jobs, newest first."""
     from bakuhub.jobs import service
+    from bakuhub.jobs.schemas import job_out
 
     with cli_session() as session:
-        jobs = service.list_jobs(session=session, state=state, kind=kind, batch=batch, limit=limit)
+        found = service.list_jobs(session=session, state=state, kind=kind, batch=batch, limit=limit)
+        jobs = [job_out(j) for j in found]
         if as_json:
-            typer.echo(json.dumps([_row(j) for j in jobs], indent=2))
+            typer.echo(json.dumps([j.model_dump(mode="json") for j in jobs], indent=2))
             return
         if not jobs:
             typer.echo("no jobs")
@@ -62,12 +58,12 @@ def list_jobs(
 def show(job_id: int, as_json: AsJson = False) -> None:
     """Show one job: inputs, state, progress log, error or result."""
     from bakuhub.jobs import service
-    from bakuhub.jobs.schemas import job_detail
+    from bakuhub.jobs.schemas import job_on_server
 
     with cli_session() as session:
-        job = service.get_job(session=session, job_id=job_id)
-        detail = job_detail(job).model_dump(mode="json")
+        job = job_on_server(service.get_job(session=session, job_id=job_id))
         if as_json:
+            detail = job.model_dump(mode="json", exclude={"result_location"})
             typer.echo(json.dumps(detail, indent=2))
             return
         typer.echo(f"job {job.id}: {job.title} ({job.kind})")
@@ -81,8 +77,8 @@ def show(job_id: int, as_json: AsJson = False) -> None:
             typer.echo(f"  batch      {job.batch}")
         if job.error:
             typer.echo(f"  error      {job.error}")
-        if job.result is not None:
-            typer.echo(f"  result     {job.result.location}" + (" (stored)" if job.cached else ""))
+        if job.result_location is not None:
+            typer.echo(f"  result     {job.result_location}" + (" (stored)" if job.cached else ""))
         if job.log:
             typer.echo("  log:")
             for line in job.log.splitlines():

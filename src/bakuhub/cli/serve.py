@@ -27,7 +27,7 @@ def serve(
     for line in messages:
         typer.echo(line)
     if settings.reference_study:
-        from bakuhub.corridor.studies import ensure_reference_study
+        from bakuhub.corridor.study_store import ensure_reference_study
 
         if ensure_reference_study(settings.data_dir) is not None:
             typer.echo(

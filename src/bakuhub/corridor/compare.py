@@ -1,7 +1,7 @@
 """Solved corridor studies side by side: the key figures of their ``summary.json``.
 
 One comparison for ``bakuhub corridor compare DIR DIR`` and the corridor page. It
-reads only the summaries the corridor model writes (``corridor.study.summarise``);
+reads only the summaries the corridor model writes (``corridor.run_study.summarise``);
 a figure a summary lacks (an older or partial study) is ``None``, shown as n/a.
 """
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any
 
-from bakuhub.corridor.geo import records
 from bakuhub.corridor.profiles import RepresentativeDays
 from bakuhub.errors import InvalidInput
 
@@ -58,6 +58,13 @@ def read_table(name: str) -> pd.DataFrame:
             f"choose one of {', '.join(TABLES)}."
         )
     return _cached(name).copy()
+
+
+def records(frame: pd.DataFrame) -> list[Any]:
+    """Rows of a table as attribute bags (``row.column``), for readable loops."""
+    return [
+        SimpleNamespace(**{str(k): v for k, v in row.items()}) for row in frame.to_dict("records")
+    ]
 
 
 @dataclass(frozen=True)

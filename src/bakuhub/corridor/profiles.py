@@ -191,7 +191,7 @@ def cluster_days(
     if len(hourly) != 8760 or not isinstance(hourly.index, pd.DatetimeIndex):
         raise InvalidInput(
             f"hourly series have {len(hourly)} rows; give 8,760 hours of one non-leap year "
-            "indexed by UTC timestamps (see bakuhub.corridor.loaders)."
+            "indexed by UTC timestamps (see bakuhub.corridor.data.loaders)."
         )
     values = hourly.to_numpy(dtype=float)
     days = values.reshape(365, 24, values.shape[1])

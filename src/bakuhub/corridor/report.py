@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import html
 from pathlib import Path
-from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
+
+from bakuhub.corridor.datasets import records
 
 if TYPE_CHECKING:
     import pandas as pd
     import plotly.graph_objects as go
     import pypsa
 
-    from bakuhub.corridor.study import Study
+    from bakuhub.corridor.solve import Solved
 
 STYLE = (
     "body{font-family:system-ui,sans-serif;max-width:1100px;margin:auto;padding:1rem}"
@@ -46,8 +47,7 @@ def _map(n: pypsa.Network, cables: pd.DataFrame) -> go.Figure:
     fig = go.Figure()
     buses = n.buses[n.buses.carrier == "AC"]
     top = max(float(cables.capacity_mw.max()), 1.0) if len(cables) else 1.0
-    for rec in cables.to_dict("records"):
-        row = SimpleNamespace(**{str(k): v for k, v in rec.items()})
+    for row in records(cables):
         if row.capacity_mw < 1:
             continue
         x = [buses.at[row.bus0, "x"], buses.at[row.bus1, "x"]]
@@ -100,7 +100,7 @@ def _stacked(frame: pd.DataFrame, value: str, color: str, title: str, unit: str)
     return fig
 
 
-def _week(study: Study) -> go.Figure:
+def _week(solved: Solved) -> go.Figure:
     """Dispatch of one summer week, 2-8 July, against the hour of the year.
 
     With representative days the week is rebuilt from the calendar; each snapshot
@@ -110,7 +110,6 @@ def _week(study: Study) -> go.Figure:
     import numpy as np
     import plotly.graph_objects as go
 
-    solved = study.solved
     n, temporal = solved.network, solved.temporal
     p = n.generators_t.p.T.groupby(n.generators.carrier).sum().T
     p = p.drop(columns=["export"], errors="ignore")
@@ -223,17 +222,20 @@ def _facts(summary: dict[str, Any]) -> str:
     return f"<table>{cells}</table>"
 
 
-def write_report(study: Study, tables: dict[str, pd.DataFrame], path: Path) -> Path:
-    """Write the report; every chart is interactive and works without a network."""
+def write_report(
+    solved: Solved, summary: dict[str, Any], tables: dict[str, pd.DataFrame], path: Path
+) -> Path:
+    """Write the report of a solved scenario and its study summary (``run_study.summarise``);
+    every chart is interactive and works without a network."""
     from plotly.offline import get_plotlyjs
 
-    n, summary = study.solved.network, study.summary
+    n = solved.network
     caps = tables["capacities"]
     figures = [
         _map(n, tables["cables"]),
         _stacked(caps, "total_mw", "technology", "Capacity by node (existing + built)", "MW"),
         _stacked(tables["generation"], "energy_twh", "carrier", "Generation by node", "TWh/a"),
-        _week(study),
+        _week(solved),
         _durations(tables["price_duration"]),
     ]
     comparison = _comparison(summary)

@@ -63,7 +63,9 @@ def full_year(scenario: Scenario) -> pd.DataFrame | None:
             "weather.path: the 'agora' weather source needs the path of the upstream data "
             "folder (the one holding agora-central-asia/)."
         )
-    from bakuhub.corridor.build import hourly_series
+    # the model's one way into the data build: the full-year series of a user's upstream
+    # folder (needs the data-build extra for the modelled AZ/GE/RO series)
+    from bakuhub.corridor.data.weather import hourly_series
 
     hourly, _ = hourly_series(Path(scenario.weather.path))
     return hourly

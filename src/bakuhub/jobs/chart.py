@@ -7,10 +7,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     import pandas as pd
 
-    from bakuhub.jobs.sweep import SweepSpec
-
+CHARTED = ("total_system_cost_bn_eur_a", "gateway_price_eur_mwh", "co2_emitted_mt")
+"""The key results drawn, one row of panels each (columns of the sweep table)."""
 LABELS = {
     "total_system_cost_bn_eur_a": "total system cost, bn EUR/a",
     "gateway_price_eur_mwh": "cost at EU gateway, EUR/MWh",
@@ -18,14 +20,14 @@ LABELS = {
 }
 
 
-def write_chart(spec: SweepSpec, table: pd.DataFrame, path: Path) -> Path:
-    """Write ``path``: the sweep's key results (rows) against its fields (columns)."""
+def write_chart(
+    name: str, base: str, fields: Sequence[str], table: pd.DataFrame, path: Path
+) -> Path:
+    """Write ``path``: the key results (rows) of sweep ``name`` of scenario ``base`` against
+    its varied ``fields`` (columns), from the sweep table (one row per variant)."""
     import plotly.graph_objects as go
     from plotly.subplots import make_subplots
 
-    from bakuhub.jobs.sweep import CHARTED
-
-    fields = spec.varied
     done = table[table["state"] == "succeeded"]
     fig = make_subplots(
         rows=len(CHARTED),
@@ -39,8 +41,8 @@ def write_chart(spec: SweepSpec, table: pd.DataFrame, path: Path) -> Path:
         for _, row in done.iterrows()
     ]
     for r, figure in enumerate(CHARTED, start=1):
-        for c, name in enumerate(fields, start=1):
-            column = done[name]
+        for c, field in enumerate(fields, start=1):
+            column = done[field]
             x = column.astype(str) if column.dtype == object else column
             fig.add_trace(
                 go.Scatter(
@@ -56,13 +58,13 @@ def write_chart(spec: SweepSpec, table: pd.DataFrame, path: Path) -> Path:
                 col=c,
             )
             if r == len(CHARTED):
-                fig.update_xaxes(title_text=name, row=r, col=c)
+                fig.update_xaxes(title_text=field, row=r, col=c)
             if c == 1:
                 fig.update_yaxes(title_text=LABELS.get(figure, figure), row=r, col=c)
     failed = len(table) - len(done)
     note = f" ({failed} variant(s) without a result)" if failed else ""
     fig.update_layout(
-        title=f"Sweep {spec.name}: {len(done)} variants of {spec.base}{note}",
+        title=f"Sweep {name}: {len(done)} variants of {base}{note}",
         height=280 * len(CHARTED) + 120,
         width=max(520, 360 * len(fields)),
         template="plotly_white",

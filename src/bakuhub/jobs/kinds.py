@@ -70,8 +70,8 @@ def expected_lines(kind: str, inputs: dict[str, Any]) -> int:
 
 def run_corridor_study(inputs: dict[str, Any], out: Path, progress: Progress) -> dict[str, Any]:
     """Solve a corridor scenario and write summary, tables, network and report to ``out``."""
+    from bakuhub.corridor.run_study import run_study, write_outputs
     from bakuhub.corridor.scenario import parse_scenario
-    from bakuhub.corridor.study import run_study, write_outputs
 
     # stored inputs were checked at submission (the API refuses server paths)
     scenario = parse_scenario(inputs["scenario"], "of the job", trusted=True)

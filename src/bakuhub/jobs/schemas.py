@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from bakuhub.jobs.models import STATES as STATES  # re-exported for the interfaces' filters
 from bakuhub.jobs.models import Job
 
 
@@ -100,6 +101,13 @@ class JobDetail(JobOut):
     result: ResultOut | None
 
 
+class JobOnServer(JobDetail):
+    """A job in full and where its result files lie: for the operator's command line,
+    never an API answer (server paths are not for the web)."""
+
+    result_location: str | None = Field(description="Folder of the result files.")
+
+
 def job_out(job: Job) -> JobOut:
     """A job as listed, in full."""
     return JobOut.model_validate(job)
@@ -108,6 +116,12 @@ def job_out(job: Job) -> JobOut:
 def job_detail(job: Job) -> JobDetail:
     """A job in full."""
     return JobDetail.model_validate(job)
+
+
+def job_on_server(job: Job) -> JobOnServer:
+    """A job in full with its result folder (command line only)."""
+    location = None if job.result is None else job.result.location
+    return JobOnServer(**job_detail(job).model_dump(), result_location=location)
 
 
 def listed_view(job: Job, *, full: bool) -> JobOut | JobPublic:

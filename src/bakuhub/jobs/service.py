@@ -191,6 +191,11 @@ def list_jobs(
     return list(session.scalars(query))
 
 
+def count_active(*, session: Session) -> int:
+    """How many jobs are queued or running (what a restarted server must pick up)."""
+    return int(session.scalar(select(func.count()).where(Job.state.in_(ACTIVE))) or 0)
+
+
 def count_jobs(*, session: Session) -> dict[str, int]:
     """How many jobs are in each state."""
     rows = session.execute(select(Job.state, func.count()).group_by(Job.state)).all()

@@ -27,7 +27,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from bakuhub.db import session_scope
 from bakuhub.errors import BakuhubError, InvalidInput
 from bakuhub.jobs import service
+from bakuhub.jobs.chart import write_chart
 from bakuhub.jobs.models import SUCCEEDED, Job
+from bakuhub.jobs.schemas import JobOut, job_out
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -50,7 +52,6 @@ FIGURES: dict[str, Callable[[dict[str, Any]], Any]] = {
     "unserved_twh": lambda s: s["unserved_twh"],
     "curtailment_twh": lambda s: s["curtailment_twh"],
 }
-CHARTED = ("total_system_cost_bn_eur_a", "gateway_price_eur_mwh", "co2_emitted_mt")
 
 
 def _built(summary: dict[str, Any], technologies: tuple[str, ...]) -> float:
@@ -273,13 +274,19 @@ def run_sweep(
     runner: JobRunner,
     out: Path,
     created_by: str = "system",
-    on_change: Callable[[Job], None] | None = None,
+    on_change: Callable[[JobOut], None] | None = None,
     timeout: float | None = None,
 ) -> SweepRun:
     """Run every variant as a job, wait, and write results.csv and chart.html to ``out``.
 
+    ``on_change`` sees each job's new state or progress line (as listed, ``JobOut``).
     Interrupted (Ctrl-C, timeout), the sweep's unfinished jobs are cancelled.
     """
+
+    def seen(job: Job) -> None:
+        if on_change is not None:
+            on_change(job_out(job))
+
     with session_scope(session_factory) as session:
         batch, found, jobs = submit_sweep(
             session=session, spec=spec, base=base, runner=runner, created_by=created_by
@@ -287,7 +294,7 @@ def run_sweep(
         ids = [j.id for j in jobs]
     try:
         finished = service.wait(
-            session_factory=session_factory, job_ids=ids, on_change=on_change, timeout=timeout
+            session_factory=session_factory, job_ids=ids, on_change=seen, timeout=timeout
         )
     except BaseException:
         service.cancel_many(session_factory=session_factory, job_ids=ids)
@@ -299,11 +306,10 @@ def run_sweep(
     with session_scope(session_factory) as session:
         summaries = {j.id: _summary(session, j) for j in ordered}
     table = sweep_table(found, ordered, summaries)
-    from bakuhub.jobs.chart import write_chart
-
     out.mkdir(parents=True, exist_ok=True)
     table.to_csv(out / "results.csv", index=False, float_format="%.6g")
-    files = [out / "results.csv", write_chart(spec, table, out / "chart.html")]
+    chart = write_chart(spec.name, spec.base, spec.varied, table, out / "chart.html")
+    files = [out / "results.csv", chart]
     return SweepRun(batch=batch, jobs=ordered, table=table, files=files)
 
 

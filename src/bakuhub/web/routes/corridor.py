@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import FileResponse
 
-from bakuhub.corridor.studies import list_studies, read_summary, study_folder
+from bakuhub.corridor.study_store import list_studies, read_summary, study_folder
 from bakuhub.errors import NotFound
 from bakuhub.web.deps import SettingsDep
 

@@ -15,16 +15,15 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request
 from fastapi.responses import FileResponse
-from sqlalchemy import func, select
 
 from bakuhub.accounts.permissions import Unauthenticated
 from bakuhub.db import read_only
 from bakuhub.errors import InvalidInput
 from bakuhub.jobs import access, service
-from bakuhub.jobs.models import ACTIVE, STATES, Job
 from bakuhub.jobs.retry import in_session
 from bakuhub.jobs.runner import JobRunner
 from bakuhub.jobs.schemas import (
+    STATES,
     JobDetail,
     JobOut,
     JobPublic,
@@ -65,7 +64,7 @@ def recover_on_start(app: FastAPI) -> list[int]:
     reading = read_only.set(True)  # a deferred transaction on SQLite: waits for no writer
     try:
         with app.state.sessionmaker() as session:
-            active = session.scalar(select(func.count()).where(Job.state.in_(ACTIVE)))
+            active = service.count_active(session=session)
     finally:
         read_only.reset(reading)
     if not active:

@@ -14,6 +14,7 @@ import math
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bakuhub.corridor.data.assumptions import WEATHER_YEAR
 from bakuhub.errors import InvalidInput
 
 if TYPE_CHECKING:
@@ -33,6 +34,13 @@ The Agora data do not state their time base. These offsets are inferred from the
 hour-beginning labels they put the centroid of every Agora PV series within half an hour of
 solar noon at the node (``12 h - lon / 15``); a test keeps that true. They are one hour east
 of today's civil time in Kazakhstan and Uzbekistan (UTC+5) and Kyrgyzstan (UTC+6)."""
+
+
+def hourly_index_utc(year: int = WEATHER_YEAR) -> pd.DatetimeIndex:
+    """8,760 hour-beginning UTC timestamps of a non-leap calendar year."""
+    import pandas as pd
+
+    return pd.date_range(f"{year}-01-01", periods=8760, freq="h", tz="UTC")
 
 
 def _fail(path: Path, where: str, what: str, todo: str) -> InvalidInput:
@@ -148,8 +156,6 @@ def read_agora_availability(
         )
         if values.max() > 0:
             columns[f"{node}|{tech}"] = np.roll(values, -offsets[country])
-    from bakuhub.corridor.modelled import hourly_index_utc
-
     return pd.DataFrame(columns, index=hourly_index_utc())
 
 
@@ -233,8 +239,6 @@ def check_hours(path: Path, index: pd.DatetimeIndex, first_line: int) -> pd.Date
 def _to_reference_year(frame: pd.DataFrame) -> pd.DataFrame:
     """Drop 29 February and map the hours onto the dataset's 2023 UTC calendar by position."""
     import pandas as pd
-
-    from bakuhub.corridor.modelled import hourly_index_utc
 
     stamps = pd.DatetimeIndex(frame.index)
     mask = (stamps.month == 2) & (stamps.day == 29)

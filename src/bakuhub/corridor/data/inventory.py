@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bakuhub.corridor import spec
-from bakuhub.corridor.geo import records
+from bakuhub.corridor.data import assumptions
+from bakuhub.corridor.datasets import records
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -22,7 +22,7 @@ FACTS_DEMAND = (
 )
 """Annual demand, TWh, for nodes outside the Agora dataset (corridor-facts.md)."""
 
-_IRENA = "IRENA end 2022 via PyPSA-Earth (CC BY 4.0), as listed in " + spec.FACTS
+_IRENA = "IRENA end 2022 via PyPSA-Earth (CC BY 4.0), as listed in " + assumptions.FACTS
 _AZ_MIN = "Azerbaijan Energy Minister, azernews.az/nation/249031.html (2025-10-20)"
 _GSE = "Georgian State Electrosystem, gse.com.ge/for-customers/data-from-the-power-system"
 _ANRE = (
@@ -32,7 +32,7 @@ _ANRE = (
 
 OTHER_FLEET = (
     ("AZ_SUM", "solar", "", 51.0, _IRENA),
-    ("AZ_SUM", "solar", "", 230.0, "Garadagh solar (Masdar) in operation, " + spec.FACTS),
+    ("AZ_SUM", "solar", "", 230.0, "Garadagh solar (Masdar) in operation, " + assumptions.FACTS),
     ("AZ_SUM", "onwind", "", 66.0, _IRENA),
     ("AZ_SUM", "gas thermal", "gas", 7903.0, _AZ_MIN + ": 24 thermal plants"),
     ("AZ_SUM", "hydro", "", 1443.5, _AZ_MIN + ": 65 hydro plants"),
@@ -70,7 +70,7 @@ TECHDATA_FUELS = ("gas", "coal", "lignite", "oil", "nuclear", "biomass", "solid 
 
 
 def _corridor_node(agora_node: str) -> str:
-    return spec.AGORA_LINK_NODES[agora_node]
+    return assumptions.AGORA_LINK_NODES[agora_node]
 
 
 def demand_table(shared: Path) -> pd.DataFrame:
@@ -83,12 +83,12 @@ def demand_table(shared: Path) -> pd.DataFrame:
             "node": _corridor_node(r.node),
             "year": int(r.year),
             "energy_twh": float(r.total_load__mwh) / 1e6,
-            "source": f"{spec.AGORA} ref/power/loads.csv ({r.name})",
+            "source": f"{assumptions.AGORA} ref/power/loads.csv ({r.name})",
         }
         for r in records(loads)
     ]
     rows += [
-        {"node": n, "year": y, "energy_twh": e, "source": f"{s}; {spec.FACTS}"}
+        {"node": n, "year": y, "energy_twh": e, "source": f"{s}; {assumptions.FACTS}"}
         for n, y, e, s in FACTS_DEMAND
     ]
     return pd.DataFrame(rows).sort_values(["node", "year"], kind="stable")
@@ -111,12 +111,12 @@ def fleet_table(shared: Path) -> pd.DataFrame:
         rows.append(
             (
                 _corridor_node(r.node),
-                spec.AGORA_TECH[r.type],
+                assumptions.AGORA_TECH[r.type],
                 "",
                 float(r.p_nom),
                 0.0,
                 0.0,
-                f"{spec.AGORA} ref/power/power_generators.csv",
+                f"{assumptions.AGORA} ref/power/power_generators.csv",
             )
         )
     for r in records(links):
@@ -125,24 +125,24 @@ def fleet_table(shared: Path) -> pd.DataFrame:
         rows.append(
             (
                 node,
-                spec.AGORA_TECH[r.type],
+                assumptions.AGORA_TECH[r.type],
                 AGORA_FUEL[r.carrier],
                 float(r.p_nom),
                 float(gone["2030"]) if gone is not None else 0.0,
                 float(gone["2035"]) if gone is not None else 0.0,
-                f"{spec.AGORA} ref/power/power_links.csv",
+                f"{assumptions.AGORA} ref/power/power_links.csv",
             )
         )
     for r in records(stores):
         rows.append(
             (
                 _corridor_node(r.node),
-                spec.AGORA_TECH[r.type],
+                assumptions.AGORA_TECH[r.type],
                 "",
                 float(r.p_nom),
                 0.0,
                 0.0,
-                f"{spec.AGORA} ref/power/storage_capacity.csv",
+                f"{assumptions.AGORA} ref/power/storage_capacity.csv",
             )
         )
     rows += [(n, t, f, p, 0.0, 0.0, src) for n, t, f, p, src in OTHER_FLEET]
@@ -170,9 +170,10 @@ def potentials_table(shared: Path) -> pd.DataFrame:
     rows = [
         {
             "node": _corridor_node(str(r.bus).removesuffix("_HVELEC")),
-            "technology": spec.AGORA_TECH[r.type],
+            "technology": assumptions.AGORA_TECH[r.type],
             "potential_mw": float(r.technical_potential__mw),
-            "source": f"{spec.AGORA} global_input/renewables_technical_potential.csv ({r.name})",
+            "source": f"{assumptions.AGORA} "
+            f"global_input/renewables_technical_potential.csv ({r.name})",
         }
         for r in records(raw)
     ]
@@ -196,7 +197,7 @@ def fuels_table(shared: Path, costs: pd.DataFrame) -> pd.DataFrame:
             "parameter": "fuel",
             "value": float(r.fuel_cost__usd_mwh),
             "unit": "USD/MWh",
-            "source": f"{spec.AGORA} ref/power/fuel_supplies.csv",
+            "source": f"{assumptions.AGORA} ref/power/fuel_supplies.csv",
         }
         for r in records(agora)
     ]
@@ -213,7 +214,7 @@ def fuels_table(shared: Path, costs: pd.DataFrame) -> pd.DataFrame:
             "parameter": r.parameter,
             "value": float(r.value),
             "unit": r.unit,
-            "source": f"{spec.TECHDATA} {spec.TECHDATA_TAG}: {r.source}",
+            "source": f"{assumptions.TECHDATA} {assumptions.TECHDATA_TAG}: {r.source}",
         }
         for r in records(tech)
     ]

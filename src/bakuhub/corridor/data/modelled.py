@@ -8,22 +8,36 @@ scaled to a cited annual mean speed or capacity factor. The shipped series say s
 
 from __future__ import annotations
 
+import importlib
 import math
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from bakuhub.corridor import spec
+from bakuhub.corridor.data import assumptions
+from bakuhub.corridor.data.loaders import hourly_index_utc
+from bakuhub.errors import BakuhubError
 
 if TYPE_CHECKING:
-    import pandas as pd
+    from types import ModuleType
 
 
-def hourly_index_utc(year: int = spec.WEATHER_YEAR) -> pd.DatetimeIndex:
-    """8,760 hour-beginning UTC timestamps of a non-leap calendar year."""
-    import pandas as pd
+class MissingExtra(BakuhubError):
+    """An optional package of the ``data-build`` extra is not installed."""
 
-    return pd.date_range(f"{year}-01-01", periods=8760, freq="h", tz="UTC")
+
+def optional(module: str) -> ModuleType:
+    """Import ``module`` of the ``data-build`` extra (pvlib, windpowerlib), or say how to get it."""
+    try:
+        return importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name is None or exc.name.split(".")[0] != module.split(".")[0]:
+            raise
+        raise MissingExtra(
+            f"{module.split('.')[0]} is not installed; it models the Azerbaijan, Georgia and "
+            "Romania profiles when the corridor data are built from upstream files (and for "
+            "weather.source 'agora'): pip install bakuhub[data-build]"
+        ) from None
 
 
 def pv_clearsky_availability(lat: float, lon: float, ghi_kwh_m2: float) -> np.ndarray:
@@ -47,7 +61,8 @@ def pv_clearsky_availability(lat: float, lon: float, ghi_kwh_m2: float) -> np.nd
         Atlas system losses (3.5 % soiling, 7.5 % other). Temperature losses are ignored.
     """
     import pandas as pd
-    import pvlib
+
+    pvlib = optional("pvlib")
 
     times = hourly_index_utc() + pd.Timedelta(minutes=30)
     site = pvlib.location.Location(lat, lon, tz="UTC", altitude=0.0)
@@ -55,7 +70,7 @@ def pv_clearsky_availability(lat: float, lon: float, ghi_kwh_m2: float) -> np.nd
     scale = min(1.0, ghi_kwh_m2 * 1000.0 / float(clear["ghi"].sum()))
     sun = site.get_solarposition(times)
     poa = pvlib.irradiance.get_total_irradiance(
-        surface_tilt=spec.PV_TILT_DEG,
+        surface_tilt=assumptions.PV_TILT_DEG,
         surface_azimuth=180.0,
         solar_zenith=sun["apparent_zenith"],
         solar_azimuth=sun["azimuth"],
@@ -63,7 +78,7 @@ def pv_clearsky_availability(lat: float, lon: float, ghi_kwh_m2: float) -> np.nd
         ghi=clear["ghi"] * scale,
         dhi=clear["dhi"] * scale,
     )
-    out = poa["poa_global"].fillna(0.0).to_numpy() / 1000.0 * spec.PV_SYSTEM_LOSSES
+    out = poa["poa_global"].fillna(0.0).to_numpy() / 1000.0 * assumptions.PV_SYSTEM_LOSSES
     return np.asarray(np.clip(out, 0.0, 1.0), dtype=float)
 
 
@@ -71,13 +86,13 @@ def synthetic_uniform(seed: int, n: int = 8760) -> np.ndarray:
     """Uniform(0, 1) values with AR(1) persistence, from a fixed seed.
 
     ``z_0 ~ N(0,1)``, ``z_t = rho z_(t-1) + sqrt(1 - rho^2) e_t``, ``u_t = Phi(z_t)``, with
-    ``rho`` = ``spec.WIND_HOURLY_AUTOCORR`` and ``Phi`` the standard normal CDF.
+    ``rho`` = ``assumptions.WIND_HOURLY_AUTOCORR`` and ``Phi`` the standard normal CDF.
     """
     from scipy.special import ndtr
 
     rng = np.random.default_rng(seed)
     eps = rng.standard_normal(n)
-    rho = spec.WIND_HOURLY_AUTOCORR
+    rho = assumptions.WIND_HOURLY_AUTOCORR
     z = np.empty(n)
     z[0] = eps[0]
     innovation = math.sqrt(1.0 - rho * rho)
@@ -88,9 +103,9 @@ def synthetic_uniform(seed: int, n: int = 8760) -> np.ndarray:
 
 def turbine_curve() -> tuple[np.ndarray, np.ndarray]:
     """Power curve of the reference turbine: wind speeds (m/s) and output (p.u. of rated)."""
-    from windpowerlib import WindTurbine
+    wind_turbine = optional("windpowerlib").WindTurbine
 
-    turbine = WindTurbine(turbine_type=spec.WIND_TURBINE, hub_height=117.0)
+    turbine = wind_turbine(turbine_type=assumptions.WIND_TURBINE, hub_height=117.0)
     curve = turbine.power_curve
     speeds = curve["wind_speed"].to_numpy(dtype=float)
     values = curve["value"].to_numpy(dtype=float) / float(turbine.nominal_power)
@@ -105,11 +120,12 @@ def wind_availability(uniform: np.ndarray, weibull_scale: float) -> np.ndarray:
     cut-out).
     """
     import pandas as pd
-    from windpowerlib.power_output import power_curve
+
+    power_curve = optional("windpowerlib.power_output").power_curve
 
     speeds, values = turbine_curve()
     u = np.clip(uniform, 1e-12, 1.0 - 1e-12)
-    v = weibull_scale * (-np.log1p(-u)) ** (1.0 / spec.WIND_WEIBULL_SHAPE)
+    v = weibull_scale * (-np.log1p(-u)) ** (1.0 / assumptions.WIND_WEIBULL_SHAPE)
     out = power_curve(pd.Series(v), pd.Series(speeds), pd.Series(values))
     return np.asarray(np.clip(np.asarray(out, dtype=float), 0.0, 1.0), dtype=float)
 
@@ -121,7 +137,7 @@ def weibull_scale_for(target: float, kind: str, uniform: np.ndarray) -> float:
     ``lambda`` in [2, 20] m/s until ``mean_t a_t(lambda)`` equals the target within 1e-6.
     """
     if kind == "mean_speed_ms":
-        return target / math.gamma(1.0 + 1.0 / spec.WIND_WEIBULL_SHAPE)
+        return target / math.gamma(1.0 + 1.0 / assumptions.WIND_WEIBULL_SHAPE)
     if kind != "capacity_factor":
         raise ValueError(f"unknown wind target kind {kind!r}")
     lo, hi = 2.0, 20.0
@@ -136,12 +152,12 @@ def weibull_scale_for(target: float, kind: str, uniform: np.ndarray) -> float:
 
 def modelled_series() -> dict[str, np.ndarray]:
     """Hourly modelled availability per series id (``NODE|solar``, ``NODE|onwind``), UTC."""
-    nodes = {n.node: n for n in spec.NODES}
+    nodes = {n.node: n for n in assumptions.NODES}
     out: dict[str, np.ndarray] = {}
-    for i, site in enumerate(spec.MODELLED_SITES):
+    for i, site in enumerate(assumptions.MODELLED_SITES):
         node = nodes[site.node]
         out[f"{site.node}|solar"] = pv_clearsky_availability(node.lat, node.lon, site.ghi_kwh_m2)
-        uniform = synthetic_uniform(spec.MODELLED_SEED + i)
+        uniform = synthetic_uniform(assumptions.MODELLED_SEED + i)
         scale = weibull_scale_for(site.wind_target, site.wind_target_kind, uniform)
         out[f"{site.node}|onwind"] = wind_availability(uniform, scale)
     return out

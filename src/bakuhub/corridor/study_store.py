@@ -74,8 +74,8 @@ def read_summary(data_dir: Path, name: str) -> dict[str, Any]:
 
 def solve_into(data_dir: Path, scenario_name: str) -> Path:
     """Solve a shipped or given scenario into ``studies/<name>`` (written atomically)."""
+    from bakuhub.corridor.run_study import run_study, write_outputs
     from bakuhub.corridor.scenario import load_scenario
-    from bakuhub.corridor.study import run_study, write_outputs
 
     scenario = load_scenario(scenario_name)
     root = studies_dir(data_dir)

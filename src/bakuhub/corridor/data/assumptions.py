@@ -1,6 +1,6 @@
 """What the default corridor dataset is made of: nodes, links, site assumptions, citations.
 
-Plain constants, read by the build (``bakuhub.corridor.build``) that turns the upstream
+Plain constants, read by the build (``bakuhub.corridor.data.build``) that turns the upstream
 files into the shipped tables. Every figure here carries its source next to it.
 """
 
@@ -131,7 +131,7 @@ NODES: tuple[Node, ...] = (
 )
 """``utc_offset_h`` is civil standard time (Kazakhstan: UTC+5 throughout since 2024-03-01),
 used to place borrowed load shapes; Agora series use the time base inferred in
-``bakuhub.corridor.loaders.AGORA_UTC_OFFSETS``."""
+``bakuhub.corridor.data.loaders.AGORA_UTC_OFFSETS``."""
 
 
 @dataclass(frozen=True)

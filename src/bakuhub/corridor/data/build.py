@@ -9,15 +9,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bakuhub.corridor import spec
-from bakuhub.corridor.geo import great_circle_km, records, routed_length_km
+from bakuhub.corridor.data import assumptions
+from bakuhub.corridor.data.geo import great_circle_km, routed_length_km
+from bakuhub.corridor.data.weather import AGORA_DIR, hourly_series
+from bakuhub.corridor.datasets import records
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from bakuhub.corridor.profiles import RepresentativeDays
 
-AGORA_DIR = Path("agora-central-asia/centralasia/input")
 TECHDATA_DIR = Path("technology-data")
 PER_MONTH = 5
 TAIL_TOLERANCE = 0.02
@@ -51,10 +52,6 @@ COST_TECHNOLOGIES = (
 )
 """technology-data rows the corridor model uses (all parameters of each)."""
 
-PROFILE_TECH = {"PHOT": "solar", "WTON": "onwind", "WTOF": "offwind", "HROR": "ror"}
-BORROWING_NODES = frozenset({"UZ_NUK"})
-"""Nodes that reuse another node's Agora series (Agora has one Uzbek node)."""
-
 
 def nodes_table() -> pd.DataFrame:
     """Nodes with coordinates, UTC offset, role and the Agora node their profiles come from."""
@@ -72,13 +69,13 @@ def nodes_table() -> pd.DataFrame:
             "agora_node": n.agora_node,
             "source": n.coord_source,
         }
-        for n in spec.NODES
+        for n in assumptions.NODES
     ]
     return pd.DataFrame(rows)
 
 
-def _node(name: str) -> spec.Node:
-    return next(n for n in spec.NODES if n.node == name)
+def _node(name: str) -> assumptions.Node:
+    return next(n for n in assumptions.NODES if n.node == name)
 
 
 def _gc(bus0: str, bus1: str) -> float:
@@ -97,8 +94,8 @@ def links_table(shared: Path) -> pd.DataFrame:
     agora = pd.read_csv(shared / AGORA_DIR / "ref/power/interconnector.csv")
     rows = []
     for r in records(agora):
-        n0 = spec.AGORA_LINK_NODES.get(str(r.bus0).removesuffix("_HVELEC"))
-        n1 = spec.AGORA_LINK_NODES.get(str(r.bus1).removesuffix("_HVELEC"))
+        n0 = assumptions.AGORA_LINK_NODES.get(str(r.bus0).removesuffix("_HVELEC"))
+        n1 = assumptions.AGORA_LINK_NODES.get(str(r.bus1).removesuffix("_HVELEC"))
         if n0 is None or n1 is None:
             continue
         gc = _gc(n0, n1)
@@ -110,7 +107,7 @@ def links_table(shared: Path) -> pd.DataFrame:
                 "status": "existing",
                 "technology": "HVAC overhead",
                 "great_circle_km": gc,
-                "length_km": routed_length_km(gc, spec.ROUTING_FACTOR_ONSHORE),
+                "length_km": routed_length_km(gc, assumptions.ROUTING_FACTOR_ONSHORE),
                 "length_basis": "great circle x 1.25 (PyPSA-Eur length_factor)",
                 "p_nom_mw": float(r.p_nom),
                 "bidirectional": float(r.p_min_pu) < 0,
@@ -119,10 +116,10 @@ def links_table(shared: Path) -> pd.DataFrame:
                 "p_nom_max_2035_mw": float(r.p_nom_max_2035),
                 "agora_capex": float(r.cap__usd_mw),
                 "agora_capex_unit": "USD/MW",
-                "source": f"{spec.AGORA} ref/power/interconnector.csv ({r.link})",
+                "source": f"{assumptions.AGORA} ref/power/interconnector.csv ({r.link})",
             }
         )
-    for c in spec.CANDIDATE_LINKS:
+    for c in assumptions.CANDIDATE_LINKS:
         gc = _gc(c.bus0, c.bus1)
         published = c.published_length_km is not None
         rows.append(
@@ -146,7 +143,7 @@ def links_table(shared: Path) -> pd.DataFrame:
                 "p_nom_max_2035_mw": float("inf"),
                 "agora_capex": float("nan"),
                 "agora_capex_unit": "",
-                "source": f"{spec.FACTS}: {c.note}"
+                "source": f"{assumptions.FACTS}: {c.note}"
                 + (f"; design {c.design_p_nom_mw:g} MW" if c.design_p_nom_mw else ""),
             }
         )
@@ -158,7 +155,7 @@ def costs_table(shared: Path) -> pd.DataFrame:
     import pandas as pd
 
     frames = []
-    for year in spec.YEARS:
+    for year in assumptions.YEARS:
         raw = pd.read_csv(shared / TECHDATA_DIR / f"costs_{year}.csv")
         raw = raw[raw["technology"].isin(COST_TECHNOLOGIES)].copy()
         raw.insert(0, "year", year)
@@ -190,13 +187,14 @@ def cable_cost_levels(costs: pd.DataFrame) -> pd.DataFrame:
             "level": "low",
             "year": 0,
             "value": 1008.0,
-            "source": f"earlier technology-data release, as listed in {spec.FACTS}",
+            "source": f"earlier technology-data release, as listed in {assumptions.FACTS}",
         },
         {
             "level": "mid",
             "year": 0,
             "value": 2561.0,
-            "source": f"earlier technology-data release (EUR 2020), as listed in {spec.FACTS}",
+            "source": "earlier technology-data release (EUR 2020), as listed in "
+            f"{assumptions.FACTS}",
         },
         {
             "level": "project",
@@ -211,86 +209,13 @@ def cable_cost_levels(costs: pd.DataFrame) -> pd.DataFrame:
             "level": "reference",
             "year": int(r.year),
             "value": float(r.value),
-            "source": f"{spec.TECHDATA} {spec.TECHDATA_TAG} costs_{r.year}.csv",
+            "source": f"{assumptions.TECHDATA} {assumptions.TECHDATA_TAG} costs_{r.year}.csv",
         }
         for r in records(sub)
     ]
     out = pd.DataFrame(rows)
     out.insert(3, "unit", "EUR/MW/km")
     return out
-
-
-def hourly_series(shared: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """All hourly UTC series of the dataset, and a table saying where each comes from.
-
-    Upstream: Agora availability (PV, onshore and offshore wind, run-of-river; rooftop PV
-    duplicates utility PV and is left out), clipped to [0, 1], shifted from local standard
-    time to UTC. Modelled: PV and wind at AZ/GE/RO (``bakuhub.corridor.modelled``). Load:
-    the one Agora demand shape (p.u. of mean) in each demand node's local time.
-    """
-    import numpy as np
-    import pandas as pd
-
-    from bakuhub.corridor.loaders import (
-        AGORA_UTC_OFFSETS,
-        read_agora_availability,
-        read_agora_demand_shape,
-    )
-    from bakuhub.corridor.modelled import modelled_series
-
-    agora = read_agora_availability(shared / AGORA_DIR / "global_input/availability.csv")
-    columns: dict[str, np.ndarray] = {}
-    meta = []
-    for node in spec.NODES:
-        for code, carrier in PROFILE_TECH.items():
-            key = f"{node.agora_node}|{code}"
-            if node.agora_node and key in agora.columns:
-                columns[f"{node.node}|{carrier}"] = agora[key].to_numpy()
-                meta.append(
-                    (
-                        node.node,
-                        carrier,
-                        "borrowed" if node.node in BORROWING_NODES else "upstream",
-                        f"{spec.AGORA} global_input/availability.csv ({key}), UTC+"
-                        f"{AGORA_UTC_OFFSETS[node.country]} time base (inferred from PV solar "
-                        "noon) shifted to UTC, clipped to [0, 1]",
-                    )
-                )
-    sites = {s.node: s for s in spec.MODELLED_SITES}
-    for key, values in modelled_series().items():
-        site_node, carrier = key.split("|")
-        columns[key] = values
-        site = sites[site_node]
-        src = (
-            f"modelled: pvlib clear sky (Ineichen, Linke turbidity climatology) scaled to "
-            f"{site.ghi_kwh_m2:g} kWh/m2 ({site.ghi_source})"
-            if carrier == "solar"
-            else f"modelled: synthetic Weibull wind through windpowerlib {spec.WIND_TURBINE} "
-            f"curve, scaled to {site.wind_target:g} {site.wind_target_kind} "
-            f"({site.wind_source})"
-        )
-        meta.append((site_node, carrier, "modelled", src))
-    shape = read_agora_demand_shape(shared / AGORA_DIR / "global_input/demand_profile.csv")
-    for node in spec.NODES:
-        if node.node in {"UZ_NUK", "GE_ANA"}:
-            continue
-        offset = AGORA_UTC_OFFSETS[node.country] if node.agora_node else node.utc_offset_h
-        columns[f"{node.node}|load"] = np.roll(shape.to_numpy(), -offset)
-        kind = "upstream" if node.agora_node else "borrowed"
-        meta.append(
-            (
-                node.node,
-                "load",
-                kind,
-                f"{spec.AGORA} global_input/demand_profile.csv (one shape for all nodes), "
-                f"placed in UTC+{offset} (Agora time base; civil time for borrowed shapes)",
-            )
-        )
-    hourly = pd.DataFrame(columns, index=agora.index)
-    info = pd.DataFrame(meta, columns=["node", "carrier", "kind", "source"])
-    info.insert(0, "series", info["node"] + "|" + info["carrier"])
-    info["annual_mean"] = [float(hourly[s].mean()) for s in info["series"]]
-    return hourly, info
 
 
 def representative_days(hourly: pd.DataFrame) -> RepresentativeDays:
@@ -305,7 +230,7 @@ def build_all(shared: Path) -> dict[str, pd.DataFrame]:
     costs = costs_table(shared)
     hourly, info = hourly_series(shared)
     rep = representative_days(hourly)
-    from bakuhub.corridor import inventory
+    from bakuhub.corridor.data import inventory
 
     return {
         "nodes.csv": nodes_table(),

@@ -3,11 +3,6 @@
 from __future__ import annotations
 
 import math
-from types import SimpleNamespace
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 EARTH_RADIUS_KM = 6371.0088
 """Mean Earth radius (IUGG), km."""
@@ -39,10 +34,3 @@ def routed_length_km(great_circle: float, routing_factor: float) -> float:
     if routing_factor < 1:
         raise ValueError("a routing factor below 1 would make the route shorter than the chord")
     return great_circle * routing_factor
-
-
-def records(frame: pd.DataFrame) -> list[Any]:
-    """Rows of a table as attribute bags (``row.column``), for readable loops."""
-    return [
-        SimpleNamespace(**{str(k): v for k, v in row.items()}) for row in frame.to_dict("records")
-    ]

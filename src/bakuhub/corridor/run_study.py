@@ -14,6 +14,7 @@ from bakuhub.corridor import results as r
 from bakuhub.corridor.costs import num
 from bakuhub.corridor.datasets import load_dataset
 from bakuhub.corridor.economics import cable_economics
+from bakuhub.corridor.report import write_report
 from bakuhub.corridor.scenario import CableOption, Scenario
 from bakuhub.corridor.solve import Progress, Solved, objective, solve_scenario
 
@@ -118,8 +119,6 @@ def run_study(
 
 def write_outputs(study: Study, out: Path) -> list[Path]:
     """Write summary.json, tables (CSV and Parquet), network.nc and report.html."""
-    from bakuhub.corridor.report import write_report
-
     out.mkdir(parents=True, exist_ok=True)
     n = study.solved.network
     data = load_dataset(study.solved.scenario.year, study.solved.scenario.costs.cable_cost)
@@ -146,7 +145,7 @@ def write_outputs(study: Study, out: Path) -> list[Path]:
     (out / "scenario.yaml").write_text(_scenario_yaml(study.solved.scenario), encoding="utf-8")
     n.export_to_netcdf(out / "network.nc")
     written += [summary, out / "scenario.yaml", out / "network.nc"]
-    written.append(write_report(study, tables, out / "report.html"))
+    written.append(write_report(study.solved, study.summary, tables, out / "report.html"))
     return written
 
 
