@@ -16,6 +16,15 @@ from bakuhub.corridor.constraints import (
     define_shared_link_capacity,
 )
 from bakuhub.corridor.temporal import Temporal
+from bakuhub.testing.networks import (
+    PV_BATTERY_OBJECTIVE,
+    REP_DAYS_OBJECTIVE,
+    TWO_BUSES_OBJECTIVE,
+    pv_battery,
+    pv_store_network,
+    rep_days,
+    two_buses,
+)
 
 SOLVER = "highs"
 
@@ -43,68 +52,19 @@ def test_one_bus_pv_and_battery() -> None:
     """Load 1 MW for 3 h; PV only in hour 0 (1 EUR/MW); battery 0.1 EUR/MWh, inverter
     0.5 EUR/MW shared by charger and discharger (lossless here).
     PV 3 MW (3.0) + store 2 MWh (0.2) + inverter 2 MW (1.0) = 4.2 EUR."""
-    n = pypsa.Network()
-    n.set_snapshots(range(3))
-    n.add("Bus", ["b", "b battery"])
-    n.add("Load", "d", bus="b", p_set=1.0)
-    n.add(
-        "Generator",
-        "pv",
-        bus="b",
-        p_nom_extendable=True,
-        capital_cost=1.0,
-        p_max_pu=[1.0, 0.0, 0.0],
-    )
-    n.add(
-        "Store",
-        "b battery",
-        bus="b battery",
-        e_nom_extendable=True,
-        e_cyclic=True,
-        capital_cost=0.1,
-    )
-    n.add(
-        "Link",
-        "b battery charger",
-        bus0="b",
-        bus1="b battery",
-        p_nom_extendable=True,
-        capital_cost=0.5,
-    )
-    n.add("Link", "b battery discharger", bus0="b battery", bus1="b", p_nom_extendable=True)
+    n = pv_battery()
     _solve(n, define_battery_power_balance)
-    assert n.objective == pytest.approx(4.2)
+    assert n.objective == pytest.approx(4.2) == PV_BATTERY_OBJECTIVE
     assert n.links.p_nom_opt.tolist() == pytest.approx([2.0, 2.0])
-
-
-def _two_buses() -> pypsa.Network:
-    n = pypsa.Network()
-    n.set_snapshots(range(2))
-    n.add("Bus", ["a", "b"])
-    n.add("Load", "load a", bus="a", p_set=[0.0, 2.0])
-    n.add("Load", "load b", bus="b", p_set=[1.0, 0.0])
-    n.add("Generator", "gen a", bus="a", p_nom=100, marginal_cost=[1.0, 10.0])
-    n.add("Generator", "gen b", bus="b", p_nom=100, marginal_cost=[10.0, 1.0])
-    for name, bus0, bus1, cost in (("c fwd", "a", "b", 0.05), ("c bwd", "b", "a", 0.0)):
-        n.add(
-            "Link",
-            name,
-            bus0=bus0,
-            bus1=bus1,
-            efficiency=0.9,
-            p_nom_extendable=True,
-            capital_cost=cost,
-        )
-    return n
 
 
 def test_lossy_two_way_link_in_both_directions() -> None:
     """Hour 0: 1 MW at b comes from a (1/0.9 MWh at 1 EUR); hour 1: 2 MW at a come from b
     (2/0.9 MWh at 1 EUR). One shared capacity 2/0.9 MW at 0.05 EUR/MW.
     Objective = 1/0.9 + 2/0.9 + 0.05 * 2/0.9 = 3.4444 EUR."""
-    n = _two_buses()
+    n = two_buses()
     _solve(n, define_shared_link_capacity)
-    assert n.objective == pytest.approx(3 / 0.9 + 0.05 * 2 / 0.9)
+    assert n.objective == pytest.approx(3 / 0.9 + 0.05 * 2 / 0.9) == TWO_BUSES_OBJECTIVE
     assert n.links.p_nom_opt.tolist() == pytest.approx([2 / 0.9, 2 / 0.9])
     assert n.links_t.p0["c fwd"].tolist() == pytest.approx([1 / 0.9, 0.0], abs=1e-6)
     assert n.links_t.p0["c bwd"].tolist() == pytest.approx([0.0, 2 / 0.9], abs=1e-6)
@@ -112,7 +72,7 @@ def test_lossy_two_way_link_in_both_directions() -> None:
 
 def test_reverse_flow_creates_no_energy() -> None:
     """Generation covers load plus losses: nothing appears from flowing backwards."""
-    n = _two_buses()
+    n = two_buses()
     _solve(n, define_shared_link_capacity)
     generated = float(n.generators_t.p.to_numpy().sum())
     consumed = float(n.loads_t.p_set.to_numpy().sum())
@@ -146,40 +106,13 @@ def test_the_naive_reversible_link_would_create_energy() -> None:
     assert paired.objective == pytest.approx(1 / 0.9)
 
 
-def _rep_days() -> tuple[pypsa.Network, Temporal]:
-    series = pd.DataFrame({"pv": [1.0, 1.0, 0.0, 0.0]})
-    temporal = Temporal(
-        series=series,
-        weight=pd.Series([1.0] * 4),
-        duration=pd.Series([1.0] * 4),
-        period=pd.Series([0, 0, 1, 1]),
-        calendar=np.array([0, 1]),
-        label="test",
-    )
-    n = pypsa.Network()
-    n.set_snapshots(series.index)
-    n.add("Bus", "b")
-    n.add("Load", "d", bus="b", p_set=1.0)
-    n.add(
-        "Generator",
-        "pv",
-        bus="b",
-        p_nom_extendable=True,
-        capital_cost=1.0,
-        p_max_pu=series.pv.to_numpy(),
-    )
-    n.add("Generator", "shed", bus="b", p_nom=10, marginal_cost=100)
-    n.add("Store", "s", bus="b", e_nom_extendable=True, capital_cost=0.1, e_cyclic=True)
-    return n, temporal
-
-
 def test_storage_carries_energy_across_representative_days() -> None:
     """Two representative days of 2 h: sunny, then dark; the calendar runs sunny -> dark.
     PV 2 MW (2.0) fills a 2 MWh store (0.2) on the sunny day for the dark day: 2.2 EUR.
     A store cycling within each day only would shed 2 MWh at 100 EUR/MWh instead."""
-    n, temporal = _rep_days()
+    n, temporal = rep_days()
     _solve(n, lambda net: define_representative_day_storage(net, temporal))
-    assert n.objective == pytest.approx(2.2)
+    assert n.objective == pytest.approx(2.2) == REP_DAYS_OBJECTIVE
     assert n.stores.e_nom_opt["s"] == pytest.approx(2.0)
     levels = n.model.solution["storage_day_level"].sel(name="s").to_numpy()
     assert levels.tolist() == pytest.approx([0.0, 2.0], abs=1e-6)
@@ -189,32 +122,12 @@ def test_storage_carries_energy_across_representative_days() -> None:
 def test_storage_level_respects_capacity_on_every_calendar_day() -> None:
     """Calendar sunny, dark, dark: 4 MWh must be carried, so the store is 4 MWh and PV 3 MW
     (2 MWh load + 4 MWh charge in 2 h): 3 + 0.4 = 3.4 EUR."""
-    n, temporal = _rep_days()
-    temporal = Temporal(
-        temporal.series,
-        temporal.weight,
-        temporal.duration,
-        temporal.period,
-        np.array([0, 1, 1]),
-        "test",
-    )
+    n, temporal = rep_days(calendar=[0, 1, 1])
     n.snapshot_weightings["objective"] = [1.0, 1.0, 2.0, 2.0]  # the dark day counts twice
     n.snapshot_weightings["generators"] = [1.0, 1.0, 2.0, 2.0]
     _solve(n, lambda net: define_representative_day_storage(net, temporal))
     assert n.objective == pytest.approx(3.4)
     assert n.stores.e_nom_opt["s"] == pytest.approx(4.0)
-
-
-def _pv_store_network(pv: np.ndarray, load: np.ndarray) -> pypsa.Network:
-    n = pypsa.Network()
-    n.set_snapshots(range(len(pv)))
-    n.add("Bus", "b")
-    n.add("Load", "d", bus="b", p_set=load)
-    n.add("Generator", "pv", bus="b", p_nom_extendable=True, capital_cost=30.0, p_max_pu=pv)
-    n.add("Generator", "gas", bus="b", p_nom_extendable=True, capital_cost=20.0, marginal_cost=4)
-    n.add("Generator", "shed", bus="b", p_nom=100, marginal_cost=1000)
-    n.add("Store", "s", bus="b", e_nom_extendable=True, capital_cost=1.0, e_cyclic=True)
-    return n
 
 
 def test_representative_days_never_undercut_the_chronological_year() -> None:
@@ -230,7 +143,7 @@ def test_representative_days_never_undercut_the_chronological_year() -> None:
     load = 1.0 + 0.3 * np.cos((hours - 19) / 24 * 2 * np.pi)
     calendar = np.array([0, 0, 1, 2, 2, 2, 0, 1, 0, 1])
 
-    chronological = _pv_store_network(day_types[calendar].ravel(), np.tile(load, 10))
+    chronological = pv_store_network(day_types[calendar].ravel(), np.tile(load, 10))
     _solve(chronological)
 
     series = pd.DataFrame({"pv": day_types.ravel()})
@@ -243,7 +156,7 @@ def test_representative_days_never_undercut_the_chronological_year() -> None:
         calendar=calendar,
         label="test",
     )
-    rep = _pv_store_network(series.pv.to_numpy(), np.tile(load, 3))
+    rep = pv_store_network(series.pv.to_numpy(), np.tile(load, 3))
     rep.snapshot_weightings["objective"] = temporal.weight.to_numpy()
     rep.snapshot_weightings["generators"] = temporal.weight.to_numpy()
     _solve(rep, lambda net: define_representative_day_storage(net, temporal))
