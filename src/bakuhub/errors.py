@@ -3,7 +3,11 @@ wrong, what to do. The web maps them to HTTP statuses, the CLI to exit codes."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+Schema = TypeVar("Schema", bound=BaseModel)
 
 
 class BakuhubError(Exception):
@@ -51,3 +55,51 @@ class Busy(BakuhubError):
 
     status_code = 503
     exit_code = 5
+
+
+def validation_details(exc: ValidationError) -> list[dict[str, Any]]:
+    """Pydantic errors as ``{"loc": [...], "msg": ...}`` rows."""
+    return [{"loc": list(e["loc"]), "msg": e["msg"]} for e in exc.errors()]
+
+
+def describe(details: list[dict[str, Any]]) -> str:
+    """One sentence listing each field at fault and why."""
+    parts = []
+    for d in details:
+        where = ".".join(str(p) for p in d["loc"]) or "record"
+        parts.append(f"{where}: {d['msg']}")
+    return "; ".join(parts)
+
+
+def invalid_input(exc: ValidationError, *, what: str = "") -> InvalidInput:
+    """The domain error for a pydantic ``ValidationError``: each field at fault, named.
+
+    The message is ``"<what>: <field>: <why>; ..."`` (without ``what``, the fields
+    alone); ``details`` lists the fields for forms and the API.
+    """
+    details = validation_details(exc)
+    text = describe(details)
+    return InvalidInput(f"{what}: {text}" if what else text, details=details)
+
+
+def validated(schema: type[Schema], data: Any, *, what: str = "") -> Schema:
+    """``data`` validated by ``schema``, or :class:`InvalidInput` (see :func:`invalid_input`)."""
+    try:
+        return schema.model_validate(data)
+    except ValidationError as exc:
+        raise invalid_input(exc, what=what) from None
+
+
+def check_version(
+    *, what: str, current: int, based_on: int | None, then: str = "apply your change again"
+) -> None:
+    """Refuse a change based on another version than the stored one (optimistic locking).
+
+    ``what`` names the record as a sentence starts (``"The project 'P-1'"``); ``then``
+    says what to do after reloading. ``based_on`` None means "no version named".
+    """
+    if based_on is not None and based_on != current:
+        raise StaleVersion(
+            f"{what} was changed by someone else since you read it (it is now at version "
+            f"{current}, your change is based on version {based_on}); reload it and {then}."
+        )

@@ -9,6 +9,7 @@ TABLE_MODULES = (
     "bakuhub.risk.models",
     "bakuhub.results.models",
     "bakuhub.accounts.models",
+    "bakuhub.audit.models",
     "bakuhub.jobs.models",
 )
 

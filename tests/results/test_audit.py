@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 from sqlalchemy.orm import Session
 
-from bakuhub.accounts.audit import list_entries
+from bakuhub.audit.service import list_entries
 from bakuhub.errors import InvalidInput
 from bakuhub.results.iati_export import export_activities
 from bakuhub.results.iati_import import import_activities

@@ -163,7 +163,7 @@ def test_results_add_and_rollup(cli: CliRunner, tmp_path: Path) -> None:
 
 def _audit_log() -> list[tuple[str, str, str, str]]:
     """(actor, action, record type, record ref) of every audit entry, oldest first."""
-    from bakuhub.accounts.audit import list_entries
+    from bakuhub.audit.service import list_entries
     from bakuhub.db import make_engine, make_sessionmaker, session_scope
 
     engine = make_engine(get_settings().effective_database_url)

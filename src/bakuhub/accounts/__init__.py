@@ -1,4 +1,4 @@
-"""Accounts, roles, personal API tokens and the audit log.
+"""Accounts, roles and personal API tokens (the audit log is ``bakuhub.audit``).
 
 Services (keyword arguments and a session; the caller owns the transaction):
 
@@ -7,7 +7,6 @@ Services (keyword arguments and a session; the caller owns the transaction):
   ``revoke_token``, ``revoke_user_tokens``, ``end_sessions``
 - ``passwords``: the password rule (length, common, repetitive) and argon2id hashing
 - ``throttle``: sign-in limits per name and address and per address, fail closed
-- ``audit``: ``record``, ``list_entries``
 - ``permissions``: ``Role``, ``Principal``, ``project_parties``, ``can_edit_project``...
 
 See docs/web.md.

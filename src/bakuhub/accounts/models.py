@@ -1,11 +1,10 @@
-"""Tables of accounts: users, personal API tokens, login failures, the audit log."""
+"""Tables of accounts: users, personal API tokens, login failures."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bakuhub.db import Base, utcnow
@@ -65,18 +64,3 @@ class LoginFailure(Base):
     username: Mapped[str] = mapped_column(String(80), default="", server_default="", index=True)
     address: Mapped[str] = mapped_column(String(64), default="", server_default="", index=True)
     at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
-
-
-class AuditEntry(Base):
-    """One change of the record: who, when, which record, before and after."""
-
-    __tablename__ = "audit_log"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
-    actor: Mapped[str] = mapped_column(String(120), index=True)
-    action: Mapped[str] = mapped_column(String(30))
-    record_type: Mapped[str] = mapped_column(String(40), index=True)
-    record_ref: Mapped[str] = mapped_column(String(200), index=True)
-    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)

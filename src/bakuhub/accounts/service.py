@@ -18,13 +18,14 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bakuhub import db
-from bakuhub.accounts import audit
-from bakuhub.accounts.models import ApiToken, User
+from bakuhub.accounts.models import ApiToken
+from bakuhub.accounts.models import User as User
 from bakuhub.accounts.passwords import MIN_PASSWORD as MIN_PASSWORD
 from bakuhub.accounts.passwords import hash_password as hash_password
 from bakuhub.accounts.passwords import hasher
 from bakuhub.accounts.permissions import RANK, Forbidden, Principal, Role, effective_role
 from bakuhub.accounts.throttle import lift_lockout
+from bakuhub.audit import service as audit
 from bakuhub.db import utcnow
 from bakuhub.errors import Conflict, InvalidInput, NotFound
 from bakuhub.registry.models import Party
@@ -186,6 +187,11 @@ def revoke_user_tokens(*, session: Session, username: str, actor: str) -> int:
     _audit(session, actor, "revoke tokens", user, {"tokens_revoked": count})
     session.flush()
     return count
+
+
+def get_user(*, session: Session, user_id: int) -> User | None:
+    """The user with this id, or None."""
+    return session.get(User, user_id)
 
 
 def list_users(*, session: Session) -> list[User]:

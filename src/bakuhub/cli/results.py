@@ -11,7 +11,7 @@ from typing import Any
 import typer
 
 from bakuhub.cli.common import cli_author, cli_session
-from bakuhub.errors import InvalidInput
+from bakuhub.errors import InvalidInput, validated
 
 app = typer.Typer(
     help="Results frameworks, finance and exchange rates of projects.", no_args_is_help=True
@@ -31,17 +31,6 @@ def _json_file(path: Path) -> Any:
         raise InvalidInput(f"{path} is not JSON ({exc}); check the file.") from None
 
 
-def _validate(model: Any, data: Any, what: str) -> Any:
-    from pydantic import ValidationError
-
-    from bakuhub.registry.service import describe, validation_details
-
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        raise InvalidInput(f"{what}: {describe(validation_details(exc))}") from None
-
-
 @app.command(help="Show a project's results framework (with statuses) as JSON.")
 def show(project: str) -> None:
     from bakuhub.results.service import get_framework
@@ -57,7 +46,7 @@ def add(project: str, path: Path) -> None:
 
     data = _json_file(path)
     items = data if isinstance(data, list) else [data]
-    results = [_validate(ResultIn, x, f"{path} result {i}") for i, x in enumerate(items)]
+    results = [validated(ResultIn, x, what=f"{path} result {i}") for i, x in enumerate(items)]
     with cli_session() as session:
         for result in results:
             add_result(session=session, project_ref=project, data=result, author=cli_author())
@@ -71,7 +60,7 @@ def iati_details(project: str, path: Path | None = typer.Argument(None)) -> None
 
     with cli_session() as session:
         if path is not None:
-            data = _validate(ProfileIn, _json_file(path), str(path))
+            data = validated(ProfileIn, _json_file(path), what=str(path))
             set_profile(session=session, project_ref=project, data=data, author=cli_author())
         _print(get_profile(session=session, project_ref=project))
 
@@ -91,7 +80,7 @@ def corridor(project: str, summary: Path) -> None:
     from bakuhub.results.corridor_link import apply_scenario_summary
     from bakuhub.results.schemas import ScenarioSummary
 
-    data = _validate(ScenarioSummary, _json_file(summary), str(summary))
+    data = validated(ScenarioSummary, _json_file(summary), what=str(summary))
     with cli_session() as session:
         out = apply_scenario_summary(
             session=session, project_ref=project, summary=data, author=cli_author()
@@ -130,10 +119,10 @@ def rate_add(
         raise InvalidInput(
             f"rate '{rate}' or date '{on}' is not valid; e.g. 1.08 --on 2025-01-01"
         ) from None
-    data = _validate(
+    data = validated(
         RateIn,
         {"currency": currency, "quote": quote, "rate": value, "valid_on": day, "source": source},
-        "rate",
+        what="rate",
     )
     with cli_session() as session:
         add_rate(session=session, data=data, author=cli_author())

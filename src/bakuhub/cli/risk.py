@@ -202,18 +202,11 @@ def rank(
 
 
 def _save(settings: dict[str, Any], inputs: dict[str, Any], outcome: Outcome) -> int:
-    from sqlalchemy import inspect
-
     from bakuhub.cli.common import cli_author, cli_session
-    from bakuhub.errors import InvalidInput
-    from bakuhub.risk.service import store
+    from bakuhub.risk.service import require_tables, store
 
     with cli_session() as session:
-        if not inspect(session.get_bind()).has_table("risk_runs"):
-            raise InvalidInput(
-                "The database has no risk tables yet; run `bakuhub db upgrade`, then repeat "
-                "the command with --save."
-            )
+        require_tables(session=session)
         run = store(
             session=session,
             settings=settings,

@@ -103,12 +103,10 @@ def set_role(
 
 @app.command("list", help="List accounts with their roles.")
 def list_() -> None:
-    from sqlalchemy import select
-
-    from bakuhub.accounts.models import User
+    from bakuhub.accounts.service import list_users
 
     with cli_session() as session:
-        for user in session.scalars(select(User).order_by(User.username)):
+        for user in list_users(session=session):
             party = f" of {user.party.ref}" if user.party else ""
             state = "" if user.active else " (disabled)"
             typer.echo(f"{user.username}\t{user.role}{party}{state}")

@@ -15,11 +15,11 @@ import typing
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bakuhub.errors import BakuhubError, InvalidInput, StaleVersion
+from bakuhub.errors import BakuhubError, InvalidInput, StaleVersion, validated
 from bakuhub.registry import service
 from bakuhub.registry.resources import Resource
 
@@ -126,13 +126,13 @@ def _decode_row(
     if errors:
         return None, errors
     try:
-        return resource.create.model_validate(payload), []
-    except ValidationError as exc:
-        for e in exc.errors():
-            loc = [str(p) for p in e["loc"]]
+        return validated(resource.create, payload), []
+    except InvalidInput as exc:
+        for d in exc.details:
+            loc = [str(p) for p in d["loc"]]
             column = loc[0] if loc else "(row)"
             where = ".".join(loc[1:])
-            msg = f"{where}: {e['msg']}" if where else e["msg"]
+            msg = f"{where}: {d['msg']}" if where else d["msg"]
             errors.append({"row": line, "column": column, "msg": msg})
         return None, errors
 

@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 from sqlalchemy.orm import Session
 
-from bakuhub.accounts import audit
+from bakuhub.audit import service as audit
 from bakuhub.errors import InvalidInput, NotFound
 from bakuhub.registry import models as m
 from bakuhub.registry.catalog import AGREEMENTS
@@ -99,11 +99,21 @@ def attach_document(
     return doc
 
 
-def read_document(*, session: Session, root: Path, document_id: int) -> tuple[m.Document, bytes]:
-    """A document's record and its bytes, checked against the stored checksum."""
+def read_document(
+    *, session: Session, root: Path, document_id: int, published_only: bool = False
+) -> tuple[m.Document, bytes]:
+    """A document's record and its bytes, checked against the stored checksum.
+
+    With ``published_only`` (anonymous readers), a document of an unpublished agreement
+    does not exist.
+    """
     doc = session.get(m.Document, document_id)
     if doc is None:
         raise NotFound(f"There is no document with id {document_id}.")
+    if published_only:
+        agreement = session.get(m.Agreement, doc.agreement_id)
+        if agreement is None or not agreement.published:
+            raise NotFound(f"There is no document with id {document_id}.")
     path = stored_path(root, doc.sha256)
     if not path.exists():
         raise NotFound(f"The file of document {document_id} ({doc.filename}) is missing.")

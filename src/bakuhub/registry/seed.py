@@ -7,15 +7,14 @@ from importlib.resources import files
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bakuhub.errors import InvalidInput
+from bakuhub.errors import validated
 from bakuhub.registry import models as m
 from bakuhub.registry.catalog import AGREEMENTS, GROUPS, PARTIES, PROJECTS
 from bakuhub.registry.resources import Resource
-from bakuhub.registry.service import create_record, describe, validation_details
+from bakuhub.registry.service import create_record
 
 SECTIONS: tuple[tuple[str, Resource], ...] = (
     ("parties", PARTIES),
@@ -57,11 +56,7 @@ def seed_records(
     created = unchanged = 0
     for section, resource in SECTIONS:
         for index, raw in enumerate(data.get(section, [])):
-            try:
-                payload = resource.create.model_validate(raw)
-            except ValidationError as exc:
-                where = f"{section}[{index}]"
-                raise InvalidInput(f"{where}: {describe(validation_details(exc))}") from None
+            payload = validated(resource.create, raw, what=f"{section}[{index}]")
             ref = getattr(payload, "ref", None) or getattr(payload, "iso3", None)
             exists = session.scalar(select(resource.model.id).where(resource.model.ref == ref))
             if exists:

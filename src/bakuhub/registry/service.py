@@ -10,31 +10,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from bakuhub.accounts import audit
+from bakuhub.audit import service as audit
 from bakuhub.db import utcnow
-from bakuhub.errors import Conflict, InvalidInput, NotFound, StaleVersion
+from bakuhub.errors import Conflict, InvalidInput, NotFound, StaleVersion, check_version, validated
 from bakuhub.registry.resources import Resource
 from bakuhub.registry.schemas import Page
-
-
-def validation_details(exc: ValidationError) -> list[dict[str, Any]]:
-    """Pydantic errors as ``{"loc": [...], "msg": ...}`` rows."""
-    return [{"loc": list(e["loc"]), "msg": e["msg"]} for e in exc.errors()]
-
-
-def describe(details: list[dict[str, Any]]) -> str:
-    """One sentence listing each field at fault and why."""
-    parts = []
-    for d in details:
-        where = ".".join(str(p) for p in d["loc"]) or "record"
-        parts.append(f"{where}: {d['msg']}")
-    return "; ".join(parts)
 
 
 def list_records(
@@ -98,6 +84,14 @@ def fetch(*, session: Session, resource: Resource, ref: str, published_only: boo
     return row
 
 
+def list_refs(*, session: Session, resource: Resource, published_only: bool = False) -> list[str]:
+    """The refs of every record of a type, sorted (``published_only``: drafts left out)."""
+    stmt = select(resource.model.ref).order_by(resource.model.ref)
+    if published_only:
+        stmt = stmt.where(resource.model.published.is_(True))
+    return list(session.scalars(stmt))
+
+
 def get_record(
     *, session: Session, resource: Resource, ref: str, published_only: bool = False
 ) -> dict[str, Any]:
@@ -140,20 +134,27 @@ def update_record(
     """Apply a partial update that names the version it is based on."""
     row = fetch(session=session, resource=resource, ref=ref)
     based_on = getattr(data, "version")  # noqa: B009 - every update schema has it
-    if based_on != row.version:
-        raise StaleVersion(
-            f"The {resource.label} '{ref}' was changed since you read it (it is now at "
-            f"version {row.version}, your change is based on version {based_on}); reload "
-            "it and apply your change again."
-        )
+    check_version(what=f"The {resource.label} '{ref}'", current=row.version, based_on=based_on)
     merged = merged_payload(resource, row, data.model_dump(exclude_unset=True))
     return replace_record(session=session, resource=resource, row=row, data=merged, author=author)
 
 
 def replace_record(
-    *, session: Session, resource: Resource, row: Any, data: BaseModel, author: str
+    *,
+    session: Session,
+    resource: Resource,
+    row: Any,
+    data: BaseModel,
+    author: str,
+    version: int | None = None,
 ) -> dict[str, Any]:
-    """Overwrite an existing row with a complete, validated create-payload."""
+    """Overwrite an existing row with a complete, validated create-payload.
+
+    ``version``, when given, is the version the change is based on (``StaleVersion``
+    unless it is the row's).
+    """
+    what = f"The {resource.label} '{row.ref}'"
+    check_version(what=what, current=row.version, based_on=version)
     before = resource.read(row)
     with _saving(session, resource, row.ref):
         row.version = row.version + 1
@@ -181,11 +182,7 @@ def merged_payload(resource: Resource, row: Any, changes: dict[str, Any]) -> Bas
     fields = set(resource.create.model_fields)
     payload = {k: v for k, v in current.items() if k in fields}
     payload.update({k: v for k, v in changes.items() if k in fields})
-    try:
-        return resource.create.model_validate(payload)
-    except ValidationError as exc:
-        details = validation_details(exc)
-        raise InvalidInput(describe(details), details=details) from None
+    return validated(resource.create, payload)
 
 
 def delete_record(
@@ -198,11 +195,10 @@ def delete_record(
 ) -> None:
     """Delete a record (refused while other records still refer to it)."""
     row = fetch(session=session, resource=resource, ref=ref)
-    if version is not None and version != row.version:
-        raise StaleVersion(
-            f"The {resource.label} '{ref}' was changed since you read it (version "
-            f"{row.version}, not {version}); reload it before deleting."
-        )
+    what = f"The {resource.label} '{ref}'"
+    check_version(
+        what=what, current=row.version, based_on=version, then="delete it if you still mean to"
+    )
     before = resource.read(row)
     with _saving(session, resource, ref):
         session.delete(row)

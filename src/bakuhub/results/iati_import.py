@@ -16,24 +16,19 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import ValidationError
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
-from bakuhub.errors import BakuhubError, Conflict, InvalidInput
+from bakuhub.errors import BakuhubError, Conflict, InvalidInput, validated
 from bakuhub.registry.catalog import PARTIES, PROJECTS
 from bakuhub.registry.codes import IATI_ORGANISATION_TYPES
 from bakuhub.registry.models import Party, Project
 from bakuhub.registry.schemas import PartyCreate, ProjectCreate
-from bakuhub.registry.service import (
-    create_record,
-    describe,
-    replace_record,
-    validation_details,
-)
+from bakuhub.registry.service import create_record, replace_record
 from bakuhub.results import models as m
 from bakuhub.results.finance import budget_row, read_budget, read_transaction, transaction_row
-from bakuhub.results.iati_read import Activity, Org, parse_file, read_activity
+from bakuhub.results.iati_activity import Activity, Org
+from bakuhub.results.iati_read import parse_file, read_activity
 from bakuhub.results.profile import identifier, write_profile
 from bakuhub.results.schemas import DisaggregationIn, OrgIn, ResultIn
 from bakuhub.results.service import (
@@ -81,16 +76,17 @@ def _results(act: Activity) -> list[ResultIn]:
             for period in ind["periods"]:
                 _drop_bad_parts(period, ind["measure"], act)
         try:
-            out.append(ResultIn.model_validate(raw))
-        except ValidationError as exc:
-            reason = describe(validation_details(exc))
-            act.skipped.append({"element": f"result[{index}]", "reason": reason})
+            out.append(validated(ResultIn, raw))
+        except InvalidInput as exc:
+            act.skipped.append({"element": f"result[{index}]", "reason": exc.message})
     return out
 
 
 def _drop_bad_parts(period: dict[str, Any], measure: str, act: Activity) -> None:
     try:
-        parts = [DisaggregationIn.model_validate(d) for d in period["disaggregations"]]
+        parts = [
+            validated(DisaggregationIn, d, what="disaggregation") for d in period["disaggregations"]
+        ]
         check_disaggregations(
             measure=measure,
             target=period.get("target"),
@@ -98,9 +94,8 @@ def _drop_bad_parts(period: dict[str, Any], measure: str, act: Activity) -> None
             items=parts,
             loc=["period"],
         )
-    except (ValidationError, InvalidInput) as exc:
-        reason = exc.message if isinstance(exc, InvalidInput) else str(exc)
-        act.skipped.append({"element": "period disaggregations", "reason": reason})
+    except InvalidInput as exc:
+        act.skipped.append({"element": "period disaggregations", "reason": exc.message})
         period["disaggregations"] = []
 
 
@@ -264,10 +259,7 @@ def _write(
             n += 1
             ref = f"{base[:95]}-{n}"
         payload["ref"] = ref
-    try:
-        data = ProjectCreate.model_validate(payload)
-    except ValidationError as exc:
-        raise InvalidInput(describe(validation_details(exc))) from None
+    data = validated(ProjectCreate, payload)
     if existing is not None:
         project = existing
         results = _carry_over(session, project, results)

@@ -4,11 +4,10 @@ into validated bakuhub payloads, noting what cannot be mapped and why."""
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass, field
-from typing import Any
 
 from bakuhub.errors import InvalidInput
 from bakuhub.results.codes import ACTIVITY_DATE_TYPES, RIO_MARKER_CODES
+from bakuhub.results.iati_activity import Activity, Org
 from bakuhub.results.iati_read_finance import read_budget, read_transaction
 from bakuhub.results.iati_read_results import read_result
 from bakuhub.results.iati_xml import (
@@ -22,7 +21,7 @@ from bakuhub.results.iati_xml import (
     narratives,
     validated,
 )
-from bakuhub.results.schemas import BudgetIn, ProfileIn, TransactionIn
+from bakuhub.results.schemas import ProfileIn
 
 PLACEHOLDER_DATE = "Start date not recorded"
 """How bakuhub's export marks a stand-in start date (see ``iati_export``)."""
@@ -54,29 +53,6 @@ MAPPED = {
     "transaction",
     "result",
 }
-
-
-@dataclass
-class Org:
-    role: str
-    ref: str | None
-    type: str | None
-    name: str
-
-
-@dataclass
-class Activity:
-    """One activity read from a file, as payloads ready to validate and write."""
-
-    identifier: str
-    project: dict[str, Any]
-    organisations: list[Org]
-    profile: ProfileIn
-    budgets: list[BudgetIn]
-    transactions: list[TransactionIn]
-    results: list[dict[str, Any]]
-    skipped: list[dict[str, str]] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
 
 
 def parse_file(xml: bytes) -> tuple[list[ET.Element], str]:

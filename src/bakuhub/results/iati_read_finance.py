@@ -5,14 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import xml.etree.ElementTree as ET
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from bakuhub.results.codes import BUDGET_STATUS_CODES, BUDGET_TYPE_CODES, TRANSACTION_CODES
+from bakuhub.results.iati_activity import Activity
 from bakuhub.results.iati_xml import clean, first_text, inverse, iso_date, validated
 from bakuhub.results.schemas import BudgetIn, TransactionIn
-
-if TYPE_CHECKING:
-    from bakuhub.results.iati_read import Activity
 
 LEGACY_TRANSACTIONS = {
     "IF": "1",

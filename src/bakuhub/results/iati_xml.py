@@ -8,10 +8,10 @@ import xml.etree.ElementTree as ET
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
+from bakuhub import errors
 from bakuhub.errors import InvalidInput
-from bakuhub.registry.service import describe, validation_details
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 NUMBER_ATTRIBUTES = {"percentage": None, "value": {"baseline", "target", "actual"}}
@@ -64,9 +64,9 @@ def validated(
 ) -> Any:
     """``model`` validated from ``data``; None (and the reason noted in ``skipped``) if invalid."""
     try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        skipped.append({"element": what, "reason": describe(validation_details(exc))})
+        return errors.validated(model, data)
+    except InvalidInput as exc:
+        skipped.append({"element": what, "reason": exc.message})
         return None
 
 

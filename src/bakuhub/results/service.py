@@ -2,7 +2,7 @@
 
 Every function takes keyword arguments and a session; the caller owns the
 transaction. Periods are versioned: an update names the version it is based on.
-Each change writes its audit entry (``accounts.audit``) in the same transaction,
+Each change writes its audit entry (``audit.service``) in the same transaction,
 whoever calls: the API, the pages, the CLI or an import.
 """
 
@@ -10,17 +10,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from bakuhub.accounts import audit
+from bakuhub.audit import service as audit
 from bakuhub.db import utcnow
-from bakuhub.errors import Conflict, InvalidInput, NotFound, StaleVersion
+from bakuhub.errors import Conflict, InvalidInput, NotFound, StaleVersion, check_version, validated
 from bakuhub.registry.models import Project
-from bakuhub.registry.service import describe, validation_details
 from bakuhub.results import models as m
 from bakuhub.results.codes import (
     COUNT_MEASURES,
@@ -218,13 +216,37 @@ def project_results(session: Session, project_id: int) -> list[m.Result]:
     return list(session.scalars(stmt.order_by(m.Result.position, m.Result.id)))
 
 
-def get_framework(*, session: Session, project_ref: str) -> dict[str, Any]:
-    """A project's results framework with the status of each period."""
+def get_framework(
+    *, session: Session, project_ref: str, approved_only: bool = False
+) -> dict[str, Any]:
+    """A project's results framework with the status of each period.
+
+    ``approved_only`` (anonymous readers) keeps approved periods only.
+    """
     project = fetch_project(session, project_ref)
-    return {
-        "project": project.ref,
-        "results": [read_result(r) for r in project_results(session, project.id)],
-    }
+    results = [read_result(r) for r in project_results(session, project.id)]
+    if approved_only:
+        for result in results:
+            for indicator in result["indicators"]:
+                indicator["periods"] = [
+                    p for p in indicator["periods"] if p["state"] == PeriodState.approved.value
+                ]
+    return {"project": project.ref, "results": results}
+
+
+def get_period(*, session: Session, period_id: int, approved_only: bool = False) -> dict[str, Any]:
+    """One indicator period as the API returns it (``approved_only``: NotFound unless
+    it is approved, for anonymous readers)."""
+    period = fetch_period(session, period_id)
+    if approved_only and period.state != PeriodState.approved.value:
+        raise NotFound(f"There is no indicator period with id {period_id}.")
+    return read_period(period)
+
+
+def result_project_ref(*, session: Session, result_id: int) -> str | None:
+    """The ref of the project a result belongs to (None: there is no such result)."""
+    row = session.get(m.Result, result_id)
+    return None if row is None else row.project.ref
 
 
 def delete_result(*, session: Session, result_id: int, author: str) -> None:
@@ -258,13 +280,7 @@ def update_period(
     changes = data.model_dump(exclude_unset=True, exclude={"version"})
     merged = {k: current[k] for k in PeriodIn.model_fields}
     merged.update(changes)
-    try:
-        payload = PeriodIn.model_validate(merged)
-    except ValidationError as exc:
-        details = validation_details(exc)
-        raise InvalidInput(
-            f"Indicator period {period_id}: {describe(details)}", details=details
-        ) from None
+    payload = validated(PeriodIn, merged, what=f"Indicator period {period_id}")
     write_period(session, period, payload, author)
     after = read_period(period)
     log_change(session, author, "update", "periods", period_id, current, after)
@@ -333,12 +349,7 @@ def move_period(
 
 
 def _check_version(period: m.IndicatorPeriod, based_on: int) -> None:
-    if based_on != period.version:
-        raise StaleVersion(
-            f"Indicator period {period.id} was changed since you read it (it is now at version "
-            f"{period.version}, your change is based on version {based_on}); reload it and "
-            "apply your change again."
-        )
+    check_version(what=f"Indicator period {period.id}", current=period.version, based_on=based_on)
 
 
 def _bump(period: m.IndicatorPeriod, author: str) -> None:

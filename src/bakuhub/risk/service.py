@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from bakuhub import __version__
 from bakuhub.errors import InvalidInput, NotFound
 from bakuhub.risk.models import RiskRun, RiskScore
+from bakuhub.risk.schemas import RunOut, RunSummary, ScoreOut
 
 if TYPE_CHECKING:
     from bakuhub.risk.index import IndicatorData
@@ -82,6 +83,17 @@ def compute(
         thresholds=thresholds,
     )
     return settings, data_to_dict(data), run(model_from_dict(settings["model"]), data)
+
+
+def require_tables(*, session: Session) -> None:
+    """Refuse (InvalidInput) when the database has no risk tables yet."""
+    from sqlalchemy import inspect
+
+    if not inspect(session.get_bind()).has_table(RiskRun.__tablename__):
+        raise InvalidInput(
+            "The database has no risk tables yet; run `bakuhub db upgrade`, then repeat "
+            "the command with --save."
+        )
 
 
 def store(
@@ -192,6 +204,18 @@ def list_runs(*, session: Session, preset: str | None = None, limit: int = 50) -
     if preset is not None:
         query = query.where(RiskRun.preset == preset)
     return list(session.scalars(query))
+
+
+def run_out(run: RiskRun, top: int | None = None) -> RunOut:
+    """A stored run as the API returns it: its summary, settings and rows by rank
+    (unranked last; only the first ``top`` when given)."""
+    rows = sorted(run.scores, key=lambda s: (s.rank is None, s.rank or 0, s.iso3))
+    summary = RunSummary.model_validate(run).model_dump()
+    return RunOut(
+        **summary,
+        settings=run.settings,
+        rows=[ScoreOut.model_validate(s) for s in rows[: top or None]],
+    )
 
 
 def outcome_of(run: RiskRun) -> Outcome:

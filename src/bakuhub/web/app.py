@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -16,7 +15,6 @@ from bakuhub.config import Settings, get_settings, secret_key_warning
 from bakuhub.db import make_engine, make_sessionmaker
 from bakuhub.web.auth import guard
 from bakuhub.web.errors import RequestEdge, install_error_handlers
-from bakuhub.web.routes.registry import registry_routers
 
 API_PREFIX = "/api/v1"
 log = logging.getLogger(__name__)
@@ -81,13 +79,25 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-OPTIONAL_ROUTERS = (
-    "bakuhub.web.routes.risk",
-    "bakuhub.web.routes.results",
-    "bakuhub.web.routes.iati",
-    "bakuhub.web.routes.accounts",
-    "bakuhub.web.routes.jobs",
-)
+def api_router() -> APIRouter:
+    """Every JSON API router, under ``/api/v1``.
+
+    One way to wire a router: a module in ``web/routes/`` with a ``router``, imported
+    here by name and listed below (a renamed or broken module fails loudly, never
+    silently drops its routes; ``tests/test_app_routes.py`` checks every prefix).
+    Imported when the app is built, not when this module is, so ``bakuhub --help``
+    stays light.
+    """
+    from bakuhub.web.routes import accounts, corridor, documents, iati, jobs, results, risk
+    from bakuhub.web.routes import csv as csv_routes
+    from bakuhub.web.routes.registry import registry_routers
+
+    api = APIRouter(prefix=API_PREFIX)
+    for router in registry_routers():
+        api.include_router(router)
+    for module in (csv_routes, documents, corridor, risk, results, iati, accounts, jobs):
+        api.include_router(module.router)
+    return api
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -127,24 +137,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
     install_error_handlers(app)
-    api = APIRouter(prefix=API_PREFIX)
-    for router in registry_routers():
-        api.include_router(router)
-    from bakuhub.web.routes import corridor, documents
-    from bakuhub.web.routes import csv as csv_routes
-
-    api.include_router(csv_routes.router)
-    api.include_router(documents.router)
-    api.include_router(corridor.router)
-    for name in OPTIONAL_ROUTERS:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
-        api.include_router(module.router)
-    app.include_router(api)
+    app.include_router(api_router())
     from bakuhub.web.pages import install_pages
 
     install_pages(app)

@@ -22,7 +22,6 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from bakuhub.accounts import service as accounts
-from bakuhub.accounts.models import User
 from bakuhub.accounts.permissions import Forbidden, Principal, Unauthenticated
 from bakuhub.web.deps import get_principal
 
@@ -73,7 +72,7 @@ async def guard(
             )
 
 
-def sign_in(request: Request, user: User) -> None:
+def sign_in(request: Request, user: accounts.User) -> None:
     """Start a session for ``user`` (a fresh CSRF token too)."""
     request.session.clear()
     request.session.update(
@@ -93,7 +92,7 @@ def sign_out(request: Request, session: Session) -> None:
     copy would still work): the user's session epoch moves on.
     """
     uid = request.session.get("uid")
-    user = session.get(User, uid) if isinstance(uid, int) else None
+    user = accounts.get_user(session=session, user_id=uid) if isinstance(uid, int) else None
     if user is not None:
         accounts.end_sessions(user)
         session.flush()

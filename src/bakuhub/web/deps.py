@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated, Any
 
-from fastapi import BackgroundTasks, Depends, Request
+from fastapi import BackgroundTasks, Depends, Path, Request
 from sqlalchemy.orm import Session
 
 from bakuhub.accounts.permissions import Principal, Unauthenticated
 from bakuhub.config import Settings
-from bakuhub.db import session_scope
+from bakuhub.db import MAX_ID, session_scope
 
 
 def get_app_settings(request: Request) -> Settings:
@@ -38,13 +38,12 @@ def _bearer(request: Request) -> str | None:
 
 def _from_cookie(request: Request, session: Session) -> Principal | None:
     from bakuhub.accounts import service as accounts
-    from bakuhub.accounts.models import User
 
     store: dict[str, Any] = request.session
     uid = store.get("uid")
     if not isinstance(uid, int):
         return None
-    user = session.get(User, uid)
+    user = accounts.get_user(session=session, user_id=uid)
     if (
         user is None
         or not user.active
@@ -100,3 +99,5 @@ SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 PrincipalDep = Annotated[Principal | None, Depends(get_principal)]
 AuthorDep = Annotated[str, Depends(get_author)]
+IdPath = Annotated[int, Path(ge=1, le=MAX_ID, description="A record id (1 to 2^31 - 1).")]
+"""A record id in a path, bounded so the database can hold it (422 otherwise)."""

@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from bakuhub.accounts import service as accounts
-from bakuhub.accounts.models import User
 from bakuhub.accounts.permissions import RANK, Forbidden, Principal, Role, require
 from bakuhub.accounts.throttle import Limits, Throttled, client_address, record_attempt
 from bakuhub.accounts.throttle import forget_attempts as forget
@@ -40,7 +39,7 @@ def login_form(request: Request, next: str = "/") -> Response:
 
 def _check_login(
     session: Session, settings: Settings, username: str, password: str, address: str
-) -> User | None:
+) -> accounts.User | None:
     """Count the attempt, then check the password (in a worker thread: argon2 is slow)."""
     limits = Limits(
         per_name=settings.login_attempts,

@@ -7,8 +7,8 @@ import json
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from bakuhub.accounts import audit
 from bakuhub.accounts.permissions import Role, require
+from bakuhub.audit import service as audit
 from bakuhub.web.deps import PrincipalDep, SessionDep
 from bakuhub.web.pages.common import render
 

@@ -66,6 +66,17 @@ def form_text(form: Any, name: str) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
+def form_version(form: Any) -> int:
+    """The record version an edit form was opened at (its hidden ``version`` field).
+
+    A form without a readable version cannot say what it changes: 0, which no record
+    has (versions start at 1), so the service refuses it as stale and the person
+    reloads the form.
+    """
+    text = form_text(form, "version")
+    return int(text) if text.isdigit() and len(text) < 12 else 0
+
+
 def bind(handler: Any, **fixed: str) -> Any:
     """``handler`` with some parameters fixed (FastAPI reads the remaining ones).
 

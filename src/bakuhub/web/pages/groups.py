@@ -15,19 +15,19 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from bakuhub.accounts.permissions import Principal
-from bakuhub.errors import BakuhubError, NotFound, StaleVersion
+from bakuhub.errors import BakuhubError, InvalidInput, NotFound, validated
 from bakuhub.registry import service
 from bakuhub.registry.catalog import GROUPS
 from bakuhub.registry.codes import ItemStatus
 from bakuhub.registry.schemas import ActionItemIn, DecisionIn, MeetingIn, MemberIn
 from bakuhub.web import policy
 from bakuhub.web.deps import PrincipalDep, SessionDep
-from bakuhub.web.pages.common import bind, form_text, redirect, render
+from bakuhub.web.pages.common import bind, form_text, form_version, redirect, render
 from bakuhub.web.pages.forms import Field, sentence
 
 router = APIRouter(include_in_schema=False)
@@ -163,13 +163,12 @@ def _decode(part: Part, form: Any) -> tuple[dict[str, Any] | None, dict[str, str
     values = {spec.name: form_text(form, spec.name) for spec in part.inputs}
     given = {k: v for k, v in values.items() if v != ""}
     try:
-        item = part.schema.model_validate(given)
-    except ValidationError as exc:
+        item = validated(part.schema, given)
+    except InvalidInput as exc:
         errors: dict[str, str] = {}
-        for e in exc.errors():
-            name = str(e["loc"][0]) if e["loc"] else "_form"
-            message = "This field is required; fill it in." if e["type"] == "missing" else e["msg"]
-            errors.setdefault(name, sentence(message))
+        for d in exc.details:
+            name = str(d["loc"][0]) if d["loc"] else "_form"
+            errors.setdefault(name, sentence(d["msg"]))
         return None, values, errors
     return item.model_dump(mode="json"), values, {}
 
@@ -182,20 +181,15 @@ def _save(
     items: list[dict[str, Any]],
     form: Any,
 ) -> None:
-    """Write the changed list onto the group, checked as an update of the group."""
-    ref = group["ref"]
-    if form_text(form, "version") != str(group["version"]):
-        raise StaleVersion(
-            f"The working group '{ref}' was changed by someone else since you opened this "
-            "form; reload it and apply your change again."
-        )
-    change = GROUPS.update.model_validate({"version": group["version"], part.field: items})
+    """Write the changed list onto the group: a partial update of the group, based on the
+    version the form was opened at (the registry service checks it, merges and validates)."""
+    change = validated(GROUPS.update, {"version": form_version(form), part.field: items})
     policy.check_update(principal, GROUPS, group, change)
+    who = principal.username if principal else "anonymous"
     with session.begin_nested():
-        row = service.fetch(session=session, resource=GROUPS, ref=ref)
-        payload = service.merged_payload(GROUPS, row, {part.field: items})
-        who = principal.username if principal else "anonymous"
-        service.replace_record(session=session, resource=GROUPS, row=row, data=payload, author=who)
+        service.update_record(
+            session=session, resource=GROUPS, ref=group["ref"], data=change, author=who
+        )
 
 
 def _page(

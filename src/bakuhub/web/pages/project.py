@@ -11,14 +11,12 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from pydantic import ValidationError
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from bakuhub.accounts.permissions import Principal, Role
-from bakuhub.errors import BakuhubError, InvalidInput
-from bakuhub.registry.service import describe, validation_details
+from bakuhub.errors import BakuhubError, validated
 from bakuhub.results import finance
 from bakuhub.results import service as results
 from bakuhub.results.codes import ResultKind
@@ -26,7 +24,7 @@ from bakuhub.results.schemas import PeriodUpdate, ResultIn, TransitionIn
 from bakuhub.web import policy
 from bakuhub.web.deps import PrincipalDep, SessionDep
 from bakuhub.web.pages.common import form_text, redirect, render
-from bakuhub.web.routes.results import public_framework, transition
+from bakuhub.web.routes.results import transition
 
 router = APIRouter(include_in_schema=False)
 
@@ -35,9 +33,9 @@ def project_context(
     session: Session, principal: Principal | None, project: dict[str, Any]
 ) -> dict[str, Any]:
     """Results, finance and what the principal may do on a project's page."""
-    framework = results.get_framework(session=session, project_ref=project["ref"])
-    if principal is None:
-        framework = public_framework(framework)
+    framework = results.get_framework(
+        session=session, project_ref=project["ref"], approved_only=principal is None
+    )
     money = finance.project_finance(
         session=session, project_ref=project["ref"], published_only=principal is None
     )
@@ -120,11 +118,7 @@ def _add_result(
         ],
     }
     try:
-        try:
-            data = ResultIn.model_validate(body)
-        except ValidationError as exc:
-            details = validation_details(exc)
-            raise InvalidInput(f"The result: {describe(details)}", details=details) from None
+        data = validated(ResultIn, body, what="The result")
         with session.begin_nested():
             results.add_result(session=session, project_ref=ref, data=data, author=_who(principal))
     except BakuhubError as exc:
@@ -161,11 +155,7 @@ def _period_values(
             text = form_text(form, name)
             changes[name] = text if text or name == "actual_comment" else None
     try:
-        try:
-            data = PeriodUpdate.model_validate(changes)
-        except ValidationError as exc:
-            details = validation_details(exc)
-            raise InvalidInput(f"The period: {describe(details)}", details=details) from None
+        data = validated(PeriodUpdate, changes, what="The period")
         with session.begin_nested():
             results.update_period(
                 session=session, period_id=period_id, data=data, author=_who(principal)
@@ -194,19 +184,12 @@ def _period_move(
     period = results.fetch_period(session, period_id)
     ref = period.indicator.result.project.ref
     try:
-        try:
-            data = TransitionIn.model_validate(
-                {
-                    "to": form_text(form, "to"),
-                    "version": form_text(form, "version"),
-                    "comment": form_text(form, "comment"),
-                }
-            )
-        except ValidationError as exc:
-            details = validation_details(exc)
-            raise InvalidInput(
-                f"The change of state: {describe(details)}", details=details
-            ) from None
+        fields = {
+            "to": form_text(form, "to"),
+            "version": form_text(form, "version"),
+            "comment": form_text(form, "comment"),
+        }
+        data = validated(TransitionIn, fields, what="The change of state")
         with session.begin_nested():
             transition(session, principal, _who(principal), period_id, data)
     except BakuhubError as exc:

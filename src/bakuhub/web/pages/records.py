@@ -9,22 +9,20 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from bakuhub.accounts.permissions import Principal, Role
-from bakuhub.errors import BakuhubError, NotFound, StaleVersion
-from bakuhub.registry import models as m
+from bakuhub.errors import BakuhubError, NotFound
 from bakuhub.registry import service
-from bakuhub.registry.catalog import RESOURCES
+from bakuhub.registry.catalog import AGREEMENTS, RESOURCES
 from bakuhub.registry.codes import IATI_ACTIVITY_STATUS, Theme
 from bakuhub.registry.resources import Resource
 from bakuhub.registry.schemas import country_name
 from bakuhub.web import policy
 from bakuhub.web.deps import PrincipalDep, SessionDep
 from bakuhub.web.pages import forms
-from bakuhub.web.pages.common import bind, form_text, redirect, render
+from bakuhub.web.pages.common import bind, form_version, redirect, render
 
 router = APIRouter(include_in_schema=False)
 KINDS = ("parties", "agreements", "working-groups", "projects")
@@ -38,10 +36,9 @@ def _resource(kind: str) -> Resource:
 
 
 def _refs(session: Session, published_only: bool = False) -> dict[str, list[str]]:
-    stmt = select(m.Agreement.ref).order_by(m.Agreement.ref)
-    if published_only:
-        stmt = stmt.where(m.Agreement.published.is_(True))
-    agreements = list(session.scalars(stmt))
+    agreements = service.list_refs(
+        session=session, resource=AGREEMENTS, published_only=published_only
+    )
     return {"agreement": agreements, "parent": agreements}
 
 
@@ -195,11 +192,6 @@ def _edit(
     payload, values, errors = forms.decode(resource, form, keep=keep)
     if payload is not None:
         try:
-            if form_text(form, "version") != str(record["version"]):
-                raise StaleVersion(
-                    f"The {resource.label} '{ref}' was changed by someone else since you opened "
-                    "this form; reload it and apply your change again."
-                )
             changes = {**payload.model_dump(exclude={"ref"}), "version": record["version"]}
             policy.check_update(principal, resource, record, resource.update(**changes))
             with session.begin_nested():
@@ -210,6 +202,7 @@ def _edit(
                     row=row,
                     data=payload,
                     author=_who(principal),
+                    version=form_version(form),
                 )
             return redirect(f"/{kind}/{ref}")
         except BakuhubError as exc:

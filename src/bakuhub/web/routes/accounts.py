@@ -8,12 +8,11 @@ from fastapi import APIRouter, Path, Query, Response
 from pydantic import Field
 from sqlalchemy.orm import Session
 
-from bakuhub.accounts import audit
 from bakuhub.accounts import service as accounts
-from bakuhub.accounts.models import User
 from bakuhub.accounts.permissions import Principal, Role, require
+from bakuhub.audit import service as audit
 from bakuhub.registry.schemas import Strict
-from bakuhub.web.deps import PrincipalDep, SessionDep
+from bakuhub.web.deps import IdPath, PrincipalDep, SessionDep
 from bakuhub.web.policy import check_may_create_token
 
 router = APIRouter(tags=["accounts"])
@@ -55,7 +54,7 @@ def create_token(data: TokenIn, session: SessionDep, principal: PrincipalDep) ->
 
 
 @router.delete("/tokens/{token_id}", status_code=204, summary="Revoke one of your tokens")
-def revoke_token(token_id: int, session: SessionDep, principal: PrincipalDep) -> Response:
+def revoke_token(token_id: IdPath, session: SessionDep, principal: PrincipalDep) -> Response:
     who = require(principal, Role.viewer, "revoke an API token")
     accounts.revoke_token(session=session, user_id=who.user_id, token_id=token_id)
     return Response(status_code=204)
@@ -64,7 +63,7 @@ def revoke_token(token_id: int, session: SessionDep, principal: PrincipalDep) ->
 Username = Path(min_length=1, max_length=80, description="Sign-in name")
 
 
-def _user_out(user: User, live: dict[int, int]) -> dict[str, Any]:
+def _user_out(user: accounts.User, live: dict[int, int]) -> dict[str, Any]:
     party = user.party.ref if user.party else None
     return {
         "username": user.username,

@@ -6,14 +6,13 @@ from fastapi import APIRouter, Path, UploadFile
 from fastapi.responses import Response
 
 from bakuhub.db import MAX_ID
-from bakuhub.errors import InvalidInput, NotFound
+from bakuhub.errors import InvalidInput
 from bakuhub.registry.documents import (
     MAX_BYTES,
     attach_document,
     content_disposition,
     read_document,
 )
-from bakuhub.registry.models import Agreement
 from bakuhub.registry.schemas import DocumentOut
 from bakuhub.web.deps import AuthorDep, PrincipalDep, SessionDep, SettingsDep
 from bakuhub.web.policy import require_staff
@@ -62,10 +61,10 @@ def download(
     document_id: int = Path(ge=1, le=MAX_ID),
 ) -> Response:
     doc, content = read_document(
-        session=session, root=settings.documents_dir, document_id=document_id
+        session=session,
+        root=settings.documents_dir,
+        document_id=document_id,
+        published_only=principal is None,
     )
-    agreement = session.get(Agreement, doc.agreement_id)
-    if principal is None and (agreement is None or not agreement.published):
-        raise NotFound(f"There is no document {document_id}.")
     headers = {"Content-Disposition": content_disposition(doc.filename), "ETag": f'"{doc.sha256}"'}
     return Response(content, media_type=doc.media_type, headers=headers)

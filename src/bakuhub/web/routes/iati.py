@@ -5,10 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Query, Request, Response
-from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
-from bakuhub.registry.models import Project
 from bakuhub.results.iati_export import export_activities
 from bakuhub.results.iati_import import import_activities
 from bakuhub.web.deps import AuthorDep, PrincipalDep, SessionDep
@@ -21,14 +19,12 @@ router = APIRouter(prefix="/iati", tags=["iati"])
     "/activities.xml",
     summary="Export projects as an IATI 2.03 activities file",
     description="`project` (repeatable) picks projects by ref; without it every project. "
-    "Without a token: published projects and approved result periods only.",
+    "Without a token: published projects and approved result periods only (a draft "
+    "named is not found).",
 )
 def export(
     session: SessionDep, principal: PrincipalDep, project: list[str] | None = Query(None)
 ) -> Response:
-    if principal is None:
-        public = set(session.scalars(select(Project.ref).where(Project.published.is_(True))))
-        project = sorted(public & set(project)) if project else sorted(public)
     result = export_activities(
         session=session,
         project_refs=project,

@@ -9,7 +9,6 @@ from fastapi import APIRouter, Query, Response
 
 from bakuhub.accounts.permissions import Principal
 from bakuhub.results import corridor_link, finance, profile, rollup, service
-from bakuhub.results.codes import PeriodState
 from bakuhub.results.schemas import (
     BudgetIn,
     PeriodUpdate,
@@ -21,7 +20,7 @@ from bakuhub.results.schemas import (
     TransitionIn,
 )
 from bakuhub.web import policy
-from bakuhub.web.deps import AuthorDep, PrincipalDep, SessionDep
+from bakuhub.web.deps import AuthorDep, IdPath, PrincipalDep, SessionDep
 
 router = APIRouter(tags=["results"])
 
@@ -29,18 +28,7 @@ router = APIRouter(tags=["results"])
 @router.get("/projects/{ref}/results", summary="A project's results framework, with statuses")
 def get_framework(ref: str, session: SessionDep, principal: PrincipalDep) -> dict[str, Any]:
     policy.project_for(session, principal, ref)
-    framework = service.get_framework(session=session, project_ref=ref)
-    return public_framework(framework) if principal is None else framework
-
-
-def public_framework(framework: dict[str, Any]) -> dict[str, Any]:
-    """A framework as anonymous visitors see it: approved periods only."""
-    for result in framework["results"]:
-        for indicator in result["indicators"]:
-            indicator["periods"] = [
-                p for p in indicator["periods"] if p["state"] == PeriodState.approved.value
-            ]
-    return framework
+    return service.get_framework(session=session, project_ref=ref, approved_only=principal is None)
 
 
 def _period_project(session: SessionDep, period_id: int) -> str:
@@ -57,26 +45,20 @@ def add_result(
 
 @router.delete("/results/{result_id}", status_code=204, summary="Delete a result")
 def delete_result(
-    result_id: int, session: SessionDep, principal: PrincipalDep, author: AuthorDep
+    result_id: IdPath, session: SessionDep, principal: PrincipalDep, author: AuthorDep
 ) -> Response:
-    from bakuhub.results.models import Result
-
-    row = session.get(Result, result_id)
-    if row is not None:
-        policy.project_for(session, principal, row.project.ref, write=True)
+    project_ref = service.result_project_ref(session=session, result_id=result_id)
+    if project_ref is not None:
+        policy.project_for(session, principal, project_ref, write=True)
     service.delete_result(session=session, result_id=result_id, author=author)
     return Response(status_code=204)
 
 
 @router.get("/periods/{period_id}", summary="One indicator period")
-def get_period(period_id: int, session: SessionDep, principal: PrincipalDep) -> dict[str, Any]:
+def get_period(period_id: IdPath, session: SessionDep, principal: PrincipalDep) -> dict[str, Any]:
     period = service.fetch_period(session, period_id)
     policy.project_for(session, principal, period.indicator.result.project.ref)
-    if principal is None and period.state != PeriodState.approved.value:
-        from bakuhub.errors import NotFound
-
-        raise NotFound(f"There is no indicator period with id {period_id}.")
-    return service.read_period(period)
+    return service.get_period(session=session, period_id=period_id, approved_only=principal is None)
 
 
 @router.patch(
@@ -86,7 +68,7 @@ def get_period(period_id: int, session: SessionDep, principal: PrincipalDep) -> 
     "up to the total (else 422, nothing changed); only draft or returned periods change.",
 )
 def update_period(
-    period_id: int,
+    period_id: IdPath,
     data: PeriodUpdate,
     session: SessionDep,
     principal: PrincipalDep,
@@ -101,7 +83,7 @@ def update_period(
     summary="Move a period between draft, submitted, approved and returned",
 )
 def move_period(
-    period_id: int,
+    period_id: IdPath,
     data: TransitionIn,
     session: SessionDep,
     principal: PrincipalDep,

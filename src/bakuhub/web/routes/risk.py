@@ -11,21 +11,10 @@ from bakuhub.accounts.permissions import Role, require
 from bakuhub.db import MAX_ID
 from bakuhub.risk import service
 from bakuhub.risk.inputs import Window
-from bakuhub.risk.models import RiskRun
-from bakuhub.risk.schemas import RecomputeIn, RunOut, RunSummary, ScoreOut
+from bakuhub.risk.schemas import RecomputeIn, RunOut, RunSummary
 from bakuhub.web.deps import AuthorDep, PrincipalDep, SessionDep
 
 router = APIRouter(prefix="/risk", tags=["risk"])
-
-
-def _out(run: RiskRun, top: int | None) -> RunOut:
-    rows = sorted(run.scores, key=lambda s: (s.rank is None, s.rank or 0, s.iso3))
-    summary = RunSummary.model_validate(run).model_dump()
-    return RunOut(
-        **summary,
-        settings=run.settings,
-        rows=[ScoreOut.model_validate(s) for s in rows[: top or None]],
-    )
 
 
 @router.get("/presets", summary="The presets, their pillars and weight codes")
@@ -53,7 +42,7 @@ def rankings(
     top: int | None = Query(None, ge=1, le=MAX_ID, description="Only the first N rows."),
 ) -> RunOut:
     run = service.rank(session=session, preset=preset)
-    return _out(run, top)
+    return service.run_out(run, top)
 
 
 @router.post(
@@ -84,7 +73,7 @@ def recompute(
         thresholds=None if body.thresholds is None else tuple(body.thresholds),
         created_by=author,
     )
-    return _out(run, body.top)
+    return service.run_out(run, body.top)
 
 
 @router.get("/runs", summary="Stored runs, newest first", response_model=list[RunSummary])
@@ -103,7 +92,7 @@ def get_run(
     run_id: int = Path(ge=1, le=MAX_ID),
     top: int | None = Query(None, ge=1, le=MAX_ID),
 ) -> RunOut:
-    return _out(service.get_run(session=session, run_id=run_id), top)
+    return service.run_out(service.get_run(session=session, run_id=run_id), top)
 
 
 @router.get("/runs/{run_id}/reproduce", summary="Recompute a stored run from its stored inputs")

@@ -1,4 +1,4 @@
-"""The audit log: every change of the record, with who, when, before and after."""
+"""Write and read the audit log (keyword arguments; the caller owns the transaction)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bakuhub.accounts.models import AuditEntry
+from bakuhub.audit.models import AuditEntry
 
 
 def _plain(value: Any) -> Any:
