@@ -3,6 +3,8 @@ wrong, what to do. The web maps them to HTTP statuses, the CLI to exit codes."""
 
 from __future__ import annotations
 
+import importlib
+from types import ModuleType
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -55,6 +57,23 @@ class Busy(BakuhubError):
 
     status_code = 503
     exit_code = 5
+
+
+class MissingExtra(BakuhubError):
+    """An optional package (an extra of ``pip install bakuhub[...]``) is not installed."""
+
+
+def optional_import(module: str, *, extra: str, needed_for: str) -> ModuleType:
+    """Import ``module`` of an optional extra, or say in one sentence how to install it."""
+    top = module.split(".")[0]
+    try:
+        return importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name is None or exc.name.split(".")[0] != top:
+            raise
+        raise MissingExtra(
+            f"{top} is not installed; it is needed {needed_for}: pip install bakuhub[{extra}]"
+        ) from None
 
 
 def validation_details(exc: ValidationError) -> list[dict[str, Any]]:

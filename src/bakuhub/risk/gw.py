@@ -22,6 +22,8 @@ from typing import Any
 
 import pandas as pd
 
+from bakuhub.errors import optional_import
+
 
 @dataclass(frozen=True)
 class GwMapping:
@@ -40,8 +42,13 @@ def converter() -> Any:
     The table is read with ``keep_default_na=False`` so that Namibia's ISO2 code
     ``NA`` stays a string (country_converter 1.3.2 fails on this under pandas 3).
     """
-    import country_converter as coco
-    from country_converter.country_converter import COUNTRY_DATA_FILE
+    coco = optional_import(
+        "country_converter",
+        extra="ucdp",
+        needed_for="to map the Gleditsch-Ward numbers of a new UCDP release to ISO codes "
+        "(the shipped mapping needs nothing)",
+    )
+    COUNTRY_DATA_FILE = coco.country_converter.COUNTRY_DATA_FILE
 
     table = pd.read_csv(
         COUNTRY_DATA_FILE,

@@ -8,7 +8,6 @@ scaled to a cited annual mean speed or capacity factor. The shipped series say s
 
 from __future__ import annotations
 
-import importlib
 import math
 from typing import TYPE_CHECKING
 
@@ -16,28 +15,21 @@ import numpy as np
 
 from bakuhub.corridor.data import assumptions
 from bakuhub.corridor.data.loaders import hourly_index_utc
-from bakuhub.errors import BakuhubError
+from bakuhub.errors import MissingExtra as MissingExtra
+from bakuhub.errors import optional_import
 
 if TYPE_CHECKING:
     from types import ModuleType
 
 
-class MissingExtra(BakuhubError):
-    """An optional package of the ``data-build`` extra is not installed."""
-
-
 def optional(module: str) -> ModuleType:
     """Import ``module`` of the ``data-build`` extra (pvlib, windpowerlib), or say how to get it."""
-    try:
-        return importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name is None or exc.name.split(".")[0] != module.split(".")[0]:
-            raise
-        raise MissingExtra(
-            f"{module.split('.')[0]} is not installed; it models the Azerbaijan, Georgia and "
-            "Romania profiles when the corridor data are built from upstream files (and for "
-            "weather.source 'agora'): pip install bakuhub[data-build]"
-        ) from None
+    return optional_import(
+        module,
+        extra="data-build",
+        needed_for="to model the Azerbaijan, Georgia and Romania profiles when the corridor "
+        "data are built from upstream files (and for weather.source 'agora')",
+    )
 
 
 def pv_clearsky_availability(lat: float, lon: float, ghi_kwh_m2: float) -> np.ndarray:
