@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 from bakuhub.errors import InvalidInput
 from bakuhub.results.codes import ACTIVITY_DATE_TYPES, RIO_MARKER_CODES
 from bakuhub.results.iati_activity import Activity, Org
-from bakuhub.results.iati_read_finance import read_budget, read_transaction
+from bakuhub.results.iati_read_finance import budget_from_xml, transaction_from_xml
 from bakuhub.results.iati_read_results import read_result
 from bakuhub.results.iati_xml import (
     XML_LANG,
@@ -123,9 +123,9 @@ def read_activity(el: ET.Element, default_lang: str) -> Activity:
         act.notes.append("no reporting-org; the project's own reporting organisation is exported")
     for tag in ("budget", "budget-planned"):
         for b in el.findall(tag):
-            read_budget(b, currency, act)
+            budget_from_xml(b, currency, act)
     for t in el.findall("transaction"):
-        read_transaction(t, currency, lang, act)
+        transaction_from_xml(t, currency, lang, act)
     for r in el.findall("result"):
         result = read_result(r, lang, act.skipped)
         if result is not None:

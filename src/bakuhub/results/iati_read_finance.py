@@ -38,7 +38,7 @@ def _money(
     return amount, v.get("currency") or currency, iso_date(v, "value-date")
 
 
-def read_budget(b: ET.Element, currency: str | None, act: Activity) -> None:
+def budget_from_xml(b: ET.Element, currency: str | None, act: Activity) -> None:
     amount, cur, value_date = _money(b.find("value"), currency)
     if amount is None or cur is None:
         act.skipped.append({"element": b.tag, "reason": "no value or no currency"})
@@ -70,7 +70,7 @@ def _org(el: ET.Element | None, side: str, lang: str) -> dict[str, Any] | None:
     }
 
 
-def read_transaction(t: ET.Element, currency: str | None, lang: str, act: Activity) -> None:
+def transaction_from_xml(t: ET.Element, currency: str | None, lang: str, act: Activity) -> None:
     type_el = t.find("transaction-type")
     raw = type_el.get("code", "") if type_el is not None else t.get("type", "")
     code = LEGACY_TRANSACTIONS.get(raw, raw)
