@@ -33,13 +33,14 @@ def measure(
     resolution: str, scenario_name: str, weather: str | None, solver: str | None = None
 ) -> dict[str, Any]:
     """Solve the scenario at one resolution; figures of that solve."""
-    from bakuhub.corridor.scenario import SolverOptions, load_scenario
+    from bakuhub.corridor.scenario import SolverOptions, load_scenario, parse_scenario
     from bakuhub.corridor.solve import objective, solve_scenario
 
     scenario = load_scenario(scenario_name)
-    if weather:
-        scenario = scenario.model_copy(update={"weather": {"source": "agora", "path": weather}})
-        scenario = type(scenario).model_validate(scenario.model_dump())
+    if weather:  # an operator's path: trusted, as from the command line
+        data = scenario.model_dump()
+        data["weather"] = {"source": "agora", "path": weather}
+        scenario = parse_scenario(data, trusted=True)
     if solver:
         scenario = scenario.model_copy(update={"solver": SolverOptions(name=solver)})
     started = time.perf_counter()
