@@ -246,7 +246,7 @@ def balance_residual(n: pypsa.Network) -> pd.Series:
     rounded to 1e-12 MW instead of its default 1e-5, so a residual is not hidden.
     """
     balance = n.statistics.energy_balance(
-        aggregate_time=False, groupby="bus", nice_names=False, drop_zero=False, round=12
+        groupby_time=False, groupby="bus", nice_names=False, drop_zero=False, round=12
     )
     residual: pd.Series = balance.groupby(level="bus").sum().abs().max(axis=1)
     return residual.reindex(n.buses.index, fill_value=0.0)
