@@ -21,7 +21,8 @@ COARSE = "repdays:1/4"
 
 @pytest.fixture(scope="module")
 def study() -> Study:
-    return run_study(load_scenario("reference-2030"), resolution=COARSE)
+    # the real-year check has tests of its own (test_real_year.py)
+    return run_study(load_scenario("reference-2030"), resolution=COARSE, real_year_check=False)
 
 
 @pytest.fixture(scope="module")
@@ -97,7 +98,12 @@ def test_dispatch_week_covers_2_to_8_july_hour_by_hour(study: Study, resolution:
     shown = (
         study
         if resolution == COARSE
-        else run_study(study.solved.scenario, resolution=resolution, counterfactual=False)
+        else run_study(
+            study.solved.scenario,
+            resolution=resolution,
+            counterfactual=False,
+            real_year_check=False,
+        )
     )
     trace = _week(shown.solved).data[-1]  # the demand line
     x = list(trace.x)

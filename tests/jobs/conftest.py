@@ -81,8 +81,10 @@ def runner(
 @pytest.fixture(scope="session")
 def tiny() -> Scenario:
     """The reference scenario on its four western nodes at 12 time segments (a solve
-    takes a few seconds; it still delivers the 8 TWh export through the Black Sea)."""
-    return load_scenario("reference-2030").model_copy(update={"resolution": TINY, "nodes": WEST})
+    takes a few seconds; it still delivers the 8 TWh export through the Black Sea).
+    The real-year check is off: it is tested in tests/corridor_model/test_real_year.py."""
+    update = {"resolution": TINY, "nodes": WEST, "real_year_check": False}
+    return load_scenario("reference-2030").model_copy(update=update)
 
 
 def variant(scenario: Scenario, co2_price: float) -> Scenario:

@@ -43,6 +43,13 @@ def solve(
         bool, typer.Option(help="Also solve without the Caspian cable (for CO2 avoided)")
     ] = True,
     solver_log: Annotated[bool, typer.Option(help="Show the solver's own iteration log")] = False,
+    real_year_check: Annotated[
+        bool,
+        typer.Option(
+            help="Operate the design through the full year after sizing (default: the "
+            "scenario's real_year_check, on unless it says false)"
+        ),
+    ] = True,
 ) -> None:
     """Solve a scenario: summary, tables, network (netCDF) and HTML report in OUT."""
     from bakuhub.corridor.run_study import run_study, write_outputs
@@ -61,6 +68,7 @@ def solve(
             counterfactual=counterfactual,
             progress=say,
             solver_log=solver_log,
+            real_year_check=None if real_year_check else False,
         )
     files = write_outputs(study, target)
     _print_summary([(spec.name, study.summary)])

@@ -4,6 +4,7 @@ offline (plotly.js is embedded once; no CDN, no base-map tiles)."""
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -222,6 +223,105 @@ def _facts(summary: dict[str, Any]) -> str:
     return f"<table>{cells}</table>"
 
 
+def _cells(rows: Sequence[Sequence[str]], header: tuple[str, ...]) -> str:
+    head = "".join(f"<th scope='col'>{html.escape(h)}</th>" for h in header)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in rows
+    )
+    return f"<table><tr>{head}</tr>{body}</table>"
+
+
+def _real_year(summary: dict[str, Any]) -> str:
+    """The real-year check (``real_year.py``): its verdict, figures against the sizing
+    solve, where and when demand went unserved, and how the cables were used."""
+    check = summary.get("real_year")
+    if not check:
+        return ""
+
+    def fmt(value: Any, digits: int = 3) -> str:
+        return "n/a" if value is None else f"{value:,.{digits}f}"
+
+    target = check.get("export_target_twh")
+    figures = [
+        (
+            "System cost, bn EUR/a",
+            fmt(check["system_cost_eur_a"] / 1e9),
+            fmt(check["sizing_cost_eur_a"] / 1e9),
+            f"{check['cost_difference_rel']:+.2%}",
+        ),
+        (
+            "Unserved energy, TWh/a",
+            fmt(check["unserved_twh"]),
+            "",
+            f"{check['unserved_share']:.3%} of demand",
+        ),
+        (
+            "Curtailment, TWh/a",
+            fmt(check["curtailment_twh"]),
+            fmt(check["sizing_curtailment_twh"]),
+            "",
+        ),
+        (
+            "Export delivered, TWh/a",
+            fmt(check["export_twh"]),
+            fmt(check["sizing_export_twh"]),
+            ""
+            if target is None
+            else f"target {fmt(target)}, short {fmt(check['export_shortfall_twh'])}",
+        ),
+    ]
+    cycles = check.get("storage_full_cycles", {})
+    sized = check.get("sizing_storage_full_cycles", {})
+    figures += [
+        (f"Full cycles a year, {name}", fmt(value, 1), fmt(sized.get(name), 1), "")
+        for name, value in cycles.items()
+    ]
+    nodes = [
+        (
+            node,
+            fmt(v["unserved_twh"]),
+            f"{v['share']:.3%}",
+            fmt(v["hours"], 0),
+            fmt(v["peak_mw"], 1),
+        )
+        for node, v in check["unserved_by_node"].items()
+        if v["unserved_twh"] > 0
+    ]
+    worst = [
+        (str(h["time"]), str(h["node"]), fmt(h["unserved_mw"], 1), fmt(h["demand_mw"], 1))
+        for h in check["worst_hours"]
+    ]
+    cables = [
+        (
+            link,
+            fmt(v["capacity_mw"], 0),
+            f"{v['mean_utilisation']:.1%}",
+            fmt(v["hours_at_capacity"], 0),
+        )
+        for link, v in check["cables"].items()
+    ]
+    parts = [
+        "<h2>Real-year check</h2>",
+        f"<p>{html.escape(check['weather_note'])} The design's capacities are fixed and "
+        f"operated through {check['hours']:,} chronological hours in one LP.</p>",
+        f"<p><strong>{html.escape(check['verdict'])}</strong></p>",
+        _cells(figures, ("figure", "full year", "sizing solve", "note")),
+    ]
+    if nodes:
+        parts += [
+            "<h3>Unserved energy by node</h3>",
+            _cells(nodes, ("node", "TWh/a", "share of demand", "hours", "peak MW")),
+            "<h3>Worst hours</h3>",
+            _cells(worst, ("hour", "node", "unserved MW", "demand MW")),
+        ]
+    if cables:
+        parts += [
+            "<h3>Cables over the year</h3>",
+            _cells(cables, ("cable", "MW", "mean utilisation", "hours at capacity")),
+        ]
+    return "\n".join(parts)
+
+
 def write_report(
     solved: Solved, summary: dict[str, Any], tables: dict[str, pd.DataFrame], path: Path
 ) -> Path:
@@ -254,6 +354,7 @@ def write_report(
 bakuhub {summary["bakuhub_version"]}. Profiles for Azerbaijan, Georgia and Romania are
 modelled, not measured (see docs/corridor-data.md).</p>
 <h2>Key figures</h2>{_facts(summary)}
+{_real_year(summary)}
 <h2>Charts</h2>{charts}</main></body></html>
 """
     path.write_text(body, encoding="utf-8")

@@ -1,5 +1,6 @@
-"""A corridor study: solve a scenario and its no-Caspian counterfactual, and write
-the summary, the tables, the solved network and the report."""
+"""A corridor study: solve a scenario and its no-Caspian counterfactual, check the
+design on the full year, and write the summary, the tables, the solved network and the
+report."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from bakuhub.corridor import results as r
 from bakuhub.corridor.costs import num
 from bakuhub.corridor.datasets import load_dataset
 from bakuhub.corridor.economics import cable_economics
+from bakuhub.corridor.real_year import RealYear, check_design
 from bakuhub.corridor.report import write_report
 from bakuhub.corridor.scenario import CableOption, Scenario
 from bakuhub.corridor.solve import Progress, Solved, objective, solve_scenario
@@ -23,11 +25,13 @@ COUNTERFACTUAL_LINK = "CASPIAN"
 
 @dataclass
 class Study:
-    """A solved scenario, its counterfactual (if any), and the summary of both."""
+    """A solved scenario, its counterfactual (if any), the real-year check of its design
+    (if run), and the summary of all."""
 
     solved: Solved
     counterfactual: Solved | None
     summary: dict[str, Any]
+    real_year: RealYear | None = None
 
 
 def counterfactual_of(scenario: Scenario) -> Scenario:
@@ -106,15 +110,23 @@ def run_study(
     counterfactual: bool = True,
     progress: Progress | None = None,
     solver_log: bool = False,
+    real_year_check: bool | None = None,
 ) -> Study:
-    """Solve the scenario and (unless asked not to) its no-Caspian counterfactual."""
+    """Solve the scenario and (unless asked not to) its no-Caspian counterfactual; check
+    the design on the full year unless ``real_year_check`` (default: the scenario's
+    ``real_year_check``) is false. The counterfactual is never checked."""
     say = progress or (lambda _line: None)
     solved = solve_scenario(scenario, resolution=resolution, progress=say, solver_log=solver_log)
+    check = scenario.real_year_check if real_year_check is None else real_year_check
+    real_year = check_design(solved, progress=say, solver_log=solver_log) if check else None
     cf = None
     if counterfactual and COUNTERFACTUAL_LINK in set(load_dataset(scenario.year).links["link"]):
         say("counterfactual: the same scenario without the Caspian cable")
         cf = solve_scenario(counterfactual_of(solved.scenario), progress=say, solver_log=solver_log)
-    return Study(solved=solved, counterfactual=cf, summary=summarise(solved, cf))
+    summary = summarise(solved, cf)
+    if real_year is not None:
+        summary["real_year"] = _clean(real_year.summary)
+    return Study(solved=solved, counterfactual=cf, summary=summary, real_year=real_year)
 
 
 def write_outputs(study: Study, out: Path) -> list[Path]:
@@ -133,6 +145,8 @@ def write_outputs(study: Study, out: Path) -> list[Path]:
         "prices": r.prices(n).reset_index(),
         "cable_economics": cable_economics(n, study.solved.scenario, data),
     }
+    if study.real_year is not None:
+        tables.update(study.real_year.tables)
     written = []
     (out / "tables").mkdir(exist_ok=True)
     for name, frame in tables.items():

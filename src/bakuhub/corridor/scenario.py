@@ -254,6 +254,10 @@ class Scenario(Strict):
     resolution: Resolution = "repdays/12"
     voll_eur_mwh: float = Field(default=10_000.0, gt=0, le=1e6)
     solver: SolverOptions = Field(default_factory=SolverOptions)
+    real_year_check: bool = Field(
+        default=True,
+        description="after sizing, operate the design through the full year (real_year.py)",
+    )
     economics: Economics = Field(default_factory=Economics)
 
     @field_validator("resolution")

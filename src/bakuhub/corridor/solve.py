@@ -82,7 +82,8 @@ def add_scenario_constraints(n: pypsa.Network, scenario: Scenario, temporal: Tem
         con.define_renewable_share(n, country, share, RENEWABLE_CARRIERS)
 
 
-def _add_co2_cap(n: pypsa.Network, scenario: Scenario) -> None:
+def add_co2_cap(n: pypsa.Network, scenario: Scenario) -> None:
+    """The scenario's CO2 cap (t/a) as a PyPSA global constraint, when it sets one."""
     if scenario.co2.cap_mt is not None:
         n.add(
             "GlobalConstraint",
@@ -114,7 +115,7 @@ def solve_scenario(
     temporal = build_temporal(data.profiles, scenario.resolution, full_year(scenario))
     say(f"resolution {temporal.label}: {len(temporal.series)} snapshots")
     network = build_network(scenario, data, temporal)
-    _add_co2_cap(network, scenario)
+    add_co2_cap(network, scenario)
     model = network.optimize.create_model(include_objective_constant=False)
     add_scenario_constraints(network, scenario, temporal)
     built = time.perf_counter()
@@ -123,7 +124,7 @@ def solve_scenario(
         f"model: {size['variables']:,} variables, {size['constraints']:,} constraints; "
         f"solving with {scenario.solver.name}"
     )
-    status, condition = _run_solver(network, scenario, solver_log, say)
+    status, condition = run_solver(network, scenario, solver_log, say)
     solved = time.perf_counter()
     if (status, condition) != ("ok", "optimal"):
         raise SolveError(
@@ -152,7 +153,7 @@ def objective(n: pypsa.Network) -> float:
     return float(n.objective)
 
 
-def _run_solver(
+def run_solver(
     n: pypsa.Network, scenario: Scenario, solver_log: bool, say: Progress
 ) -> tuple[str, str]:
     """Solve the built model with the scenario's solver.

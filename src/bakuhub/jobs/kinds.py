@@ -63,8 +63,11 @@ def expected_lines(kind: str, inputs: dict[str, Any]) -> int:
     """How many progress lines a job of this kind reports (for its progress fraction)."""
     if kind == CORRIDOR_STUDY:
         # per solve: data, resolution, model size, optimum; the counterfactual adds a
-        # line of its own and a second solve; then one line for writing the files
-        return 5 + (5 if inputs.get("counterfactual") else 0)
+        # line of its own and a second solve; the real-year check (on unless the scenario
+        # turns it off) adds start, model size and result; one line for writing the files
+        scenario = inputs.get("scenario")
+        checked = not isinstance(scenario, dict) or scenario.get("real_year_check", True)
+        return 5 + (5 if inputs.get("counterfactual") else 0) + (3 if checked else 0)
     return 1
 
 

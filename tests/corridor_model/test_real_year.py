@@ -1,0 +1,139 @@
+"""The real-year check: the sized design operated through a full chronological year."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pypsa
+import pytest
+
+from bakuhub.corridor import constraints as con
+from bakuhub.corridor import real_year as ry
+from bakuhub.corridor.run_study import run_study, write_outputs
+from bakuhub.corridor.scenario import Scenario, SolverOptions, load_scenario
+from bakuhub.testing import networks
+
+TINY = Scenario(name="tiny", year=2030, solver=SolverOptions(name="highs"))
+"""Only the solver, the value of lost load and the (absent) CO2 cap of it are used."""
+
+
+def _solve(n: pypsa.Network) -> float:
+    status, condition = n.optimize.solve_model(solver_name="highs", output_flag=False)
+    assert (status, condition) == ("ok", "optimal")
+    return float(n.objective or 0.0)
+
+
+def _cost(n: pypsa.Network, design: pypsa.Network) -> tuple[float, ry.Operation]:
+    done = ry.operate(n, design, TINY)
+    return done.capex + done.operating, done
+
+
+def test_the_check_on_the_sizing_year_itself_reproduces_the_sizing_cost() -> None:
+    # representative days sunny -> dark, each standing for itself: the chronological
+    # year of the check is the sizing year, storage across days included
+    design, temporal = networks.rep_days(calendar=(0, 1))
+    design.optimize.create_model(include_objective_constant=False)
+    con.define_representative_day_storage(design, temporal)
+    assert _solve(design) == pytest.approx(networks.REP_DAYS_OBJECTIVE, rel=1e-6)
+    check, _ = networks.rep_days(calendar=(0, 1))
+    cost, done = _cost(check, design)
+    assert cost == pytest.approx(networks.REP_DAYS_OBJECTIVE, rel=1e-6)
+    assert done.shortfall_mwh == 0.0
+    assert check.stores.e_nom.sum() == pytest.approx(2.0)  # the design's, fixed
+
+
+def test_the_check_reproduces_a_chronological_sizing_with_storage_and_gas() -> None:
+    pv = [0.0, 0.2, 0.9, 1.0, 0.7, 0.1] * 4
+    load = [1.0, 1.2, 1.5, 1.4, 1.8, 2.0] * 4
+    design = networks.pv_store_network(pv, load)
+    design.optimize.create_model(include_objective_constant=False)
+    sized = _solve(design)
+    cost, _ = _cost(networks.pv_store_network(pv, load), design)
+    assert cost == pytest.approx(sized, rel=1e-7)
+
+
+def _two_buses() -> pypsa.Network:
+    """Gas at a feeds the load at b through a cable; both sized (1 and 10 EUR/MW)."""
+    n = pypsa.Network()
+    n.set_snapshots(range(4))
+    n.add("Bus", ["a", "b"])
+    n.add("Carrier", ["gas", "HVDC"])
+    n.add("Load", "load b", bus="b", p_set=[1.0, 3.0, 2.0, 1.0])
+    n.add(
+        "Generator",
+        "gas a",
+        bus="a",
+        carrier="gas",
+        p_nom_extendable=True,
+        capital_cost=10.0,
+        marginal_cost=1.0,
+    )
+    n.add("Link", "c", bus0="a", bus1="b", carrier="HVDC", p_nom_extendable=True, capital_cost=1.0)
+    return n
+
+
+def test_a_capacity_cut_below_need_reports_unserved_energy_where_and_when() -> None:
+    design = _two_buses()
+    design.optimize.create_model(include_objective_constant=False)
+    sized = _solve(design)
+    assert design.links.at["c", "p_nom_opt"] == pytest.approx(3.0)
+    design.links.loc["c", "p_nom_opt"] = 1.5  # the cable cut to half the peak
+    check = _two_buses()
+    _, done = _cost(check, design)
+    summary, tables = ry.assess(
+        check, design, done, sizing_cost=sized, export_target_twh=None, stamps=None
+    )
+    node = summary["unserved_by_node"]["b"]
+    assert node["unserved_twh"] * 1e6 == pytest.approx(1.5 + 0.5, rel=1e-6)
+    assert node["hours"] == 2 and node["peak_mw"] == pytest.approx(1.5)
+    assert [(h["hour"], h["node"]) for h in summary["worst_hours"]] == [(1, "b"), (2, "b")]
+    assert set(tables["real_year_worst_hours"].hour) == {1, 2}
+    assert summary["far_off"] and "unserved" in summary["verdict"] and "at b" in summary["verdict"]
+    # shedding at the value of lost load makes the year far dearer than sizing expected
+    assert summary["cost_difference_rel"] > 1.0
+    assert summary["cables"]["c"]["hours_at_capacity"] == pytest.approx(2.0)
+
+
+def test_the_verdict_says_when_the_design_holds() -> None:
+    design = _two_buses()
+    design.optimize.create_model(include_objective_constant=False)
+    sized = _solve(design)
+    check = _two_buses()
+    _, done = _cost(check, design)
+    summary, _ = ry.assess(check, design, done, sizing_cost=sized, export_target_twh=None)
+    assert not summary["far_off"] and summary["verdict"].startswith("The design holds")
+    assert summary["unserved_twh"] == pytest.approx(0.0, abs=1e-12)
+
+
+def test_a_small_study_carries_its_real_year_check(tmp_path: Path) -> None:
+    study = run_study(
+        load_scenario("reference-2030"), resolution="repdays:2/4", counterfactual=False
+    )
+    check = study.summary["real_year"]
+    for key in (
+        "weather",
+        "weather_note",
+        "system_cost_eur_a",
+        "sizing_cost_eur_a",
+        "cost_difference_rel",
+        "unserved_twh",
+        "unserved_by_node",
+        "worst_hours",
+        "curtailment_twh",
+        "export_twh",
+        "export_target_twh",
+        "storage_full_cycles",
+        "cables",
+        "far_off",
+        "verdict",
+    ):
+        assert key in check, key
+    assert check["weather"] == "rebuilt" and ry.REBUILT in check["weather_note"]
+    assert check["hours"] == 8760
+    assert check["sizing_cost_eur_a"] == pytest.approx(study.summary["total_system_cost_eur_a"])
+    assert {"CASPIAN", "BLACKSEA"} <= set(check["cables"])
+    write_outputs(study, tmp_path)
+    assert (tmp_path / "tables" / "real_year_unserved.csv").is_file()
+    assert (tmp_path / "tables" / "real_year_cables.csv").is_file()
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "Real-year check" in page and ry.REBUILT in page
