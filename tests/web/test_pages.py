@@ -194,3 +194,15 @@ def test_changes_are_committed_before_the_answer_is_sent(app: FastAPI) -> None:
                 assert dependant.scope == "function", context.path
                 checked += 1
     assert checked > 100
+
+
+def test_the_api_documentation_works_offline(anon_client: TestClient) -> None:
+    """Swagger UI comes from bakuhub itself (the swagger-ui-bundle package), not a CDN."""
+    page = anon_client.get("/api/v1/docs")
+    assert page.status_code == 200 and "SwaggerUIBundle" in page.text
+    assets = re.findall(r'(?:src|href)="([^"]+)"', page.text)
+    assert assets and all(a.startswith(("/", "data:")) for a in assets), assets
+    for asset in (a for a in assets if a.startswith("/")):
+        served = anon_client.get(asset)
+        assert served.status_code == 200 and len(served.content) > 10_000, asset
+    assert "cdn" not in page.headers["content-security-policy"]

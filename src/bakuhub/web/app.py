@@ -7,6 +7,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, Depends, FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -26,12 +28,11 @@ PAGE_CSP = (
 """Pages: scripts only from /static (no inline script); inline styles stay allowed
 (plotly.js sets style attributes, the risk table sets a bar's width)."""
 DOCS_CSP = (
-    "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-    "img-src 'self' data: https://fastapi.tiangolo.com; connect-src 'self'; "
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; connect-src 'self'; "
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
-"""The API documentation (Swagger UI: its bundle from a CDN and one inline script)."""
+"""The API documentation (Swagger UI served by bakuhub itself, and its one inline script)."""
 REPORT_CSP = (
     "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
     "img-src data: blob:; font-src data:; connect-src 'none'; form-action 'none'; "
@@ -118,7 +119,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         summary="The COP29 Baku partnerships platform: the Hub's record and the energy corridor.",
         openapi_url=f"{API_PREFIX}/openapi.json",
-        docs_url=f"{API_PREFIX}/docs",
+        docs_url=None,  # served below, with Swagger UI from the installed package
         redoc_url=None,
         lifespan=lifespan,
         dependencies=[Depends(guard)],
@@ -141,6 +142,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from bakuhub.web.pages import install_pages
 
     install_pages(app)
+
+    @app.get(f"{API_PREFIX}/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=f"{API_PREFIX}/openapi.json",
+            title="bakuhub API",
+            swagger_js_url="/static/swagger/swagger-ui-bundle.js",
+            swagger_css_url="/static/swagger/swagger-ui.css",
+            swagger_favicon_url="data:,",  # no icon fetched from anywhere
+        )
 
     @app.get(f"{API_PREFIX}/health", tags=["meta"], summary="Liveness and version")
     def health() -> dict[str, str]:

@@ -21,6 +21,13 @@ def plotly_js() -> Path:
     return Path(str(files("plotly") / "package_data" / "plotly.min.js"))
 
 
+def swagger_file(name: str) -> Path:
+    """A Swagger UI file as shipped inside the installed ``swagger_ui_bundle`` (no CDN)."""
+    import swagger_ui_bundle
+
+    return Path(swagger_ui_bundle.swagger_ui_path) / name
+
+
 def install_pages(app: FastAPI) -> None:
     """Include every page router and serve the static files."""
     from bakuhub.web.pages import (
@@ -37,12 +44,23 @@ def install_pages(app: FastAPI) -> None:
 
     @app.get("/static/plotly.min.js", include_in_schema=False)
     def plotly() -> FileResponse:
-        return FileResponse(
-            plotly_js(),
-            media_type="text/javascript",
-            headers={"Cache-Control": "public, max-age=86400"},
-        )
+        return _vendored(plotly_js(), "text/javascript")
+
+    @app.get("/static/swagger/swagger-ui-bundle.js", include_in_schema=False)
+    def swagger_js() -> FileResponse:
+        return _vendored(swagger_file("swagger-ui-bundle.js"), "text/javascript")
+
+    @app.get("/static/swagger/swagger-ui.css", include_in_schema=False)
+    def swagger_css() -> FileResponse:
+        return _vendored(swagger_file("swagger-ui.css"), "text/css")
 
     for module in (home, account, audit, risk, corridor, corridor_jobs, project, groups, records):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+
+def _vendored(path: Path, media_type: str) -> FileResponse:
+    """A file of an installed package, cached by the browser for a day."""
+    return FileResponse(
+        path, media_type=media_type, headers={"Cache-Control": "public, max-age=86400"}
+    )
