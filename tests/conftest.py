@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 import pytest
@@ -40,14 +41,46 @@ def shared_data() -> Path:
     return path
 
 
-def _postgres_engine() -> Iterator[Engine]:
+def _postgres_server_url() -> str:
+    """BAKUHUB_TEST_POSTGRES_URL; skips without it (fails under BAKUHUB_REQUIRE_POSTGRES=1)."""
     url = os.environ.get("BAKUHUB_TEST_POSTGRES_URL")
     if not url:
         if os.environ.get("BAKUHUB_REQUIRE_POSTGRES") == "1":
             pytest.fail("BAKUHUB_REQUIRE_POSTGRES=1 but BAKUHUB_TEST_POSTGRES_URL is not set")
         pytest.skip("PostgreSQL tests need BAKUHUB_TEST_POSTGRES_URL")
-    with testing.throwaway_postgres(url) as engine:
-        yield engine
+    return url
+
+
+@pytest.fixture(scope="session")
+def postgres_server_url() -> str:
+    """The PostgreSQL server to make throw-away databases on (the test skips without one).
+
+    Request it only where PostgreSQL is wanted, e.g. ``request.getfixturevalue`` in a
+    fixture parametrized over "sqlite" and "postgres".
+    """
+    return _postgres_server_url()
+
+
+EmptyDatabase = Callable[[str, Path], AbstractContextManager[str]]
+
+
+@pytest.fixture(scope="session")
+def empty_database() -> EmptyDatabase:
+    """Make an empty database: ``with empty_database(kind, folder) as url``.
+
+    ``kind`` "sqlite" is a file in ``folder``; "postgres" a throw-away database on the
+    server of BAKUHUB_TEST_POSTGRES_URL, dropped on exit (the test skips without one).
+    """
+
+    @contextmanager
+    def make(kind: str, folder: Path) -> Iterator[str]:
+        if kind == "sqlite":
+            yield f"sqlite:///{folder / 'test.sqlite3'}"
+            return
+        with testing.throwaway_postgres_url(_postgres_server_url()) as url:
+            yield url
+
+    return make
 
 
 @pytest.fixture(
@@ -58,7 +91,8 @@ def engine(
 ) -> Iterator[Engine]:
     """A migrated database engine: SQLite file, or a throw-away PostgreSQL database."""
     if request.param == "postgres":
-        yield from _postgres_engine()
+        with testing.throwaway_postgres(_postgres_server_url()) as engine:
+            yield engine
         return
     engine = testing.migrated_sqlite(tmp_path_factory.mktemp("db") / "test.sqlite3")
     yield engine

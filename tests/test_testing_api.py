@@ -4,17 +4,17 @@
 from __future__ import annotations
 
 import inspect
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, make_url, select
 
 import bakuhub.testing
 from bakuhub import testing
+from bakuhub.db import make_engine
 from bakuhub.registry.models import Project
 
 PUBLIC_API = [
@@ -36,6 +36,7 @@ PUBLIC_API = [
     "database_url",
     "expression_rows",
     "form_values",
+    "free_port",
     "full_budgets",
     "full_profile",
     "full_project_body",
@@ -57,11 +58,14 @@ PUBLIC_API = [
     "result_body",
     "rolled_back_session",
     "seed_demo_record",
+    "serve_in_thread",
     "settings_for",
     "study_summary",
     "throwaway_postgres",
+    "throwaway_postgres_url",
     "token_client",
     "two_buses",
+    "wait_until_healthy",
     "write_study",
 ]
 
@@ -83,10 +87,10 @@ def test_every_public_function_is_documented() -> None:
 
 
 def test_importing_it_loads_neither_pytest_nor_the_heavy_libraries() -> None:
-    """Test helpers importable anywhere: pytest, PyPSA, linopy and httpx load on use."""
+    """Test helpers importable anywhere: pytest, PyPSA, linopy, httpx and uvicorn load on use."""
     code = (
         "import sys, bakuhub.testing; "
-        "print(sorted({'pytest', 'pypsa', 'linopy', 'httpx'} & set(sys.modules)))"
+        "print(sorted({'pytest', 'pypsa', 'linopy', 'httpx', 'uvicorn'} & set(sys.modules)))"
     )
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
@@ -109,11 +113,7 @@ def seeded(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
         yield engine
         engine.dispose()
         return
-    url = os.environ.get("BAKUHUB_TEST_POSTGRES_URL")
-    if not url:
-        if os.environ.get("BAKUHUB_REQUIRE_POSTGRES") == "1":
-            pytest.fail("BAKUHUB_REQUIRE_POSTGRES=1 but BAKUHUB_TEST_POSTGRES_URL is not set")
-        pytest.skip("PostgreSQL tests need BAKUHUB_TEST_POSTGRES_URL")
+    url = request.getfixturevalue("postgres_server_url")
     with testing.throwaway_postgres(url, demo=True) as engine:
         yield engine
 
@@ -131,3 +131,38 @@ def test_a_seeded_database_holds_the_demo_record_and_a_session_rolls_back(
         assert session.scalar(count) == projects + 1
     with testing.rolled_back_session(seeded) as session:
         assert session.scalar(count) == projects  # the commit stayed inside the test
+
+
+def test_an_app_served_in_a_thread_answers_its_health_check_and_stops() -> None:
+    from fastapi import FastAPI
+
+    app = FastAPI()
+
+    @app.get("/api/v1/health")
+    def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    with testing.serve_in_thread(app) as base:
+        assert base.startswith("http://127.0.0.1:")
+        testing.wait_until_healthy(base, timeout=30)
+    with pytest.raises(AssertionError, match="did not start within"):
+        testing.wait_until_healthy(base, timeout=0.3)  # stopped: nobody answers
+
+
+@pytest.mark.postgres
+def test_a_throwaway_postgres_database_is_dropped_on_exit(postgres_server_url: str) -> None:
+    with testing.throwaway_postgres_url(postgres_server_url) as url:
+        name = make_url(url).database
+        engine = make_engine(url)
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("select current_database()").scalar() == name
+        engine.dispose()
+    admin = make_engine(postgres_server_url)
+    try:
+        with admin.connect() as conn:
+            found = conn.exec_driver_sql(
+                "select count(*) from pg_database where datname = %(name)s", {"name": name}
+            ).scalar()
+        assert found == 0
+    finally:
+        admin.dispose()

@@ -13,15 +13,15 @@ from __future__ import annotations
 
 import os
 import site
-import socket
 import subprocess
 import sys
-import time
 import zipfile
 from pathlib import Path
 
 import httpx
 import pytest
+
+from bakuhub import testing
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -34,12 +34,6 @@ def _run(args: list[str], cwd: Path, env: dict[str, str], timeout: int = 300) ->
     )
     assert done.returncode == 0, f"{args} failed:\n{done.stdout}\n{done.stderr}"
     return done.stdout + done.stderr
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -121,7 +115,7 @@ def test_wheel_seeds_serves_solves_and_validates(
     listed = _run([bakuhub, "registry", "list", "projects"], cwd=work, env=env)
     assert "CASPIAN-LINK-FEASIBILITY" in listed
 
-    port = _free_port()
+    port = testing.free_port()
     serve_env = {**env, "BAKUHUB_PORT": str(port), "BAKUHUB_REFERENCE_STUDY": "false"}
     proc = subprocess.Popen(
         [bakuhub, "serve"],
@@ -132,16 +126,7 @@ def test_wheel_seeds_serves_solves_and_validates(
     )
     try:
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                if httpx.get(f"{base}/api/v1/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert proc.poll() is None, "the server exited"
-            assert time.monotonic() < deadline, "the server did not start within 90 s"
-            time.sleep(0.3)
+        testing.wait_until_healthy(base, timeout=90, process=proc)
         home = httpx.get(f"{base}/", timeout=30)
         assert home.status_code == 200 and "bakuhub" in home.text
         assert httpx.get(f"{base}/static/style.css", timeout=30).status_code == 200

@@ -1,6 +1,7 @@
-"""Support of the API fuzz (tests/security/test_fuzz.py): a throw-away database
-seeded with the demo record, the real app on it, schemathesis over its OpenAPI,
-and every server error collected (operation, request, answer, where it was raised).
+"""Support of the API fuzz (tests/security/test_fuzz.py): a throw-away database (the
+``empty_database`` fixture) seeded with the demo record, the real app on it,
+schemathesis over its OpenAPI, and every server error collected (operation, request,
+answer, where it was raised).
 
 Nothing is mocked: requests go through the whole ASGI app (schemathesis' in-process
 transport) to a real SQLite file or a real PostgreSQL database made for the run.
@@ -8,12 +9,9 @@ transport) to a real SQLite file or a real PostgreSQL database made for the run.
 
 from __future__ import annotations
 
-import os
 import secrets
 import traceback
-import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,7 +24,7 @@ from schemathesis.core.transport import Response
 from schemathesis.generation.case import Case as _Case
 from schemathesis.schemas import APIOperation as _APIOperation
 from schemathesis.specs.openapi.schemas import OpenApiSchema
-from sqlalchemy import Engine, make_url
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bakuhub.accounts.service import create_token, create_user
@@ -47,31 +45,6 @@ WRITE_ORDER = {"GET": 0, "HEAD": 0, "OPTIONS": 0, "POST": 1, "PUT": 1, "PATCH": 
 """Reads first (on the demo record), then writes, then deletes (which remove rows)."""
 STATEFUL_ROUNDS = 4
 """Runs of the state machine at most (a run ends early when the stored state diverges)."""
-
-
-@contextmanager
-def throwaway_database(kind: str, folder: Path) -> Iterator[str]:
-    """A URL of an empty database made for one run: SQLite file, or a PostgreSQL database."""
-    if kind == "sqlite":
-        yield f"sqlite:///{folder / 'fuzz.sqlite3'}"
-        return
-    import pytest
-
-    url = os.environ.get("BAKUHUB_TEST_POSTGRES_URL")
-    if not url:
-        if os.environ.get("BAKUHUB_REQUIRE_POSTGRES") == "1":
-            pytest.fail("BAKUHUB_REQUIRE_POSTGRES=1 but BAKUHUB_TEST_POSTGRES_URL is not set")
-        pytest.skip("PostgreSQL tests need BAKUHUB_TEST_POSTGRES_URL")
-    name = f"bakuhub_sec_{uuid.uuid4().hex[:10]}"
-    admin = make_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    try:
-        yield make_url(url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
 
 
 def seeded_settings(database_url: str, data_dir: Path) -> Settings:

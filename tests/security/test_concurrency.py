@@ -6,21 +6,19 @@ import does not stall other requests while it runs."""
 
 from __future__ import annotations
 
-import os
-import socket
 import sqlite3
 import threading
 import time
-import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 from sqlalchemy import make_url
 
+from bakuhub import testing
 from bakuhub.accounts.models import User
 from bakuhub.accounts.service import create_token, hash_password
 from bakuhub.config import Settings
@@ -44,34 +42,6 @@ class Served:
     url: str
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _database(kind: str, tmp_path: Path) -> Iterator[str]:
-    """A migrated, empty database of ``kind``: its URL (dropped afterwards)."""
-    if kind == "sqlite":
-        yield f"sqlite:///{tmp_path / 'office.sqlite3'}"
-        return
-    url = os.environ.get("BAKUHUB_TEST_POSTGRES_URL")
-    if not url:
-        if os.environ.get("BAKUHUB_REQUIRE_POSTGRES") == "1":
-            pytest.fail("BAKUHUB_REQUIRE_POSTGRES=1 but BAKUHUB_TEST_POSTGRES_URL is not set")
-        pytest.skip("PostgreSQL tests need BAKUHUB_TEST_POSTGRES_URL")
-    name = f"bakuhub_office_{uuid.uuid4().hex[:10]}"
-    admin = make_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    try:
-        yield make_url(url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
-
-
 def _users(url: str) -> tuple[str, str]:
     """Migrate, add an administrator and a viewer; their tokens."""
     engine = make_engine(url)
@@ -92,27 +62,17 @@ def _users(url: str) -> tuple[str, str]:
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def served(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Served]:
+def served(
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    empty_database: Callable[[str, Path], AbstractContextManager[str]],
+) -> Iterator[Served]:
     """The app served by uvicorn in a thread on 127.0.0.1, on its own database."""
-    for url in _database(request.param, tmp_path):
+    with empty_database(request.param, tmp_path) as url:
         admin, viewer = _users(url)
         settings = Settings(data_dir=tmp_path, database_url=url, seed_demo=False)
-        port = _free_port()
-        config = uvicorn.Config(
-            create_app(settings), host="127.0.0.1", port=port, log_level="warning"
-        )
-        server = uvicorn.Server(config)
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 30
-        while not server.started:
-            assert thread.is_alive() and time.monotonic() < deadline, "server did not start"
-            time.sleep(0.05)
-        try:
-            yield Served(f"http://127.0.0.1:{port}", admin, viewer, url)
-        finally:
-            server.should_exit = True
-            thread.join(timeout=30)
+        with testing.serve_in_thread(create_app(settings)) as base:
+            yield Served(base, admin, viewer, url)
 
 
 def _client(served: Served, token: str | None) -> httpx.Client:

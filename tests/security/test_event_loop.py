@@ -16,12 +16,10 @@ SIGTERM went unanswered. Two guards:
 from __future__ import annotations
 
 import inspect
-import socket
 import sys
-import threading
-import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -31,11 +29,12 @@ from fastapi import FastAPI
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute, iter_route_contexts
 
+from bakuhub import testing
 from bakuhub.config import Settings
 from bakuhub.web.app import create_app
 
 sys.path.insert(0, str(Path(__file__).parent))  # fuzz_support (--import-mode=importlib)
-from fuzz_support import API, make_target, mint_token, throwaway_database
+from fuzz_support import API, make_target, mint_token
 
 GROUP_PARTS = ("members", "meetings", "decisions", "action-items")
 RECORD_KINDS = ("parties", "agreements", "working-groups", "projects")
@@ -154,46 +153,31 @@ CLIENTS = 8
 ROUNDS = 3
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def live(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[tuple[str, str, Any]]:
-    """(base URL, one administrator token, the uvicorn server) on a seeded database."""
-    import uvicorn
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    empty_database: Callable[[str, Path], AbstractContextManager[str]],
+) -> Iterator[tuple[str, str]]:
+    """(base URL, one administrator token) of uvicorn serving the app on a seeded database.
 
+    Leaving it asserts that the server stopped when asked (a stuck event loop never does).
+    """
     folder = tmp_path_factory.mktemp(f"loop-{request.param}")
-    with throwaway_database(request.param, folder) as url:
+    with empty_database(request.param, folder) as url:
         target = make_target(request.param, url, folder / "data")
-        token = mint_token(target.factory)
-        port = _free_port()
-        config = uvicorn.Config(target.app, host="127.0.0.1", port=port, log_level="warning")
-        server = uvicorn.Server(config)
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 30
-        while not server.started:
-            assert time.monotonic() < deadline, "the server did not start"
-            time.sleep(0.05)
         try:
-            yield f"http://127.0.0.1:{port}", token, server
+            token = mint_token(target.factory)
+            with testing.serve_in_thread(target.app, stop_timeout=TIMEOUT_S) as base:
+                yield base, token
         finally:
-            server.should_exit = True
-            thread.join(timeout=TIMEOUT_S)
             target.engine.dispose()
-            assert not thread.is_alive(), "the server did not stop when asked (event loop stuck)"
 
 
 def test_one_token_at_sync_and_async_endpoints_at_once_never_freezes(
-    live: tuple[str, str, Any],
+    live: tuple[str, str],
 ) -> None:
-    base, token, _server = live
+    base, token = live
     headers = {"Authorization": f"Bearer {token}"}
     with httpx.Client(base_url=base, headers=headers, timeout=TIMEOUT_S) as http:
         exported = http.get(f"{API}/csv/parties")

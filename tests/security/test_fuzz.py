@@ -15,7 +15,8 @@ Not sent with a token: ``POST /api/v1/jobs`` (see ``fuzz_support.UNFUZZED_WITH_T
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import pytest
@@ -28,7 +29,6 @@ from fuzz_support import (
     make_target,
     operations_of,
     run_stateful,
-    throwaway_database,
 )
 
 EXAMPLES_ANONYMOUS = 6
@@ -43,11 +43,13 @@ FIGURES: list[str] = []
     scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 )
 def target(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    empty_database: Callable[[str, Path], AbstractContextManager[str]],
 ) -> Iterator[FuzzTarget]:
     """The app on a throw-away database with the demo record and an administrator."""
     folder = tmp_path_factory.mktemp(f"fuzz-{request.param}")
-    with throwaway_database(request.param, folder) as url:
+    with empty_database(request.param, folder) as url:
         fuzz_target = make_target(request.param, url, folder / "data")
         try:
             yield fuzz_target

@@ -2,7 +2,10 @@
 
 - ``networks``: tiny PyPSA networks with hand-computable optima (PyPSA imported on call).
 - ``database``: a migrated throw-away database (SQLite file, or PostgreSQL by URL;
-  optionally seeded with the demo record), a rolled-back session, settings, users.
+  optionally seeded with the demo record; or only an empty PostgreSQL database's URL),
+  a rolled-back session, settings, users.
+- ``servers``: a free port, the app served by uvicorn in a thread, waiting for a
+  server's health check (uvicorn and httpx imported on call).
 - ``clients``: the web application on a test's session; API clients signed in by
   token, browser clients signed in through the login form (httpx imported on call).
 - ``payloads``: valid bodies for records, and corridor study summaries.
@@ -41,6 +44,7 @@ from bakuhub.testing.database import (
     seed_demo_record,
     settings_for,
     throwaway_postgres,
+    throwaway_postgres_url,
 )
 from bakuhub.testing.forms import csrf_of, form_values
 from bakuhub.testing.networks import (
@@ -74,6 +78,7 @@ from bakuhub.testing.records import (
     make_project,
     make_record,
 )
+from bakuhub.testing.servers import free_port, serve_in_thread, wait_until_healthy
 
 __all__ = [
     "API",
@@ -94,6 +99,7 @@ __all__ = [
     "database_url",
     "expression_rows",
     "form_values",
+    "free_port",
     "full_budgets",
     "full_profile",
     "full_project_body",
@@ -115,10 +121,13 @@ __all__ = [
     "result_body",
     "rolled_back_session",
     "seed_demo_record",
+    "serve_in_thread",
     "settings_for",
     "study_summary",
     "throwaway_postgres",
+    "throwaway_postgres_url",
     "token_client",
     "two_buses",
+    "wait_until_healthy",
     "write_study",
 ]

@@ -32,26 +32,41 @@ def migrated_sqlite(path: Path, *, demo: bool = False) -> Engine:
 
 
 @contextmanager
+def throwaway_postgres_url(server_url: str) -> Iterator[str]:
+    """The URL of a new, empty database on the PostgreSQL server of ``server_url``.
+
+    ``server_url`` names a database the user may connect to and create databases from;
+    the new database is dropped on exit (its open connections closed by force).
+    """
+    name = f"bakuhub_test_{uuid.uuid4().hex[:10]}"
+    admin = make_engine(server_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        try:
+            yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
+        finally:
+            with admin.connect() as conn:
+                conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        admin.dispose()
+
+
+@contextmanager
 def throwaway_postgres(url: str, *, demo: bool = False) -> Iterator[Engine]:
     """A new, migrated database on the PostgreSQL server of ``url``, dropped on exit.
 
     ``url`` names a database the user may connect to and create databases from.
     """
-    name = f"bakuhub_test_{uuid.uuid4().hex[:10]}"
-    admin = make_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    engine = make_engine(make_url(url).set(database=name).render_as_string(hide_password=False))
-    try:
-        upgrade(engine)
-        if demo:
-            _seed(engine)
-        yield engine
-    finally:
-        engine.dispose()
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
+    with throwaway_postgres_url(url) as database:
+        engine = make_engine(database)
+        try:
+            upgrade(engine)
+            if demo:
+                _seed(engine)
+            yield engine
+        finally:
+            engine.dispose()
 
 
 def _seed(engine: Engine) -> None:

@@ -94,6 +94,24 @@ def demand_table(shared: Path) -> pd.DataFrame:
     return pd.DataFrame(rows).sort_values(["node", "year"], kind="stable")
 
 
+def _unfuelled_rows(
+    frame: pd.DataFrame, csv_name: str
+) -> list[tuple[str, str, str, float, float, float, str]]:
+    """Fleet rows of an Agora table with node, type and p_nom (MW): no fuel, no retirement."""
+    return [
+        (
+            _corridor_node(r.node),
+            assumptions.AGORA_TECH[r.type],
+            "",
+            float(r.p_nom),
+            0.0,
+            0.0,
+            f"{assumptions.AGORA} ref/power/{csv_name}",
+        )
+        for r in records(frame)
+    ]
+
+
 def fleet_table(shared: Path) -> pd.DataFrame:
     """Existing capacity per node, technology and fuel, MW, with announced retirements.
 
@@ -106,19 +124,7 @@ def fleet_table(shared: Path) -> pd.DataFrame:
     links = pd.read_csv(shared / POWER / "power_links.csv")
     stores = pd.read_csv(shared / POWER / "storage_capacity.csv")
     retire = pd.read_csv(shared / POWER / "decomission_capacity.csv").set_index("name")
-    rows = []
-    for r in records(gens):
-        rows.append(
-            (
-                _corridor_node(r.node),
-                assumptions.AGORA_TECH[r.type],
-                "",
-                float(r.p_nom),
-                0.0,
-                0.0,
-                f"{assumptions.AGORA} ref/power/power_generators.csv",
-            )
-        )
+    rows = _unfuelled_rows(gens, "power_generators.csv")
     for r in records(links):
         node = _corridor_node(str(r.bus1).removesuffix("_HVELEC"))
         gone = retire.loc[r.link] if r.link in retire.index else None
@@ -133,18 +139,7 @@ def fleet_table(shared: Path) -> pd.DataFrame:
                 f"{assumptions.AGORA} ref/power/power_links.csv",
             )
         )
-    for r in records(stores):
-        rows.append(
-            (
-                _corridor_node(r.node),
-                assumptions.AGORA_TECH[r.type],
-                "",
-                float(r.p_nom),
-                0.0,
-                0.0,
-                f"{assumptions.AGORA} ref/power/storage_capacity.csv",
-            )
-        )
+    rows += _unfuelled_rows(stores, "storage_capacity.csv")
     rows += [(n, t, f, p, 0.0, 0.0, src) for n, t, f, p, src in OTHER_FLEET]
     cols = [
         "node",

@@ -7,6 +7,7 @@ a worker thread (``run_in_threadpool``), never on the event loop.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -130,39 +131,18 @@ def _who(principal: Principal | None) -> str:
     return principal.username if principal else "anonymous"
 
 
+PeriodChange = Callable[[int, str, FormData, Session, Principal | None], None]
+"""Change a period (id, its project's ref) from a page's form; raises BakuhubError."""
+
+
 @router.post("/periods/{period_id}/values")
 async def period_values(
     period_id: int, request: Request, session: SessionDep, principal: PrincipalDep
 ) -> Response:
     form = await request.form()
-    return await run_in_threadpool(_period_values, period_id, request, form, session, principal)
-
-
-def _period_values(
-    period_id: int,
-    request: Request,
-    form: FormData,
-    session: Session,
-    principal: Principal | None,
-) -> Response:
-    """Save a period's target, actual and comment from the page's form (in a worker thread)."""
-    period = results.fetch_period(session, period_id)
-    ref = period.indicator.result.project.ref
-    policy.project_for(session, principal, ref, write=True)
-    changes: dict[str, Any] = {"version": form_text(form, "version")}
-    for name in ("target", "actual", "actual_comment"):
-        if name in form:
-            text = form_text(form, name)
-            changes[name] = text if text or name == "actual_comment" else None
-    try:
-        data = validated(PeriodUpdate, changes, what="The period")
-        with session.begin_nested():
-            results.update_period(
-                session=session, period_id=period_id, data=data, author=_who(principal)
-            )
-    except BakuhubError as exc:
-        return _fail(request, exc, f"/projects/{ref}")
-    return redirect(f"/projects/{ref}#period-{period_id}")
+    return await run_in_threadpool(
+        _on_period, _save_values, period_id, request, form, session, principal
+    )
 
 
 @router.post("/periods/{period_id}/move")
@@ -170,28 +150,52 @@ async def period_move(
     period_id: int, request: Request, session: SessionDep, principal: PrincipalDep
 ) -> Response:
     form = await request.form()
-    return await run_in_threadpool(_period_move, period_id, request, form, session, principal)
+    return await run_in_threadpool(_on_period, _move, period_id, request, form, session, principal)
 
 
-def _period_move(
+def _on_period(
+    change: PeriodChange,
     period_id: int,
     request: Request,
     form: FormData,
     session: Session,
     principal: Principal | None,
 ) -> Response:
-    """Move a period to another state from the page's form (in a worker thread)."""
-    period = results.fetch_period(session, period_id)
-    ref = period.indicator.result.project.ref
+    """Apply ``change`` to a period (in a worker thread): back to it on its project's page."""
+    ref = results.fetch_period(session, period_id).indicator.result.project.ref
     try:
-        fields = {
-            "to": form_text(form, "to"),
-            "version": form_text(form, "version"),
-            "comment": form_text(form, "comment"),
-        }
-        data = validated(TransitionIn, fields, what="The change of state")
-        with session.begin_nested():
-            transition(session, principal, _who(principal), period_id, data)
+        change(period_id, ref, form, session, principal)
     except BakuhubError as exc:
         return _fail(request, exc, f"/projects/{ref}")
     return redirect(f"/projects/{ref}#period-{period_id}")
+
+
+def _save_values(
+    period_id: int, ref: str, form: FormData, session: Session, principal: Principal | None
+) -> None:
+    """Save a period's target, actual and comment (a focal point of the project, or staff)."""
+    policy.project_for(session, principal, ref, write=True)
+    changes: dict[str, Any] = {"version": form_text(form, "version")}
+    for name in ("target", "actual", "actual_comment"):
+        if name in form:
+            text = form_text(form, name)
+            changes[name] = text if text or name == "actual_comment" else None
+    data = validated(PeriodUpdate, changes, what="The period")
+    with session.begin_nested():
+        results.update_period(
+            session=session, period_id=period_id, data=data, author=_who(principal)
+        )
+
+
+def _move(
+    period_id: int, ref: str, form: FormData, session: Session, principal: Principal | None
+) -> None:
+    """Move a period to another state (``transition`` checks who may)."""
+    fields = {
+        "to": form_text(form, "to"),
+        "version": form_text(form, "version"),
+        "comment": form_text(form, "comment"),
+    }
+    data = validated(TransitionIn, fields, what="The change of state")
+    with session.begin_nested():
+        transition(session, principal, _who(principal), period_id, data)
