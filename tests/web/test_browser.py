@@ -11,9 +11,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,6 +18,7 @@ from typing import Any
 import pytest
 
 from bakuhub.config import Settings
+from bakuhub.testing import serve_in_thread
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
@@ -50,12 +48,6 @@ def _need_browser(reason: str) -> None:
     pytest.skip(reason)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _accounts(settings: Settings) -> None:
     from bakuhub.accounts.service import create_user
     from bakuhub.db import make_engine, make_sessionmaker, session_scope
@@ -80,8 +72,6 @@ def _studies(root: Path) -> None:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A live bakuhub server with the demo record and two accounts; its base URL."""
-    import uvicorn
-
     from bakuhub.startup import prepare
     from bakuhub.web.app import create_app
 
@@ -91,24 +81,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     prepare(settings)
     _accounts(settings)
     _studies(settings.data_dir / "studies")
-    port = _free_port()
-    config = uvicorn.Config(
-        create_app(settings),
-        host="127.0.0.1",
-        port=port,
-        log_level="warning",
-        proxy_headers=False,  # as `bakuhub serve`: X-Forwarded-For is not the client
-    )
-    live = uvicorn.Server(config)
-    thread = threading.Thread(target=live.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not live.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    live.should_exit = True
-    thread.join(timeout=10)
+    with serve_in_thread(create_app(settings), stop_timeout=10) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
