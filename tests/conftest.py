@@ -170,3 +170,18 @@ def client(client_as: Callable[..., TestClient]) -> TestClient:
 def anon_client(client_as: Callable[..., TestClient]) -> TestClient:
     """An API client of an anonymous visitor."""
     return client_as(None)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Print the figures tests measured (fuzz cases, concurrency answers) at the end."""
+    lines = [
+        str(value)
+        for outcome in ("passed", "failed")
+        for report in terminalreporter.stats.get(outcome, [])
+        for name, value in getattr(report, "user_properties", [])
+        if name == "figures"
+    ]
+    if lines:
+        terminalreporter.write_sep("-", "figures measured by the security tests")
+        for line in lines:
+            terminalreporter.write_line(line)

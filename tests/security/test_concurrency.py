@@ -80,7 +80,9 @@ def _client(served: Served, token: str | None) -> httpx.Client:
     return httpx.Client(base_url=served.base, headers=headers, timeout=TIMEOUT_S)
 
 
-def test_eight_clients_at_once_get_answers_and_one_winner_per_version(served: Served) -> None:
+def test_eight_clients_at_once_get_answers_and_one_winner_per_version(
+    served: Served, request: pytest.FixtureRequest
+) -> None:
     with _client(served, served.admin) as setup:
         body = {"kind": "organisation", "ref": "ORG", "name": "Org", "org_type": "40"}
         assert setup.post(f"{API}/parties", json=body).status_code == 201
@@ -137,6 +139,15 @@ def test_eight_clients_at_once_get_answers_and_one_winner_per_version(served: Se
         assert not thread.is_alive(), "a client did not finish"
 
     failures = [(what, code) for what, code in statuses if code >= 500]
+    patches = [code for what, code in statuses if what == "patch"]
+    request.node.user_properties.append(
+        (
+            "figures",
+            f"{CLIENTS} clients at once ({served.url.split(':')[0]}): {len(statuses)} answers, "
+            f"{len(failures)} server errors, {patches.count(200)} PATCH winners for "
+            f"{len(versions)} versions, {patches.count(409)} stale PATCHes answered 409",
+        )
+    )
     assert failures == []
     expected = {"get": 200, "list": 200, "public": 200, "create": 201}
     for what, code in statuses:
@@ -147,7 +158,6 @@ def test_eight_clients_at_once_get_answers_and_one_winner_per_version(served: Se
     assert len(statuses) == CLIENTS * ROUNDS * 5
     assert len(versions) == ROUNDS
     assert {v: len(names) for v, names in winners.items()} == dict.fromkeys(versions, 1)
-    patches = [code for what, code in statuses if what == "patch"]
     assert patches.count(409) == ROUNDS * (CLIENTS - 1)
 
     with _client(served, served.admin) as check:

@@ -35,8 +35,6 @@ EXAMPLES_ANONYMOUS = 6
 EXAMPLES_ADMIN = 12
 STATEFUL_EXAMPLES = 20
 STATEFUL_STEPS = 8
-FIGURES: list[str] = []
-"""One line per run (cases sent, server errors), printed at the end of the module."""
 
 
 @pytest.fixture(
@@ -57,36 +55,38 @@ def target(
             fuzz_target.engine.dispose()
 
 
-def _check(tally: Tally, what: str) -> None:
+def _check(tally: Tally, what: str, request: pytest.FixtureRequest) -> None:
     restarts = f" ({tally.restarts} restarts)" if tally.restarts else ""
-    FIGURES.append(f"{what}: {tally.cases} cases{restarts}, {len(tally.failures)} server errors")
+    line = f"API fuzz, {what}: {tally.cases} cases{restarts}, {len(tally.failures)} server errors"
+    request.node.user_properties.append(("figures", line))  # printed by tests/conftest.py
     assert not tally.failures, f"{len(tally.failures)} server errors:\n{tally.report()}"
 
 
 @pytest.mark.slow
-def test_anonymous_requests_never_get_a_server_error(target: FuzzTarget) -> None:
+def test_anonymous_requests_never_get_a_server_error(
+    target: FuzzTarget, request: pytest.FixtureRequest
+) -> None:
     tally = Tally()
     for operation in operations_of(target, with_token=False):
         fuzz_operation(operation, dict, "anonymous", tally, EXAMPLES_ANONYMOUS)
-    _check(tally, f"{target.kind}, anonymous")
+    _check(tally, f"{target.kind}, anonymous", request)
 
 
 @pytest.mark.slow
-def test_administrator_requests_never_get_a_server_error(target: FuzzTarget) -> None:
+def test_administrator_requests_never_get_a_server_error(
+    target: FuzzTarget, request: pytest.FixtureRequest
+) -> None:
     tally = Tally()
     for operation in operations_of(target, with_token=True):
         fuzz_operation(operation, target.admin_headers, "admin", tally, EXAMPLES_ADMIN)
-    _check(tally, f"{target.kind}, administrator")
+    _check(tally, f"{target.kind}, administrator", request)
 
 
 @pytest.mark.slow
-def test_linked_calls_never_get_a_server_error(target: FuzzTarget) -> None:
+def test_linked_calls_never_get_a_server_error(
+    target: FuzzTarget, request: pytest.FixtureRequest
+) -> None:
     tally = Tally()
     run_stateful(target, tally, STATEFUL_EXAMPLES, STATEFUL_STEPS)
     assert tally.cases > STATEFUL_EXAMPLES, "the state machine sent almost nothing"
-    _check(tally, f"{target.kind}, administrator, stateful")
-
-
-def teardown_module() -> None:
-    """Print the figures (pytest -s, or the captured output of a failure)."""
-    print("\n".join(["", "API fuzz:", *FIGURES]))
+    _check(tally, f"{target.kind}, administrator, stateful", request)
