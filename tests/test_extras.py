@@ -38,3 +38,13 @@ def test_the_shipped_risk_index_needs_no_country_converter() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "187 ranked" in done.stdout and "SOM" in done.stdout
+
+
+def test_postgresql_without_psycopg_says_which_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bakuhub.db import make_engine
+
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # as if not installed
+    with pytest.raises(MissingExtra) as caught:
+        make_engine("postgresql+psycopg://user:pw@127.0.0.1:5432/bakuhub")
+    assert caught.value.message.startswith("psycopg is not installed")
+    assert "pip install bakuhub[postgres]" in caught.value.message

@@ -11,6 +11,8 @@ from typing import Any, ClassVar
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
+from bakuhub.errors import optional_import
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -71,6 +73,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
+    if url.startswith("postgresql"):
+        optional_import("psycopg", extra="postgres", needed_for="for a PostgreSQL database")
     kwargs.setdefault("pool_pre_ping", True)
     return create_engine(url, **kwargs)
 
