@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -25,6 +24,7 @@ from pydantic import (
 )
 from pydantic_core.core_schema import SerializerFunctionWrapHandler
 
+from bakuhub.corridor.safe_yaml import read_yaml
 from bakuhub.errors import InvalidInput
 
 CABLE_LEVELS = ("reference", "project", "mid", "low")
@@ -35,8 +35,6 @@ RESOLUTION = re.compile(r"^(hourly|\d+h|repdays(:\d+)?(/\d+)?|segments:\d+)$")
 
 SHIPPED_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 """A shipped scenario or sweep name: a file name in the shipped folder, nothing else."""
-MAX_YAML_BYTES = 256 * 1024
-"""Largest scenario or sweep file read, bytes."""
 MAX_TIME_LIMIT_S = 7 * 24 * 3600.0
 Method = Literal["choose", "simplex", "ipm", "pdlp"]
 Name = Annotated[str, Field(min_length=1, max_length=64)]
@@ -321,58 +319,6 @@ def parse_scenario(data: Any, source: str = "(inline)", *, trusted: bool = False
         return Scenario.model_validate(data, context={"trusted": trusted})
     except ValidationError as exc:
         raise _explain(exc, source) from None
-
-
-def parse_yaml(text: str, source: str) -> Any:
-    """YAML text as data, refusing anchors and aliases (an alias bomb expands a few
-    hundred bytes into gigabytes) and text over :data:`MAX_YAML_BYTES`."""
-    import yaml
-
-    if len(text.encode("utf-8")) > MAX_YAML_BYTES:
-        raise InvalidInput(
-            f"{source} is larger than {MAX_YAML_BYTES // 1024} KiB; a scenario or sweep file "
-            "is a few lines of settings."
-        )
-    loader = _plain_loader()(text)
-    try:
-        return loader.get_single_data()
-    except yaml.YAMLError as exc:
-        raise InvalidInput(f"{source} is not valid YAML: {exc}") from None
-    except RecursionError:
-        raise InvalidInput(f"{source} is nested too deeply to be a settings file.") from None
-    finally:
-        loader.dispose()
-
-
-def read_yaml(file: Path, source: str) -> Any:
-    """A YAML file as data (see :func:`parse_yaml`), its size checked before reading."""
-    if file.stat().st_size > MAX_YAML_BYTES:
-        raise InvalidInput(
-            f"{source} is larger than {MAX_YAML_BYTES // 1024} KiB; a scenario or sweep file "
-            "is a few lines of settings."
-        )
-    return parse_yaml(file.read_text(encoding="utf-8"), source)
-
-
-@lru_cache(maxsize=1)
-def _plain_loader() -> type[Any]:
-    """yaml.SafeLoader without anchors, aliases or merge keys (made on first use)."""
-    import yaml
-
-    class PlainLoader(yaml.SafeLoader):
-        def compose_node(self, parent: Any, index: Any) -> Any:
-            event = self.peek_event()  # type: ignore[no-untyped-call]
-            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-                raise yaml.composer.ComposerError(
-                    None,
-                    None,
-                    "anchors and aliases (&name, *name, <<: *name) are not accepted; "
-                    "write each value out",
-                    event.start_mark,
-                )
-            return super().compose_node(parent, index)
-
-    return PlainLoader
 
 
 def load_scenario(path: str | Path) -> Scenario:

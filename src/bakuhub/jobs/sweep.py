@@ -155,12 +155,8 @@ def parse_sweep(data: Any, source: str = "(inline)") -> SweepSpec:
 def load_sweep(path: Path) -> tuple[SweepSpec, Scenario]:
     """Read a sweep file (or a shipped sweep by name) and its base scenario (a scenario
     file beside the sweep file, or a shipped name)."""
-    from bakuhub.corridor.scenario import (
-        load_scenario,
-        read_yaml,
-        shipped_scenario,
-        shipped_sweep_path,
-    )
+    from bakuhub.corridor.safe_yaml import read_yaml
+    from bakuhub.corridor.scenario import load_scenario, shipped_scenario, shipped_sweep_path
 
     shipped = None if path.is_file() else shipped_sweep_path(str(path))
     if not path.is_file() and shipped is None:
