@@ -16,6 +16,10 @@ from bakuhub.accounts.models import User
 
 sys.path.insert(0, str(Path(__file__).parent))  # web_helpers (tests use --import-mode=importlib)
 
+from browser_support import any_page, browser, page, server  # shared browser fixtures
+
+__all__ = ["any_page", "browser", "page", "server"]
+
 
 @pytest.fixture
 def world(client: TestClient) -> TestClient:
