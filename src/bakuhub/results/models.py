@@ -137,6 +137,8 @@ class IndicatorPeriod(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     created_by: Mapped[str] = mapped_column(String(120), default="system")
     updated_by: Mapped[str] = mapped_column(String(120), default="system")
+    reviewed_by: Mapped[str | None] = mapped_column(String(120))
+    reviewed_at: Mapped[dt.datetime | None] = mapped_column()
 
     indicator: Mapped[Indicator] = relationship(back_populates="periods", lazy="joined")
     disaggregations: Mapped[list[Disaggregation]] = relationship(
@@ -183,6 +185,14 @@ class Budget(Base):
     value_date: Mapped[dt.date] = mapped_column(Date)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     created_by: Mapped[str] = mapped_column(String(120), default="system")
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    updated_at: Mapped[dt.datetime | None] = mapped_column(onupdate=utcnow)
+    updated_by: Mapped[str | None] = mapped_column(String(120))
+
+    __mapper_args__ = {  # noqa: RUF012 - read by SQLAlchemy when the class is made
+        "version_id_col": version,
+        "version_id_generator": False,
+    }
 
 
 class Transaction(Base):
@@ -217,6 +227,14 @@ class Transaction(Base):
     receiver_activity: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     created_by: Mapped[str] = mapped_column(String(120), default="system")
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    updated_at: Mapped[dt.datetime | None] = mapped_column(onupdate=utcnow)
+    updated_by: Mapped[str | None] = mapped_column(String(120))
+
+    __mapper_args__ = {  # noqa: RUF012 - read by SQLAlchemy when the class is made
+        "version_id_col": version,
+        "version_id_generator": False,
+    }
 
     provider_party: Mapped[Party | None] = relationship(
         foreign_keys=[provider_party_id], lazy="joined"
