@@ -60,6 +60,13 @@ NEEDED: dict[tuple[str, str], str] = {
     **{("POST", f"/working-groups/{{ref}}/{p}/new"): OWNER for p in GROUP_ITEMS},
     **{("POST", f"/working-groups/{{ref}}/{p}/{{number}}/edit"): OWNER for p in GROUP_ITEMS},
     **{("POST", f"/working-groups/{{ref}}/{p}/{{number}}/delete"): OWNER for p in GROUP_ITEMS},
+    # -- finance (issue 22): add this area's routes below this line --
+    # -- results (issue 22): add this area's routes below this line --
+    # -- forms (issue 22): add this area's routes below this line --
+    # -- lists (issue 22): add this area's routes below this line --
+    # -- accounts (issue 22): add this area's routes below this line --
+    # -- reading (issue 22): add this area's routes below this line --
+    # -- dashboards (issue 22): add this area's routes below this line --
 }
 
 

@@ -89,14 +89,15 @@ def api_router() -> APIRouter:
     Imported when the app is built, not when this module is, so ``bakuhub --help``
     stays light.
     """
-    from bakuhub.web.routes import accounts, corridor, documents, iati, jobs, results, risk
+    from bakuhub.web.routes import accounts, corridor, documents, finance, iati, jobs, results, risk
     from bakuhub.web.routes import csv as csv_routes
     from bakuhub.web.routes.registry import registry_routers
 
     api = APIRouter(prefix=API_PREFIX)
     for router in registry_routers():
         api.include_router(router)
-    for module in (csv_routes, documents, corridor, risk, results, iati, accounts, jobs):
+    modules = (csv_routes, documents, corridor, risk, results, finance, iati, accounts, jobs)
+    for module in modules:
         api.include_router(module.router)
     return api
 

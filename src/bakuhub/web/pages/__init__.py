@@ -35,6 +35,8 @@ def install_pages(app: FastAPI) -> None:
         audit,
         corridor,
         corridor_jobs,
+        dashboards,
+        finance,
         groups,
         home,
         project,
@@ -54,7 +56,8 @@ def install_pages(app: FastAPI) -> None:
     def swagger_css() -> FileResponse:
         return _vendored(swagger_file("swagger-ui.css"), "text/css")
 
-    for module in (home, account, audit, risk, corridor, corridor_jobs, project, groups, records):
+    pages = (home, account, audit, risk, corridor, corridor_jobs, project, finance, dashboards)
+    for module in (*pages, groups, records):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 

@@ -21,6 +21,7 @@ NAV = (
     ("/agreements", "Agreements"),
     ("/working-groups", "Working groups"),
     ("/projects", "Projects"),
+    ("/dashboards", "Dashboards"),
     ("/risk", "Risk"),
     ("/corridor", "Corridor"),
 )
