@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from decimal import Decimal
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -18,6 +17,7 @@ from bakuhub.registry.catalog import RESOURCES
 from bakuhub.registry.schemas import country_name
 from bakuhub.web.deps import PrincipalDep, SessionDep
 from bakuhub.web.pages.common import render
+from bakuhub.web.pages.finance import home_finance
 from bakuhub.web.pages.maps import point_map
 
 router = APIRouter(include_in_schema=False)
@@ -34,25 +34,6 @@ def _all(session: Session, principal: Principal | None, kind: str) -> list[dict[
         sort="-updated_at" if "updated_at" in RESOURCES[kind].sorts else None,
     )
     return page.items
-
-
-def _finance(session: Session, public: bool, currency: str = "USD") -> dict[str, Any]:
-    """Committed and disbursed over the projects the reader sees (public: published)."""
-    from bakuhub.results.finance import totals
-
-    try:
-        table = totals(session=session, by="project", currency=currency, published_only=public)
-    except BakuhubError as exc:
-        return {"currency": currency, "error": exc.message}
-    sums: dict[str, Decimal] = {"commitment": Decimal(0), "disbursement": Decimal(0)}
-    for group in table["groups"]:
-        for kind in sums:
-            sums[kind] += Decimal(str(group.get(kind, 0)))
-    return {
-        "currency": currency,
-        "committed": sums["commitment"],
-        "disbursed": sums["disbursement"],
-    }
 
 
 def _risk_top(session: Session) -> list[dict[str, Any]]:
@@ -92,7 +73,7 @@ def home(request: Request, session: SessionDep, principal: PrincipalDep) -> Resp
         "countries": sorted(shares.items(), key=lambda kv: (-kv[1], kv[0])),
         "country_name": country_name,
         "map": figure,
-        "finance": _finance(session, public=principal is None),
+        "finance": home_finance(session, principal),
         "risk": _risk_top(session),
         "recent": recent,
         "agreements": sorted(

@@ -18,12 +18,12 @@ from starlette.datastructures import FormData
 
 from bakuhub.accounts.permissions import Principal, Role
 from bakuhub.errors import BakuhubError, validated
-from bakuhub.results import finance
 from bakuhub.results import service as results
 from bakuhub.results.codes import ResultKind
 from bakuhub.results.schemas import PeriodUpdate, ResultIn, TransitionIn
 from bakuhub.web import policy
 from bakuhub.web.deps import PrincipalDep, SessionDep
+from bakuhub.web.pages import finance as finance_pages
 from bakuhub.web.pages.common import form_text, redirect, render
 from bakuhub.web.routes.results import transition
 
@@ -37,46 +37,13 @@ def project_context(
     framework = results.get_framework(
         session=session, project_ref=project["ref"], approved_only=principal is None
     )
-    money = finance.project_finance(
-        session=session, project_ref=project["ref"], published_only=principal is None
-    )
     owner = principal is not None and policy.belongs(principal, "projects", project)
     return {
         "framework": framework,
-        "finance": money,
-        "finance_chart": _finance_chart(money),
+        **finance_pages.project_finance_context(session, principal, project),
         "can_report": owner,
         "can_approve": principal is not None and principal.at_least(Role.secretariat),
         "result_kinds": [k.value for k in ResultKind],
-    }
-
-
-def _finance_chart(money: dict[str, Any]) -> dict[str, Any] | None:
-    """Cumulative transactions per kind and currency, for a plotly line chart."""
-    series: dict[str, list[tuple[str, float]]] = {}
-    for t in money["transactions"]:
-        key = f"{t['kind']} ({t['currency']})"
-        total = (series[key][-1][1] if series.get(key) else 0.0) + float(t["value"])
-        series.setdefault(key, []).append((str(t["date"]), total))
-    if not series:
-        return None
-    return {
-        "data": [
-            {
-                "type": "scatter",
-                "mode": "lines+markers",
-                "name": k,
-                "line": {"shape": "hv"},
-                "x": [p[0] for p in v],
-                "y": [p[1] for p in v],
-            }
-            for k, v in series.items()
-        ],
-        "layout": {
-            "title": {"text": "Cumulative transactions"},
-            "height": 320,
-            "margin": {"l": 60, "r": 20, "t": 40, "b": 40},
-        },
     }
 
 
