@@ -40,6 +40,7 @@ def install_pages(app: FastAPI) -> None:
         groups,
         home,
         project,
+        record_forms,
         records,
         risk,
     )
@@ -57,7 +58,7 @@ def install_pages(app: FastAPI) -> None:
         return _vendored(swagger_file("swagger-ui.css"), "text/css")
 
     pages = (home, account, audit, risk, corridor, corridor_jobs, project, finance, dashboards)
-    for module in (*pages, groups, records):
+    for module in (*pages, groups, record_forms, records):  # /new before /{ref}
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 

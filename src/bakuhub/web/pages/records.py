@@ -1,4 +1,4 @@
-"""Pages of the record: lists with filters, details, create and edit forms.
+"""Pages of the record: lists with filters and details (forms: ``record_forms``).
 
 The forms apply the same checks as the JSON API (``bakuhub.web.policy``).
 """
@@ -10,36 +10,20 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
 
 from bakuhub.accounts.permissions import Principal, Role
-from bakuhub.errors import BakuhubError, NotFound
+from bakuhub.errors import BakuhubError
 from bakuhub.registry import service
-from bakuhub.registry.catalog import AGREEMENTS, RESOURCES
+from bakuhub.registry.catalog import RESOURCES
 from bakuhub.registry.codes import IATI_ACTIVITY_STATUS, Theme
-from bakuhub.registry.resources import Resource
 from bakuhub.registry.schemas import country_name
 from bakuhub.web import policy
 from bakuhub.web.deps import PrincipalDep, SessionDep
-from bakuhub.web.pages import forms
-from bakuhub.web.pages.common import bind, form_version, redirect, render
+from bakuhub.web.pages.common import bind, render
+from bakuhub.web.pages.record_forms import KINDS, record_refs, resource_named
 
 router = APIRouter(include_in_schema=False)
-KINDS = ("parties", "agreements", "working-groups", "projects")
 LIST_FILTERS = {"projects": ("country", "theme", "status", "agreement")}
-
-
-def _resource(kind: str) -> Resource:
-    if kind not in RESOURCES:
-        raise NotFound(f"There is no page '{kind}'.")
-    return RESOURCES[kind]
-
-
-def _refs(session: Session, published_only: bool = False) -> dict[str, list[str]]:
-    agreements = service.list_refs(
-        session=session, resource=AGREEMENTS, published_only=published_only
-    )
-    return {"agreement": agreements, "parent": agreements}
 
 
 def _list(session: Session, principal: Principal | None, kind: str, **filters: str) -> Any:
@@ -79,143 +63,17 @@ def list_page(
         "error": error,
         "statuses": IATI_ACTIVITY_STATUS,
         "themes": [t.value for t in Theme],
-        "agreements": _refs(session, published_only=principal is None)["agreement"],
+        "agreements": record_refs(session, published_only=principal is None)["agreement"],
         "can_create": principal is not None and principal.at_least(Role.focal_point),
         "country_name": country_name,
     }
     return render(request, f"list_{kind.replace('-', '_')}.html", context)
 
 
-def _form_page(
-    request: Request,
-    session: Session,
-    principal: Principal | None,
-    resource: Resource,
-    values: dict[str, Any],
-    errors: dict[str, str],
-    record: dict[str, Any] | None,
-    status_code: int = 200,
-) -> Response:
-    staff = bool(principal and principal.is_staff)
-    inputs = forms.fields(
-        resource, values, errors, creating=record is None, staff=staff, refs=_refs(session)
-    )
-    context = {
-        "resource": resource,
-        "inputs": inputs,
-        "record": record,
-        "form_error": errors.get("_form", ""),
-        "action": f"/{resource.name}/{record['ref']}/edit" if record else f"/{resource.name}/new",
-    }
-    return render(request, "form.html", context, status_code=status_code)
-
-
-def new_form(kind: str, request: Request, session: SessionDep, principal: PrincipalDep) -> Response:
-    resource = _resource(kind)
-    policy.check_may_create(principal, resource)
-    values: dict[str, Any] = {"published": True}
-    if principal is not None and not principal.is_staff and kind == "projects":
-        values["organisations"] = f"{principal.party_ref}:implementing"
-    return _form_page(request, session, principal, resource, values, {}, None)
-
-
-async def create(
-    kind: str, request: Request, session: SessionDep, principal: PrincipalDep
-) -> Response:
-    form = await request.form()
-    return await run_in_threadpool(_create, kind, request, session, principal, form)
-
-
-def _create(
-    kind: str, request: Request, session: Session, principal: Principal | None, form: Any
-) -> Response:
-    resource = _resource(kind)
-    policy.check_may_create(principal, resource)
-    payload, values, errors = forms.decode(resource, form)
-    if payload is not None:
-        try:
-            allowed = policy.check_create(principal, resource, payload)
-            with session.begin_nested():
-                out = service.create_record(
-                    session=session, resource=resource, data=allowed, author=_who(principal)
-                )
-            return redirect(f"/{kind}/{out['ref']}")
-        except BakuhubError as exc:
-            if exc.status_code in (401, 403):
-                raise
-            errors = _errors_of(exc)
-    return _form_page(request, session, principal, resource, values, errors, None, 422)
-
-
-def _who(principal: Principal | None) -> str:
-    return principal.username if principal else "anonymous"
-
-
-def _errors_of(exc: BakuhubError) -> dict[str, str]:
-    errors: dict[str, str] = {}
-    for d in exc.details:
-        loc = d.get("loc") or []
-        errors.setdefault(str(loc[0]) if loc else "_form", str(d.get("msg", exc.message)))
-    return errors or {"_form": exc.message}
-
-
-def edit_form(
-    kind: str, ref: str, request: Request, session: SessionDep, principal: PrincipalDep
-) -> Response:
-    resource = _resource(kind)
-    record = service.get_record(session=session, resource=resource, ref=ref)
-    policy.check_update(principal, resource, record, resource.update(version=record["version"]))
-    values = forms.encode(resource, record)
-    return _form_page(request, session, principal, resource, values, {}, record)
-
-
-async def edit(
-    kind: str, ref: str, request: Request, session: SessionDep, principal: PrincipalDep
-) -> Response:
-    form = await request.form()
-    return await run_in_threadpool(_edit, kind, ref, request, session, principal, form)
-
-
-def _edit(
-    kind: str, ref: str, request: Request, session: Session, principal: Principal | None, form: Any
-) -> Response:
-    resource = _resource(kind)
-    record = service.get_record(session=session, resource=resource, ref=ref)
-    policy.check_update(principal, resource, record, resource.update(version=record["version"]))
-    keep: dict[str, Any] = {"ref": ref}
-    if not (principal and principal.is_staff):
-        keep["published"] = record["published"]
-    items = forms.EDITED_BY_ITEM.get(kind, frozenset())
-    if items:
-        plain = resource.out.model_validate(record).model_dump(mode="json")
-        keep.update({name: plain[name] for name in items})
-    payload, values, errors = forms.decode(resource, form, keep=keep)
-    if payload is not None:
-        try:
-            changes = {**payload.model_dump(exclude={"ref"}), "version": record["version"]}
-            policy.check_update(principal, resource, record, resource.update(**changes))
-            with session.begin_nested():
-                row = service.fetch(session=session, resource=resource, ref=ref)
-                service.replace_record(
-                    session=session,
-                    resource=resource,
-                    row=row,
-                    data=payload,
-                    author=_who(principal),
-                    version=form_version(form),
-                )
-            return redirect(f"/{kind}/{ref}")
-        except BakuhubError as exc:
-            if exc.status_code in (401, 403):
-                raise
-            errors = _errors_of(exc)
-    return _form_page(request, session, principal, resource, values, errors, record, 422)
-
-
 def detail(
     kind: str, ref: str, request: Request, session: SessionDep, principal: PrincipalDep
 ) -> Response:
-    resource = _resource(kind)
+    resource = resource_named(kind)
     record = service.get_record(
         session=session, resource=resource, ref=ref, published_only=principal is None
     )
@@ -247,8 +105,4 @@ def _party_projects(
 
 for _kind in KINDS:
     router.add_api_route(f"/{_kind}", list_page, methods=["GET"])
-    router.add_api_route(f"/{_kind}/new", bind(new_form, kind=_kind), methods=["GET"])
-    router.add_api_route(f"/{_kind}/new", bind(create, kind=_kind), methods=["POST"])
-    router.add_api_route(f"/{_kind}/{{ref}}/edit", bind(edit_form, kind=_kind), methods=["GET"])
-    router.add_api_route(f"/{_kind}/{{ref}}/edit", bind(edit, kind=_kind), methods=["POST"])
     router.add_api_route(f"/{_kind}/{{ref}}", bind(detail, kind=_kind), methods=["GET"])
