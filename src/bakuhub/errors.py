@@ -122,3 +122,60 @@ def check_version(
             f"{what} was changed by someone else since you read it (it is now at version "
             f"{current}, your change is based on version {based_on}); reload it and {then}."
         )
+
+
+REF_RULE = "use only letters, digits, '-', '_', '.' or ':', starting with a letter or digit"
+_DATE_TYPES = {"date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact"}
+_NUMBER_TYPES = {"float_parsing", "float_type", "int_parsing", "int_type", "decimal_parsing"}
+_LIMITS = {
+    "greater_than": "more than {gt}",
+    "greater_than_equal": "at least {ge}",
+    "less_than": "less than {lt}",
+    "less_than_equal": "at most {le}",
+}
+
+
+def as_sentence(text: str) -> str:
+    """``text`` with a capital first letter and a full stop."""
+    text = text.strip().removeprefix("Value error, ")
+    return text[:1].upper() + text[1:] + ("" if text.endswith((".", "?", "!")) else ".")
+
+
+def plain_words(error: dict[str, Any], label: str) -> str:
+    """One pydantic error (``ValidationError.errors()`` item) as a sentence for a person.
+
+    It names the input (``label``), says what is wrong and what to do, without
+    pydantic's vocabulary (patterns, types, ``Input should be...``).
+    """
+    kind = str(error.get("type", ""))
+    ctx = error.get("ctx") or {}
+    given = error.get("input")
+    shown = f"'{given}'" if isinstance(given, str | int | float) else "this"
+    if kind == "missing" or (kind == "string_too_short" and ctx.get("min_length") == 1):
+        return f"{label} is required; fill it in."
+    if kind == "string_too_short":
+        return f"{label} is too short; use at least {ctx.get('min_length')} characters."
+    if kind == "string_too_long":
+        size = len(given) if isinstance(given, str) else "too many"
+        return (
+            f"{label} is too long ({size} characters); "
+            f"shorten it to at most {ctx.get('max_length')} characters."
+        )
+    if kind == "string_pattern_mismatch":
+        return f"{label}: {shown} cannot be used; {REF_RULE}, e.g. CHAD-SOLAR-2025."
+    if kind in _NUMBER_TYPES:
+        return f"{label}: {shown} is not a number; write a number such as 60 or 12.5."
+    if kind in _LIMITS:
+        limits = {k: f"{v:g}" if isinstance(v, float) else v for k, v in ctx.items()}
+        return f"{label} must be {_LIMITS[kind].format(**limits)}; change the number."
+    if kind in _DATE_TYPES or kind == "date_type":
+        return f"{label}: {shown} is not a date; write it as YYYY-MM-DD, e.g. 2025-06-30."
+    if kind in ("enum", "literal_error"):
+        return f"{label}: {shown} is not one of the choices; pick one from the list."
+    if kind == "bool_parsing":
+        return f"{label}: tick the box or leave it empty."
+    if kind == "extra_forbidden":
+        return f"{label} is not an input of this form; leave it out."
+    if kind in ("list_type", "model_type", "dict_type", "model_attributes_type"):
+        return f"{label} is not written in the expected form; fill it in again with the inputs."
+    return as_sentence(f"{label}: {error.get('msg', 'is not valid')}")

@@ -17,13 +17,16 @@ def csrf_of(html: str) -> str:
 
 
 class _FormReader(HTMLParser):
-    """Collects the values a browser would send for the record form on a page."""
+    """Collects the values a browser would send for the record form on a page (a select
+    with no option selected sends its first option, as a browser does)."""
 
     def __init__(self) -> None:
         super().__init__()
         self.fields: list[tuple[str, str]] = []
         self._in_form = False
         self._select: str | None = None
+        self._first: str | None = None
+        self._chosen = False
         self._textarea: str | None = None
         self._text: list[str] = []
 
@@ -38,9 +41,13 @@ class _FormReader(HTMLParser):
                 return
             self.fields.append((a["name"], a.get("value", "")))
         elif tag == "select":
-            self._select = a.get("name")
-        elif tag == "option" and self._select and "selected" in a:
-            self.fields.append((self._select, a.get("value", "")))
+            self._select, self._first, self._chosen = a.get("name"), None, False
+        elif tag == "option" and self._select:
+            if self._first is None:
+                self._first = a.get("value", "")
+            if "selected" in a and not self._chosen:
+                self.fields.append((self._select, a.get("value", "")))
+                self._chosen = True
         elif tag == "textarea":
             self._textarea, self._text = a.get("name"), []
 
@@ -48,6 +55,8 @@ class _FormReader(HTMLParser):
         if tag == "form":
             self._in_form = False
         elif tag == "select":
+            if self._select and not self._chosen and self._first is not None:
+                self.fields.append((self._select, self._first))  # a browser sends the first
             self._select = None
         elif tag == "textarea" and self._textarea:
             self.fields.append((self._textarea, unescape("".join(self._text))))

@@ -1,31 +1,113 @@
 """Record forms built from the record's create schema.
 
-A form is one record in the same shape as a CSV row (``registry.csvio``): plain
-fields as text, lists of values joined with `` | ``, lists of items as JSON, and
-a few lists of pairs written compactly (``TCD:60 | GNB:40``). Errors come back per
-field, to be shown beside it.
+Plain fields are inputs; references are pickers (parties, agreements, countries
+with their names); lists of items (countries with shares, organisations with
+roles, milestones, ratifications, sources...) are repeatable rows named
+``<list>-<row>-<column>``. Every error of a submission comes back at once, per
+input, in plain words (``errors.plain_words``), with what was typed kept.
 """
 
 from __future__ import annotations
 
 import enum
 import json
+import re
 import typing
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
-from pydantic import BaseModel
+import pycountry
+from pydantic import BaseModel, ValidationError
 
-from bakuhub.registry import csvio
-from bakuhub.registry.codes import IATI_ACTIVITY_STATUS, IATI_ORGANISATION_TYPES
+from bakuhub.errors import as_sentence, plain_words
+from bakuhub.registry.codes import (
+    IATI_ACTIVITY_STATUS,
+    IATI_ORGANISATION_TYPES,
+    AgreementRole,
+    ItemStatus,
+    OrganisationRole,
+)
 from bakuhub.registry.resources import Resource
 
-COMPACT: dict[tuple[str, str], tuple[str, str]] = {
-    ("projects", "countries"): ("country", "share"),
-    ("projects", "organisations"): ("party", "role"),
-    ("agreements", "parties"): ("party", "role"),
+Choices = dict[str, list[tuple[str, str]]]
+"""Picker options by source: ``parties``, ``agreements``, ``countries`` -> (value, text)."""
+
+
+@dataclass(frozen=True)
+class Column:
+    """One input of a repeatable row; ``source`` names its picker's options."""
+
+    name: str
+    label: str
+    kind: str = "text"
+    source: str = ""
+    blank: str = ""
+    counts: bool = True  # a value here makes the row count (a default role does not)
+
+
+@dataclass(frozen=True)
+class Rows:
+    """A list edited as repeatable rows (``plain``: a list of single values)."""
+
+    columns: tuple[Column, ...]
+    add: str
+    plain: bool = False
+
+
+def _enum_options(members: type[enum.Enum]) -> list[tuple[str, str]]:
+    return [(m.value, str(m.value).replace("-", " ").capitalize()) for m in members]
+
+
+PARTY = Column("party", "Party", "select", "parties", "(choose a party)")
+SOURCES = Rows((Column("source", "Source (link or citation)"),), "Add a source", plain=True)
+ROWS: dict[tuple[str, str], Rows] = {
+    ("projects", "countries"): Rows(
+        (
+            Column("country", "Country", "select", "countries", "(choose a country)"),
+            Column("share", "Share %", "number"),
+        ),
+        "Add a country",
+    ),
+    ("projects", "organisations"): Rows(
+        (PARTY, Column("role", "Role", "select", "organisation-roles", counts=False)),
+        "Add an organisation",
+    ),
+    ("projects", "milestones"): Rows(
+        (
+            Column("title", "Milestone"),
+            Column("due", "Due", "date"),
+            Column("done", "Done on", "date"),
+            Column("status", "Milestone status", "select", "item-statuses", counts=False),
+        ),
+        "Add a milestone",
+    ),
+    ("agreements", "parties"): Rows(
+        (PARTY, Column("role", "Role", "select", "agreement-roles", counts=False)),
+        "Add a party",
+    ),
+    ("agreements", "ratifications"): Rows(
+        (
+            PARTY,
+            Column("date", "Ratified on"),
+            Column("body", "Ratified by (body)"),
+            Column("source", "Source of the ratification"),
+        ),
+        "Add a ratification",
+    ),
+    ("working-groups", "parties"): Rows((PARTY,), "Add a party", plain=True),
 }
-"""Lists of pairs written as ``KEY:VALUE | KEY:VALUE``."""
+PICKERS: dict[tuple[str, str], str] = {
+    ("projects", "agreement"): "agreements",
+    ("working-groups", "agreement"): "agreements",
+    ("agreements", "parent"): "agreements",
+    ("parties", "iso3"): "countries",
+}
+FIXED: Choices = {
+    "organisation-roles": _enum_options(OrganisationRole),
+    "agreement-roles": _enum_options(AgreementRole),
+    "item-statuses": _enum_options(ItemStatus),
+}
 CODE_LISTS: dict[tuple[str, str], dict[str, str]] = {
     ("projects", "status"): IATI_ACTIVITY_STATUS,
     ("parties", "org_type"): IATI_ORGANISATION_TYPES,
@@ -34,23 +116,35 @@ EDITED_BY_ITEM: dict[str, frozenset[str]] = {
     "working-groups": frozenset({"members", "meetings", "decisions", "action_items"}),
 }
 """Lists left off a record's form: each item has its own form (``pages.groups``)."""
+LABELS = {
+    "iso3": "Country",
+    "org_type": "Organisation type",
+    "iati_ref": "IATI organisation identifier",
+    "hub_role": "Role in the Hub",
+    "hub_joined": "Joined the Hub",
+    "parent": "Part of (agreement)",
+    "latitude": "Latitude",
+    "longitude": "Longitude",
+}
 LONG_TEXT = {"description", "summary", "mandate", "notes"}
 DATES = {"planned_start", "actual_start", "planned_end", "actual_end"}
+PARTIAL = "a date at the precision known: 2024, 2024-11 or 2024-11-13"
 EXAMPLES = {
-    "countries": "e.g. TCD:60 | GNB:40 (ISO code:share in %, adding up to 100)",
-    "organisations": "e.g. IOM:implementing | AZE:funding (party ref:role)",
-    "parties": "e.g. AZE:signatory | TCD:signatory (party ref:role)",
-    "sources": "links or citations, separated by |",
-    "themes": "",
-    "signed": "a date at the precision known: 2024, 2024-11 or 2024-11-13",
-    "hub_joined": "a date at the precision known: 2024, 2024-11 or 2024-11-13",
-    "established": "a date at the precision known: 2024, 2024-11 or 2024-11-13",
+    "ref": "a short name for links: letters, digits, '-', '_', '.' or ':', e.g. CHAD-SOLAR-2025",
+    "countries": "the recipient countries and each one's share of the project (adding up to 100)",
+    "organisations": "who funds, implements or is accountable for the project",
+    "signed": PARTIAL,
+    "hub_joined": PARTIAL,
+    "established": PARTIAL,
+    "ratifications": f"'Ratified on' is {PARTIAL}",
 }
+BLANK_ROWS = 2
+_ROW_KEY = re.compile(r"^([a-z_]+)-(\d{1,3})-([a-z_]+)$")
 
 
 @dataclass
 class Field:
-    """One input of a form."""
+    """One input of a form (``kind`` "rows": a list of repeatable rows)."""
 
     name: str
     label: str
@@ -61,7 +155,23 @@ class Field:
     help: str = ""
     error: str = ""
     rows: int = 3
-    list: list[str] = field(default_factory=list)
+    columns: tuple[Column, ...] = ()
+    items: list[dict[str, str]] = field(default_factory=list)
+    item_errors: dict[str, str] = field(default_factory=dict)
+    choices: Choices = field(default_factory=dict)
+    note: str = ""
+    add: str = ""
+    blank: str = "(none)"
+
+
+@lru_cache(maxsize=1)
+def countries() -> list[tuple[str, str]]:
+    """Every ISO 3166 country as (alpha-3 code, "Name (code)"), by name."""
+    named = [
+        (str(getattr(c, "common_name", None) or c.name), str(c.alpha_3))
+        for c in pycountry.countries
+    ]
+    return [(code, f"{name} ({code})") for name, code in sorted(named)]
 
 
 def _enum_of(annotation: Any) -> type[enum.Enum] | None:
@@ -77,37 +187,49 @@ def _list_item_enum(annotation: Any) -> type[enum.Enum] | None:
     return None
 
 
-def _label(name: str) -> str:
-    return name.replace("_", " ").capitalize()
+def label_of(name: str) -> str:
+    """The label a person reads for a schema field."""
+    return LABELS.get(name) or name.replace("_", " ").capitalize()
 
 
 def _is_bool(annotation: Any) -> bool:
     return annotation is bool or bool in typing.get_args(annotation)
 
 
-def encode(resource: Resource, record: dict[str, Any]) -> dict[str, Any]:
-    """A record (as the API reads it) as form values."""
-    out: dict[str, Any] = {}
-    for name, info in resource.create.model_fields.items():
-        value = record.get(name)
-        if (resource.name, name) in COMPACT:
-            key, val = COMPACT[(resource.name, name)]
-            out[name] = " | ".join(f"{v[key]}:{_num(v[val])}" for v in value or [])
-        elif _list_item_enum(info.annotation):
-            out[name] = list(value or [])
-        elif _is_bool(info.annotation):
-            out[name] = bool(value) if value is not None else bool(info.default)
-        else:
-            kind = csvio._list_kind(info.annotation)
-            if kind == "json" and value:
-                out[name] = json.dumps(value, ensure_ascii=False, indent=1, default=str)
-            else:
-                out[name] = csvio._encode(value, kind)
-    return out
+def rows_of(resource: Resource, name: str) -> Rows | None:
+    """How a list field of a record type is edited as rows (None: not a list of rows)."""
+    if name == "sources":
+        return SOURCES
+    return ROWS.get((resource.name, name))
 
 
 def _num(value: Any) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _cell(value: Any) -> str:
+    return "" if value is None else _num(value)
+
+
+def encode(resource: Resource, record: dict[str, Any]) -> dict[str, Any]:
+    """A record (as the API reads it) as form values (rows as lists of dicts of text)."""
+    out: dict[str, Any] = {}
+    for name, info in resource.create.model_fields.items():
+        value = record.get(name)
+        spec = rows_of(resource, name)
+        if spec is not None:
+            key = spec.columns[0].name
+            items = [{key: v} if spec.plain else v for v in value or []]
+            out[name] = [{c.name: _cell(i.get(c.name)) for c in spec.columns} for i in items]
+        elif _list_item_enum(info.annotation):
+            out[name] = list(value or [])
+        elif _is_bool(info.annotation):
+            out[name] = bool(value) if value is not None else bool(info.default)
+        elif isinstance(value, list | dict):
+            out[name] = json.dumps(value, ensure_ascii=False, indent=1, default=str)
+        else:
+            out[name] = _cell(value)
+    return out
 
 
 def fields(
@@ -117,111 +239,189 @@ def fields(
     *,
     creating: bool,
     staff: bool,
-    refs: dict[str, list[str]],
+    choices: Choices,
+    notes: dict[str, str] | None = None,
 ) -> list[Field]:
-    """The inputs of a record's form, with values and errors."""
+    """The inputs of a record's form, with values, pickers and errors."""
     out = []
-    for name, info in resource.create.model_fields.items():
-        if name == "ref" and not creating:
-            continue
-        if name == "published" and not staff:
+    options = {**FIXED, "countries": countries(), **choices}
+    schema = resource.create.model_fields
+    for name in sorted(schema, key=lambda n: n != "ref"):  # the ref first, then the schema's order
+        info = schema[name]
+        if (name == "ref" and not creating) or (name == "published" and not staff):
             continue
         if name in EDITED_BY_ITEM.get(resource.name, ()):
             continue
-        f = Field(name=name, label=_label(name), kind="text", value=values.get(name, ""))
+        f = Field(name=name, label=label_of(name), kind="text", value=values.get(name, ""))
         f.required = info.is_required()
         f.error = errors.get(name, "")
         f.help = EXAMPLES.get(name, info.description or "")
+        f.note = (notes or {}).get(name, "")
+        spec = rows_of(resource, name)
         member = _list_item_enum(info.annotation)
-        choices = _enum_of(info.annotation)
+        choice = _enum_of(info.annotation)
+        picker = PICKERS.get((resource.name, name))
         if name == "published":
             f.kind, f.label = "checkbox", "Published (the public sees it)"
+        elif spec is not None:
+            f.kind, f.columns, f.add, f.choices = "rows", spec.columns, spec.add, options
+            f.items = [*(values.get(name) or []), *([{}] * BLANK_ROWS)]
+            prefix = f"{name}-"
+            f.item_errors = {k: v for k, v in errors.items() if k.startswith(prefix)}
         elif member is not None:
-            f.kind = "checkboxes"
-            f.options = [(m.value, _label(m.value)) for m in member]
+            f.kind, f.options = "checkboxes", _enum_options(member)
             f.value = values.get(name) or []
+        elif picker is not None:
+            f.kind, f.options = "select", with_current(options.get(picker, []), f.value)
         elif (resource.name, name) in CODE_LISTS:
             f.kind = "select"
             f.options = [(k, f"{k} {v}") for k, v in CODE_LISTS[(resource.name, name)].items()]
-        elif choices is not None:
-            f.kind = "select"
-            f.options = [(m.value, _label(m.value)) for m in choices]
+        elif choice is not None:
+            f.kind, f.options = "select", _enum_options(choice)
         elif name in DATES:
             f.kind = "date"
         elif name in ("latitude", "longitude"):
             f.kind = "number"
         elif name in LONG_TEXT:
             f.kind, f.rows = "textarea", 4
-        elif csvio._list_kind(info.annotation) == "json" and (resource.name, name) not in COMPACT:
-            f.kind, f.rows = "textarea", 5
-            f.help = "a JSON list; see the API documentation for the fields of each item"
-        if name in refs:
-            f.list = refs[name]
+        if f.kind == "select" and creating and f.value == "" and isinstance(info.default, str):
+            f.value = str(getattr(info.default, "value", info.default))  # the schema's default
         out.append(f)
+    return out
+
+
+def with_current(options: list[tuple[str, str]], current: Any) -> list[tuple[str, str]]:
+    """The options, with the current value added when it is not among them (kept as typed)."""
+    if current and all(v != current for v, _ in options):
+        return [(str(current), str(current)), *options]
+    return options
+
+
+def _typed_rows(form: Any, name: str, spec: Rows) -> list[dict[str, str]]:
+    """The rows typed for a list, in order, leaving out the empty ones."""
+    found: dict[int, dict[str, str]] = {}
+    for key in form:
+        match = _ROW_KEY.match(str(key))
+        if match and match.group(1) == name:
+            text = form.get(key)
+            found.setdefault(int(match.group(2)), {})[match.group(3)] = (
+                text.strip() if isinstance(text, str) else ""
+            )
+    names = [c.name for c in spec.columns]
+    rows = [{n: found[i].get(n, "") for n in names} for i in sorted(found)]
+    counted = [c.name for c in spec.columns if c.counts]
+    return [r for r in rows if any(r[n] for n in counted)]
+
+
+def _legacy_rows(text: str, spec: Rows) -> list[dict[str, str]]:
+    """Rows from one text input (``TCD:60 | GNB:40``, ``a | b``, or a JSON list)."""
+    names = [c.name for c in spec.columns]
+    if text.startswith("["):
+        try:
+            items = json.loads(text)
+        except json.JSONDecodeError:
+            items = []
+        return [{n: _cell(i.get(n)) for n in names} for i in items if isinstance(i, dict)]
+    parts = [p.strip() for p in text.split("|") if p.strip()]
+    if spec.plain:
+        return [{names[0]: p} for p in parts]
+    out = []
+    for part in parts:
+        left, sep, right = part.partition(":")
+        if not sep or not left.strip() or not right.strip():
+            raise ValueError(
+                f"'{part}' is not written as {names[0]}:{names[1]}; choose the "
+                f"{names[0]} and fill in the {names[1]} in the rows below"
+            )
+        out.append({names[0]: left.strip(), names[1]: right.strip()})
     return out
 
 
 def decode(
     resource: Resource, form: Any, *, keep: dict[str, Any] | None = None
 ) -> tuple[BaseModel | None, dict[str, Any], dict[str, str]]:
-    """(validated create-payload or None, the values typed, errors per field).
+    """(validated create-payload or None, the values typed, every error by input).
 
     ``keep`` supplies values of fields the form does not show (the ref of an edited
     record, ``published`` for a focal point, the lists edited item by item).
     """
-    row: dict[str, str] = {}
+    payload: dict[str, Any] = {}
     values: dict[str, Any] = {}
     errors: dict[str, str] = {}
     for name, info in resource.create.model_fields.items():
+        spec = rows_of(resource, name)
         if keep and name in keep:
-            row[name] = csvio._encode(keep[name], csvio._list_kind(info.annotation))
-            continue
-        if name in EDITED_BY_ITEM.get(resource.name, ()):
+            payload[name] = keep[name]
+        elif name in EDITED_BY_ITEM.get(resource.name, ()):
             continue  # a new record starts without items
-        if _list_item_enum(info.annotation):
-            chosen = [v for v in form.getlist(name) if isinstance(v, str)]
-            values[name] = chosen
-            row[name] = " | ".join(chosen)
-            continue
-        if name == "published":
-            values[name] = form.get(name) == "true"
-            row[name] = "true" if values[name] else "false"
-            continue
-        text = form.get(name)
-        text = text.strip() if isinstance(text, str) else ""
-        values[name] = text
-        if (resource.name, name) in COMPACT and text:
-            parsed = _compact(resource.name, name, text)
-            if isinstance(parsed, str):
-                errors[name] = parsed
-                continue
-            text = json.dumps(parsed)
-        row[name] = text
-    if errors:
-        return None, values, errors
-    payload, problems = csvio._decode_row(resource, row, line=0)
-    for p in problems:
-        column = p["column"] if p["column"] != "(row)" else "_form"
-        errors.setdefault(column, sentence(p["msg"]))
-    return payload, values, errors
+        elif spec is not None:
+            rows = _typed_rows(form, name, spec)
+            legacy = form.get(name)
+            if not rows and isinstance(legacy, str) and legacy.strip():
+                try:
+                    rows = _legacy_rows(legacy.strip(), spec)
+                except ValueError as exc:
+                    errors[name] = as_sentence(f"{label_of(name)}: {exc}")
+            values[name] = rows
+            items = [{k: v for k, v in r.items() if v != ""} for r in rows]
+            payload[name] = [i[spec.columns[0].name] for i in items] if spec.plain else items
+        elif _list_item_enum(info.annotation):
+            values[name] = [v for v in form.getlist(name) if isinstance(v, str)]
+            payload[name] = values[name]
+        elif name == "published":
+            values[name] = payload[name] = form.get(name) == "true"
+        else:
+            text = form.get(name)
+            values[name] = text.strip() if isinstance(text, str) else ""
+            if values[name] != "":
+                payload[name] = values[name]
+    try:
+        model = resource.create.model_validate(payload)
+    except ValidationError as exc:
+        for e in exc.errors():
+            key, label = where(resource, [*e["loc"]])
+            message = plain_words(dict(e), label) if key != "_form" else as_sentence(e["msg"])
+            errors.setdefault(_model_field(resource, e) if key == "_form" else key, message)
+        model = None
+    return (None if errors else model), values, errors
 
 
-def _compact(resource: str, name: str, text: str) -> list[dict[str, str]] | str:
-    key, val = COMPACT[(resource, name)]
-    items = []
-    for part in (p.strip() for p in text.split("|")):
-        if not part:
-            continue
-        left, sep, right = part.partition(":")
-        if not sep or not left.strip() or not right.strip():
-            return f"'{part}' is not written as {key}:{val}; {EXAMPLES.get(name, '')}"
-        items.append({key: left.strip(), val: right.strip()})
-    return items
+def where(resource: Resource, loc: list[Any]) -> tuple[str, str]:
+    """(input name, label) of an error location: ``countries-0-share``, "Share % (row 1)"."""
+    if not loc:
+        return "_form", ""
+    name = str(loc[0])
+    spec = rows_of(resource, name)
+    if spec is None or len(loc) < 2 or not isinstance(loc[1], int):
+        return name, label_of(name)
+    column = spec.columns[0] if spec.plain or len(loc) < 3 else None
+    for c in spec.columns:
+        if len(loc) >= 3 and c.name == str(loc[2]):
+            column = c
+    if column is None:
+        return name, label_of(name)
+    return f"{name}-{loc[1]}-{column.name}", f"{column.label} (row {loc[1] + 1})"
+
+
+def _model_field(resource: Resource, error: Any) -> str:
+    """The field a record-wide rule's message names first ('_form' when none)."""
+    text = str(error.get("msg", ""))
+    named = [n for n in resource.create.model_fields if re.search(rf"\b{n}\b", text)]
+    return named[0] if named else "_form"
+
+
+def summary(inputs: list[Field]) -> list[tuple[str, str]]:
+    """(input id, message) of every error on a form, in the order of the inputs."""
+    out = []
+    for f in inputs:
+        if f.error:
+            out.append((f"f-{f.name}", f.error))
+        out.extend((f"f-{key}", message) for key, message in f.item_errors.items())
+    return out
 
 
 def sentence(msg: str) -> str:
     """Pydantic's terse messages as sentences that say what to do."""
     if msg == "Field required":
         return "This field is required; fill it in."
-    text = msg.removeprefix("Value error, ")
-    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
+    return as_sentence(msg)

@@ -10,27 +10,33 @@ party listed on the group.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from bakuhub.accounts.permissions import Principal
-from bakuhub.errors import BakuhubError, InvalidInput, NotFound, validated
+from bakuhub.audit import service as audit
+from bakuhub.db import utcnow
+from bakuhub.errors import BakuhubError, InvalidInput, NotFound, plain_words, validated
 from bakuhub.registry import service
 from bakuhub.registry.catalog import GROUPS
 from bakuhub.registry.codes import ItemStatus
 from bakuhub.registry.schemas import ActionItemIn, DecisionIn, MeetingIn, MemberIn
 from bakuhub.web import policy
 from bakuhub.web.deps import PrincipalDep, SessionDep
+from bakuhub.web.pages import forms
 from bakuhub.web.pages.common import bind, form_text, form_version, redirect, render
-from bakuhub.web.pages.forms import Field, sentence
+from bakuhub.web.pages.forms import Field
 
 router = APIRouter(include_in_schema=False)
+UNDO_MINUTES = 30
+"""How long after removing an item its remover can put it back with one click."""
 
 
 @dataclass(frozen=True)
@@ -66,7 +72,7 @@ PARTS: dict[str, Part] = {
         (
             Input("name", "Name"),
             Input("organisation", "Organisation"),
-            Input("country", "Country", help="ISO 3166 code, e.g. TCD or TD for Chad"),
+            Input("country", "Country", "country"),
             Input("role", "Role in the group", help="e.g. chair, member, observer"),
         ),
     ),
@@ -154,6 +160,9 @@ def _inputs(part: Part, values: dict[str, Any], errors: dict[str, str]) -> list[
         )
         if spec.kind == "select":
             field.options = [(s.value, s.value.replace("-", " ").capitalize()) for s in ItemStatus]
+        if spec.kind == "country":
+            field.kind, field.options = "select", forms.countries()
+            field.options = forms.with_current(field.options, field.value)
         out.append(field)
     return out
 
@@ -162,13 +171,14 @@ def _decode(part: Part, form: Any) -> tuple[dict[str, Any] | None, dict[str, str
     """(the item as JSON values, or None; the values typed; errors per input)."""
     values = {spec.name: form_text(form, spec.name) for spec in part.inputs}
     given = {k: v for k, v in values.items() if v != ""}
+    labels = {spec.name: spec.label for spec in part.inputs}
     try:
-        item = validated(part.schema, given)
-    except InvalidInput as exc:
+        item = part.schema.model_validate(given)
+    except ValidationError as exc:
         errors: dict[str, str] = {}
-        for d in exc.details:
-            name = str(d["loc"][0]) if d["loc"] else "_form"
-            errors.setdefault(name, sentence(d["msg"]))
+        for e in exc.errors():
+            name = str(e["loc"][0]) if e["loc"] else "_form"
+            errors.setdefault(name, plain_words(dict(e), labels.get(name, name)))
         return None, values, errors
     return item.model_dump(mode="json"), values, {}
 
@@ -185,10 +195,9 @@ def _save(
     version the form was opened at (the registry service checks it, merges and validates)."""
     change = validated(GROUPS.update, {"version": form_version(form), part.field: items})
     policy.check_update(principal, GROUPS, group, change)
-    who = principal.username if principal else "anonymous"
     with session.begin_nested():
         service.update_record(
-            session=session, resource=GROUPS, ref=group["ref"], data=change, author=who
+            session=session, resource=GROUPS, ref=group["ref"], data=change, author=_who(principal)
         )
 
 
@@ -202,6 +211,7 @@ def _page(
     status_code: int = 200,
 ) -> Response:
     part = PARTS[part_name]
+    inputs = _inputs(part, values, errors)
     action = (
         f"/working-groups/{group['ref']}/{part_name}/new"
         if number is None
@@ -212,7 +222,8 @@ def _page(
         "part": part,
         "part_name": part_name,
         "number": number,
-        "inputs": _inputs(part, values, errors),
+        "inputs": inputs,
+        "errors": forms.summary(inputs),
         "form_error": errors.get("_form", ""),
         "action": action,
     }
@@ -327,7 +338,86 @@ def _remove(
     items = _items(group, spec)
     del items[index]
     _save(session, principal, group, spec, items, form)
+    entry = audit.list_entries(
+        session=session, record_type=GROUPS.name, record_ref=ref, actor=_who(principal), limit=1
+    )
+    undo = f"?removed={part}&entry={entry[0].id}" if entry else ""
+    return redirect(f"/working-groups/{ref}{undo}#{part if not undo else 'undo'}")
+
+
+def confirm_form(
+    part: str,
+    ref: str,
+    number: int,
+    request: Request,
+    session: SessionDep,
+    principal: PrincipalDep,
+) -> Response:
+    """Ask before removing an item: what it is, and a button that removes it."""
+    spec, group, index = _located(session, principal, part, ref, number)
+    item = _items(group, spec)[index]
+    shown = [(i.label, item.get(i.name)) for i in spec.inputs if item.get(i.name)]
+    context = {
+        "group": group,
+        "part": spec,
+        "part_name": part,
+        "number": number,
+        "confirm": shown,
+        "action": f"/working-groups/{ref}/{part}/{number}/delete",
+        "undo_minutes": UNDO_MINUTES,
+    }
+    return render(request, "group_item.html", context)
+
+
+async def restore(
+    part: str, ref: str, request: Request, session: SessionDep, principal: PrincipalDep
+) -> Response:
+    form = await request.form()
+    return await run_in_threadpool(_restore, part, ref, session, principal, form)
+
+
+def _restore(
+    part: str, ref: str, session: Session, principal: Principal | None, form: Any
+) -> Response:
+    """Put back an item removed a short while ago, from the audit entry of its removal."""
+    spec = _part(part)
+    group = _group(session, principal, ref)
+    item, index = _removed_item(session, principal, spec, ref, form_text(form, "entry"))
+    items = _items(group, spec)
+    items.insert(min(index, len(items)), item)
+    _save(session, principal, group, spec, items, form)
     return redirect(f"/working-groups/{ref}#{part}")
+
+
+def _removed_item(
+    session: Session, principal: Principal | None, spec: Part, ref: str, entry: str
+) -> tuple[dict[str, Any], int]:
+    """(the item an audit entry of this user removed from the group, its place in the list)."""
+    found = [
+        audit.read_entry(e)
+        for e in audit.list_entries(
+            session=session, record_type=GROUPS.name, record_ref=ref, actor=_who(principal)
+        )
+        if entry.isdigit() and e.id == int(entry)
+    ]
+    late = (
+        f"This removal can no longer be undone here (undo works for {UNDO_MINUTES} minutes, "
+        f"for your own removals); add the {spec.label} again, its text is in the audit log."
+    )
+    if not found:
+        raise NotFound(late)
+    at = found[0]["at"] if found[0]["at"].tzinfo else found[0]["at"].replace(tzinfo=dt.UTC)
+    before = (found[0]["before"] or {}).get(spec.field) or []
+    after = (found[0]["after"] or {}).get(spec.field) or []
+    if utcnow() - at > dt.timedelta(minutes=UNDO_MINUTES) or len(before) != len(after) + 1:
+        raise InvalidInput(late)
+    index = next((i for i, (b, a) in enumerate(zip(before, after, strict=False)) if b != a), -1)
+    index = len(after) if index < 0 else index
+    return validated(spec.schema, before[index]).model_dump(mode="json"), index
+
+
+def _who(principal: Principal | None) -> str:
+    return principal.username if principal else "anonymous"
 
 
 for _name in PARTS:
@@ -336,4 +426,6 @@ for _name in PARTS:
     router.add_api_route(f"{_base}/new", bind(add, part=_name), methods=["POST"])
     router.add_api_route(f"{_base}/{{number}}/edit", bind(edit_form, part=_name), methods=["GET"])
     router.add_api_route(f"{_base}/{{number}}/edit", bind(edit, part=_name), methods=["POST"])
+    router.add_api_route(f"{_base}/{{number}}/delete", bind(confirm_form, part=_name))
     router.add_api_route(f"{_base}/{{number}}/delete", bind(remove, part=_name), methods=["POST"])
+    router.add_api_route(f"{_base}/restore", bind(restore, part=_name), methods=["POST"])

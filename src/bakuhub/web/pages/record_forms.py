@@ -6,17 +6,19 @@ are ``async`` only to read the form, the database work runs in a worker thread.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from pydantic import BaseModel
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from bakuhub.accounts.permissions import Principal
-from bakuhub.errors import BakuhubError, NotFound
+from bakuhub.accounts.permissions import Forbidden, Principal
+from bakuhub.errors import BakuhubError, NotFound, as_sentence
 from bakuhub.registry import service
-from bakuhub.registry.catalog import AGREEMENTS, RESOURCES
+from bakuhub.registry.catalog import RESOURCES
 from bakuhub.registry.resources import Resource
 from bakuhub.web import policy
 from bakuhub.web.deps import PrincipalDep, SessionDep
@@ -25,6 +27,8 @@ from bakuhub.web.pages.common import bind, form_version, redirect, render
 
 router = APIRouter(include_in_schema=False)
 KINDS = ("parties", "agreements", "working-groups", "projects")
+OWN_PARTY_LIST = {"projects": "organisations", "working-groups": "parties"}
+"""The list a focal point's own party is filled into on a new record (shown, removable)."""
 
 
 def resource_named(kind: str) -> Resource:
@@ -34,12 +38,17 @@ def resource_named(kind: str) -> Resource:
     return RESOURCES[kind]
 
 
-def record_refs(session: Session, published_only: bool = False) -> dict[str, list[str]]:
-    """The refs a form's reference fields choose from."""
-    agreements = service.list_refs(
-        session=session, resource=AGREEMENTS, published_only=published_only
-    )
-    return {"agreement": agreements, "parent": agreements}
+def choices(session: Session) -> forms.Choices:
+    """The pickers' options: parties and agreements as "Name (ref)", sorted by name."""
+    out: forms.Choices = {}
+    for source, kind, text in (
+        ("parties", "parties", "name"),
+        ("agreements", "agreements", "title"),
+    ):
+        page = service.list_records(session=session, resource=RESOURCES[kind], limit=100_000)
+        named = sorted((str(r.get(text) or r["ref"]), str(r["ref"])) for r in page.items)
+        out[source] = [(ref, f"{name} ({ref})") for name, ref in named]
+    return out
 
 
 def _form_page(
@@ -53,13 +62,21 @@ def _form_page(
     status_code: int = 200,
 ) -> Response:
     staff = bool(principal and principal.is_staff)
+    notes = _notes(principal, resource) if record is None else {}
     inputs = forms.fields(
-        resource, values, errors, creating=record is None, staff=staff, refs=record_refs(session)
+        resource,
+        values,
+        errors,
+        creating=record is None,
+        staff=staff,
+        choices=choices(session),
+        notes=notes,
     )
     context = {
         "resource": resource,
         "inputs": inputs,
         "record": record,
+        "errors": forms.summary(inputs),
         "form_error": errors.get("_form", ""),
         "action": f"/{resource.name}/{record['ref']}/edit" if record else f"/{resource.name}/new",
     }
@@ -70,8 +87,11 @@ def new_form(kind: str, request: Request, session: SessionDep, principal: Princi
     resource = resource_named(kind)
     policy.check_may_create(principal, resource)
     values: dict[str, Any] = {"published": True}
-    if principal is not None and not principal.is_staff and kind == "projects":
-        values["organisations"] = f"{principal.party_ref}:implementing"
+    if principal is not None and not principal.is_staff and principal.party_ref:
+        if kind == "projects":
+            values["organisations"] = [{"party": principal.party_ref, "role": "implementing"}]
+        if kind == "working-groups":
+            values["parties"] = [{"party": principal.party_ref}]
     return _form_page(request, session, principal, resource, values, {}, None)
 
 
@@ -87,7 +107,8 @@ def _create(
 ) -> Response:
     resource = resource_named(kind)
     policy.check_may_create(principal, resource)
-    payload, values, errors = forms.decode(resource, form)
+    payload, values, errors = _decode(resource, form)
+    status = 422
     if payload is not None:
         try:
             allowed = policy.check_create(principal, resource, payload)
@@ -96,22 +117,126 @@ def _create(
                     session=session, resource=resource, data=allowed, author=_who(principal)
                 )
             return redirect(f"/{kind}/{out['ref']}")
+        except Forbidden as exc:
+            if principal is None or principal.is_staff:
+                raise
+            errors, status = _not_yours(principal, resource), exc.status_code
         except BakuhubError as exc:
             if exc.status_code in (401, 403):
                 raise
-            errors = _errors_of(exc)
-    return _form_page(request, session, principal, resource, values, errors, None, 422)
+            errors = _errors_of(resource, exc)
+    return _form_page(request, session, principal, resource, values, errors, None, status)
+
+
+def _number(text: Any) -> float | None:
+    try:
+        return float(text)
+    except (TypeError, ValueError):
+        return None
+
+
+def _date(text: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(text))
+    except ValueError:
+        return None
+
+
+def cross_checks(kind: str, payload: dict[str, Any]) -> dict[str, str]:
+    """The schema's rules across fields, checked on what was typed, in plain words.
+
+    The schema checks them only once every field is valid (and stops at the first);
+    here they are all reported in the same answer, beside the input to change.
+    """
+    out: dict[str, str] = {}
+    if kind == "projects":
+        rows = payload.get("countries") or []
+        shares = [_number(r.get("share")) for r in rows]
+        if rows and None not in shares:
+            total = sum(s or 0 for s in shares)
+            if abs(total - 100.0) > 0.01:
+                out["countries"] = (
+                    f"Countries: the shares add up to {total:g} %, not 100 %; "
+                    "change them so that they add up to 100."
+                )
+        codes = [r.get("country") for r in rows if r.get("country")]
+        twice = sorted({c for c in codes if codes.count(c) > 1})
+        if twice:
+            out.setdefault(
+                "countries", f"Countries: {', '.join(twice)} is listed twice; keep one row each."
+            )
+        lat, lon = payload.get("latitude"), payload.get("longitude")
+        if bool(lat) != bool(lon):
+            missing = "longitude" if lat else "latitude"
+            out[missing] = (
+                f"{missing.capitalize()} is missing; give both latitude and longitude, or neither."
+            )
+        start, end = _date(payload.get("planned_start")), _date(payload.get("planned_end"))
+        if start and end and end < start:
+            out["planned_end"] = (
+                f"Planned end ({end}) is before planned start ({start}); correct one of them."
+            )
+    if kind == "parties":
+        if payload.get("kind") == "country" and not payload.get("iso3"):
+            out["iso3"] = "Country is required for a party of kind country; choose it."
+        if payload.get("kind") == "organisation":
+            if not payload.get("name"):
+                out["name"] = "Name is required for an organisation; fill it in."
+            if not payload.get("org_type"):
+                out["org_type"] = "Organisation type is required for an organisation; choose it."
+    return out
+
+
+def _decode(
+    resource: Resource, form: Any, keep: dict[str, Any] | None = None
+) -> tuple[BaseModel | None, dict[str, Any], dict[str, str]]:
+    """``forms.decode`` with the rules across fields, so every error comes at once."""
+    payload, values, errors = forms.decode(resource, form, keep=keep)
+    for key, message in cross_checks(resource.name, values).items():
+        errors.setdefault(key, message)
+    return (None if errors else payload), values, errors
+
+
+def _notes(principal: Principal | None, resource: Resource) -> dict[str, str]:
+    """A note beside the list a focal point's own party is filled into."""
+    party = principal.party_ref if principal and not principal.is_staff else None
+    if not party or resource.name not in OWN_PARTY_LIST:
+        return {}
+    name = OWN_PARTY_LIST[resource.name]
+    also = " or as a recipient country" if principal and principal.party_iso3 else ""
+    return {
+        name: f"Your party, {party}, is filled in below. Remove that row if it does not take "
+        f"part in this {resource.label}; the {resource.label} must still name {party} here"
+        f"{also}, as only the secretariat creates records of other parties."
+    }
+
+
+def _not_yours(principal: Principal, resource: Resource) -> dict[str, str]:
+    """The error beside the party list when a focal point's party is left out."""
+    party = principal.party_ref or "your party"
+    also = " or choose it as a recipient country" if principal.party_iso3 else ""
+    return {
+        OWN_PARTY_LIST.get(resource.name, "_form"): f"Your party, {party}, is not named in this "
+        f"{resource.label}: add {party} in a row here{also}. As focal point you can only save "
+        f"{resource.name.replace('-', ' ')} your party takes part in."
+    }
 
 
 def _who(principal: Principal | None) -> str:
     return principal.username if principal else "anonymous"
 
 
-def _errors_of(exc: BakuhubError) -> dict[str, str]:
+def _errors_of(resource: Resource, exc: BakuhubError) -> dict[str, str]:
+    """A service's refusal beside the inputs it names (unknown refs, a taken ref...)."""
     errors: dict[str, str] = {}
     for d in exc.details:
-        loc = d.get("loc") or []
-        errors.setdefault(str(loc[0]) if loc else "_form", str(d.get("msg", exc.message)))
+        key, label = forms.where(resource, list(d.get("loc") or []))
+        msg = str(d.get("msg", exc.message))
+        if msg.startswith("unknown "):
+            msg = f"{label}: there is no {msg.removeprefix('unknown ')}; choose one from the list"
+        errors.setdefault(key, forms.sentence(msg) if key == "_form" else as_sentence(msg))
+    if not errors and "already exists" in exc.message and "ref" in resource.create.model_fields:
+        errors["ref"] = as_sentence(f"Ref: {exc.message[:1].lower()}{exc.message[1:]}")
     return errors or {"_form": exc.message}
 
 
@@ -145,7 +270,8 @@ def _edit(
     if items:
         plain = resource.out.model_validate(record).model_dump(mode="json")
         keep.update({name: plain[name] for name in items})
-    payload, values, errors = forms.decode(resource, form, keep=keep)
+    payload, values, errors = _decode(resource, form, keep)
+    status = 422
     if payload is not None:
         try:
             changes = {**payload.model_dump(exclude={"ref"}), "version": record["version"]}
@@ -161,11 +287,15 @@ def _edit(
                     version=form_version(form),
                 )
             return redirect(f"/{kind}/{ref}")
+        except Forbidden as exc:  # the record may be edited: the change gives it away
+            if principal is None or principal.is_staff:
+                raise
+            errors, status = _not_yours(principal, resource), exc.status_code
         except BakuhubError as exc:
             if exc.status_code in (401, 403):
                 raise
-            errors = _errors_of(exc)
-    return _form_page(request, session, principal, resource, values, errors, record, 422)
+            errors = _errors_of(resource, exc)
+    return _form_page(request, session, principal, resource, values, errors, record, status)
 
 
 for _kind in KINDS:
