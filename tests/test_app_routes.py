@@ -33,6 +33,9 @@ EXPECTED_PREFIXES = {
     f"{API}/results/",
     f"{API}/exchange-rates",
     f"{API}/projects/{{ref}}/results",
+    f"{API}/budgets/",  # finance.py
+    f"{API}/transactions/",
+    f"{API}/exchange-rates/",
     f"{API}/iati/",  # iati.py
     f"{API}/me",  # accounts.py
     f"{API}/tokens",
@@ -52,6 +55,10 @@ EXPECTED_PREFIXES = {
     "/working-groups/{ref}/members/",
     "/parties",
     "/static/plotly.min.js",
+    "/exchange-rates",
+    "/projects/{ref}/budgets/",
+    "/projects/{ref}/transactions/",
+    "/dashboards",
 }
 
 

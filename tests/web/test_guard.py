@@ -61,10 +61,47 @@ NEEDED: dict[tuple[str, str], str] = {
     **{("POST", f"/working-groups/{{ref}}/{p}/{{number}}/edit"): OWNER for p in GROUP_ITEMS},
     **{("POST", f"/working-groups/{{ref}}/{p}/{{number}}/delete"): OWNER for p in GROUP_ITEMS},
     # -- finance (issue 22): add this area's routes below this line --
+    **{
+        (m, f"{API}/{k}/{{{k[:-1]}_id}}"): OWNER
+        for k in ("budgets", "transactions")
+        for m in ("PATCH", "DELETE")
+    },
+    **{(m, f"{API}/exchange-rates/{{rate_id}}"): STAFF for m in ("PATCH", "DELETE")},
+    **{("POST", f"/projects/{{ref}}/{k}/new"): OWNER for k in ("budgets", "transactions")},
+    **{
+        ("POST", f"/projects/{{ref}}/{k}/{{{k[:-1]}_id}}/{a}"): OWNER
+        for k in ("budgets", "transactions")
+        for a in ("edit", "delete")
+    },
+    ("POST", "/exchange-rates/new"): STAFF,
+    **{("POST", f"/exchange-rates/{{rate_id}}/{a}"): STAFF for a in ("edit", "delete")},
     # -- results (issue 22): add this area's routes below this line --
+    ("PATCH", f"{API}/results/{{result_id}}"): OWNER,
+    ("POST", f"{API}/results/{{result_id}}/indicators"): OWNER,
+    ("PATCH", f"{API}/indicators/{{indicator_id}}"): OWNER,
+    ("DELETE", f"{API}/indicators/{{indicator_id}}"): OWNER,
+    ("POST", f"{API}/indicators/{{indicator_id}}/periods"): OWNER,
+    ("DELETE", f"{API}/periods/{{period_id}}"): OWNER,
+    ("POST", f"{API}/review"): STAFF,
+    ("POST", "/results/{result_id}/edit"): OWNER,
+    ("POST", "/results/{result_id}/delete"): OWNER,
+    ("POST", "/results/{result_id}/indicators/new"): OWNER,
+    ("POST", "/indicators/{indicator_id}/edit"): OWNER,
+    ("POST", "/indicators/{indicator_id}/delete"): OWNER,
+    ("POST", "/indicators/{indicator_id}/periods/new"): OWNER,
+    ("POST", "/periods/{period_id}/edit"): OWNER,
+    ("POST", "/periods/{period_id}/delete"): OWNER,
+    ("POST", "/review"): STAFF,
     # -- forms (issue 22): add this area's routes below this line --
+    **{("POST", f"/working-groups/{{ref}}/{p}/restore"): OWNER for p in GROUP_ITEMS},
     # -- lists (issue 22): add this area's routes below this line --
     # -- accounts (issue 22): add this area's routes below this line --
+    ("POST", f"{API}/users"): ADMIN,
+    ("PATCH", f"{API}/users/{{username}}"): ADMIN,
+    ("POST", f"{API}/users/{{username}}/password"): ADMIN,
+    ("POST", "/account/users/new"): ADMIN,
+    ("POST", "/account/users/{username}/edit"): ADMIN,
+    ("POST", "/account/users/{username}/password"): ADMIN,
     # -- reading (issue 22): add this area's routes below this line --
     # -- dashboards (issue 22): add this area's routes below this line --
 }
@@ -104,7 +141,13 @@ def targets(world: TestClient, session: Session) -> dict[str, Any]:
     result = world.post(f"{API}/projects/P-TCD/results", json=result_body()).json()
     token, _clear = create_token(session=session, username="admin", name="t")
     session.commit()  # a token cannot mint tokens: made as the account page would
+    budget = world.post(f"{API}/projects/P-TCD/budgets", json=JSON_BODIES["/budgets"]).json()
+    tx = world.post(f"{API}/projects/P-TCD/transactions", json=JSON_BODIES["/transactions"]).json()
+    rate = world.post(f"{API}/exchange-rates", json=JSON_BODIES["/exchange-rates"]).json()
     return {
+        "budget_id": budget["id"],
+        "transaction_id": tx["id"],
+        "rate_id": rate["id"],
         "result_id": result["id"],
         "period_id": result["indicators"][0]["periods"][0]["id"],
         "token_id": token.id,
@@ -129,6 +172,9 @@ FORMS = {
     },
 }
 JSON_BODIES: dict[str, Any] = {
+    "/budgets/{budget_id}": {"version": 1},
+    "/transactions/{transaction_id}": {"version": 1},
+    "/exchange-rates/{rate_id}": {"rate": "1"},
     "/results": result_body(),
     "/periods/{period_id}": {"version": 1, "actual": 1},
     "/transitions": {"to": "approved", "version": 1},

@@ -10,12 +10,15 @@ inverse of the latest ``r(Q->C)``::
     v_Q = v * r(C->Q)     or     v_Q = v / r(Q->C)
 
 A value with no such rate makes the whole total fail with a list of the missing
-rates: totals never mix currencies and never guess a rate.
+rates (or, asked for ``partial`` totals, is left out and its rate named): totals
+never mix currencies and never guess a rate.
+
+Editing and removing budgets and transactions: ``results.finance_edit``; the rate
+table: ``results.exchange``.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 from typing import Any
@@ -23,14 +26,34 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bakuhub.errors import Conflict, InvalidInput, NotFound
+from bakuhub.errors import InvalidInput, NotFound
 from bakuhub.registry.models import Agreement, Party, Project
 from bakuhub.registry.refs import party_id
 from bakuhub.registry.resources import shown
 from bakuhub.results import models as m
 from bakuhub.results.codes import TransactionKind
-from bakuhub.results.schemas import BudgetIn, OrgIn, RateIn, TransactionIn
+from bakuhub.results.exchange import RateTable, add_rate, list_rates, read_rate
+from bakuhub.results.schemas import BudgetIn, OrgIn, TransactionIn
 from bakuhub.results.service import fetch_project, flush, log_change
+
+__all__ = [
+    "GROUPINGS",
+    "NOT_PUBLISHED",
+    "RateTable",
+    "add_budget",
+    "add_rate",
+    "add_transaction",
+    "budget_row",
+    "budget_values",
+    "list_rates",
+    "project_finance",
+    "read_budget",
+    "read_rate",
+    "read_transaction",
+    "totals",
+    "transaction_row",
+    "transaction_values",
+]
 
 GROUPINGS = ("project", "agreement", "funder", "country")
 NOT_PUBLISHED = "(not published)"
@@ -40,25 +63,30 @@ NOT_PUBLISHED = "(not published)"
 # ---- writing --------------------------------------------------------------------
 
 
+def budget_values(data: BudgetIn) -> dict[str, Any]:
+    """The stored columns of a budget from a validated payload."""
+    return {
+        "kind": data.kind.value,
+        "status": data.status.value,
+        "period_start": data.period_start,
+        "period_end": data.period_end,
+        "value": data.value,
+        "currency": data.currency,
+        "value_date": data.value_date or data.period_start,
+    }
+
+
 def budget_row(project: Project, data: BudgetIn, author: str) -> m.Budget:
     """A budget row from a validated payload."""
-    return m.Budget(
-        project_id=project.id,
-        kind=data.kind.value,
-        status=data.status.value,
-        period_start=data.period_start,
-        period_end=data.period_end,
-        value=data.value,
-        currency=data.currency,
-        value_date=data.value_date or data.period_start,
-        created_by=author,
-    )
+    return m.Budget(project_id=project.id, created_by=author, version=1, **budget_values(data))
 
 
-def _org(session: Session, org: OrgIn | None, side: str) -> dict[str, Any]:
+def org_columns(session: Session, org: OrgIn | None, side: str) -> dict[str, Any]:
+    """The provider or receiver columns (``side``) of a transaction, party resolved."""
     prefix = f"{side}_"
+    empty = {f"{prefix}{k}": None for k in ("party_id", "ref", "type", "activity")}
     if org is None:
-        return {f"{prefix}name": ""}
+        return {**empty, f"{prefix}name": ""}
     pid = party_id(session, org.party, [side, "party"]) if org.party else None
     party = session.get(Party, pid) if pid is not None else None
     return {
@@ -70,23 +98,27 @@ def _org(session: Session, org: OrgIn | None, side: str) -> dict[str, Any]:
     }
 
 
+def transaction_values(session: Session, data: TransactionIn) -> dict[str, Any]:
+    """The stored columns of a transaction from a validated payload (parties resolved)."""
+    return {
+        "ref": data.ref,
+        "kind": data.kind.value,
+        "date": data.date,
+        "value": data.value,
+        "currency": data.currency,
+        "value_date": data.value_date or data.date,
+        "description": data.description,
+        **org_columns(session, data.provider, "provider"),
+        **org_columns(session, data.receiver, "receiver"),
+    }
+
+
 def transaction_row(
     session: Session, project: Project, data: TransactionIn, author: str
 ) -> m.Transaction:
     """A transaction row from a validated payload (provider/receiver resolved)."""
-    return m.Transaction(
-        project_id=project.id,
-        ref=data.ref,
-        kind=data.kind.value,
-        date=data.date,
-        value=data.value,
-        currency=data.currency,
-        value_date=data.value_date or data.date,
-        description=data.description,
-        created_by=author,
-        **_org(session, data.provider, "provider"),
-        **_org(session, data.receiver, "receiver"),
-    )
+    values = transaction_values(session, data)
+    return m.Transaction(project_id=project.id, created_by=author, version=1, **values)
 
 
 def add_budget(
@@ -111,43 +143,6 @@ def add_transaction(
     out = read_transaction(row)
     log_change(session, author, "create", "transactions", f"{project_ref}/{row.id}", None, out)
     return out
-
-
-def add_rate(*, session: Session, data: RateIn, author: str) -> dict[str, Any]:
-    """Record an exchange rate (one per pair and date)."""
-    exists = session.scalar(
-        select(m.ExchangeRate.id).where(
-            m.ExchangeRate.currency == data.currency,
-            m.ExchangeRate.quote == data.quote,
-            m.ExchangeRate.valid_on == data.valid_on,
-        )
-    )
-    if exists:
-        raise Conflict(
-            f"A {data.currency}->{data.quote} rate valid on {data.valid_on} already exists; "
-            "choose another date or keep the existing rate."
-        )
-    row = m.ExchangeRate(
-        currency=data.currency,
-        quote=data.quote,
-        rate=data.rate,
-        valid_on=data.valid_on,
-        source=data.source,
-        created_by=author,
-    )
-    session.add(row)
-    flush(session, "exchange rate")
-    out = read_rate(row)
-    log_change(session, author, "create", "exchange-rates", row.id, None, out)
-    return out
-
-
-def list_rates(*, session: Session) -> list[dict[str, Any]]:
-    """Every exchange rate, by pair and date."""
-    stmt = select(m.ExchangeRate).order_by(
-        m.ExchangeRate.currency, m.ExchangeRate.quote, m.ExchangeRate.valid_on
-    )
-    return [read_rate(r) for r in session.scalars(stmt)]
 
 
 def project_finance(
@@ -175,39 +170,6 @@ def project_finance(
 
 
 # ---- conversion and totals -----------------------------------------------------------
-
-
-class RateTable:
-    """The user's exchange rates, looked up by pair and date."""
-
-    def __init__(self, session: Session) -> None:
-        self._rates: dict[tuple[str, str], list[m.ExchangeRate]] = defaultdict(list)
-        for rate in session.scalars(select(m.ExchangeRate).order_by(m.ExchangeRate.valid_on)):
-            self._rates[(rate.currency, rate.quote)].append(rate)
-        self.used: dict[int, m.ExchangeRate] = {}
-        self.missing: set[tuple[str, str, dt.date]] = set()
-
-    def _latest(self, pair: tuple[str, str], on: dt.date) -> m.ExchangeRate | None:
-        found = None
-        for rate in self._rates.get(pair, []):
-            if rate.valid_on <= on:
-                found = rate
-        return found
-
-    def convert(self, value: Decimal, currency: str, quote: str, on: dt.date) -> Decimal | None:
-        """``value`` in ``quote`` at the rate in force on ``on``; None (and noted) if none."""
-        if currency == quote:
-            return value
-        direct = self._latest((currency, quote), on)
-        if direct is not None:
-            self.used[direct.id] = direct
-            return value * direct.rate
-        inverse = self._latest((quote, currency), on)
-        if inverse is not None:
-            self.used[inverse.id] = inverse
-            return value / inverse.rate
-        self.missing.add((currency, quote, on))
-        return None
 
 
 def _name(record: Agreement | Party, public: bool) -> str:
@@ -246,7 +208,9 @@ def totals(
     by: str,
     currency: str,
     agreement_ref: str | None = None,
+    project_ref: str | None = None,
     published_only: bool = False,
+    partial: bool = False,
 ) -> dict[str, Any]:
     """Budgets and transactions per project, agreement, funder or country, in ``currency``.
 
@@ -256,19 +220,14 @@ def totals(
     A funder of a transaction is its provider.
 
     ``published_only`` (anonymous readers) counts published projects only, and names
-    a draft agreement or funder ``(not published)``.
+    a draft agreement or funder ``(not published)``. A value with no exchange rate
+    refuses the whole total (InvalidInput naming each rate), unless ``partial``: then
+    it is left out and ``missing`` names, per currency pair, the earliest date a rate
+    is needed on (``RateTable.missing_rates``).
     """
     if by not in GROUPINGS:
         raise InvalidInput(f"Totals can be grouped by {', '.join(GROUPINGS)}, not by '{by}'.")
-    stmt = select(Project)
-    if published_only:
-        stmt = stmt.where(Project.published.is_(True))
-    if agreement_ref is not None:
-        agreement = session.scalar(select(Agreement).where(Agreement.ref == agreement_ref))
-        if agreement is None or (published_only and not agreement.published):
-            raise NotFound(f"There is no agreement with ref '{agreement_ref}'.")
-        stmt = stmt.where(Project.agreement_id == agreement.id)
-    projects = {p.id: p for p in session.scalars(stmt)}
+    projects = _projects(session, agreement_ref, project_ref, published_only)
     table = RateTable(session)
     groups: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
     rows: list[m.Budget | m.Transaction] = [
@@ -282,12 +241,12 @@ def totals(
         column = "budget" if isinstance(row, m.Budget) else row.kind
         for key, share in _keys(row, by, projects[row.project_id], published_only):
             groups[key][column] += converted * share
-    if table.missing:
+    if table.missing and not partial:
         listed = ", ".join(f"{c}->{q} on or before {d}" for c, q, d in sorted(table.missing))
         raise InvalidInput(
             f"Totals in {currency} need exchange rates that are not in the table: {listed}. "
-            "Add them (bakuhub results rate-add, or POST /api/v1/exchange-rates) with their "
-            "source; totals never mix currencies."
+            "The secretariat adds them with their source on the exchange-rates page "
+            "(/exchange-rates); totals never mix currencies."
         )
     columns = ["budget", *(k.value for k in TransactionKind)]
     return {
@@ -297,8 +256,26 @@ def totals(
             {"key": key, **{c: _money(values.get(c, Decimal(0))) for c in columns}}
             for key, values in sorted(groups.items())
         ],
-        "rates_used": [read_rate(r) for r in sorted(table.used.values(), key=lambda r: r.id)],
+        "rates_used": table.used_rates(),
+        "missing": table.missing_rates(),
     }
+
+
+def _projects(
+    session: Session, agreement_ref: str | None, project_ref: str | None, published_only: bool
+) -> dict[int, Project]:
+    """The projects a total counts, by id."""
+    stmt = select(Project)
+    if published_only:
+        stmt = stmt.where(Project.published.is_(True))
+    if agreement_ref is not None:
+        agreement = session.scalar(select(Agreement).where(Agreement.ref == agreement_ref))
+        if agreement is None or (published_only and not agreement.published):
+            raise NotFound(f"There is no agreement with ref '{agreement_ref}'.")
+        stmt = stmt.where(Project.agreement_id == agreement.id)
+    if project_ref is not None:
+        stmt = stmt.where(Project.ref == project_ref)
+    return {p.id: p for p in session.scalars(stmt)}
 
 
 def _money(value: Decimal) -> Decimal:
@@ -319,6 +296,7 @@ def read_budget(b: m.Budget) -> dict[str, Any]:
         "value": b.value,
         "currency": b.currency,
         "value_date": b.value_date,
+        "version": b.version,
     }
 
 
@@ -351,16 +329,5 @@ def read_transaction(t: m.Transaction, *, published_only: bool = False) -> dict[
         "description": t.description,
         "provider": _read_org(t, "provider", published_only),
         "receiver": _read_org(t, "receiver", published_only),
-    }
-
-
-def read_rate(r: m.ExchangeRate) -> dict[str, Any]:
-    """An exchange rate with its source."""
-    return {
-        "id": r.id,
-        "currency": r.currency,
-        "quote": r.quote,
-        "rate": r.rate,
-        "valid_on": r.valid_on,
-        "source": r.source,
+        "version": t.version,
     }

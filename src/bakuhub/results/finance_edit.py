@@ -1,0 +1,184 @@
+"""Change and remove a project's budgets and transactions, with the version check.
+
+A change names the version it was read at (``BudgetUpdate.version``); the fields sent
+replace the stored ones, the whole record is validated again (``BudgetIn``,
+``TransactionIn``) before anything is written, the version goes up by one and the
+change is written to the audit log (before and after) in the same transaction. The
+database refuses a concurrent writer too (SQLAlchemy ``version_id_col``).
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from sqlalchemy.orm import Session, object_session
+
+from bakuhub.db import utcnow
+from bakuhub.errors import NotFound, check_version, validated
+from bakuhub.registry.models import Project
+from bakuhub.results import models as m
+from bakuhub.results.finance import (
+    budget_values,
+    read_budget,
+    read_transaction,
+    transaction_values,
+)
+from bakuhub.results.finance_schemas import BudgetUpdate, TransactionUpdate
+from bakuhub.results.schemas import BudgetIn, TransactionIn
+from bakuhub.results.service import flush, log_change
+
+Row = m.Budget | m.Transaction
+WHAT = {m.Budget: "budget", m.Transaction: "transaction"}
+
+
+def _fetch(session: Session, table: type[Row], item_id: int, project_ref: str | None) -> Row:
+    """The row with this id (of project ``project_ref`` when given), or NotFound."""
+    row = cast(Row | None, session.get(table, item_id))
+    if row is None or (project_ref is not None and _project_ref(row) != project_ref):
+        where = f" of project '{project_ref}'" if project_ref else ""
+        raise NotFound(
+            f"There is no {WHAT[table]} with id {item_id}{where}; it may have been deleted "
+            "(reload the project's page)."
+        )
+    return row
+
+
+def _project_ref(row: Row) -> str:
+    """The ref of the project a budget or transaction belongs to."""
+    session = object_session(row)
+    project = session.get(Project, row.project_id) if session is not None else None
+    return project.ref if project is not None else ""
+
+
+def budget_project_ref(*, session: Session, budget_id: int) -> str:
+    """The ref of the project a budget belongs to (NotFound if none)."""
+    return _project_ref(_fetch(session, m.Budget, budget_id, None))
+
+
+def transaction_project_ref(*, session: Session, transaction_id: int) -> str:
+    """The ref of the project a transaction belongs to (NotFound if none)."""
+    return _project_ref(_fetch(session, m.Transaction, transaction_id, None))
+
+
+def get_budget(
+    *, session: Session, budget_id: int, project_ref: str | None = None
+) -> dict[str, Any]:
+    """One budget as the API reads it."""
+    row = _fetch(session, m.Budget, budget_id, project_ref)
+    assert isinstance(row, m.Budget)
+    return read_budget(row)
+
+
+def get_transaction(
+    *,
+    session: Session,
+    transaction_id: int,
+    project_ref: str | None = None,
+    published_only: bool = False,
+) -> dict[str, Any]:
+    """One transaction as the API reads it (a draft provider or receiver hidden if asked)."""
+    row = _fetch(session, m.Transaction, transaction_id, project_ref)
+    assert isinstance(row, m.Transaction)
+    return read_transaction(row, published_only=published_only)
+
+
+def _check(row: Row, based_on: int | None) -> None:
+    what = f"The {WHAT[type(row)]} {row.id} of project '{_project_ref(row)}'"
+    check_version(what=what, current=row.version, based_on=based_on)
+
+
+def _bump(row: Row, author: str) -> None:
+    row.version = row.version + 1
+    row.updated_by = author
+    row.updated_at = utcnow()
+
+
+def update_budget(
+    *,
+    session: Session,
+    budget_id: int,
+    data: BudgetUpdate,
+    author: str,
+    project_ref: str | None = None,
+) -> dict[str, Any]:
+    """Change a budget; refused if stale or invalid as a whole (nothing changed then)."""
+    row = _fetch(session, m.Budget, budget_id, project_ref)
+    assert isinstance(row, m.Budget)
+    _check(row, data.version)
+    before = read_budget(row)
+    merged = {k: before[k] for k in BudgetIn.model_fields}
+    merged.update(data.model_dump(exclude_unset=True, exclude={"version"}))
+    payload = validated(BudgetIn, merged, what=f"Budget {budget_id}")
+    for name, value in budget_values(payload).items():
+        setattr(row, name, value)
+    _bump(row, author)
+    flush(session, f"budget {budget_id}")
+    after = read_budget(row)
+    ref = f"{_project_ref(row)}/{budget_id}"
+    log_change(session, author, "update", "budgets", ref, before, after)
+    return after
+
+
+def update_transaction(
+    *,
+    session: Session,
+    transaction_id: int,
+    data: TransactionUpdate,
+    author: str,
+    project_ref: str | None = None,
+) -> dict[str, Any]:
+    """Change a transaction; refused if stale or invalid as a whole (nothing changed then)."""
+    row = _fetch(session, m.Transaction, transaction_id, project_ref)
+    assert isinstance(row, m.Transaction)
+    _check(row, data.version)
+    before = read_transaction(row)
+    merged = {k: before[k] for k in TransactionIn.model_fields}
+    merged.update(data.model_dump(exclude_unset=True, exclude={"version"}))
+    payload = validated(TransactionIn, merged, what=f"Transaction {transaction_id}")
+    for name, value in transaction_values(session, payload).items():
+        setattr(row, name, value)
+    _bump(row, author)
+    flush(session, f"transaction {transaction_id}")
+    session.expire(row, ["provider_party", "receiver_party"])
+    after = read_transaction(row)
+    ref = f"{_project_ref(row)}/{transaction_id}"
+    log_change(session, author, "update", "transactions", ref, before, after)
+    return after
+
+
+def delete_budget(
+    *,
+    session: Session,
+    budget_id: int,
+    version: int | None,
+    author: str,
+    project_ref: str | None = None,
+) -> None:
+    """Remove a budget (refused if ``version`` is given and stale)."""
+    row = _fetch(session, m.Budget, budget_id, project_ref)
+    assert isinstance(row, m.Budget)
+    _remove(session, row, version, author, read_budget(row), "budgets")
+
+
+def delete_transaction(
+    *,
+    session: Session,
+    transaction_id: int,
+    version: int | None,
+    author: str,
+    project_ref: str | None = None,
+) -> None:
+    """Remove a transaction (refused if ``version`` is given and stale)."""
+    row = _fetch(session, m.Transaction, transaction_id, project_ref)
+    assert isinstance(row, m.Transaction)
+    _remove(session, row, version, author, read_transaction(row), "transactions")
+
+
+def _remove(
+    session: Session, row: Row, version: int | None, author: str, before: dict[str, Any], kind: str
+) -> None:
+    _check(row, version)
+    ref = f"{_project_ref(row)}/{row.id}"
+    session.delete(row)
+    flush(session, f"{WHAT[type(row)]} {row.id}")
+    log_change(session, author, "delete", kind, ref, before, None)

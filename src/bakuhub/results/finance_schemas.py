@@ -1,0 +1,64 @@
+"""Payloads that change or remove budgets, transactions and exchange rates.
+
+A change names the ``version`` it was read at (budgets, transactions) or the ``stamp``
+of the rate as read (exchange rates carry no version column: the stamp is a digest of
+the stored values); the fields sent replace the stored ones, the rest stay.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from pydantic import Field
+
+from bakuhub.registry.schemas import Strict, Text
+from bakuhub.results.codes import BudgetKind, BudgetStatus, TransactionKind
+from bakuhub.results.schemas import Currency, OrgIn
+
+STAMP = 16
+"""Characters of an exchange rate's stamp (hex digest of its stored values)."""
+
+
+class BudgetUpdate(Strict):
+    """A change of a budget, based on the version read."""
+
+    version: int = Field(ge=1, description="The version you read; a stale one is refused (409)")
+    kind: BudgetKind | None = None
+    status: BudgetStatus | None = None
+    period_start: dt.date | None = None
+    period_end: dt.date | None = None
+    value: Decimal | None = Field(default=None, ge=0, max_digits=20, decimal_places=4)
+    currency: Currency | None = None
+    value_date: dt.date | None = None
+
+
+class TransactionUpdate(Strict):
+    """A change of a transaction, based on the version read (null removes an organisation)."""
+
+    version: int = Field(ge=1, description="The version you read; a stale one is refused (409)")
+    kind: TransactionKind | None = None
+    date: dt.date | None = None
+    value: Decimal | None = Field(default=None, max_digits=20, decimal_places=4)
+    currency: Currency | None = None
+    value_date: dt.date | None = None
+    description: Text | None = None
+    ref: str | None = Field(default=None, max_length=200)
+    provider: OrgIn | None = None
+    receiver: OrgIn | None = None
+
+
+class RateUpdate(Strict):
+    """A change of an exchange rate (secretariat); ``stamp`` as read guards against a race."""
+
+    stamp: str | None = Field(
+        default=None,
+        min_length=STAMP,
+        max_length=STAMP,
+        description="The rate's stamp as you read it; refused (409) if the rate changed since",
+    )
+    currency: Currency | None = None
+    quote: Currency | None = None
+    rate: Decimal | None = Field(default=None, gt=0, max_digits=24, decimal_places=10)
+    valid_on: dt.date | None = None
+    source: str | None = Field(default=None, min_length=1, max_length=500)
