@@ -13,7 +13,7 @@ import re
 import secrets
 
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import Engine, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -71,7 +71,10 @@ def fetch_user(session: Session, username: str) -> User:
     """The user with this name, or NotFound."""
     user = session.scalar(select(User).where(User.username == username))
     if user is None:
-        raise NotFound(f"There is no user '{username}'; create one with `bakuhub users create`.")
+        raise NotFound(
+            f"There is no user '{username}'; the accounts are listed on /account/users "
+            "and by `bakuhub users list`."
+        )
     return user
 
 
@@ -83,8 +86,9 @@ def create_user(
     role: str,
     party_ref: str | None = None,
     display_name: str = "",
+    actor: str | None = None,
 ) -> User:
-    """Create an account (a focal point names its party's ref)."""
+    """Create an account (a focal point names its party's ref); audited when ``actor``."""
     if not USERNAME.match(username):
         raise InvalidInput(
             f"username: '{username}' is not usable; use 2-80 letters, digits or . _ @ -.",
@@ -103,7 +107,27 @@ def create_user(
     )
     session.add(user)
     session.flush()
+    if actor is not None:
+        audit.record(
+            session=session,
+            actor=actor,
+            action="create",
+            record_type="users",
+            record_ref=username,
+            after=account_view(user),
+        )
     return user
+
+
+def account_view(user: User) -> dict[str, object]:
+    """An account as the audit log keeps it (never its password hash)."""
+    return {
+        "username": user.username,
+        "display_name": user.display_name,
+        "role": user.role,
+        "party": user.party.ref if user.party else None,
+        "active": user.active,
+    }
 
 
 def end_sessions(user: User) -> None:
@@ -135,7 +159,7 @@ def set_password(
     end_sessions(user)
     revoked = revoke_all_tokens(session=session, user=user)
     lift_lockout(session=session, user=user)
-    _audit(session, actor, "set password", user, {"tokens_revoked": revoked})
+    audit_account(session, actor, "set password", user, {"tokens_revoked": revoked})
     session.flush()
     return user
 
@@ -151,9 +175,10 @@ def change_own_password(*, session: Session, user_id: int, current: str, new: st
     return set_password(session=session, username=user.username, password=new, actor=user.username)
 
 
-def _audit(
+def audit_account(
     session: Session, actor: str | None, action: str, user: User, extra: dict[str, object]
 ) -> None:
+    """One ``users`` audit entry for an account change (none without an ``actor``)."""
     if actor is None:
         return
     after = {"username": user.username, "active": user.active, **extra}
@@ -167,56 +192,9 @@ def _audit(
     )
 
 
-def set_active(*, session: Session, username: str, active: bool, actor: str) -> User:
-    """Enable or disable an account; a disabled one's sessions and tokens stop at once."""
-    user = fetch_user(session, username)
-    if not active and user.username == actor:
-        raise Conflict("You cannot disable your own account; ask another administrator to do it.")
-    user.active = active
-    if not active:
-        end_sessions(user)
-    _audit(session, actor, "enable" if active else "disable", user, {})
-    session.flush()
-    return user
-
-
-def revoke_user_tokens(*, session: Session, username: str, actor: str) -> int:
-    """An administrator revokes every token of a user; how many were live."""
-    user = fetch_user(session, username)
-    count = revoke_all_tokens(session=session, user=user)
-    _audit(session, actor, "revoke tokens", user, {"tokens_revoked": count})
-    session.flush()
-    return count
-
-
 def get_user(*, session: Session, user_id: int) -> User | None:
     """The user with this id, or None."""
     return session.get(User, user_id)
-
-
-def list_users(*, session: Session) -> list[User]:
-    """Every account, by name."""
-    return list(session.scalars(select(User).order_by(User.username)))
-
-
-def live_token_counts(*, session: Session) -> dict[int, int]:
-    """Tokens not revoked, per user id."""
-    stmt = (
-        select(ApiToken.user_id, func.count())
-        .where(ApiToken.revoked.is_(False))
-        .group_by(ApiToken.user_id)
-    )
-    return {int(uid): int(n) for uid, n in session.execute(stmt)}
-
-
-def set_role(*, session: Session, username: str, role: str, party_ref: str | None = None) -> User:
-    """Change a user's role (and party, for a focal point)."""
-    user = fetch_user(session, username)
-    checked = _role(role)
-    user.party_id = _party(session, checked, party_ref)
-    user.role = checked.value
-    session.flush()
-    return user
 
 
 def fingerprint(user: User) -> str:
@@ -269,10 +247,12 @@ def create_token(
     name: str,
     role: str | None = None,
     at_most: Role | None = None,
+    actor: str | None = None,
 ) -> tuple[ApiToken, str]:
     """A new personal token (returned once, in clear) scoped to ``role`` or the user's.
 
     ``at_most`` caps the role further: the role the request creating it acts with.
+    Audited (never the secret) when ``actor`` is given.
     """
     user = fetch_user(session, username)
     ceiling = Role(user.role)
@@ -294,7 +274,21 @@ def create_token(
     )
     session.add(token)
     session.flush()
+    if actor is not None:
+        _token_audit(session, actor, "create token", token)
     return token, clear
+
+
+def _token_audit(session: Session, actor: str, action: str, token: ApiToken) -> None:
+    after = {"token": token.id, "name": token.name, "role": token.role, "revoked": token.revoked}
+    audit.record(
+        session=session,
+        actor=actor,
+        action=action,
+        record_type="users",
+        record_ref=token.user.username,
+        after=after,
+    )
 
 
 def user_for_token(*, session: Session, token: str) -> tuple[User, ApiToken] | None:
@@ -353,10 +347,22 @@ def list_tokens(*, session: Session, user_id: int) -> list[ApiToken]:
     return list(session.scalars(stmt))
 
 
-def revoke_token(*, session: Session, user_id: int, token_id: int) -> None:
-    """Revoke one of a user's tokens."""
+def own_token(*, session: Session, user_id: int, token_id: int) -> ApiToken:
+    """One of a user's tokens, or NotFound (another user's token is not found either)."""
     row = session.get(ApiToken, token_id)
     if row is None or row.user_id != user_id:
         raise NotFound(f"You have no token {token_id}; see your tokens on /account.")
+    return row
+
+
+def revoke_token(
+    *, session: Session, user_id: int, token_id: int, actor: str | None = None
+) -> None:
+    """Revoke one of a user's tokens (audited when ``actor`` is given)."""
+    row = own_token(session=session, user_id=user_id, token_id=token_id)
+    if row.revoked:
+        return
     row.revoked = True
     session.flush()
+    if actor is not None:
+        _token_audit(session, actor, "revoke token", row)

@@ -39,6 +39,7 @@ def create(
             role=role,
             party_ref=party,
             display_name=name,
+            actor=cli_author(),
         )
         typer.echo(f"user {user.username} created ({user.role})")
 
@@ -63,7 +64,7 @@ def set_password(
 
 @app.command(help="Disable an account: its sessions and API tokens stop at once.")
 def disable(username: str = typer.Argument(..., help="Sign-in name")) -> None:
-    from bakuhub.accounts.service import set_active
+    from bakuhub.accounts.admin import set_active
 
     with cli_session() as session:
         set_active(session=session, username=username, active=False, actor=cli_author())
@@ -72,7 +73,7 @@ def disable(username: str = typer.Argument(..., help="Sign-in name")) -> None:
 
 @app.command(help="Enable a disabled account again (its unrevoked tokens work again).")
 def enable(username: str = typer.Argument(..., help="Sign-in name")) -> None:
-    from bakuhub.accounts.service import set_active
+    from bakuhub.accounts.admin import set_active
 
     with cli_session() as session:
         set_active(session=session, username=username, active=True, actor=cli_author())
@@ -81,29 +82,39 @@ def enable(username: str = typer.Argument(..., help="Sign-in name")) -> None:
 
 @app.command("revoke-tokens", help="Revoke every API token of a user.")
 def revoke_tokens(username: str = typer.Argument(..., help="Sign-in name")) -> None:
-    from bakuhub.accounts.service import revoke_user_tokens
+    from bakuhub.accounts.admin import revoke_user_tokens
 
     with cli_session() as session:
         count = revoke_user_tokens(session=session, username=username, actor=cli_author())
     typer.echo(f"{count} token(s) of {username} revoked")
 
 
-@app.command("set-role", help="Change a user's role (a focal point names its party).")
+@app.command(
+    "set-role",
+    help="Change a user's role (a focal point names its party); ends their sessions.",
+)
 def set_role(
     username: str = typer.Argument(..., help="Sign-in name"),
     role: str = typer.Argument(..., help=ROLES),
     party: str = typer.Option(None, "--party", help="Ref of a focal point's party."),
 ) -> None:
-    from bakuhub.accounts.service import set_role as run
+    from bakuhub.accounts.admin import update_account
 
     with cli_session() as session:
-        user = run(session=session, username=username, role=role, party_ref=party)
+        user = update_account(
+            session=session,
+            actor=cli_author(),
+            username=username,
+            role=role,
+            party_ref=party,
+            operator=True,
+        )
         typer.echo(f"{user.username} is now {user.role}")
 
 
 @app.command("list", help="List accounts with their roles.")
 def list_() -> None:
-    from bakuhub.accounts.service import list_users
+    from bakuhub.accounts.admin import list_users
 
     with cli_session() as session:
         for user in list_users(session=session):
@@ -121,5 +132,7 @@ def token(
     from bakuhub.accounts.service import create_token
 
     with cli_session() as session:
-        _row, clear = create_token(session=session, username=username, name=name, role=role)
+        _row, clear = create_token(
+            session=session, username=username, name=name, role=role, actor=cli_author()
+        )
     typer.echo(clear)

@@ -1,4 +1,5 @@
-"""Pages: sign in, sign out, my account (tokens, password) and the accounts of others.
+"""Pages: sign in, sign out, your account (tokens, password); the accounts of others
+are in ``account_users`` (included here).
 
 Password hashing (argon2) is slow on purpose: the form posts read the form on the
 event loop and do the rest in a worker thread.
@@ -20,7 +21,8 @@ from bakuhub.accounts.throttle import forget_attempts as forget
 from bakuhub.config import Settings
 from bakuhub.errors import BakuhubError, Busy
 from bakuhub.web.auth import sign_in, sign_out
-from bakuhub.web.deps import PrincipalDep, SessionDep, SettingsDep
+from bakuhub.web.deps import IdPath, PrincipalDep, SessionDep, SettingsDep
+from bakuhub.web.pages import account_users
 from bakuhub.web.pages.common import form_text, redirect, render
 from bakuhub.web.policy import check_may_create_token
 
@@ -79,43 +81,112 @@ def logout(request: Request, session: SessionDep) -> Response:
     return redirect("/")
 
 
+TOKEN_NAME_MAX = 100
+NOTICES = {
+    "changed": "Your password was changed. Your other sessions were signed out and your API "
+    "tokens revoked.",
+    "revoked": "The token was revoked: programs using it are refused from now on.",
+}
+
+
 def _account(
     request: Request, session: Session, who: Principal, status_code: int = 200, **extra: Any
 ) -> Response:
     tokens = accounts.list_tokens(session=session, user_id=who.user_id)
     roles = [r.value for r in Role if RANK[r] <= RANK[who.role]]
-    context = {"tokens": tokens, "roles": roles, "new_token": None, "errors": {}, "notice": ""}
-    return render(request, "account.html", {**context, **extra}, status_code=status_code)
+    context = {
+        "tokens": tokens,
+        "roles": roles,
+        "new_token": None,
+        "errors": {},
+        "values": {"name": "", "role": who.role.value},
+        "notice": "",
+    }
+    response = render(request, "account.html", {**context, **extra}, status_code=status_code)
+    if extra.get("new_token"):
+        response.headers["Cache-Control"] = "no-store"  # the secret is shown once, never kept
+    return response
 
 
 @router.get("/account")
 def account(request: Request, session: SessionDep, principal: PrincipalDep) -> Response:
     who = require(principal, Role.viewer, "see your account")
-    notice = "Your password was changed." if request.query_params.get("changed") else ""
+    notice = NOTICES.get(request.query_params.get("done", ""), "")
+    if request.query_params.get("changed"):
+        notice = NOTICES["changed"]
     return _account(request, session, who, notice=notice)
 
 
-def _new_token(session: Session, who: Principal, name: str, role: str) -> str:
+def _token_errors(name: str, role: str, roles: list[str]) -> dict[str, str]:
+    errors = {}
+    if not name:
+        errors["name"] = "Say what the token is for (e.g. 'monthly export script')."
+    elif len(name) > TOKEN_NAME_MAX:
+        errors["name"] = f"It has {len(name)} characters; shorten it to {TOKEN_NAME_MAX} at most."
+    if role not in roles:
+        allowed = ", ".join(r.replace("_", " ") for r in roles)
+        errors["role"] = f"A token cannot have more rights than you; choose {allowed}."
+    return errors
+
+
+def _token_form(
+    request: Request, session: Session, who: Principal, name: str, role: str
+) -> Response:
+    roles = [r.value for r in Role if RANK[r] <= RANK[who.role]]
+    errors = _token_errors(name, role, roles)
+    values = {"name": name, "role": role}
+    if errors:
+        status = 403 if "role" in errors and role in {r.value for r in Role} else 422
+        return _account(request, session, who, status, errors=errors, values=values)
     _row, clear = accounts.create_token(
-        session=session, username=who.username, name=name, role=role or None, at_most=who.role
+        session=session,
+        username=who.username,
+        name=name,
+        role=role,
+        at_most=who.role,
+        actor=who.username,
     )
-    return clear
+    return _account(request, session, who, new_token=clear)
 
 
 @router.post("/account/tokens")
 async def new_token(request: Request, session: SessionDep, principal: PrincipalDep) -> Response:
     who = check_may_create_token(principal)
     form = await request.form()
-    name, role = form_text(form, "name") or "token", form_text(form, "role")
-    clear = await run_in_threadpool(_new_token, session, who, name, role)
-    return await run_in_threadpool(_account, request, session, who, 200, new_token=clear)
+    name, role = form_text(form, "name"), form_text(form, "role") or who.role.value
+    return await run_in_threadpool(_token_form, request, session, who, name, role)
+
+
+@router.get("/account/tokens/{token_id}/revoke")
+def confirm_revoke(
+    request: Request, token_id: IdPath, session: SessionDep, principal: PrincipalDep
+) -> Response:
+    who = require(principal, Role.viewer, "revoke an API token")
+    token = accounts.own_token(session=session, user_id=who.user_id, token_id=token_id)
+    return render(
+        request,
+        "account_confirm.html",
+        {
+            "title": f"Revoke the token “{token.name}”?",
+            "consequences": [
+                "Every program or script that sends this token is refused from now on.",
+                "This cannot be undone: to give a program access again, create a new token.",
+            ],
+            "action": f"/account/tokens/{token.id}/revoke",
+            "button": "Revoke the token",
+            "cancel": "/account",
+            "already": "This token is already revoked." if token.revoked else "",
+        },
+    )
 
 
 @router.post("/account/tokens/{token_id}/revoke")
-def revoke(token_id: int, session: SessionDep, principal: PrincipalDep) -> Response:
+def revoke(token_id: IdPath, session: SessionDep, principal: PrincipalDep) -> Response:
     who = require(principal, Role.viewer, "revoke an API token")
-    accounts.revoke_token(session=session, user_id=who.user_id, token_id=token_id)
-    return redirect("/account")
+    accounts.revoke_token(
+        session=session, user_id=who.user_id, token_id=token_id, actor=who.username
+    )
+    return redirect("/account?done=revoked")
 
 
 def _change_password(
@@ -147,38 +218,4 @@ async def change_password(
     return await run_in_threadpool(_change_password, request, session, who, fields)
 
 
-@router.get("/account/users")
-def users_page(request: Request, session: SessionDep, principal: PrincipalDep) -> Response:
-    who = require(principal, Role.administrator, "manage accounts")
-    rows = accounts.list_users(session=session)
-    live = accounts.live_token_counts(session=session)
-    context = {"users": rows, "live": live, "me": who.username}
-    return render(request, "users.html", context)
-
-
-ADMIN_ACTIONS = ("disable", "enable", "revoke-tokens")
-
-
-def _admin_action(session: Session, who: Principal, username: str, action: str) -> None:
-    if action == "revoke-tokens":
-        accounts.revoke_user_tokens(session=session, username=username, actor=who.username)
-    else:
-        accounts.set_active(
-            session=session, username=username, active=action == "enable", actor=who.username
-        )
-
-
-def _admin_route(action: str) -> Any:
-    def handler(username: str, session: SessionDep, principal: PrincipalDep) -> Response:
-        who = require(principal, Role.administrator, "manage accounts")
-        _admin_action(session, who, username, action)
-        return redirect("/account/users")
-
-    handler.__name__ = f"user_{action.replace('-', '_')}"
-    return handler
-
-
-for _action in ADMIN_ACTIONS:
-    router.add_api_route(
-        f"/account/users/{{username}}/{_action}", _admin_route(_action), methods=["POST"]
-    )
+router.include_router(account_users.router)

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Depends, Path, Query, Response
 from pydantic import Field
 from sqlalchemy.orm import Session
 
+from bakuhub.accounts import admin
 from bakuhub.accounts import service as accounts
 from bakuhub.accounts.permissions import Principal, Role, require
 from bakuhub.audit import service as audit
-from bakuhub.registry.schemas import Strict
+from bakuhub.registry.schemas import Ref, Strict
 from bakuhub.web.deps import IdPath, PrincipalDep, SessionDep
 from bakuhub.web.policy import check_may_create_token
 
@@ -49,63 +50,178 @@ def create_token(data: TokenIn, session: SessionDep, principal: PrincipalDep) ->
         name=data.name,
         role=data.role.value if data.role else None,
         at_most=who.role,
+        actor=who.username,
     )
-    return {"id": row.id, "name": row.name, "role": row.role, "token": clear}
+    return {**_token_out(row), "token": clear}
+
+
+def _token_out(row: Any) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "name": row.name,
+        "role": row.role,
+        "starts_with": row.prefix,
+        "created_at": row.created_at.isoformat(),
+        "last_used_at": row.last_used_at.isoformat() if row.last_used_at else None,
+        "expires_at": None,
+        "revoked": row.revoked,
+    }
+
+
+@router.get(
+    "/tokens",
+    summary="Your personal API tokens, newest first (never their secrets; they do not expire)",
+)
+def list_tokens(session: SessionDep, principal: PrincipalDep) -> list[dict[str, Any]]:
+    who = require(principal, Role.viewer, "list your API tokens")
+    return [_token_out(t) for t in accounts.list_tokens(session=session, user_id=who.user_id)]
 
 
 @router.delete("/tokens/{token_id}", status_code=204, summary="Revoke one of your tokens")
 def revoke_token(token_id: IdPath, session: SessionDep, principal: PrincipalDep) -> Response:
     who = require(principal, Role.viewer, "revoke an API token")
-    accounts.revoke_token(session=session, user_id=who.user_id, token_id=token_id)
+    accounts.revoke_token(
+        session=session, user_id=who.user_id, token_id=token_id, actor=who.username
+    )
     return Response(status_code=204)
 
 
 Username = Path(min_length=1, max_length=80, description="Sign-in name")
+UsernameStr = Annotated[
+    str, Field(min_length=2, max_length=80, pattern=r"^[A-Za-z0-9][A-Za-z0-9._@-]{1,79}$")
+]
+Password = Annotated[str, Field(min_length=1, max_length=admin.MAX_PASSWORD)]
+DisplayName = Annotated[str, Field(max_length=admin.MAX_DISPLAY_NAME)]
+
+
+class UserIn(Strict):
+    username: UsernameStr = Field(description="Sign-in name: 2-80 letters, digits or . _ @ -")
+    password: Password = Field(description="Initial password (the password rule applies)")
+    role: Role
+    party: Ref | None = Field(default=None, description="Ref of a focal point's party")
+    display_name: DisplayName = ""
+
+
+class UserPatch(Strict):
+    role: Role | None = Field(default=None, description="New role (default: unchanged)")
+    party: Ref | None = Field(
+        default=None, description="Ref of a focal point's party (default: unchanged)"
+    )
+    display_name: DisplayName | None = None
+
+
+class PasswordIn(Strict):
+    password: Password = Field(description="New password (the password rule applies)")
 
 
 def _user_out(user: accounts.User, live: dict[int, int]) -> dict[str, Any]:
     party = user.party.ref if user.party else None
     return {
         "username": user.username,
+        "display_name": user.display_name,
         "role": user.role,
         "party": party,
         "active": user.active,
         "live_tokens": live.get(user.id, 0),
+        "created_at": user.created_at.isoformat(),
     }
 
 
+def _administrator(principal: PrincipalDep) -> Principal:
+    """The principal, when an administrator (checked before the body is read)."""
+    return require(principal, Role.administrator, "manage accounts")
+
+
+AdminDep = Annotated[Principal, Depends(_administrator)]
+
+
 @router.get("/users", summary="Every account with its state (administrators)")
-def list_users(session: SessionDep, principal: PrincipalDep) -> list[dict[str, Any]]:
-    require(principal, Role.administrator, "list the accounts")
-    live = accounts.live_token_counts(session=session)
-    return [_user_out(u, live) for u in accounts.list_users(session=session)]
+def list_users(session: SessionDep, who: AdminDep) -> list[dict[str, Any]]:
+    live = admin.live_token_counts(session=session)
+    return [_user_out(u, live) for u in admin.list_users(session=session)]
 
 
-def _set_active(
-    session: Session, principal: Principal | None, username: str, active: bool
-) -> dict[str, Any]:
-    who = require(principal, Role.administrator, "disable or enable accounts")
-    user = accounts.set_active(
-        session=session, username=username, active=active, actor=who.username
+@router.post(
+    "/users",
+    status_code=201,
+    summary="Create an account with an initial password (administrators, signed in: not "
+    "with a token)",
+)
+def create_user(data: UserIn, session: SessionDep, who: AdminDep) -> dict[str, Any]:
+    user = admin.create_account(
+        session=session,
+        actor=who.username,
+        username=data.username,
+        password=data.password,
+        role=data.role.value,
+        party_ref=data.party,
+        display_name=data.display_name,
+        via_token=who.via_token,
     )
-    return _user_out(user, accounts.live_token_counts(session=session))
+    return _user_out(user, {})
+
+
+@router.get("/users/{username}", summary="One account with its state (administrators)")
+def read_user(session: SessionDep, who: AdminDep, username: str = Username) -> dict[str, Any]:
+    user = accounts.fetch_user(session, username)
+    return _user_out(user, admin.live_token_counts(session=session))
+
+
+@router.patch(
+    "/users/{username}",
+    summary="Change an account's role, party or display name; a role or party change ends "
+    "its sessions (administrators)",
+)
+def update_user(
+    data: UserPatch, session: SessionDep, who: AdminDep, username: str = Username
+) -> dict[str, Any]:
+    party: str | admin.Keep | None = data.party if "party" in data.model_fields_set else admin.KEEP
+    user = admin.update_account(
+        session=session,
+        actor=who.username,
+        username=username,
+        role=data.role.value if data.role else None,
+        party_ref=party,
+        display_name=data.display_name,
+        via_token=who.via_token,
+    )
+    return _user_out(user, admin.live_token_counts(session=session))
+
+
+@router.post(
+    "/users/{username}/password",
+    summary="Set another user's password: ends their sessions, revokes their tokens, lifts a "
+    "sign-in lock (administrators, signed in: not with a token)",
+)
+def set_user_password(
+    data: PasswordIn, session: SessionDep, who: AdminDep, username: str = Username
+) -> dict[str, Any]:
+    revoked = admin.reset_password(
+        session=session,
+        actor=who.username,
+        username=username,
+        password=data.password,
+        via_token=who.via_token,
+    )
+    return {"username": username, "tokens_revoked": revoked}
+
+
+def _set_active(session: Session, who: Principal, username: str, active: bool) -> dict[str, Any]:
+    user = admin.set_active(session=session, username=username, active=active, actor=who.username)
+    return _user_out(user, admin.live_token_counts(session=session))
 
 
 @router.post(
     "/users/{username}/disable",
     summary="Disable an account: its sessions and tokens stop at once (administrators)",
 )
-def disable_user(
-    session: SessionDep, principal: PrincipalDep, username: str = Username
-) -> dict[str, Any]:
-    return _set_active(session, principal, username, False)
+def disable_user(session: SessionDep, who: AdminDep, username: str = Username) -> dict[str, Any]:
+    return _set_active(session, who, username, False)
 
 
 @router.post("/users/{username}/enable", summary="Enable a disabled account (administrators)")
-def enable_user(
-    session: SessionDep, principal: PrincipalDep, username: str = Username
-) -> dict[str, Any]:
-    return _set_active(session, principal, username, True)
+def enable_user(session: SessionDep, who: AdminDep, username: str = Username) -> dict[str, Any]:
+    return _set_active(session, who, username, True)
 
 
 @router.post(
@@ -113,10 +229,9 @@ def enable_user(
     summary="Revoke every API token of an account (administrators)",
 )
 def revoke_user_tokens(
-    session: SessionDep, principal: PrincipalDep, username: str = Username
+    session: SessionDep, who: AdminDep, username: str = Username
 ) -> dict[str, Any]:
-    who = require(principal, Role.administrator, "revoke the tokens of other users")
-    count = accounts.revoke_user_tokens(session=session, username=username, actor=who.username)
+    count = admin.revoke_user_tokens(session=session, username=username, actor=who.username)
     return {"username": username, "revoked": count}
 
 
