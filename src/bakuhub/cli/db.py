@@ -34,4 +34,7 @@ def seed(demo: bool = typer.Option(False, "--demo", help="Load the demo record."
         raise typer.Exit(1)
     with cli_session() as session:
         report = seed_demo(session=session, author=cli_author())
-    typer.echo(f"demo record: {report.created} created, {report.unchanged} already present")
+    typer.echo(
+        f"demo record: {report.created} created, {report.unchanged} already present, "
+        f"{report.corrected} given source addresses"
+    )

@@ -1,4 +1,5 @@
-"""Load the demo record (public COP29 facts) into the registry, idempotently."""
+"""Load the demo record (public COP29 facts) into the registry, idempotently, and
+replace the placeholders earlier versions cited with the addresses of the originals."""
 
 from __future__ import annotations
 
@@ -14,7 +15,19 @@ from bakuhub.errors import validated
 from bakuhub.registry import models as m
 from bakuhub.registry.catalog import AGREEMENTS, GROUPS, PARTIES, PROJECTS
 from bakuhub.registry.resources import Resource
-from bakuhub.registry.service import create_record
+from bakuhub.registry.service import create_record, merged_payload, replace_record
+
+MENAFN = (
+    "https://menafn.com/1108885549/On-Sidelines-Of-COP29-ALLATRA-President-Maryna-Ovtsynova-"
+    "Congratulated-Leaders-Of-Three-Countries-On-Climate-Agreement"
+)
+BTA = (
+    "https://www.bta.bg/bg/news/world/973708-azertadzh-azerbaydzhan-shte-podkrepi-"
+    "afrikanskite-strani-v-klimatichnata-diplom"
+)
+SUPERSEDED: dict[str, str] = {"seed document 000": MENAFN, "seed document 001": BTA}
+"""Plain-text sources of earlier demo records (no address to follow) -> the original's
+address, as ../shared/docs/public-record.md gives it."""
 
 SECTIONS: tuple[tuple[str, Resource], ...] = (
     ("parties", PARTIES),
@@ -30,6 +43,7 @@ class SeedReport:
 
     created: int
     unchanged: int
+    corrected: int = 0
 
 
 def demo_record() -> dict[str, list[dict[str, Any]]]:
@@ -45,8 +59,30 @@ def is_empty(session: Session) -> bool:
 
 
 def seed_demo(*, session: Session, author: str) -> SeedReport:
-    """Create each demo record that does not exist yet (matched by ref)."""
-    return seed_records(session=session, data=demo_record(), author=author)
+    """Create each demo record that does not exist yet (matched by ref), and give the
+    demo records already there the source addresses of the originals."""
+    data = demo_record()
+    report = seed_records(session=session, data=data, author=author)
+    corrected = correct_sources(session=session, data=data, author=author)
+    return SeedReport(created=report.created, unchanged=report.unchanged, corrected=corrected)
+
+
+def correct_sources(*, session: Session, data: dict[str, list[dict[str, Any]]], author: str) -> int:
+    """Replace superseded plain-text sources (``SUPERSEDED``) of the records of ``data``
+    already in the registry by the originals' addresses; how many records changed."""
+    changed = 0
+    for section, resource in SECTIONS:
+        for raw in data.get(section, []):
+            ref = raw.get("ref") or raw.get("iso3")
+            row = session.scalar(select(resource.model).where(resource.model.ref == ref))
+            sources = list(getattr(row, "sources", None) or [])
+            if not any(s in SUPERSEDED for s in sources):
+                continue
+            fixed = list(dict.fromkeys(SUPERSEDED.get(s, s) for s in sources))
+            payload = merged_payload(resource, row, {"sources": fixed})
+            replace_record(session=session, resource=resource, row=row, data=payload, author=author)
+            changed += 1
+    return changed
 
 
 def seed_records(

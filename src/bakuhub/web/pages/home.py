@@ -18,7 +18,7 @@ from bakuhub.registry.schemas import country_name
 from bakuhub.web.deps import PrincipalDep, SessionDep
 from bakuhub.web.pages.common import render
 from bakuhub.web.pages.finance import home_finance
-from bakuhub.web.pages.maps import point_map
+from bakuhub.web.pages.maps import count_scale, point_map
 
 router = APIRouter(include_in_schema=False)
 log = logging.getLogger(__name__)
@@ -61,18 +61,14 @@ def home(request: Request, session: SessionDep, principal: PrincipalDep) -> Resp
         key=lambda kr: kr[1]["updated_at"],
         reverse=True,
     )[:8]
-    figure = point_map(
-        dict(shares),
-        title="Countries with projects",
-        label="project(s)",
-        colorscale="Blues",
-        zoom=True,
-    )
+    scale = count_scale(dict(shares), "Projects per country", "Blues")
+    figure = point_map(dict(shares), title="", label="project(s)", zoom=True, scale=scale)
     context = {
         "counts": {kind: len(rows) for kind, rows in records.items()},
         "countries": sorted(shares.items(), key=lambda kv: (-kv[1], kv[0])),
         "country_name": country_name,
         "map": figure,
+        "legend": scale.legend(),
         "finance": home_finance(session, principal),
         "risk": _risk_top(session),
         "recent": recent,

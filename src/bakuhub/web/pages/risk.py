@@ -1,22 +1,77 @@
 """Risk pages: the ranking with pillar weights the user changes (recomputed in place,
-nothing stored), a map, and a country profile explaining the score."""
+nothing stored), a map, and a country profile explaining the score with the same
+weights. Each preset shows its own scale, direction and words."""
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from bakuhub.errors import BakuhubError, InvalidInput
+from bakuhub.errors import InvalidInput, NotFound
 from bakuhub.risk.schemas import MAX_WEIGHT
-from bakuhub.web.deps import SessionDep
 from bakuhub.web.pages.common import render
-from bakuhub.web.pages.maps import point_map
+from bakuhub.web.pages.maps import Scale, point_map
 
 router = APIRouter(include_in_schema=False)
-PRESETS = {"hub": "Hub (climate, conflict, displacement, readiness)", "ndgain": "ND-GAIN"}
+SHOWN = 60
+
+
+@dataclass(frozen=True)
+class View:
+    """How the page words one preset: its score, its ranks and its colours."""
+
+    title: str
+    score: str
+    rank: str
+    about: str
+    first: str
+    last: str
+    low_words: str
+    high_words: str
+    dark: str
+    decimals: int = 2
+    fixed: str = ""
+    report: str = ""
+
+
+VIEWS: dict[str, View] = {
+    "hub": View(
+        title="Hub index (climate, conflict, displacement, readiness)",
+        score="Risk score (0-10, higher = more at risk)",
+        rank="Rank (1 = most at risk)",
+        about="A composite index: each indicator normalised to 0-10, the pillars weighted "
+        "and combined. Rank 1 is the country most at risk.",
+        first="Most at risk first",
+        last="Least at risk first",
+        low_words="less at risk",
+        high_words="more at risk",
+        dark="the darker red, the more at risk",
+    ),
+    "ndgain": View(
+        title="ND-GAIN (readiness to adapt, 0-100)",
+        score="ND-GAIN score (0-100, higher = more ready)",
+        rank="ND-GAIN rank (1 = most ready)",
+        about="The Notre Dame Global Adaptation Initiative's index: how ready a country is "
+        "to adapt to climate change. Higher is better: rank 1 is the most ready country, "
+        "and the countries that most need support come last (choose “Least ready first”).",
+        first="Most ready first (ND-GAIN's ranks)",
+        last="Least ready first",
+        low_words="less ready",
+        high_words="more ready",
+        dark="the darker red, the less ready",
+        decimals=1,
+        fixed="ND-GAIN always counts vulnerability and readiness equally, so it has no "
+        "weights to change; the Hub index has.",
+        report="The ND-GAIN score is 100 - 10 x the combined value below, which runs from 0 "
+        "to 10 (higher = more vulnerable and less ready).",
+    ),
+}
+ORDERS = ("rank", "reverse")
 
 
 def pillars(preset: str) -> list[dict[str, Any]]:
@@ -32,64 +87,127 @@ def pillars(preset: str) -> list[dict[str, Any]]:
     ]
 
 
-def _weights(request: Request, preset: str) -> tuple[list[dict[str, Any]], dict[str, float]]:
+def scale_of(preset: str) -> Scale:
+    """The colour scale of a preset's reported score: the worse end is dark red."""
+    from bakuhub.risk.presets import get_preset
+
+    model = get_preset(preset, None)
+    ends = (model.report_offset, model.report_offset + 10 * model.report_factor)
+    view = VIEWS[preset]
+    return Scale(
+        low=min(ends),
+        high=max(ends),
+        title=view.score,
+        ramp="Reds",
+        strong_at_low=model.report_factor < 0,
+        low_words=view.low_words,
+        high_words=view.high_words,
+    )
+
+
+def has_classes(preset: str) -> bool:
+    """Whether the preset names classes (ND-GAIN has none)."""
+    from bakuhub.risk.presets import get_preset
+
+    return get_preset(preset, None).classes is not None
+
+
+def read_preset(request: Request) -> str:
+    """The preset asked for (``hub`` when none), or InvalidInput naming the choices."""
+    preset = request.query_params.get("preset") or "hub"
+    if preset not in VIEWS:
+        raise InvalidInput(f"There is no index '{preset}'; use one of: {', '.join(VIEWS)}.")
+    return preset
+
+
+def _weight_error(name: str, text: str) -> str | None:
+    try:
+        value = float(text)
+    except ValueError:
+        return f"Weight of {name}: '{text}' is not a number; type a number such as 1 or 0.5."
+    if not math.isfinite(value) or not 0 <= value <= MAX_WEIGHT:
+        return f"Weight of {name}: use a number from 0 to {MAX_WEIGHT:g}, not '{text}'."
+    return None
+
+
+def read_weights(request: Request, preset: str) -> tuple[list[dict[str, Any]], dict[str, float]]:
+    """The weight fields (with what was typed and any error beside each) and the weights
+    to use: the ones typed when all are right, else none (the defaults)."""
     rows = pillars(preset)
     chosen: dict[str, float] = {}
     for row in rows:
-        text = request.query_params.get(f"w_{row['code']}")
-        if text not in (None, ""):
-            try:
-                value = float(text)
-            except ValueError:
-                raise InvalidInput(
-                    f"Weight of {row['name']}: '{text}' is not a number; type e.g. 1 or 0.5."
-                ) from None
-            if not math.isfinite(value) or not 0 <= value <= MAX_WEIGHT:
-                raise InvalidInput(
-                    f"Weight of {row['name']}: use a number from 0 to {MAX_WEIGHT:g}, not '{text}'."
-                )
-            chosen[row["code"]] = value
-        row["value"] = chosen.get(row["code"], row["weight"])
+        text = (request.query_params.get(f"w_{row['code']}") or "").strip()
+        row["value"], row["text"], row["error"] = row["weight"], f"{row['weight']:g}", None
+        if text:
+            row["text"], row["error"] = text, _weight_error(row["name"], text)
+            if row["error"] is None:
+                chosen[row["code"]] = row["value"] = float(text)
+    if any(r["error"] for r in rows):
+        return rows, {}
     if chosen and sum(r["value"] for r in rows) <= 0:
-        raise InvalidInput("At least one weight must be above 0.")
+        rows[0]["error"] = "At least one weight must be above 0; give one pillar a weight."
+        return rows, {}
     return rows, chosen
 
 
-def _ranking(preset: str, weights: dict[str, float]) -> list[dict[str, Any]]:
+def profile_query(preset: str, weights: dict[str, float], order: str = "rank") -> str:
+    """The query string that carries a preset, its weights and the order to another page."""
+    pairs = [("preset", preset)] + [(f"w_{code}", f"{v:g}") for code, v in weights.items()]
+    if order != "rank":
+        pairs.append(("order", order))
+    return urlencode(pairs)
+
+
+def _ranking(preset: str, weights: dict[str, float]) -> tuple[list[dict[str, Any]], Any]:
     from bakuhub.risk import service
     from bakuhub.risk.pipeline import table
 
     _settings, _inputs, outcome = service.compute(preset=preset, weights=weights or None)
+    rows = [r for r in table(outcome) if r["rank"] is not None]
+    return sorted(rows, key=lambda r: (r["rank"], r["iso3"])), outcome
+
+
+def _without_data(outcome: Any, weights: list[dict[str, Any]]) -> list[str]:
+    """Names of the pillars no country has data for."""
+    from bakuhub.risk.pipeline import table
+
     rows = table(outcome)
-    return sorted(rows, key=lambda r: (r["rank"] is None, r["rank"] or 0, r["iso3"]))
+    return [w["name"] for w in weights if all(r["pillars"].get(w["code"]) is None for r in rows)]
 
 
 def _context(request: Request) -> dict[str, Any]:
-    preset = request.query_params.get("preset", "hub")
-    if preset not in PRESETS:
-        raise InvalidInput(f"There is no preset '{preset}'; use {', '.join(PRESETS)}.")
-    error = ""
-    try:
-        weights_form, chosen = _weights(request, preset)
-    except BakuhubError as exc:
-        error, chosen = exc.message, {}
-        weights_form = [{**r, "value": r["weight"]} for r in pillars(preset)]
-    rows = _ranking(preset, chosen)
-    ranked = [r for r in rows if r["rank"] is not None]
-    figure = point_map(
-        {r["iso3"]: round(r["score"], 2) for r in ranked},
-        title="Risk score by country (0-10)",
-        label="",
-    )
+    preset = read_preset(request)
+    view = VIEWS[preset]
+    order = request.query_params.get("order") or "rank"
+    order = order if order in ORDERS else "rank"
+    weights_form, chosen = read_weights(request, preset)
+    errors = [w["error"] for w in weights_form if w["error"]]
+    ranked, outcome = _ranking(preset, chosen)
+    rows = list(reversed(ranked)) if order == "reverse" else ranked
+    points = {r["iso3"]: round(r["score"], 2) for r in ranked}
+    scale = scale_of(preset).fitted(list(points.values()))
+    figure = point_map(points, title="", label="", scale=scale)
     return {
         "preset": preset,
-        "presets": PRESETS,
+        "view": view,
+        "views": VIEWS,
+        "order": order,
         "weights": weights_form,
-        "rows": ranked,
+        "chosen": chosen,
+        "rows": rows,
+        "shown": SHOWN,
         "codes": [w["code"] for w in weights_form],
-        "error": error,
+        "classes": has_classes(preset),
+        "errors": errors,
+        "error": " ".join(errors),
         "map": figure,
+        "legend": scale.legend(),
+        "draws": outcome.intervals.draws,
+        "level": outcome.intervals.level,
+        "without_data": [] if ranked else _without_data(outcome, weights_form),
         "query": request.url.query,
+        "profile_query": profile_query(preset, chosen),
+        "page_query": profile_query(preset, chosen, order),
     }
 
 
@@ -104,10 +222,33 @@ def risk_table(request: Request) -> Response:
     return render(request, "risk_table.html", _context(request))
 
 
-@router.get("/risk/countries/{iso3}")
-def country(iso3: str, request: Request, session: SessionDep, preset: str = "hub") -> Response:
+def country_profile(request: Request, iso3: str) -> dict[str, Any]:
+    """A country's explanation with the preset and weights carried in the address."""
     from bakuhub.risk import service
 
-    run = service.rank(session=session, preset=preset)
-    profile = service.profile(session=session, run_id=run.id, iso3=iso3)
-    return render(request, "country.html", {"p": profile, "preset": preset})
+    preset = read_preset(request)
+    weights_form, chosen = read_weights(request, preset)
+    errors = [w["error"] for w in weights_form if w["error"]]
+    if errors:
+        raise InvalidInput(" ".join(errors))
+    _settings, _inputs, outcome = service.compute(preset=preset, weights=chosen or None)
+    code = iso3.strip().upper()
+    if code not in outcome.result.countries:
+        raise NotFound(
+            f"No country {code} in the {preset} index; use an ISO 3166 alpha-3 code such as TCD."
+        )
+    return {
+        "p": outcome.explain(code),
+        "preset": preset,
+        "view": VIEWS[preset],
+        "classes": has_classes(preset),
+        "weights": weights_form,
+        "custom": bool(chosen),
+        "draws": outcome.intervals.draws,
+        "query": profile_query(preset, chosen),
+    }
+
+
+@router.get("/risk/countries/{iso3}")
+def country(iso3: str, request: Request) -> Response:
+    return render(request, "country.html", country_profile(request, iso3))
