@@ -36,6 +36,8 @@ EXPECTED_PREFIXES = {
     f"{API}/budgets/",  # finance.py
     f"{API}/transactions/",
     f"{API}/exchange-rates/",
+    f"{API}/indicators/",  # results.py
+    f"{API}/review",
     f"{API}/iati/",  # iati.py
     f"{API}/me",  # accounts.py
     f"{API}/tokens",
@@ -59,6 +61,8 @@ EXPECTED_PREFIXES = {
     "/projects/{ref}/budgets/",
     "/projects/{ref}/transactions/",
     "/dashboards",
+    "/review",
+    "/indicators/",
 }
 
 

@@ -45,6 +45,15 @@ FRAMEWORK = {
 }
 """FastAPI's own pages (the schema is built once, in memory)."""
 REVIEWED_ASYNC: set[tuple[str, str]] = {
+    ("POST", "/results/{result_id}/edit"),
+    ("POST", "/results/{result_id}/delete"),
+    ("POST", "/results/{result_id}/indicators/new"),
+    ("POST", "/indicators/{indicator_id}/edit"),
+    ("POST", "/indicators/{indicator_id}/delete"),
+    ("POST", "/indicators/{indicator_id}/periods/new"),
+    ("POST", "/periods/{period_id}/edit"),
+    ("POST", "/periods/{period_id}/delete"),
+    ("POST", "/review"),
     ("POST", f"{API}/csv/{{name}}"),
     ("POST", f"{API}/iati/activities"),
     ("POST", "/login"),

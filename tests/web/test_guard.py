@@ -150,6 +150,7 @@ def targets(world: TestClient, session: Session) -> dict[str, Any]:
         "rate_id": rate["id"],
         "result_id": result["id"],
         "period_id": result["indicators"][0]["periods"][0]["id"],
+        "indicator_id": result["indicators"][0]["id"],
         "token_id": token.id,
         "username": "admin",
         "job_id": 1,

@@ -118,7 +118,7 @@ class TransitionIn(Strict):
     comment: Text = ""
 
 
-class IndicatorIn(Strict):
+class IndicatorFields(Strict):
     code: Ref | None = Field(default=None, description="Same code across projects: rolled up")
     title: str = Field(min_length=1, max_length=500)
     description: Text = ""
@@ -129,13 +129,31 @@ class IndicatorIn(Strict):
     baseline_value: FiniteFloat | None = None
     baseline_comment: Text = ""
     include_in_rollup: bool = True
-    periods: list[PeriodIn] = Field(default_factory=list)
 
     @model_validator(mode="after")
-    def _baseline(self) -> IndicatorIn:
+    def _baseline(self) -> IndicatorFields:
         if self.baseline_value is not None and self.baseline_year is None:
             raise ValueError("a baseline value needs its year (baseline_year)")
         return self
+
+
+class IndicatorIn(IndicatorFields):
+    periods: list[PeriodIn] = Field(default_factory=list)
+
+
+class IndicatorUpdate(Strict):
+    """The fields of an indicator to change (its periods change one by one)."""
+
+    code: Ref | None = None
+    title: str | None = Field(default=None, min_length=1, max_length=500)
+    description: Text | None = None
+    measure: Measure | None = None
+    unit: str | None = Field(default=None, max_length=60)
+    ascending: bool | None = None
+    baseline_year: int | None = Field(default=None, ge=1900, le=2200)
+    baseline_value: FiniteFloat | None = None
+    baseline_comment: Text | None = None
+    include_in_rollup: bool | None = None
 
 
 class ResultIn(Strict):
@@ -143,6 +161,38 @@ class ResultIn(Strict):
     title: str = Field(min_length=1, max_length=500)
     description: Text = ""
     indicators: list[IndicatorIn] = Field(default_factory=list)
+
+
+class ResultUpdate(Strict):
+    """The fields of a result to change (its indicators change one by one)."""
+
+    kind: ResultKind | None = None
+    title: str | None = Field(default=None, min_length=1, max_length=500)
+    description: Text | None = None
+
+
+class PeriodRef(Strict):
+    id: int = Field(ge=1, le=2**31 - 1)
+    version: int = Field(description="The version you read: a period changed since is refused")
+
+
+REVIEW_MOVES = (PeriodState.approved, PeriodState.returned)
+
+
+class ReviewIn(Strict):
+    """Approve or return several submitted periods at once: all of them or none."""
+
+    to: PeriodState = Field(description="approved or returned")
+    periods: list[PeriodRef] = Field(min_length=1, max_length=500)
+    comment: Text = Field(default="", description="Required when returning")
+
+    @model_validator(mode="after")
+    def _review(self) -> ReviewIn:
+        if self.to not in REVIEW_MOVES:
+            raise ValueError("periods are reviewed to approved or returned")
+        if len({p.id for p in self.periods}) != len(self.periods):
+            raise ValueError("a period is listed twice")
+        return self
 
 
 # ---- finance -------------------------------------------------------------------

@@ -20,14 +20,16 @@ from bakuhub.db import utcnow
 from bakuhub.errors import Conflict, InvalidInput, NotFound, StaleVersion, check_version, validated
 from bakuhub.registry.models import Project
 from bakuhub.results import models as m
+from bakuhub.results.checks import check_disaggregations as check_disaggregations
+from bakuhub.results.checks import check_overlap, check_removable
 from bakuhub.results.codes import (
-    COUNT_MEASURES,
     EDITABLE_STATES,
     TRANSITIONS,
     Measure,
     PeriodState,
 )
-from bakuhub.results.rollup import period_status
+from bakuhub.results.reads import read_period as read_period
+from bakuhub.results.reads import read_result as read_result
 from bakuhub.results.schemas import (
     DisaggregationIn,
     PeriodIn,
@@ -35,8 +37,6 @@ from bakuhub.results.schemas import (
     ResultIn,
     TransitionIn,
 )
-
-TOLERANCE = 1e-6
 
 
 def fetch_project(session: Session, ref: str) -> Project:
@@ -57,57 +57,10 @@ def fetch_period(session: Session, period_id: int) -> m.IndicatorPeriod:
     return period
 
 
-def check_disaggregations(
-    *,
-    measure: str,
-    target: float | None,
-    actual: float | None,
-    items: list[DisaggregationIn],
-    loc: list[str | int],
-) -> None:
-    """Refuse disaggregations that do not add up to their total.
-
-    For count indicators (measure ``unit``) each dimension given for a side must
-    cover the whole total: ``sum_c value(side, dimension, c) == total(side)``
-    (within 1e-6 relative). Ratio and qualitative indicators have no sum rule.
-    A category appears once per side and dimension.
-    """
-    errors: list[dict[str, Any]] = []
-    totals = {"target": target, "actual": actual}
-    groups: dict[tuple[str, str], list[DisaggregationIn]] = {}
-    for item in items:
-        groups.setdefault((item.side.value, item.dimension.value), []).append(item)
-    for (side, dimension), group in groups.items():
-        categories = [g.category for g in group]
-        where = [*loc, "disaggregations"]
-        if len(set(categories)) != len(categories):
-            errors.append({"loc": where, "msg": f"{side} by {dimension} lists a category twice"})
-        if Measure(measure) not in COUNT_MEASURES:
-            continue
-        total = totals[side]
-        parts = sum(g.value for g in group)
-        if total is None:
-            errors.append(
-                {"loc": where, "msg": f"{side} by {dimension} is given but the {side} is empty"}
-            )
-        elif abs(parts - total) > TOLERANCE * max(1.0, abs(total)):
-            errors.append(
-                {
-                    "loc": where,
-                    "msg": f"{side} by {dimension} adds up to {parts:g}, not to the {side} "
-                    f"{total:g}; correct the parts or the total",
-                }
-            )
-    if errors:
-        text = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in errors)
-        raise InvalidInput(
-            f"Disaggregations do not add up: {text}. Nothing was changed.", details=errors
-        )
-
-
-def _period_row(
+def build_period(
     data: PeriodIn, measure: str, author: str, loc: list[str | int]
 ) -> m.IndicatorPeriod:
+    """A new draft period row from a validated payload (its parts checked)."""
     check_disaggregations(
         measure=measure, target=data.target, actual=data.actual, items=data.disaggregations, loc=loc
     )
@@ -140,7 +93,7 @@ def build_result(project: Project, data: ResultIn, position: int, author: str) -
     indicators = []
     for i, ind in enumerate(data.indicators):
         periods = [
-            _period_row(p, ind.measure.value, author, ["indicators", i, "periods", j])
+            build_period(p, ind.measure.value, author, ["indicators", i, "periods", j])
             for j, p in enumerate(ind.periods)
         ]
         indicators.append(
@@ -254,6 +207,7 @@ def delete_result(*, session: Session, result_id: int, author: str) -> None:
     row = session.get(m.Result, result_id)
     if row is None:
         raise NotFound(f"There is no result with id {result_id}.")
+    check_removable([p for i in row.indicators for p in i.periods], f"The result '{row.title}'")
     before, ref = read_result(row), result_ref(row.project.ref, result_id)
     session.delete(row)
     flush(session, f"result {result_id}")
@@ -269,7 +223,7 @@ def update_period(
     refused update leaves the period as it was.
     """
     period = fetch_period(session, period_id)
-    _check_version(period, data.version)
+    check_period_version(period, data.version)
     state = PeriodState(period.state)
     if state not in EDITABLE_STATES:
         raise Conflict(
@@ -281,6 +235,8 @@ def update_period(
     merged = {k: current[k] for k in PeriodIn.model_fields}
     merged.update(changes)
     payload = validated(PeriodIn, merged, what=f"Indicator period {period_id}")
+    if (payload.start, payload.end) != (period.start, period.end):
+        check_overlap(period.indicator.periods, payload.start, payload.end, skip=period.id)
     write_period(session, period, payload, author)
     after = read_period(period)
     log_change(session, author, "update", "periods", period_id, current, after)
@@ -323,12 +279,19 @@ def move_period(
 ) -> dict[str, Any]:
     """Move a period to another reporting state (see ``codes.TRANSITIONS``)."""
     period = fetch_period(session, period_id)
-    _check_version(period, data.version)
+    return apply_move(session, period, data, author)
+
+
+def apply_move(
+    session: Session, period: m.IndicatorPeriod, data: TransitionIn, author: str
+) -> dict[str, Any]:
+    """Check and make one move of a period; approving or returning records the reviewer."""
+    check_period_version(period, data.version)
     here = PeriodState(period.state)
     if data.to not in TRANSITIONS[here]:
         allowed = ", ".join(sorted(s.value for s in TRANSITIONS[here]))
         raise Conflict(
-            f"Indicator period {period_id} is {here.value}; it can move to {allowed}, "
+            f"Indicator period {period.id} is {here.value}; it can move to {allowed}, "
             f"not to {data.to.value}."
         )
     if data.to == PeriodState.returned and not data.comment:
@@ -336,19 +299,32 @@ def move_period(
             "comment: a period is returned with a comment that says what to correct.",
             details=[{"loc": ["comment"], "msg": "required when returning a period"}],
         )
-    if data.to == PeriodState.submitted and period.actual is None and period.target is None:
-        raise InvalidInput(f"Indicator period {period_id} has no target or actual to submit.")
+    if data.to == PeriodState.submitted and not _has_values(period):
+        raise InvalidInput(
+            f"Indicator period {period.id} has no target or actual to submit; enter them first."
+        )
     before = read_period(period)
     period.state = data.to.value
     period.state_comment = data.comment
+    if data.to in (PeriodState.approved, PeriodState.returned):
+        period.reviewed_by, period.reviewed_at = author, utcnow()
     _bump(period, author)
-    flush(session, f"indicator period {period_id}")
+    flush(session, f"indicator period {period.id}")
     after = read_period(period)
-    log_change(session, author, f"move to {data.to.value}", "periods", period_id, before, after)
+    log_change(session, author, f"move to {data.to.value}", "periods", period.id, before, after)
     return after
 
 
-def _check_version(period: m.IndicatorPeriod, based_on: int) -> None:
+def _has_values(period: m.IndicatorPeriod) -> bool:
+    """A target or actual, or (qualitative indicators) a written one."""
+    if period.actual is not None or period.target is not None:
+        return True
+    qualitative = period.indicator.measure == Measure.qualitative.value
+    return qualitative and bool(period.actual_comment or period.target_comment)
+
+
+def check_period_version(period: m.IndicatorPeriod, based_on: int) -> None:
+    """Refuse a change based on another version of the period (StaleVersion)."""
     check_version(what=f"Indicator period {period.id}", current=period.version, based_on=based_on)
 
 
@@ -372,65 +348,3 @@ def flush(session: Session, what: str) -> None:
         raise Conflict(
             f"The {what} cannot be saved: it clashes with other records ({reason})."
         ) from None
-
-
-def read_period(p: m.IndicatorPeriod) -> dict[str, Any]:
-    """A period as the API returns it, with its status."""
-    ind = p.indicator
-    return {
-        "id": p.id,
-        "version": p.version,
-        "start": p.start,
-        "end": p.end,
-        "target": p.target,
-        "actual": p.actual,
-        "target_comment": p.target_comment,
-        "actual_comment": p.actual_comment,
-        "evidence_url": p.evidence_url,
-        "weight": p.weight,
-        "disaggregations": [
-            {"side": d.side, "dimension": d.dimension, "category": d.category, "value": d.value}
-            for d in p.disaggregations
-        ],
-        "state": p.state,
-        "state_comment": p.state_comment,
-        "value_source": p.value_source,
-        "status": period_status(
-            target=p.target,
-            actual=p.actual,
-            baseline=ind.baseline_value,
-            ascending=ind.ascending,
-            measure=ind.measure,
-        ).value,
-        "updated_at": p.updated_at,
-        "updated_by": p.updated_by,
-    }
-
-
-def read_indicator(i: m.Indicator) -> dict[str, Any]:
-    """An indicator with its periods."""
-    return {
-        "id": i.id,
-        "code": i.code,
-        "title": i.title,
-        "description": i.description,
-        "measure": i.measure,
-        "unit": i.unit,
-        "ascending": i.ascending,
-        "baseline_year": i.baseline_year,
-        "baseline_value": i.baseline_value,
-        "baseline_comment": i.baseline_comment,
-        "include_in_rollup": i.include_in_rollup,
-        "periods": [read_period(p) for p in i.periods],
-    }
-
-
-def read_result(r: m.Result) -> dict[str, Any]:
-    """A result with its indicators."""
-    return {
-        "id": r.id,
-        "kind": r.kind,
-        "title": r.title,
-        "description": r.description,
-        "indicators": [read_indicator(i) for i in r.indicators],
-    }

@@ -5,16 +5,22 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Depends, Query, Response
 
-from bakuhub.accounts.permissions import Principal
-from bakuhub.results import corridor_link, finance, profile, rollup, service
+from bakuhub.accounts.permissions import Principal, Role, require
+from bakuhub.results import corridor_link, finance, framework_edit, profile, review, rollup, service
+from bakuhub.results.codes import PeriodState
 from bakuhub.results.schemas import (
     BudgetIn,
+    IndicatorIn,
+    IndicatorUpdate,
+    PeriodIn,
     PeriodUpdate,
     ProfileIn,
     RateIn,
     ResultIn,
+    ResultUpdate,
+    ReviewIn,
     ScenarioSummary,
     TransactionIn,
     TransitionIn,
@@ -23,6 +29,36 @@ from bakuhub.web import policy
 from bakuhub.web.deps import AuthorDep, IdPath, PrincipalDep, SessionDep
 
 router = APIRouter(tags=["results"])
+
+
+# Who may change a result, indicator or period is checked in a dependency, so a refusal
+# (401/403) comes before the body is read: a caller without the right learns nothing
+# from the validation of what it sent.
+
+
+def _result_writable(result_id: IdPath, session: SessionDep, principal: PrincipalDep) -> None:
+    ref = framework_edit.project_of(session, result_id=result_id)
+    policy.project_for(session, principal, ref, write=True)
+
+
+def _indicator_writable(indicator_id: IdPath, session: SessionDep, principal: PrincipalDep) -> None:
+    ref = framework_edit.project_of(session, indicator_id=indicator_id)
+    policy.project_for(session, principal, ref, write=True)
+
+
+def _period_writable(period_id: IdPath, session: SessionDep, principal: PrincipalDep) -> None:
+    ref = framework_edit.project_of(session, period_id=period_id)
+    policy.project_for(session, principal, ref, write=True)
+
+
+def _reviewer(principal: PrincipalDep) -> None:
+    policy.require_staff(principal, "approve or return result periods")
+
+
+ResultWritable = Depends(_result_writable)
+IndicatorWritable = Depends(_indicator_writable)
+PeriodWritable = Depends(_period_writable)
+Reviewer = Depends(_reviewer)
 
 
 @router.get("/projects/{ref}/results", summary="A project's results framework, with statuses")
@@ -52,6 +88,140 @@ def delete_result(
         policy.project_for(session, principal, project_ref, write=True)
     service.delete_result(session=session, result_id=result_id, author=author)
     return Response(status_code=204)
+
+
+@router.get("/results/{result_id}", summary="One result with its indicators and periods")
+def get_result(result_id: IdPath, session: SessionDep, principal: PrincipalDep) -> dict[str, Any]:
+    policy.project_for(session, principal, framework_edit.project_of(session, result_id=result_id))
+    out = framework_edit.get_result(session=session, result_id=result_id)
+    if principal is None:
+        for indicator in out["indicators"]:
+            indicator["periods"] = [p for p in indicator["periods"] if p["state"] == "approved"]
+    return out
+
+
+@router.patch(
+    "/results/{result_id}",
+    summary="Change a result's level, title or description",
+    dependencies=[ResultWritable],
+)
+def update_result(
+    result_id: IdPath, data: ResultUpdate, session: SessionDep, author: AuthorDep
+) -> dict[str, Any]:
+    return framework_edit.update_result(
+        session=session, result_id=result_id, data=data, author=author
+    )
+
+
+@router.post(
+    "/results/{result_id}/indicators",
+    status_code=201,
+    summary="Add an indicator (baseline, periods) to a result",
+    dependencies=[ResultWritable],
+)
+def add_indicator(
+    result_id: IdPath, data: IndicatorIn, session: SessionDep, author: AuthorDep
+) -> dict[str, Any]:
+    return framework_edit.add_indicator(
+        session=session, result_id=result_id, data=data, author=author
+    )
+
+
+@router.get("/indicators/{indicator_id}", summary="One indicator with its periods")
+def get_indicator(
+    indicator_id: IdPath, session: SessionDep, principal: PrincipalDep
+) -> dict[str, Any]:
+    ref = framework_edit.project_of(session, indicator_id=indicator_id)
+    policy.project_for(session, principal, ref)
+    out = framework_edit.get_indicator(session=session, indicator_id=indicator_id)
+    if principal is None:
+        out["periods"] = [p for p in out["periods"] if p["state"] == "approved"]
+    return out
+
+
+@router.patch(
+    "/indicators/{indicator_id}",
+    summary="Change an indicator: title, code, measure, unit, direction, baseline",
+    description="Send only the fields to change. Changing the measure to `unit` is refused "
+    "(422) while a period's disaggregations do not add up to its total.",
+    dependencies=[IndicatorWritable],
+)
+def update_indicator(
+    indicator_id: IdPath, data: IndicatorUpdate, session: SessionDep, author: AuthorDep
+) -> dict[str, Any]:
+    return framework_edit.update_indicator(
+        session=session, indicator_id=indicator_id, data=data, author=author
+    )
+
+
+@router.delete(
+    "/indicators/{indicator_id}",
+    status_code=204,
+    summary="Delete an indicator with its periods (none submitted or approved)",
+    dependencies=[IndicatorWritable],
+)
+def delete_indicator(indicator_id: IdPath, session: SessionDep, author: AuthorDep) -> Response:
+    framework_edit.delete_indicator(session=session, indicator_id=indicator_id, author=author)
+    return Response(status_code=204)
+
+
+@router.post(
+    "/indicators/{indicator_id}/periods",
+    status_code=201,
+    summary="Add a reporting period (target, actual, disaggregations) to an indicator",
+    description="Periods of one indicator do not overlap (422 names the one in the way).",
+    dependencies=[IndicatorWritable],
+)
+def add_period(
+    indicator_id: IdPath, data: PeriodIn, session: SessionDep, author: AuthorDep
+) -> dict[str, Any]:
+    return framework_edit.add_period(
+        session=session, indicator_id=indicator_id, data=data, author=author
+    )
+
+
+@router.delete(
+    "/periods/{period_id}",
+    status_code=204,
+    summary="Delete a draft or returned period",
+    description="Send the `version` you read as a query parameter (409 when it changed).",
+    dependencies=[PeriodWritable],
+)
+def delete_period(
+    period_id: IdPath,
+    session: SessionDep,
+    author: AuthorDep,
+    version: int = Query(description="The version of the period you read"),
+) -> Response:
+    framework_edit.delete_period(
+        session=session, period_id=period_id, version=version, author=author
+    )
+    return Response(status_code=204)
+
+
+@router.get(
+    "/review",
+    summary="Periods waiting for review (submitted), or in another state",
+    description="Signed-in readers only. Each period names its indicator, result and project.",
+)
+def list_review(
+    session: SessionDep,
+    principal: PrincipalDep,
+    state: PeriodState = PeriodState.submitted,
+) -> list[dict[str, Any]]:
+    require(principal, Role.viewer, "read the periods waiting for review")
+    return review.list_periods(session=session, states=(state,))
+
+
+@router.post(
+    "/review",
+    summary="Approve or return several submitted periods at once: all or none",
+    description="Send each period's `id` and the `version` you read. When one cannot move "
+    "(changed since, not submitted), none moves and the answer names each one.",
+    dependencies=[Reviewer],
+)
+def post_review(data: ReviewIn, session: SessionDep, author: AuthorDep) -> list[dict[str, Any]]:
+    return review.review(session=session, data=data, author=author)
 
 
 @router.get("/periods/{period_id}", summary="One indicator period")
