@@ -7,11 +7,20 @@ most snapshots: hourly where it finishes).
 Each resolution runs in its own process (peak memory is that process's maximum
 resident set). Prints a table; asserts nothing about time.
 
+With ``--weather`` (the real Agora year) each design is also operated through the
+8,760 real hours (the study's real-year check): its real-year cost, and its **regret**,
+that cost minus the real-year optimum (the hourly row's cost); ``--flatness`` adds the
+real-year cost of the default's design with 20 % less and more storage. ``--plain``
+also solves the same network with plain PyPSA (``n.optimize()`` with HiGHS, its
+defaults) under ``--plain-timeout`` and prints its wall time over bakuhub's.
+
     .venv/bin/python bench/corridor.py                      # the default set
     .venv/bin/python bench/corridor.py --resolutions 3h repdays repdays/12
     .venv/bin/python bench/corridor.py --reference hourly.json   # finest solved elsewhere
     .venv/bin/python bench/corridor.py --only 2h --json-out 2h.json --timeout 3600
     .venv/bin/python bench/corridor.py --solver highs --resolutions default   # HiGHS instead
+    .venv/bin/python bench/corridor.py --weather ../shared/data --plain --flatness \
+        --resolutions hourly 3h repdays repdays/12 default       # the real-year table
 """
 
 from __future__ import annotations
@@ -26,15 +35,13 @@ import time
 from typing import Any
 
 DEFAULT = ["hourly", "2h", "3h", "repdays", "repdays:3", "repdays:2", "repdays/8", "default"]
+FLATNESS = (0.8, 1.2)
 KEYS = ("cost_bn_eur", "caspian_mw", "blacksea_mw", "pv_gw", "wind_gw", "storage_gwh")
 
 
-def measure(
-    resolution: str, scenario_name: str, weather: str | None, solver: str | None = None
-) -> dict[str, Any]:
-    """Solve the scenario at one resolution; figures of that solve."""
+def scenario_for(scenario_name: str, weather: str | None, solver: str | None) -> Any:
+    """The named scenario, on the real weather and with another solver when asked."""
     from bakuhub.corridor.scenario import SolverOptions, load_scenario, parse_scenario
-    from bakuhub.corridor.solve import objective, solve_scenario
 
     scenario = load_scenario(scenario_name)
     if weather:  # an operator's path: trusted, as from the command line
@@ -42,7 +49,26 @@ def measure(
         data["weather"] = {"source": "agora", "path": weather}
         scenario = parse_scenario(data, trusted=True)
     if solver:
-        scenario = scenario.model_copy(update={"solver": SolverOptions(name=solver)})
+        name, _, method = solver.partition("-")  # highs-hipo: HiGHS with HiPO
+        options = {"method": method} if method else {}
+        scenario = scenario.model_copy(
+            update={"solver": SolverOptions.model_validate({"name": name, "options": options})}
+        )
+    return scenario
+
+
+def measure(
+    resolution: str,
+    scenario_name: str,
+    weather: str | None,
+    solver: str | None = None,
+    flatness: bool = False,
+) -> dict[str, Any]:
+    """Solve the scenario at one resolution; figures of that solve (and, on the real
+    weather, of its design operated through the real year)."""
+    from bakuhub.corridor.solve import objective, solve_scenario
+
+    scenario = scenario_for(scenario_name, weather, solver)
     started = time.perf_counter()
     solved = solve_scenario(scenario, resolution=None if resolution == "default" else resolution)
     wall = time.perf_counter() - started
@@ -52,7 +78,7 @@ def measure(
     links = n.links.p_nom_opt
     return {
         "resolution": solved.stats["resolution"],
-        "solver": solved.scenario.solver.name,
+        "solver": solved.stats["solver"],
         "snapshots": solved.stats["snapshots"],
         "variables": solved.stats["variables"],
         "constraints": solved.stats["constraints"],
@@ -66,25 +92,74 @@ def measure(
         "pv_gw": float(by_carrier.get("solar", 0.0)) / 1e3,
         "wind_gw": float(by_carrier.get("onwind", 0.0) + by_carrier.get("offwind", 0.0)) / 1e3,
         "storage_gwh": float(n.stores.e_nom_opt.sum()) / 1e3,
+        **(real_year(solved, flatness) if weather else {}),
     }
 
 
-def _child(
-    queue: Any, resolution: str, scenario: str, weather: str | None, solver: str | None
-) -> None:
+def real_year(solved: Any, flatness: bool) -> dict[str, Any]:
+    """The design operated through the real year: its cost (bn EUR/a) and unserved
+    energy; with ``flatness``, the cost with storage scaled by each of ``FLATNESS``."""
+    from bakuhub.corridor.real_year import check_design
+
+    started = time.perf_counter()
+    check = check_design(solved).summary
+    out = {
+        "real_cost_bn": check["system_cost_eur_a"] / 1e9,
+        "real_unserved_twh": check["unserved_twh"],
+        "check_s": time.perf_counter() - started,
+    }
+    for factor in FLATNESS if flatness else ():
+        scaled = solved.network.copy()
+        scaled.stores["e_nom_opt"] *= factor
+        battery = scaled.links.carrier == "battery"
+        scaled.links.loc[battery, "p_nom_opt"] *= factor
+        variant = type(solved)(solved.scenario, scaled, solved.temporal, solved.stats)
+        cost = check_design(variant).summary["system_cost_eur_a"] / 1e9
+        out[f"storage_x{factor:g}_cost_bn"] = cost
+    return out
+
+
+def plain(resolution: str, scenario_name: str, weather: str | None) -> dict[str, Any]:
+    """The same network solved by plain PyPSA: ``n.optimize()`` with HiGHS's defaults,
+    bakuhub's constraint families added through ``extra_functionality``."""
+    from bakuhub.corridor import solve as s
+
+    scenario = scenario_for(scenario_name, weather, None)
+    if resolution != "default":
+        scenario = scenario.model_copy(update={"resolution": resolution})
+    started = time.perf_counter()
+    data = s.load_dataset(scenario.year, scenario.costs.cable_cost)
+    temporal = s.build_temporal(data.profiles, scenario.resolution, s.full_year(scenario))
+    n = s.build_network(scenario, data, temporal)
+    s.add_co2_cap(n, scenario)
+    status, condition = n.optimize(
+        solver_name="highs",
+        extra_functionality=lambda net, _snapshots: s.add_scenario_constraints(
+            net, scenario, temporal
+        ),
+        include_objective_constant=False,
+    )
+    if (status, condition) != ("ok", "optimal"):
+        raise RuntimeError(f"plain PyPSA: {status}, {condition}")
+    return {
+        "resolution": resolution,
+        "plain_wall_s": time.perf_counter() - started,
+        "plain_cost_bn": s.objective(n) / 1e9,
+    }
+
+
+def _child(queue: Any, work: Any, *args: Any) -> None:
     try:
-        queue.put(measure(resolution, scenario, weather, solver))
+        queue.put(work(*args))
     except Exception as exc:  # reported in the table, not raised
-        queue.put({"resolution": resolution, "error": f"{type(exc).__name__}: {exc}"})
+        queue.put({"resolution": args[0], "error": f"{type(exc).__name__}: {exc}"})
 
 
-def run_isolated(
-    resolution: str, scenario: str, weather: str | None, timeout: float, solver: str | None = None
-) -> dict[str, Any]:
-    """Measure in a fresh process, killed after ``timeout`` seconds."""
+def run_isolated(work: Any, timeout: float, resolution: str, *args: Any) -> dict[str, Any]:
+    """``work(resolution, *args)`` in a fresh process, killed after ``timeout`` seconds."""
     ctx = mp.get_context("spawn")
     queue = ctx.Queue()
-    proc = ctx.Process(target=_child, args=(queue, resolution, scenario, weather, solver))
+    proc = ctx.Process(target=_child, args=(queue, work, resolution, *args))
     started = time.perf_counter()
     proc.start()
     proc.join(timeout)
@@ -126,6 +201,12 @@ def print_table(rows: list[dict[str, Any]], finest: dict[str, Any] | None) -> No
         )
     if finest is None:
         return
+    print_deviation(rows, finest)
+    if any("real_cost_bn" in r for r in rows):
+        print_real_year(rows, finest)
+
+
+def print_deviation(rows: list[dict[str, Any]], finest: dict[str, Any]) -> None:
     print(f"\ndeviation from the finest ({finest['resolution']}, {finest.get('where', 'here')}):")
     print(f"{'resolution':<14}" + "".join(f"{k:>14}" for k in KEYS))
     for row in rows:
@@ -134,6 +215,36 @@ def print_table(rows: list[dict[str, Any]], finest: dict[str, Any] | None) -> No
                 f"{row['resolution']:<14}"
                 + "".join(f"{deviation(row, finest, k):>14}" for k in KEYS)
             )
+
+
+def print_real_year(rows: list[dict[str, Any]], finest: dict[str, Any]) -> None:
+    """Each design operated through the real year; regret against the real-year optimum
+    (the finest design's real-year cost, the same accounting), and plain PyPSA's time."""
+    optimum = finest.get("real_cost_bn")
+    print(f"\non the real year (optimum: {finest['resolution']}'s design, {optimum} bn EUR/a):")
+    print(
+        f"{'resolution':<14}{'real bn':>9}{'regret':>9}{'unserved':>10}{'check s':>8}"
+        f"{'plain s':>9}{'plain/ours':>11}"
+    )
+    for row in rows:
+        if "error" in row or "real_cost_bn" not in row:
+            continue
+        regret = f"{100 * (row['real_cost_bn'] - optimum) / optimum:+.2f} %" if optimum else "-"
+        plain_s = row.get("plain_wall_s")
+        ratio = f"{plain_s / row['wall_s']:.1f}" if isinstance(plain_s, float) else "-"
+        shown = f"{plain_s:.1f}" if isinstance(plain_s, float) else str(plain_s or "-")
+        print(
+            f"{row['resolution']:<14}{row['real_cost_bn']:>9.3f}{regret:>9}"
+            f"{row['real_unserved_twh']:>8.3f}TWh{row['check_s']:>8.1f}{shown:>9}{ratio:>11}"
+        )
+    for row in rows:
+        scaled = {k: v for k, v in row.items() if k.startswith("storage_x")}
+        if scaled and "error" not in row:
+            base = row["real_cost_bn"]
+            parts = ", ".join(
+                f"x{k[9:-8]}: {100 * (v - base) / base:+.2f} %" for k, v in scaled.items()
+            )
+            print(f"storage flatness of {row['resolution']}'s design on the real year: {parts}")
 
 
 def main() -> None:
@@ -146,6 +257,11 @@ def main() -> None:
     parser.add_argument("--weather", help="upstream data folder: solve on the real 8,760-h series")
     parser.add_argument("--reference", help="JSON row of the finest resolution, solved elsewhere")
     parser.add_argument("--json-out", help="write the measured rows as JSON")
+    parser.add_argument("--plain", action="store_true", help="also time plain PyPSA + HiGHS")
+    parser.add_argument("--plain-timeout", type=float, default=600.0, help="seconds, plain PyPSA")
+    parser.add_argument(
+        "--flatness", action="store_true", help="real-year cost of the default with +-20 %% storage"
+    )
     args = parser.parse_args()
     resolutions = [args.only] if args.only else args.resolutions
     print(
@@ -155,13 +271,21 @@ def main() -> None:
     )
     rows = []
     for resolution in resolutions:
-        row = run_isolated(resolution, args.scenario, args.weather, args.timeout, args.solver)
+        flat = args.flatness and resolution == "default"
+        row = run_isolated(
+            measure, args.timeout, resolution, args.scenario, args.weather, args.solver, flat
+        )
         rows.append(row)
         print(
             f"  {resolution}: "
             + (row.get("error") or f"{row['wall_s']:.1f} s, {row['cost_bn_eur']:.4f} bn EUR/a"),
             flush=True,
         )
+        if args.plain and "error" not in row:
+            other = run_isolated(plain, args.plain_timeout, resolution, args.scenario, args.weather)
+            row["plain_wall_s"] = other.get("plain_wall_s", other.get("error"))
+            row["plain_cost_bn"] = other.get("plain_cost_bn")
+            print(f"  {resolution}, plain PyPSA: {row['plain_wall_s']}", flush=True)
     finest = None
     if args.reference:
         with open(args.reference, encoding="utf-8") as handle:

@@ -6,7 +6,14 @@ from __future__ import annotations
 import pytest
 
 from bakuhub.corridor.scenario import SolverOptions, SolverTuning, load_scenario, parse_scenario
-from bakuhub.corridor.solve import Solved, objective, solve_scenario, solver_keywords
+from bakuhub.corridor.solve import (
+    HIPO_FROM_SNAPSHOTS,
+    Solved,
+    large_model_solver,
+    objective,
+    solve_scenario,
+    solver_keywords,
+)
 from bakuhub.errors import InvalidInput
 
 COARSE = "repdays:1/4"
@@ -75,3 +82,38 @@ def test_solver_options_become_each_solvers_own_keywords() -> None:
     assert solver_keywords("cuopt", SolverTuning(method="pdlp")) == {"method": 1}
     with pytest.raises(InvalidInput, match="clarabel does not take method"):
         parse_scenario({"name": "x", "year": 2030, "solver": {"options": {"method": "simplex"}}})
+
+
+def test_hipo_reaches_the_same_optimum(both: tuple[Solved, Solved]) -> None:
+    _clarabel, highs = both
+    hipo = _solve("highs", method="hipo")
+    assert hipo.stats["solver"] == "highs-hipo"
+    assert objective(hipo.network) == pytest.approx(objective(highs.network), rel=1e-5)
+    for cable in ("CASPIAN fwd", "BLACKSEA fwd"):
+        assert hipo.network.links.p_nom_opt[cable] == pytest.approx(
+            highs.network.links.p_nom_opt[cable], rel=1e-2, abs=1.0
+        )
+
+
+def test_hipo_belongs_to_highs() -> None:
+    scenario = {
+        "name": "x",
+        "year": 2030,
+        "solver": {"name": "cuopt", "options": {"method": "hipo"}},
+    }
+    with pytest.raises(InvalidInput, match="HiGHS's interior point: use it with name highs"):
+        parse_scenario(scenario)
+
+
+def test_a_full_year_goes_to_hipo_and_a_coarse_model_stays_with_clarabel() -> None:
+    said: list[str] = []
+    scenario = load_scenario("reference-2030").model_copy(
+        update={"solver": SolverOptions.model_validate({"options": {"time_limit_s": 900}})}
+    )
+    year = large_model_solver(scenario, 8760, said.append)
+    assert (year.solver.name, year.solver.options.method) == ("highs", "hipo")
+    assert year.solver.options.time_limit_s == 900  # the user's limit kept
+    assert "HiPO" in said[0]
+    assert large_model_solver(scenario, HIPO_FROM_SNAPSHOTS - 1, said.append) is scenario
+    chosen = scenario.model_copy(update={"solver": SolverOptions(name="highs")})
+    assert large_model_solver(chosen, 8760, said.append) is chosen  # a named solver is kept

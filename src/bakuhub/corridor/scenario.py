@@ -36,7 +36,7 @@ RESOLUTION = re.compile(r"^(hourly|\d+h|repdays(:\d+)?(/\d+)?|segments:\d+)$")
 SHIPPED_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 """A shipped scenario or sweep name: a file name in the shipped folder, nothing else."""
 MAX_TIME_LIMIT_S = 7 * 24 * 3600.0
-Method = Literal["choose", "simplex", "ipm", "pdlp"]
+Method = Literal["choose", "simplex", "ipm", "pdlp", "hipo"]
 Name = Annotated[str, Field(min_length=1, max_length=64)]
 MAX_ITEMS = 100
 """Most nodes, links or targets a scenario lists."""
@@ -209,6 +209,8 @@ class SolverOptions(Strict):
                 f"{self.name} does not take {', '.join(unsupported)}; it takes "
                 f"{', '.join(sorted(SUPPORTED[self.name]))}"
             )
+        if self.options.method == "hipo" and self.name != "highs":
+            raise ValueError("method 'hipo' is HiGHS's interior point: use it with name highs")
         return self
 
 

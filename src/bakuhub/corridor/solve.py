@@ -19,7 +19,7 @@ from bakuhub.corridor.datasets import load_dataset
 from bakuhub.corridor.network import EXPORT, build_network
 from bakuhub.corridor.scenario import Scenario, SolverOptions, SolverTuning
 from bakuhub.corridor.temporal import Temporal, build_temporal
-from bakuhub.errors import BakuhubError, InvalidInput
+from bakuhub.errors import BakuhubError, InvalidInput, MissingExtra
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -120,15 +120,16 @@ def solve_scenario(
     add_scenario_constraints(network, scenario, temporal)
     built = time.perf_counter()
     size = {"variables": int(model.nvars), "constraints": int(model.ncons)}
+    solver = large_model_solver(scenario, len(temporal.series), say)
     say(
         f"model: {size['variables']:,} variables, {size['constraints']:,} constraints; "
-        f"solving with {scenario.solver.name}"
+        f"solving with {solver.solver.name}"
     )
-    status, condition = run_solver(network, scenario, solver_log, say)
+    status, condition = run_solver(network, solver, solver_log, say)
     solved = time.perf_counter()
     if (status, condition) != ("ok", "optimal"):
         raise SolveError(
-            f"The solver ({scenario.solver.name}) did not find an optimal solution for "
+            f"The solver ({solver.solver.name}) did not find an optimal solution for "
             f"scenario '{scenario.name}': status '{status}', condition '{condition}'. Check "
             "fixed cable capacities, caps and targets that cannot all hold, or relax them."
         )
@@ -142,6 +143,7 @@ def solve_scenario(
         "solve_s": solved - built,
         "resolution": temporal.label,
         "snapshots": len(temporal.series),
+        "solver": solver.solver.name + (f"-{m}" if (m := solver.solver.options.method) else ""),
     }
     return Solved(scenario=scenario, network=network, temporal=temporal, stats=stats)
 
@@ -193,6 +195,9 @@ def run_solver(
     if name == "highs":
         options.setdefault("log_to_console", solver_log)
         options.setdefault("output_flag", solver_log)
+        if options.get("solver") == "hipo":
+            require_hipo()
+            options.setdefault("run_crossover", "off")  # the interior point's answer
     result = n.optimize.solve_model(solver_name=name, io_api="direct", **options)
     return str(result[0]), str(result[1])
 
@@ -220,6 +225,53 @@ KEYWORDS: dict[str, dict[str, str]] = {
 }
 """The solver keyword each tuning field becomes (the only keywords a solver receives)."""
 CUOPT_METHOD = {"pdlp": 1, "simplex": 2, "ipm": 3}
+
+
+HIPO_FROM_SNAPSHOTS = 4000
+"""From this many snapshots (a full year: 8,760) Clarabel, the default, hands the model
+to HiGHS's HiPO interior point where the ``hipo`` extra is installed: on the real
+hourly year HiPO converges where Clarabel crawls (``docs/corridor-benchmark.md``)."""
+
+
+def large_model_solver(scenario: Scenario, snapshots: int, say: Progress) -> Scenario:
+    """The scenario's solver, or HiGHS-HiPO in place of the default Clarabel for a model
+    of :data:`HIPO_FROM_SNAPSHOTS` snapshots or more when HiPO is installed (the time
+    limit, threads and tolerances kept)."""
+    if scenario.solver.name != "clarabel" or snapshots < HIPO_FROM_SNAPSHOTS:
+        return scenario
+    if not hipo_available():
+        say(
+            f"{snapshots:,} snapshots with clarabel: this can take long; HiGHS's HiPO "
+            "solves a full year faster: pip install 'bakuhub[hipo]'"
+        )
+        return scenario
+    given = scenario.solver.options
+    tuning = SolverTuning(
+        time_limit_s=given.time_limit_s,
+        threads=given.threads,
+        optimality_tolerance=given.optimality_tolerance,
+        feasibility_tolerance=given.feasibility_tolerance,
+        method="hipo",
+    )
+    say(f"{snapshots:,} snapshots: solving with HiGHS's HiPO interior point, not clarabel")
+    return scenario.model_copy(update={"solver": SolverOptions(name="highs", options=tuning)})
+
+
+def hipo_available() -> bool:
+    """Whether HiGHS's HiPO interior point is installed (the ``hipo`` extra)."""
+    import importlib.util
+
+    return importlib.util.find_spec("highspy_extras") is not None
+
+
+def require_hipo() -> None:
+    """HiPO, or one sentence saying how to install it."""
+    if not hipo_available():
+        raise MissingExtra(
+            "solver.options.method: 'hipo' needs HiGHS's HiPO interior point, which the "
+            "highspy wheel lacks: pip install 'bakuhub[hipo]' (highspy-extras, Apache-2.0), "
+            "or choose another method."
+        )
 
 
 def solver_keywords(name: str, tuning: SolverTuning) -> dict[str, Any]:
