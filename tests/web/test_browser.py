@@ -96,7 +96,7 @@ def test_the_public_sees_published_records_and_no_drafts(page: Any, server: str)
     import httpx
 
     refs = {p["ref"] for p in httpx.get(f"{server}/api/v1/projects").json()["items"]}
-    page.goto("/projects")
+    page.goto("/projects?per_page=100")
     shown = set(re.findall(r'href="/projects/([^"/?#]+)"', page.content())) - {"new"}
     assert shown == refs
     assert page.get_by_text("draft", exact=True).count() == 0

@@ -59,6 +59,8 @@ class Resource:
     apply: Callable[[Session, Any, Any], None]
     read: Reader
     search: tuple[Any, ...]
+    """Searchers: functions of ``(q, published_only)`` returning a SQL condition
+    (built in ``catalog``), any of which matching finds the record."""
     sorts: dict[str, Any]
     filters: dict[str, Filter] = field(default_factory=dict)
     load: tuple[Any, ...] = ()

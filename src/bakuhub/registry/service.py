@@ -19,8 +19,12 @@ from sqlalchemy.orm.exc import StaleDataError
 from bakuhub.audit import service as audit
 from bakuhub.db import utcnow
 from bakuhub.errors import Conflict, InvalidInput, NotFound, StaleVersion, check_version, validated
+from bakuhub.registry.catalog import prepare_search
 from bakuhub.registry.resources import Resource
 from bakuhub.registry.schemas import Page
+
+MAX_SEARCH = 200
+"""The longest search text (characters)."""
 
 
 def list_records(
@@ -36,43 +40,91 @@ def list_records(
 ) -> Page:
     """One page of records, filtered (by the resource's filters), searched and sorted.
 
-    ``published_only`` (anonymous readers) leaves drafts out.
+    ``q`` is matched case-insensitively inside the resource's searched texts (refs,
+    names, titles, descriptions; a project's country and organisation names).
+    ``published_only`` (anonymous readers) leaves drafts out, of the rows and the total.
+    Every bad filter, sort key or search text is reported at once (``InvalidInput``,
+    ``details`` naming each parameter).
     """
     stmt = select(resource.model)
     if published_only:
         stmt = stmt.where(resource.model.published.is_(True))
-    for name, value in (filters or {}).items():
-        if name not in resource.filters:
-            allowed = ", ".join(sorted(resource.filters)) or "none"
-            raise InvalidInput(f"{resource.name} cannot be filtered by '{name}'; use {allowed}")
-        try:
-            stmt = resource.filters[name](stmt, value)
-        except ValueError as exc:
-            raise InvalidInput(f"filter {name}: {exc}") from None
-    if q:
-        pattern = f"%{q.lower()}%"
-        stmt = stmt.where(or_(*(func.lower(col).like(pattern) for col in resource.search)))
+    problems: list[dict[str, Any]] = []
+    stmt = _filtered(stmt, resource, filters or {}, problems)
+    text = (q or "").strip()
+    if len(text) > MAX_SEARCH:
+        problems.append(
+            _problem("q", f"the search text has {len(text)} characters; use at most {MAX_SEARCH}")
+        )
+    elif text:
+        stmt = stmt.where(or_(*(match(text, published_only) for match in resource.search)))
+    order = _order(resource, sort, problems)
+    if problems:
+        raise InvalidInput("; ".join(p["msg"] for p in problems), details=problems)
+    prepare_search(session)
     total = session.scalar(stmt.with_only_columns(func.count(resource.model.id))) or 0
-    stmt = stmt.options(*resource.load).order_by(*_order(resource, sort))
-    stmt = stmt.limit(limit).offset(offset)
+    stmt = stmt.options(*resource.load).order_by(*order).limit(limit).offset(offset)
     rows = session.scalars(stmt).unique().all()
     items = [resource.read(row, published_only=published_only) for row in rows]
     return Page(items=items, total=total, limit=limit, offset=offset)
 
 
-def _order(resource: Resource, sort: str | None) -> list[Any]:
-    if not sort:
-        return [resource.model.id]
+def _problem(parameter: str, message: str) -> dict[str, Any]:
+    """One ``details`` row: the query parameter at fault and a sentence that names it."""
+    return {"loc": ["query", parameter], "msg": f"{parameter}: {message}"}
+
+
+def _filtered(
+    stmt: Any, resource: Resource, filters: dict[str, str], problems: list[dict[str, Any]]
+) -> Any:
+    for name, value in filters.items():
+        if name not in resource.filters:
+            allowed = ", ".join(sorted(resource.filters)) or "none"
+            problems.append(
+                _problem(name, f"{resource.name} cannot be filtered by '{name}'; use {allowed}")
+            )
+            continue
+        try:
+            stmt = resource.filters[name](stmt, value)
+        except ValueError as exc:
+            problems.append(_problem(name, str(exc)))
+    return stmt
+
+
+def _order(resource: Resource, sort: str | None, problems: list[dict[str, Any]]) -> list[Any]:
+    """ORDER BY for ``sort`` (keys separated by commas, ``-`` for descending); rows
+    without the value come last either way, then the oldest record first."""
     keys = []
-    for key in sort.split(","):
+    for key in (sort or "").split(","):
         name = key.strip().lstrip("-")
+        if not name:
+            continue
         if name not in resource.sorts:
             allowed = ", ".join(sorted(resource.sorts))
-            raise InvalidInput(f"{resource.name} cannot be sorted by '{name}'; use {allowed}")
+            problems.append(
+                _problem(
+                    "sort",
+                    f"{resource.name} cannot be sorted by '{name}'; use {allowed}"
+                    " (a '-' before a key sorts it in descending order)",
+                )
+            )
+            continue
         column = resource.sorts[name]
-        keys.append(column.desc() if key.strip().startswith("-") else column.asc())
+        ordered = column.desc() if key.strip().startswith("-") else column.asc()
+        keys.append(ordered.nulls_last())
     keys.append(resource.model.id)
     return keys
+
+
+def list_labels(
+    *, session: Session, resource: Resource, published_only: bool = False
+) -> list[tuple[str, str]]:
+    """``(ref, name or title)`` of every record of a type, by name (for pickers)."""
+    label = getattr(resource.model, "name", None) or resource.model.title
+    stmt = select(resource.model.ref, label).order_by(label, resource.model.ref)
+    if published_only:
+        stmt = stmt.where(resource.model.published.is_(True))
+    return [(ref, text) for ref, text in session.execute(stmt)]
 
 
 def fetch(*, session: Session, resource: Resource, ref: str, published_only: bool = False) -> Any:

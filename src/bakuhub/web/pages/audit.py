@@ -1,4 +1,4 @@
-"""The audit log page (secretariat and administrators)."""
+"""The audit log page (secretariat and administrators): filters and pages in the address."""
 
 from __future__ import annotations
 
@@ -11,8 +11,24 @@ from bakuhub.accounts.permissions import Role, require
 from bakuhub.audit import service as audit
 from bakuhub.web.deps import PrincipalDep, SessionDep
 from bakuhub.web.pages.common import render
+from bakuhub.web.pages.records import Control, canonical, read_view
 
 router = APIRouter(include_in_schema=False)
+RECORD_TYPES = (
+    "parties",
+    "agreements",
+    "working-groups",
+    "projects",
+    "results",
+    "periods",
+    "budgets",
+    "transactions",
+    "exchange-rates",
+    "documents",
+    "iati-profiles",
+    "users",
+)
+"""Suggestions for the record type field (any type typed is looked up)."""
 
 
 def changed_fields(before: object, after: object) -> list[str]:
@@ -24,24 +40,27 @@ def changed_fields(before: object, after: object) -> list[str]:
 
 
 @router.get("/audit")
-def audit_page(
-    request: Request,
-    session: SessionDep,
-    principal: PrincipalDep,
-    record_type: str = "",
-    record_ref: str = "",
-    actor: str = "",
-    offset: int = 0,
-) -> Response:
+def audit_page(request: Request, session: SessionDep, principal: PrincipalDep) -> Response:
+    """Changes, newest first, for one record type, record or person; a page at a time."""
     require(principal, Role.secretariat, "read the audit log")
-    rows = audit.list_entries(
-        session=session,
-        record_type=record_type or None,
-        record_ref=record_ref or None,
-        actor=actor or None,
-        limit=100,
-        offset=max(0, offset),
-    )
+    controls = [
+        Control("record_type", "Record type", kind="text", datalist=list(RECORD_TYPES)),
+        Control("record_ref", "Record", kind="text", help="Its ref exactly, e.g. P-TCD."),
+        Control("actor", "Who", kind="text", help="A user name exactly, e.g. amina."),
+    ]
+    newest = [("-at", "Newest first")]
+    view = read_view(request, noun="changes", controls=controls, sorts=newest, default_sort="-at")
+    shorter = canonical(request, view)
+    if shorter is not None:
+        return shorter
+    filters = {c.name: c.value or None for c in controls}
+    rows = []
+    if not view.problem:
+        offset = (view.page - 1) * view.per_page
+        rows = audit.list_entries(
+            session=session, **filters, limit=view.per_page + 1, offset=offset
+        )
+    more = len(rows) > view.per_page
     entries = [
         {
             **audit.read_entry(e),
@@ -49,7 +68,8 @@ def audit_page(
             "before_text": json.dumps(e.before, indent=1, ensure_ascii=False) if e.before else "",
             "after_text": json.dumps(e.after, indent=1, ensure_ascii=False) if e.after else "",
         }
-        for e in rows
+        for e in rows[: view.per_page]
     ]
-    filters = {"record_type": record_type, "record_ref": record_ref, "actor": actor}
-    return render(request, "audit.html", {"entries": entries, "filters": filters, "offset": offset})
+    first = (view.page - 1) * view.per_page + 1
+    context = {"entries": entries, "view": view, "more": more, "first": first}
+    return render(request, "audit.html", context)

@@ -5,19 +5,49 @@ the routes are built per record type, and FastAPI reads their body types from
 the annotations at definition time.
 """
 
-from typing import Any
+import inspect
+from collections.abc import Callable
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 
 from bakuhub.db import MAX_ID
 from bakuhub.registry import service
-from bakuhub.registry.catalog import RESOURCES
+from bakuhub.registry.catalog import FILTER_TYPES, RESOURCES
 from bakuhub.registry.resources import Resource
 from bakuhub.registry.schemas import Page
 from bakuhub.web import policy
 from bakuhub.web.deps import AuthorDep, PrincipalDep, SessionDep, SettingsDep
 
 RESERVED = {"limit", "offset", "sort", "q"}
+MAX_FILTER = 200
+"""The longest value of a free-text filter (characters)."""
+
+
+def filter_params(resource: Resource) -> Callable[..., dict[str, str]]:
+    """A dependency reading the resource's filters as typed, optional query parameters.
+
+    Code-list filters are enums in the schema (a value outside the list is a 422
+    naming the parameter); free-text ones are bounded strings.
+    """
+    params = []
+    for name, kind in sorted(FILTER_TYPES.get(resource.name, {}).items()):
+        about = f"Only {resource.name} with this {name}."
+        bound = MAX_FILTER if kind is str else None
+        params.append(
+            inspect.Parameter(
+                name,
+                inspect.Parameter.KEYWORD_ONLY,
+                default=None,
+                annotation=Annotated[kind | None, Query(description=about, max_length=bound)],
+            )
+        )
+
+    def read(**values: Any) -> dict[str, str]:
+        return {k: str(v) for k, v in values.items() if v is not None}
+
+    read.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+    return read
 
 
 def make_router(resource: Resource) -> APIRouter:
@@ -29,28 +59,37 @@ def make_router(resource: Resource) -> APIRouter:
     filters = ", ".join(sorted(resource.filters)) or "none"
     sorts = ", ".join(sorted(resource.sorts))
 
+    typed_filters = filter_params(resource)
+
     @router.get(
         "",
         summary=f"List {resource.name}",
         description=f"Filters (query parameters): {filters}. Sort keys: {sorts} "
-        "(prefix '-' for descending, comma-separated). `q` searches names and refs.",
+        "(prefix '-' for descending, comma-separated). `q` searches, case-insensitively, "
+        "refs, names or titles and descriptions (projects also by the names of their "
+        "countries and organisations). `total` counts every match; `limit` (at most the "
+        "server's page size, 500 by default: the answer's `limit` says what was used) and "
+        "`offset` page through them. A bad value is a 422 naming the parameter.",
     )
     def list_(
         request: Request,
         session: SessionDep,
         settings: SettingsDep,
         principal: PrincipalDep,
-        limit: int = Query(50, ge=1, le=MAX_ID),
-        offset: int = Query(0, ge=0, le=MAX_ID),
-        sort: str | None = None,
-        q: str | None = None,
+        chosen: Annotated[dict[str, str], Depends(typed_filters)],
+        limit: int = Query(50, ge=1, le=MAX_ID, description="How many records (at most 500)."),
+        offset: int = Query(0, ge=0, le=MAX_ID, description="How many matches to skip."),
+        sort: str | None = Query(None, max_length=MAX_FILTER, description=f"Sort keys: {sorts}."),
+        q: str | None = Query(None, max_length=service.MAX_SEARCH, description="Search text."),
     ) -> Page:
         limit = min(limit, settings.page_size_max)
-        extra = {k: v for k, v in request.query_params.items() if k not in RESERVED}
+        unknown = {
+            k: v for k, v in request.query_params.items() if k not in RESERVED and k not in chosen
+        }
         return service.list_records(
             session=session,
             resource=resource,
-            filters=extra,
+            filters={**chosen, **unknown},
             q=q,
             sort=sort,
             limit=limit,
