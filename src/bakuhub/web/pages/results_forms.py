@@ -266,7 +266,7 @@ def period_body(form: Any) -> dict[str, Any]:
 
 PLAIN = (
     ("valid number", "Enter a number, e.g. 150 or 12.5."),
-    ("finite number", "Enter an ordinary number (not infinity)."),
+    ("finite number", "Enter a finite number, e.g. 150 (not NaN or infinity)."),
     ("valid integer", "Enter a whole number, e.g. 2024."),
     ("valid date", "Enter a date as YYYY-MM-DD, e.g. 2025-12-31."),
     ("Field required", "Fill this in."),
