@@ -44,7 +44,18 @@ FRAMEWORK = {
     ("GET", "/docs/oauth2-redirect"),
 }
 """FastAPI's own pages (the schema is built once, in memory)."""
+GROUP_PARTS = ("members", "meetings", "decisions", "action-items")
 REVIEWED_ASYNC: set[tuple[str, str]] = {
+    ("POST", "/exchange-rates/new"),
+    ("POST", "/exchange-rates/{rate_id}/delete"),
+    ("POST", "/exchange-rates/{rate_id}/edit"),
+    ("POST", "/projects/{ref}/budgets/new"),
+    ("POST", "/projects/{ref}/budgets/{budget_id}/delete"),
+    ("POST", "/projects/{ref}/budgets/{budget_id}/edit"),
+    ("POST", "/projects/{ref}/transactions/new"),
+    ("POST", "/projects/{ref}/transactions/{transaction_id}/delete"),
+    ("POST", "/projects/{ref}/transactions/{transaction_id}/edit"),
+    *{("POST", f"/working-groups/{{ref}}/{p}/restore") for p in GROUP_PARTS},
     ("POST", "/results/{result_id}/edit"),
     ("POST", "/results/{result_id}/delete"),
     ("POST", "/results/{result_id}/indicators/new"),
