@@ -7,14 +7,12 @@ import pytest
 
 from bakuhub.corridor.scenario import SolverOptions, SolverTuning, load_scenario, parse_scenario
 from bakuhub.corridor.solve import (
-    HIPO_FROM_SNAPSHOTS,
     Solved,
-    large_model_solver,
     objective,
     solve_scenario,
     solver_keywords,
 )
-from bakuhub.errors import InvalidInput
+from bakuhub.errors import InvalidInput, MissingExtra
 
 COARSE = "repdays:1/4"
 
@@ -105,15 +103,9 @@ def test_hipo_belongs_to_highs() -> None:
         parse_scenario(scenario)
 
 
-def test_a_full_year_goes_to_hipo_and_a_coarse_model_stays_with_clarabel() -> None:
-    said: list[str] = []
-    scenario = load_scenario("reference-2030").model_copy(
-        update={"solver": SolverOptions.model_validate({"options": {"time_limit_s": 900}})}
-    )
-    year = large_model_solver(scenario, 8760, said.append)
-    assert (year.solver.name, year.solver.options.method) == ("highs", "hipo")
-    assert year.solver.options.time_limit_s == 900  # the user's limit kept
-    assert "HiPO" in said[0]
-    assert large_model_solver(scenario, HIPO_FROM_SNAPSHOTS - 1, said.append) is scenario
-    chosen = scenario.model_copy(update={"solver": SolverOptions(name="highs")})
-    assert large_model_solver(chosen, 8760, said.append) is chosen  # a named solver is kept
+def test_hipo_without_its_extra_is_one_sentence(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "highspy_extras", None)  # as if not installed
+    with pytest.raises(MissingExtra, match=r"pip install 'bakuhub\[hipo\]'"):
+        _solve("highs", method="hipo")

@@ -7,6 +7,7 @@ that says what the solver reported. ``progress`` receives one line per stage.
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -120,7 +121,7 @@ def solve_scenario(
     add_scenario_constraints(network, scenario, temporal)
     built = time.perf_counter()
     size = {"variables": int(model.nvars), "constraints": int(model.ncons)}
-    solver = large_model_solver(scenario, len(temporal.series), say)
+    solver = scenario
     say(
         f"model: {size['variables']:,} variables, {size['constraints']:,} constraints; "
         f"solving with {solver.solver.name}"
@@ -198,6 +199,7 @@ def run_solver(
         if options.get("solver") == "hipo":
             require_hipo()
             options.setdefault("run_crossover", "off")  # the interior point's answer
+            options.setdefault("threads", os.cpu_count() or 1)  # HiGHS's default: one
     result = n.optimize.solve_model(solver_name=name, io_api="direct", **options)
     return str(result[0]), str(result[1])
 
@@ -227,41 +229,13 @@ KEYWORDS: dict[str, dict[str, str]] = {
 CUOPT_METHOD = {"pdlp": 1, "simplex": 2, "ipm": 3}
 
 
-HIPO_FROM_SNAPSHOTS = 4000
-"""From this many snapshots (a full year: 8,760) Clarabel, the default, hands the model
-to HiGHS's HiPO interior point where the ``hipo`` extra is installed: on the real
-hourly year HiPO converges where Clarabel crawls (``docs/corridor-benchmark.md``)."""
-
-
-def large_model_solver(scenario: Scenario, snapshots: int, say: Progress) -> Scenario:
-    """The scenario's solver, or HiGHS-HiPO in place of the default Clarabel for a model
-    of :data:`HIPO_FROM_SNAPSHOTS` snapshots or more when HiPO is installed (the time
-    limit, threads and tolerances kept)."""
-    if scenario.solver.name != "clarabel" or snapshots < HIPO_FROM_SNAPSHOTS:
-        return scenario
-    if not hipo_available():
-        say(
-            f"{snapshots:,} snapshots with clarabel: this can take long; HiGHS's HiPO "
-            "solves a full year faster: pip install 'bakuhub[hipo]'"
-        )
-        return scenario
-    given = scenario.solver.options
-    tuning = SolverTuning(
-        time_limit_s=given.time_limit_s,
-        threads=given.threads,
-        optimality_tolerance=given.optimality_tolerance,
-        feasibility_tolerance=given.feasibility_tolerance,
-        method="hipo",
-    )
-    say(f"{snapshots:,} snapshots: solving with HiGHS's HiPO interior point, not clarabel")
-    return scenario.model_copy(update={"solver": SolverOptions(name="highs", options=tuning)})
-
-
 def hipo_available() -> bool:
     """Whether HiGHS's HiPO interior point is installed (the ``hipo`` extra)."""
-    import importlib.util
-
-    return importlib.util.find_spec("highspy_extras") is not None
+    try:
+        import highspy_extras  # noqa: F401  (highspy loads it by itself)
+    except ImportError:
+        return False
+    return True
 
 
 def require_hipo() -> None:
@@ -269,7 +243,7 @@ def require_hipo() -> None:
     if not hipo_available():
         raise MissingExtra(
             "solver.options.method: 'hipo' needs HiGHS's HiPO interior point, which the "
-            "highspy wheel lacks: pip install 'bakuhub[hipo]' (highspy-extras, Apache-2.0), "
+            "highspy wheel lacks: pip install 'bakuhub[hipo]' (the highspy-extras wheel), "
             "or choose another method."
         )
 
