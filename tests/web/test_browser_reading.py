@@ -27,8 +27,11 @@ PUBLIC = [
     "/corridor",
     "/login",
     "/api/v1/docs",
+    "/dashboards",
+    "/dashboards/countries/TCD",
+    "/exchange-rates",
 ]
-SIGNED_IN = ["/account", "/projects/BAKU-HUB-PILOT-TCD"]
+SIGNED_IN = ["/account", "/projects/BAKU-HUB-PILOT-TCD", "/review"]
 PHONE_PAGES = {
     "home-map-phone": "/",
     "risk-phone": "/risk",
