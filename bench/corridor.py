@@ -181,7 +181,9 @@ def deviation(row: dict[str, Any], finest: dict[str, Any], key: str) -> str:
     return f"{100 * (row[key] - ref) / ref:+.1f} %"
 
 
-def print_table(rows: list[dict[str, Any]], finest: dict[str, Any] | None) -> None:
+def print_table(
+    rows: list[dict[str, Any]], finest: dict[str, Any] | None, limit: float | None = None
+) -> None:
     head = (
         f"{'resolution':<14}{'snaps':>6}{'vars':>11}{'cons':>11}{'wall s':>8}{'solve s':>8}"
         f"{'peak MB':>8}{'cost bn':>9}{'Casp MW':>8}{'BlkS MW':>8}{'PV GW':>7}"
@@ -203,7 +205,7 @@ def print_table(rows: list[dict[str, Any]], finest: dict[str, Any] | None) -> No
         return
     print_deviation(rows, finest)
     if any("real_cost_bn" in r for r in rows):
-        print_real_year(rows, finest)
+        print_real_year(rows, finest, limit)
 
 
 def print_deviation(rows: list[dict[str, Any]], finest: dict[str, Any]) -> None:
@@ -217,11 +219,14 @@ def print_deviation(rows: list[dict[str, Any]], finest: dict[str, Any]) -> None:
             )
 
 
-def print_real_year(rows: list[dict[str, Any]], finest: dict[str, Any]) -> None:
+def print_real_year(
+    rows: list[dict[str, Any]], finest: dict[str, Any], limit: float | None = None
+) -> None:
     """Each design operated through the real year; regret against the real-year optimum
     (the finest design's real-year cost, the same accounting), and plain PyPSA's time."""
     optimum = finest.get("real_cost_bn")
-    print(f"\non the real year (optimum: {finest['resolution']}'s design, {optimum} bn EUR/a):")
+    named = f"{optimum:.3f} bn EUR/a" if optimum else "not measured"
+    print(f"\non the real year (regret against {finest['resolution']}'s design: {named}):")
     print(
         f"{'resolution':<14}{'real bn':>9}{'regret':>9}{'unserved':>10}{'check s':>8}"
         f"{'plain s':>9}{'plain/ours':>11}"
@@ -231,11 +236,15 @@ def print_real_year(rows: list[dict[str, Any]], finest: dict[str, Any]) -> None:
             continue
         regret = f"{100 * (row['real_cost_bn'] - optimum) / optimum:+.2f} %" if optimum else "-"
         plain_s = row.get("plain_wall_s")
-        ratio = f"{plain_s / row['wall_s']:.1f}" if isinstance(plain_s, float) else "-"
-        shown = f"{plain_s:.1f}" if isinstance(plain_s, float) else str(plain_s or "-")
+        if isinstance(plain_s, float):
+            shown, ratio = f"{plain_s:.1f}", f"{plain_s / row['wall_s']:.1f}"
+        elif plain_s and limit:  # did not finish: at least the time limit
+            shown, ratio = f">{limit:.0f}", f">{limit / row['wall_s']:.1f}"
+        else:
+            shown, ratio = "-", "-"
         print(
             f"{row['resolution']:<14}{row['real_cost_bn']:>9.3f}{regret:>9}"
-            f"{row['real_unserved_twh']:>8.3f}TWh{row['check_s']:>8.1f}{shown:>9}{ratio:>11}"
+            f"{row['real_unserved_twh']:>7.3f}TWh{row['check_s']:>8.1f}{shown:>9}{ratio:>11}"
         )
     for row in rows:
         scaled = {k: v for k, v in row.items() if k.startswith("storage_x")}
@@ -296,7 +305,7 @@ def main() -> None:
         done = [r for r in rows if "error" not in r]
         finest = max(done, key=lambda r: r["snapshots"]) if done else None
     print()
-    print_table(rows, finest)
+    print_table(rows, finest, args.plain_timeout if args.plain else None)
     if args.json_out:
         with open(args.json_out, "w", encoding="utf-8") as handle:
             json.dump(rows, handle, indent=1)
