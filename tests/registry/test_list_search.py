@@ -93,6 +93,10 @@ def test_the_public_never_finds_or_counts_drafts(
     # a published project is not found through the name of a draft organisation
     assert anon_client.get(f"{API}/projects", params={"q": "zébulon"}).json()["total"] == 0
     assert client.get(f"{API}/projects").json()["total"] == 4
+    # nor through a draft organisation's ref: the public cannot probe for it
+    by_ref = {"organisation": "SECRET"}
+    assert anon_client.get(f"{API}/projects", params=by_ref).json()["total"] == 0
+    assert client.get(f"{API}/projects", params=by_ref).json()["total"] == 1
 
 
 def test_wildcards_in_the_search_text_are_plain_characters(client: TestClient) -> None:

@@ -154,17 +154,17 @@ def _agreement_ref(column: Any) -> r.Filter:
 
 
 def _has_party(link: Any, owner: Any, fk: str) -> r.Filter:
-    """Records linked (through table ``link``, column ``fk``) to the party with that ref."""
+    """Records linked (through table ``link``, column ``fk``) to the party with that ref;
+    for the public, to a published party only (a draft party's ref finds nothing)."""
 
-    def apply(stmt: Select[Any], value: str) -> Select[Any]:
-        exists = (
-            select(link.id)
-            .join(m.Party, m.Party.id == link.party_id)
-            .where(m.Party.ref == value, getattr(link, fk) == owner)
-            .exists()
-        )
-        return stmt.where(exists)
+    def apply(stmt: Select[Any], value: str, published_only: bool = False) -> Select[Any]:
+        party = select(link.id).join(m.Party, m.Party.id == link.party_id)
+        party = party.where(m.Party.ref == value, getattr(link, fk) == owner)
+        if published_only:
+            party = party.where(m.Party.published.is_(True))
+        return stmt.where(party.exists())
 
+    apply.published_aware = True  # type: ignore[attr-defined]
     return apply
 
 

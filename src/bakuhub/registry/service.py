@@ -50,7 +50,7 @@ def list_records(
     if published_only:
         stmt = stmt.where(resource.model.published.is_(True))
     problems: list[dict[str, Any]] = []
-    stmt = _filtered(stmt, resource, filters or {}, problems)
+    stmt = _filtered(stmt, resource, filters or {}, problems, published_only)
     text = (q or "").strip()
     if len(text) > MAX_SEARCH:
         problems.append(
@@ -75,7 +75,11 @@ def _problem(parameter: str, message: str) -> dict[str, Any]:
 
 
 def _filtered(
-    stmt: Any, resource: Resource, filters: dict[str, str], problems: list[dict[str, Any]]
+    stmt: Any,
+    resource: Resource,
+    filters: dict[str, str],
+    problems: list[dict[str, Any]],
+    published_only: bool = False,
 ) -> Any:
     for name, value in filters.items():
         if name not in resource.filters:
@@ -84,8 +88,12 @@ def _filtered(
                 _problem(name, f"{resource.name} cannot be filtered by '{name}'; use {allowed}")
             )
             continue
+        apply: Any = resource.filters[name]
         try:
-            stmt = resource.filters[name](stmt, value)
+            if getattr(apply, "published_aware", False):  # a filter by a party's ref
+                stmt = apply(stmt, value, published_only=published_only)
+            else:
+                stmt = apply(stmt, value)
         except ValueError as exc:
             problems.append(_problem(name, str(exc)))
     return stmt
