@@ -32,7 +32,7 @@ def _session_api(app: FastAPI, username: str) -> TestClient:
 
 
 def _actions(session: Session, ref: str) -> list[tuple[str, str]]:
-    stmt = select(AuditEntry).where(AuditEntry.record_type == "users")
+    stmt = select(AuditEntry).where(AuditEntry.record_type == "users").order_by(AuditEntry.id)
     return [(e.actor, e.action) for e in session.scalars(stmt.where(AuditEntry.record_ref == ref))]
 
 

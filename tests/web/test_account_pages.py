@@ -35,7 +35,9 @@ def _described_error(html: str, field_id: str) -> str:
 
 def _audit(session: Session, ref: str) -> list[tuple[str, str]]:
     rows = session.scalars(
-        select(AuditEntry).where(AuditEntry.record_type == "users", AuditEntry.record_ref == ref)
+        select(AuditEntry)
+        .where(AuditEntry.record_type == "users", AuditEntry.record_ref == ref)
+        .order_by(AuditEntry.id)  # in the order they were written (PostgreSQL has no default)
     )
     return [(e.actor, e.action) for e in rows]
 
