@@ -121,16 +121,15 @@ def solve_scenario(
     add_scenario_constraints(network, scenario, temporal)
     built = time.perf_counter()
     size = {"variables": int(model.nvars), "constraints": int(model.ncons)}
-    solver = scenario
     say(
         f"model: {size['variables']:,} variables, {size['constraints']:,} constraints; "
-        f"solving with {solver.solver.name}"
+        f"solving with {scenario.solver.name}"
     )
-    status, condition = run_solver(network, solver, solver_log, say)
+    status, condition = run_solver(network, scenario, solver_log, say)
     solved = time.perf_counter()
     if (status, condition) != ("ok", "optimal"):
         raise SolveError(
-            f"The solver ({solver.solver.name}) did not find an optimal solution for "
+            f"The solver ({scenario.solver.name}) did not find an optimal solution for "
             f"scenario '{scenario.name}': status '{status}', condition '{condition}'. Check "
             "fixed cable capacities, caps and targets that cannot all hold, or relax them."
         )
@@ -144,7 +143,7 @@ def solve_scenario(
         "solve_s": solved - built,
         "resolution": temporal.label,
         "snapshots": len(temporal.series),
-        "solver": solver.solver.name + (f"-{m}" if (m := solver.solver.options.method) else ""),
+        "solver": scenario.solver.name + (f"-{m}" if (m := scenario.solver.options.method) else ""),
     }
     return Solved(scenario=scenario, network=network, temporal=temporal, stats=stats)
 
