@@ -56,6 +56,11 @@ def render(
     return templates().TemplateResponse(request, name, {**base, **context}, status_code=status_code)
 
 
+def who(principal: Principal | None) -> str:
+    """The author the audit log records for a change made from a page."""
+    return principal.username if principal else "anonymous"
+
+
 def redirect(url: str) -> RedirectResponse:
     """A redirect after a successful form (POST -> GET)."""
     return RedirectResponse(url, status_code=303)

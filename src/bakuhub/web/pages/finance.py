@@ -34,14 +34,13 @@ from bakuhub.web import policy
 from bakuhub.web.deps import IdPath, PrincipalDep, SessionDep
 from bakuhub.web.pages import finance_forms as forms
 from bakuhub.web.pages import finance_rates
-from bakuhub.web.pages.common import form_version, redirect, render
+from bakuhub.web.pages.common import form_version, redirect, render, who
 from bakuhub.web.pages.finance_forms import errors_of
 from bakuhub.web.pages.finance_views import (
     confirm_page,
     finance_chart,
     home_missing,
     rate_links,
-    who,
 )
 
 router = APIRouter(include_in_schema=False)

@@ -21,9 +21,9 @@ from bakuhub.results.schemas import RateIn
 from bakuhub.web import policy
 from bakuhub.web.deps import IdPath, PrincipalDep, SessionDep
 from bakuhub.web.pages import finance_forms as forms
-from bakuhub.web.pages.common import form_text, redirect, render
+from bakuhub.web.pages.common import form_text, redirect, render, who
 from bakuhub.web.pages.finance_forms import errors_of
-from bakuhub.web.pages.finance_views import confirm_page, rate_links, staff_missing, who
+from bakuhub.web.pages.finance_views import confirm_page, rate_links, staff_missing
 
 router = APIRouter(include_in_schema=False)
 CURRENCY = "USD"

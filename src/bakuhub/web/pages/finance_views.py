@@ -87,11 +87,6 @@ def finance_chart(money: dict[str, Any]) -> dict[str, Any] | None:
     }
 
 
-def who(principal: Principal | None) -> str:
-    """The name the audit log records for a change."""
-    return principal.username if principal else "anonymous"
-
-
 def confirm_page(
     request: Request,
     what: str,

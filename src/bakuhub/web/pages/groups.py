@@ -31,7 +31,7 @@ from bakuhub.registry.schemas import ActionItemIn, DecisionIn, MeetingIn, Member
 from bakuhub.web import policy
 from bakuhub.web.deps import PrincipalDep, SessionDep
 from bakuhub.web.pages import forms
-from bakuhub.web.pages.common import bind, form_text, form_version, redirect, render
+from bakuhub.web.pages.common import bind, form_text, form_version, redirect, render, who
 from bakuhub.web.pages.forms import Field
 
 router = APIRouter(include_in_schema=False)
@@ -197,7 +197,7 @@ def _save(
     policy.check_update(principal, GROUPS, group, change)
     with session.begin_nested():
         service.update_record(
-            session=session, resource=GROUPS, ref=group["ref"], data=change, author=_who(principal)
+            session=session, resource=GROUPS, ref=group["ref"], data=change, author=who(principal)
         )
 
 
@@ -339,7 +339,7 @@ def _remove(
     del items[index]
     _save(session, principal, group, spec, items, form)
     entry = audit.list_entries(
-        session=session, record_type=GROUPS.name, record_ref=ref, actor=_who(principal), limit=1
+        session=session, record_type=GROUPS.name, record_ref=ref, actor=who(principal), limit=1
     )
     undo = f"?removed={part}&entry={entry[0].id}" if entry else ""
     return redirect(f"/working-groups/{ref}{undo}#{part if not undo else 'undo'}")
@@ -396,7 +396,7 @@ def _removed_item(
     found = [
         audit.read_entry(e)
         for e in audit.list_entries(
-            session=session, record_type=GROUPS.name, record_ref=ref, actor=_who(principal)
+            session=session, record_type=GROUPS.name, record_ref=ref, actor=who(principal)
         )
         if entry.isdigit() and e.id == int(entry)
     ]
@@ -414,10 +414,6 @@ def _removed_item(
     index = next((i for i, (b, a) in enumerate(zip(before, after, strict=False)) if b != a), -1)
     index = len(after) if index < 0 else index
     return validated(spec.schema, before[index]).model_dump(mode="json"), index
-
-
-def _who(principal: Principal | None) -> str:
-    return principal.username if principal else "anonymous"
 
 
 for _name in PARTS:

@@ -26,7 +26,7 @@ from bakuhub.web import policy
 from bakuhub.web.deps import PrincipalDep, SessionDep
 from bakuhub.web.pages import finance as finance_pages
 from bakuhub.web.pages import results_pages, results_periods, results_review
-from bakuhub.web.pages.common import form_text, redirect, render
+from bakuhub.web.pages.common import form_text, redirect, render, who
 from bakuhub.web.pages.results_forms import MEASURES
 from bakuhub.web.routes.results import transition
 
@@ -91,7 +91,7 @@ def _move(
     try:
         data = validated(TransitionIn, fields, what="The change of state")
         with session.begin_nested():
-            transition(session, principal, results_pages.who(principal), period_id, data)
+            transition(session, principal, who(principal), period_id, data)
     except InvalidInput as exc:
         if exc.status_code in (401, 403) or not any("comment" in d["loc"] for d in exc.details):
             return _fail(request, exc, f"/projects/{ref}")

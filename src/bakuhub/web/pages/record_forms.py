@@ -23,7 +23,7 @@ from bakuhub.registry.resources import Resource
 from bakuhub.web import policy
 from bakuhub.web.deps import PrincipalDep, SessionDep
 from bakuhub.web.pages import forms
-from bakuhub.web.pages.common import bind, form_version, redirect, render
+from bakuhub.web.pages.common import bind, form_version, redirect, render, who
 
 router = APIRouter(include_in_schema=False)
 KINDS = ("parties", "agreements", "working-groups", "projects")
@@ -114,7 +114,7 @@ def _create(
             allowed = policy.check_create(principal, resource, payload)
             with session.begin_nested():
                 out = service.create_record(
-                    session=session, resource=resource, data=allowed, author=_who(principal)
+                    session=session, resource=resource, data=allowed, author=who(principal)
                 )
             return redirect(f"/{kind}/{out['ref']}")
         except Forbidden as exc:
@@ -222,10 +222,6 @@ def _not_yours(principal: Principal, resource: Resource) -> dict[str, str]:
     }
 
 
-def _who(principal: Principal | None) -> str:
-    return principal.username if principal else "anonymous"
-
-
 def _errors_of(resource: Resource, exc: BakuhubError) -> dict[str, str]:
     """A service's refusal beside the inputs it names (unknown refs, a taken ref...)."""
     errors: dict[str, str] = {}
@@ -283,7 +279,7 @@ def _edit(
                     resource=resource,
                     row=row,
                     data=payload,
-                    author=_who(principal),
+                    author=who(principal),
                     version=form_version(form),
                 )
             return redirect(f"/{kind}/{ref}")

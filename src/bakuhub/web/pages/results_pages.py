@@ -26,16 +26,11 @@ from bakuhub.results.schemas import IndicatorIn, IndicatorUpdate, ResultIn, Resu
 from bakuhub.web import policy
 from bakuhub.web.deps import PrincipalDep, SessionDep
 from bakuhub.web.pages import results_forms as rf
-from bakuhub.web.pages.common import form_text, redirect, render
+from bakuhub.web.pages.common import form_text, redirect, render, who
 
 router = APIRouter(include_in_schema=False)
 INDICATOR_NAMES = {"title": "indicator"}
 """Inputs named differently from the API field on the add-result form."""
-
-
-def who(principal: Principal | None) -> str:
-    """The author written in the audit log."""
-    return principal.username if principal else "anonymous"
 
 
 def writable(session: Session, principal: Principal | None, ref: str) -> str:

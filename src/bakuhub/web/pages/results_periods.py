@@ -21,8 +21,8 @@ from bakuhub.results import service as results
 from bakuhub.results.schemas import PeriodIn, PeriodUpdate
 from bakuhub.web.deps import PrincipalDep, SessionDep
 from bakuhub.web.pages import results_forms as rf
-from bakuhub.web.pages.common import form_text, form_version, redirect
-from bakuhub.web.pages.results_pages import attempt, confirmed, page, who, writable
+from bakuhub.web.pages.common import form_text, form_version, redirect, who
+from bakuhub.web.pages.results_pages import attempt, confirmed, page, writable
 
 router = APIRouter(include_in_schema=False)
 
