@@ -6,12 +6,13 @@ Pure: numpy only, no database, web or files.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from bakuhub.risk import steps
-from bakuhub.risk.spec import IndexModel, Indicator, Node, leaves, nodes
+from bakuhub.risk import impute, outliers, steps
+from bakuhub.risk.impute import Mask
+from bakuhub.risk.spec import IndexModel, Indicator, Node, Treatment, leaves, nodes
 from bakuhub.risk.steps import Array
 
 
@@ -21,7 +22,8 @@ class IndicatorData:
 
     ``values[code][j]`` is the raw value of indicator ``code`` for ``countries[j]``
     (NaN = missing) observed in ``years[code][j]``; ``population`` (persons) feeds the
-    per-capita transform.
+    per-capita transform; ``groups[j]`` names the country's group (e.g. its UN M49
+    region; ``None`` when unknown) for group-mean imputation.
     """
 
     countries: tuple[str, ...]
@@ -30,11 +32,16 @@ class IndicatorData:
     values: dict[str, Array]
     years: dict[str, Array]
     population: Array | None = None
+    groups: tuple[str | None, ...] | None = None
 
 
 @dataclass(frozen=True)
 class IndexResult:
-    """Everything one scoring produced, step by step, aligned on ``countries``."""
+    """Everything one scoring produced, step by step, aligned on ``countries``.
+
+    ``imputed[code][j]`` is True where the raw value of ``code`` for country ``j`` was
+    filled by the model's imputation (all False with ``imputation="none"``).
+    """
 
     model: IndexModel
     countries: tuple[str, ...]
@@ -49,6 +56,7 @@ class IndexResult:
     rank: Array
     classes: list[str | None]
     completeness: Array
+    imputed: dict[str, Mask] = field(default_factory=dict)
 
     @property
     def ranked(self) -> int:
@@ -63,23 +71,68 @@ class IndexResult:
             raise KeyError(iso3) from None
 
 
+def _logged(value: float | None, shift: float) -> float | None:
+    """``ln(value + shift)``: a goalpost or target carried through the skew-kurtosis
+    rule's log transform; ``None`` where it is undefined."""
+    if value is None or value + shift <= 0:
+        return None
+    return float(np.log(value + shift))
+
+
+def treat(t: Treatment, y: Array) -> tuple[Array, Treatment]:
+    """Outlier treatment of transformed values ``y``; returns the treated values and
+    the treatment whose goalposts and target are in the treated units (when the
+    skew-kurtosis rule log-transforms, they go through the same ``ln(v + shift)``;
+    goalposts that fall outside its domain give way to the observed range)."""
+    if t.outlier != "skew_kurt":
+        return steps.treat_outliers(y, t.outlier, goalposts=t.goalposts, quantiles=t.winsor), t
+    done = outliers.skew_kurt(y)
+    if done.how != "log":
+        return done.values, t
+    posts = None
+    if t.goalposts is not None:
+        lo, hi = (_logged(g, done.shift) for g in t.goalposts)
+        posts = None if lo is None or hi is None else (lo, hi)
+    return done.values, replace(t, goalposts=posts, target=_logged(t.target, done.shift))
+
+
 def score_indicator(
     model: IndexModel, data: IndicatorData, code: str
 ) -> tuple[Array, Array, tuple[float, float], Array]:
     """Transform, treat outliers and normalise one indicator.
 
     Returns the transformed values ``y``, the treated values ``y'``, the goalposts
-    ``(L, U)`` used and the 0-10 scores ``s`` (see :func:`steps.normalise`).
+    ``(L, U)`` used and the 0-10 scores ``s`` (see :func:`steps.normalise_by`).
     """
     t = model.treatment(code)
     meta = data.indicators[code]
     y = np.asarray(data.values[code], dtype=np.float64)
     for kind in t.transforms:
         y = steps.transform(y, kind, population=data.population)
-    treated = steps.treat_outliers(y, t.outlier, goalposts=t.goalposts, quantiles=t.winsor)
-    posts = steps.goalposts_of(treated, t.goalposts)
-    scores = steps.normalise(treated, posts, higher_is_worse=meta.higher_is_worse)
+    treated, t = treat(t, y)
+    posts, scores = steps.normalise_by(
+        treated,
+        t.normalisation,
+        goalposts=t.goalposts,
+        target=t.target,
+        higher_is_worse=meta.higher_is_worse,
+    )
     return y, treated, posts, scores
+
+
+def impute_data(model: IndexModel, data: IndicatorData) -> tuple[IndicatorData, dict[str, Mask]]:
+    """The data with raw gaps filled by ``model.imputation`` (:mod:`bakuhub.risk.impute`)
+    and the mask of filled cells per indicator of the tree.
+
+    Deterministic: a sensitivity analysis may impute once per method and score many
+    variants of the result with ``imputation="none"``.
+    """
+    needed = dict.fromkeys(leaves(model.root))
+    if model.imputation == "none":
+        n = len(data.countries)
+        return data, {code: np.zeros(n, dtype=bool) for code in needed}
+    values, flags = impute.impute_values(model, data.values, data.groups)
+    return replace(data, values=values), flags
 
 
 def evaluate_tree(root: Node, leaf_scores: dict[str, Array]) -> dict[str, Array]:
@@ -155,13 +208,15 @@ def report(model: IndexModel, risk: Array) -> Array:
 def score_index(model: IndexModel, data: IndicatorData) -> IndexResult:
     """Run every step for every country.
 
-    1. per indicator: transform, outlier treatment, min-max normalisation to 0-10;
+    0. imputation of missing raw values, pillar by pillar (none by default);
+    1. per indicator: transform, outlier treatment, normalisation to 0-10;
     2. per pillar, bottom-up: weighted arithmetic or geometric mean with the
        missing-data rule (:func:`evaluate_tree`);
     3. reported score ``a + b R``, rank with the model's tie rule, classes by
        thresholds, completeness per country.
     """
     check_data(model, data)
+    data, imputed = impute_data(model, data)
     transformed: dict[str, Array] = {}
     treated: dict[str, Array] = {}
     posts: dict[str, tuple[float, float]] = {}
@@ -196,4 +251,5 @@ def score_index(model: IndexModel, data: IndicatorData) -> IndexResult:
         rank=ranks,
         classes=classes,
         completeness=completeness(model.root, scores),
+        imputed=imputed,
     )

@@ -6,17 +6,28 @@ Plain frozen dataclasses, so a specification can be hashed, compared, written to
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 Aggregation = Literal["arithmetic", "geometric"]
 Transform = Literal["none", "log", "log10_1p", "per_100k"]
-Outlier = Literal["none", "clip", "winsor"]
+Outlier = Literal["none", "clip", "winsor", "skew_kurt"]
+Normalisation = Literal["minmax", "zscore", "rank", "target"]
+Imputation = Literal["none", "group_mean", "regression", "em"]
 TieMethod = Literal["min", "dense", "ordinal"]
 
 AGGREGATIONS: tuple[Aggregation, ...] = ("arithmetic", "geometric")
 TRANSFORMS: tuple[Transform, ...] = ("none", "log", "log10_1p", "per_100k")
-OUTLIERS: tuple[Outlier, ...] = ("none", "clip", "winsor")
+OUTLIERS: tuple[Outlier, ...] = ("none", "clip", "winsor", "skew_kurt")
+NORMALISATIONS: tuple[Normalisation, ...] = ("minmax", "zscore", "rank", "target")
+IMPUTATIONS: tuple[Imputation, ...] = ("none", "group_mean", "regression", "em")
+
+
+def _check_choice(what: str, value: object, allowed: tuple[str, ...]) -> None:
+    """Raise ``ValueError`` with a sentence when ``value`` is not one of ``allowed``."""
+    if value not in allowed:
+        raise ValueError(f"{what} must be one of {', '.join(allowed)}; got {value!r}.")
 
 
 @dataclass(frozen=True)
@@ -41,7 +52,15 @@ class Treatment:
     ``transforms`` are applied in order; ``goalposts`` are the (lower, upper) bounds of
     the min-max normalisation in transformed units, ``None`` meaning the observed
     minimum and maximum. ``winsor`` gives the lower and upper quantiles for
-    ``outlier="winsor"``.
+    ``outlier="winsor"``; ``outlier="skew_kurt"`` is COINr's skew-kurtosis rule
+    (:mod:`bakuhub.risk.outliers`).
+
+    ``normalisation`` picks how treated values become 0-10 scores (see
+    :func:`bakuhub.risk.steps.normalise_by`): ``"minmax"`` on the goalposts,
+    ``"zscore"`` (mean -+ 3 standard deviations map to 0 and 10), ``"rank"``
+    (percentile rank) or ``"target"`` (distance to ``target``, in the same units as
+    the goalposts: the value a country should reach; ``None`` takes the best goalpost,
+    or the best observed value without goalposts).
     """
 
     indicator: str
@@ -49,6 +68,15 @@ class Treatment:
     outlier: Outlier = "clip"
     winsor: tuple[float, float] = (0.025, 0.975)
     goalposts: tuple[float, float] | None = None
+    normalisation: Normalisation = "minmax"
+    target: float | None = None
+
+    def __post_init__(self) -> None:
+        where = f"indicator {self.indicator!r}"
+        _check_choice(f"The outlier treatment of {where}", self.outlier, OUTLIERS)
+        _check_choice(f"The normalisation of {where}", self.normalisation, NORMALISATIONS)
+        if self.target is not None and not math.isfinite(self.target):
+            raise ValueError(f"The target of {where} must be a finite number; got {self.target}.")
 
 
 @dataclass(frozen=True)
@@ -103,6 +131,8 @@ class IndexModel:
     The reported score is ``report_offset + report_factor * R`` where ``R`` is the
     0-10 risk at the root; ranks put the highest reported score first when
     ``rank_highest_first``, after rounding to ``rank_decimals`` when given.
+    ``imputation`` fills missing raw values before any transform
+    (:mod:`bakuhub.risk.impute`); ``"none"`` leaves them to the missing-data rule.
     """
 
     name: str
@@ -116,6 +146,10 @@ class IndexModel:
     rank_highest_first: bool = True
     rank_decimals: int | None = None
     ties: TieMethod = "min"
+    imputation: Imputation = "none"
+
+    def __post_init__(self) -> None:
+        _check_choice(f"The imputation of index {self.name!r}", self.imputation, IMPUTATIONS)
 
     def treatment(self, code: str) -> Treatment:
         """The treatment of indicator ``code``."""
@@ -203,6 +237,8 @@ def model_to_dict(model: IndexModel) -> dict[str, Any]:
                 "outlier": t.outlier,
                 "winsor": list(t.winsor),
                 "goalposts": None if t.goalposts is None else list(t.goalposts),
+                "normalisation": t.normalisation,
+                "target": t.target,
             }
             for t in model.treatments
         ],
@@ -223,11 +259,13 @@ def model_to_dict(model: IndexModel) -> dict[str, Any]:
         "rank_highest_first": model.rank_highest_first,
         "rank_decimals": model.rank_decimals,
         "ties": model.ties,
+        "imputation": model.imputation,
     }
 
 
 def model_from_dict(d: dict[str, Any]) -> IndexModel:
-    """Inverse of :func:`model_to_dict`."""
+    """Inverse of :func:`model_to_dict`; fields missing from older stored dicts
+    (``normalisation``, ``target``, ``imputation``) take their defaults."""
     classes = d.get("classes")
     mc = d["montecarlo"]
     return IndexModel(
@@ -242,6 +280,8 @@ def model_from_dict(d: dict[str, Any]) -> IndexModel:
                 goalposts=None
                 if t["goalposts"] is None
                 else (float(t["goalposts"][0]), float(t["goalposts"][1])),
+                normalisation=t.get("normalisation", "minmax"),
+                target=None if t.get("target") is None else float(t["target"]),
             )
             for t in d["treatments"]
         ),
@@ -262,4 +302,41 @@ def model_from_dict(d: dict[str, Any]) -> IndexModel:
         rank_highest_first=bool(d["rank_highest_first"]),
         rank_decimals=d["rank_decimals"],
         ties=d["ties"],
+        imputation=d.get("imputation", "none"),
+    )
+
+
+def with_choices(
+    model: IndexModel,
+    *,
+    normalisation: Normalisation | None = None,
+    outlier: Outlier | None = None,
+    imputation: Imputation | None = None,
+    aggregation: Aggregation | None = None,
+) -> IndexModel:
+    """A copy of ``model`` with construction choices applied (``None`` keeps the model's).
+
+    ``normalisation`` and ``outlier`` go to every treatment, ``imputation`` to the
+    model and ``aggregation`` to the root pillar (sub-pillars keep their own, as the
+    Monte Carlo does by default). Pure and cheap: for sensitivity analyses that build
+    thousands of variants.
+    """
+    if aggregation is not None:
+        _check_choice("The aggregation", aggregation, AGGREGATIONS)
+    treatments = model.treatments
+    if normalisation is not None or outlier is not None:
+        treatments = tuple(
+            replace(
+                t,
+                normalisation=t.normalisation if normalisation is None else normalisation,
+                outlier=t.outlier if outlier is None else outlier,
+            )
+            for t in treatments
+        )
+    root = model.root if aggregation is None else replace(model.root, aggregation=aggregation)
+    return replace(
+        model,
+        treatments=treatments,
+        root=root,
+        imputation=model.imputation if imputation is None else imputation,
     )

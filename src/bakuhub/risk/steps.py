@@ -11,7 +11,8 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
-from bakuhub.risk.spec import Aggregation, Outlier, TieMethod, Transform
+from bakuhub.risk import outliers
+from bakuhub.risk.spec import Aggregation, Normalisation, Outlier, TieMethod, Transform
 
 Array = npt.NDArray[np.float64]
 
@@ -63,7 +64,9 @@ def treat_outliers(
     method : ``"none"``: ``y = x``; ``"clip"``: ``y = min(max(x, L), U)`` with
         ``(L, U)`` the goalposts (no-op without goalposts); ``"winsor"``:
         ``y = min(max(x, q_lo), q_hi)`` with ``q_lo``, ``q_hi`` the observed quantiles
-        (linear interpolation, missing values ignored).
+        (linear interpolation, missing values ignored); ``"skew_kurt"``: COINr's
+        rule, Winsorise up to 5 points while ``|skew| >= 2`` and ``kurtosis >= 3.5``,
+        else log-transform (:func:`bakuhub.risk.outliers.skew_kurt`).
     goalposts : ``(L, U)`` for ``"clip"``, in the units of ``x``.
     quantiles : ``(p_lo, p_hi)`` in [0, 1] for ``"winsor"``.
 
@@ -83,6 +86,8 @@ def treat_outliers(
             return x.copy()
         lo, hi = np.nanquantile(x, quantiles)
         return np.clip(x, lo, hi)
+    if method == "skew_kurt":
+        return outliers.skew_kurt(x).values
     raise ValueError(f"unknown outlier treatment {method!r}")
 
 
@@ -118,6 +123,105 @@ def normalise(x: Array, goalposts: tuple[float, float], *, higher_is_worse: bool
     if not higher_is_worse:
         s = 10.0 - s
     return np.clip(s, 0.0, 10.0)
+
+
+def zscore_goalposts(x: Array) -> tuple[float, float]:
+    """Goalposts ``(m - 3 sd, m + 3 sd)`` that make min-max a rescaled z-score.
+
+    ``m`` is the mean and ``sd`` the sample standard deviation (``n - 1``, as R's
+    ``sd`` and COINr's ``n_zscore``) of the present values, so ``s = 5 + 5 z / 3``:
+    the mean scores 5, three standard deviations either side 0 and 10 (clipped
+    beyond). Fewer than two values, or all equal: ``(m, m)``, every value scores 0.
+    """
+    v = x[~np.isnan(x)]
+    if v.size == 0:
+        return (0.0, 1.0)
+    m = float(v.mean())
+    sd = float(v.std(ddof=1)) if v.size > 1 else 0.0
+    return (m - 3.0 * sd, m + 3.0 * sd)
+
+
+def target_goalposts(
+    x: Array,
+    target: float | None,
+    goalposts: tuple[float, float] | None,
+    *,
+    higher_is_worse: bool,
+) -> tuple[float, float]:
+    """Goalposts that make min-max the distance to a target.
+
+    The target ``T`` scores 0 and the worst observed value ``W`` (the maximum when a
+    higher value is worse, else the minimum) scores 10: ``s = 10 (x - T) / (W - T)``
+    clipped to ``[0, 10]``, so every value at or beyond the target scores 0. Without
+    a target ``T`` is the best goalpost (lower when a higher value is worse), or the
+    best observed value without goalposts. When no value is worse than ``T`` the
+    goalposts are ``(T, T)`` and every value scores 0.
+    """
+    v = x[~np.isnan(x)]
+    if v.size == 0:
+        return (0.0, 1.0)
+    if target is None:
+        if goalposts is not None:
+            target = goalposts[0] if higher_is_worse else goalposts[1]
+        else:
+            target = float(v.min() if higher_is_worse else v.max())
+    t = float(target)
+    worst = float(v.max() if higher_is_worse else v.min())
+    if (worst - t) * (1.0 if higher_is_worse else -1.0) <= 0:
+        return (t, t)
+    return (t, worst) if higher_is_worse else (worst, t)
+
+
+def rank_scores(x: Array, *, higher_is_worse: bool) -> Array:
+    """Percentile-rank normalisation: ``s = 10 (r - 1) / (n - 1)``.
+
+    ``r`` is the rank of the value in the direction of risk (1 = least risk; tied
+    values share their mean rank, R's and COINr's ``ties.method = "average"``) among
+    the ``n`` present values; one value alone scores 0. NaN stays NaN.
+    """
+    x = np.asarray(x, dtype=np.float64)
+    out = np.full(x.shape, np.nan)
+    present = ~np.isnan(x)
+    n = int(present.sum())
+    if n == 0:
+        return out
+    key = x[present] if higher_is_worse else -x[present]
+    _, inverse, counts = np.unique(key, return_inverse=True, return_counts=True)
+    ends = np.cumsum(counts)
+    mean_rank = ends - (counts - 1) / 2.0
+    r = mean_rank[inverse]
+    out[present] = 0.0 if n == 1 else 10.0 * (r - 1.0) / (n - 1)
+    return out
+
+
+def normalise_by(
+    x: Array,
+    method: Normalisation,
+    *,
+    goalposts: tuple[float, float] | None,
+    target: float | None = None,
+    higher_is_worse: bool,
+) -> tuple[tuple[float, float], Array]:
+    """Scores 0-10 (10 = most risk) by the chosen normalisation.
+
+    ``"minmax"``: :func:`normalise` on the stated goalposts or the observed range;
+    ``"zscore"``: :func:`normalise` on :func:`zscore_goalposts`; ``"target"``:
+    :func:`normalise` on :func:`target_goalposts`; ``"rank"``: :func:`rank_scores`.
+    All end on the same clipped 0-10 scale, so the geometric mean's ``offset`` keeps
+    its meaning. Returns the goalposts used (for ``"rank"`` the observed range, for
+    the record) and the scores.
+    """
+    if method == "minmax":
+        posts = goalposts_of(x, goalposts)
+    elif method == "zscore":
+        posts = zscore_goalposts(x)
+    elif method == "target":
+        posts = target_goalposts(x, target, goalposts, higher_is_worse=higher_is_worse)
+    elif method == "rank":
+        return goalposts_of(x, None), rank_scores(x, higher_is_worse=higher_is_worse)
+    else:
+        raise ValueError(f"unknown normalisation {method!r}")
+    return posts, normalise(x, posts, higher_is_worse=higher_is_worse)
 
 
 def normalise_weights(weights: Sequence[float] | Array) -> Array:
