@@ -23,7 +23,8 @@ def test_rank_prints_a_table_with_intervals() -> None:
     assert "187 ranked, 200 Monte Carlo draws" in lines[0]
     assert "median [90%]" in lines[1] and "complete" in lines[1]
     assert lines[3].split()[:2] == ["1", "1"] and "SOM" in lines[3]
-    assert len(lines) == 6
+    assert len(lines) == 6 + sum(line.startswith("note: ") for line in lines[6:])
+    assert any("Displacement pressure pillar (displacement): no data given" in x for x in lines)
 
 
 def test_rank_json_custom_weights_and_own_indicator(tmp_path: Path) -> None:

@@ -36,6 +36,14 @@ Thresholds = Annotated[
     str | None, typer.Option(help="Class thresholds, increasing, e.g. 2,3.5,5,6.5.")
 ]
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+Unhcr = Annotated[
+    Path | None,
+    typer.Option(help="UNHCR Refugee Data Finder population statistics CSV (displacement pillar)."),
+]
+Idmc = Annotated[
+    Path | None,
+    typer.Option(help="IDMC GIDD export, .xlsx or CSV (displacement pillar: conflict IDPs)."),
+]
 
 
 def _outcome(
@@ -48,12 +56,19 @@ def _outcome(
     files: dict[str, Any],
     thresholds: str | None = None,
 ) -> tuple[Outcome, dict[str, Any], dict[str, Any]]:
-    from bakuhub.risk.inputs import Window, assemble_from_files
+    from bakuhub.risk.inputs import Window, assemble_from_files, read_displacement
     from bakuhub.risk.presets import parse_thresholds, parse_weights
     from bakuhub.risk.service import compute
 
     window = Window(end=window_end, years=window_years)
-    data = assemble_from_files(preset, window=window, **files)
+    files = dict(files)
+    displacement = read_displacement(
+        unhcr=files.pop("unhcr", None), idmc=files.pop("idmc", None), window=window
+    )
+    if displacement is not None:
+        for note in displacement.notes:
+            typer.echo(note, err=True)
+    data = assemble_from_files(preset, window=window, displacement=displacement, **files)
     settings, inputs, outcome = compute(
         preset=preset,
         weights=parse_weights(weights),
@@ -139,6 +154,8 @@ def _files(
     inform: Path | None,
     inform_year: int | None,
     indicators: Path | None,
+    unhcr: Path | None = None,
+    idmc: Path | None = None,
 ) -> dict[str, Any]:
     return {
         "ndgain": ndgain,
@@ -147,6 +164,8 @@ def _files(
         "inform": inform,
         "inform_year": inform_year,
         "indicators": indicators,
+        "unhcr": unhcr,
+        "idmc": idmc,
     }
 
 
@@ -176,6 +195,8 @@ def rank(
     indicators: Annotated[
         Path | None, typer.Option(help="Plain CSV iso3,year,indicator,value (e.g. displacement).")
     ] = None,
+    unhcr: Unhcr = None,
+    idmc: Idmc = None,
     save: Annotated[
         bool, typer.Option(help="Store the run (inputs and settings) in the database.")
     ] = False,
@@ -184,7 +205,7 @@ def rank(
     """Rank countries: score, median rank with its interval, class, completeness, pillars."""
     from bakuhub.risk.pipeline import table
 
-    files = _files(ndgain, ucdp, skip_malformed, inform, inform_year, indicators)
+    files = _files(ndgain, ucdp, skip_malformed, inform, inform_year, indicators, unhcr, idmc)
     outcome, settings, inputs = _outcome(
         preset, weights, draws, seed, window_end, window_years, files, thresholds
     )
@@ -199,6 +220,8 @@ def rank(
         f"{outcome.intervals.draws} Monte Carlo draws"
     )
     typer.echo(render_table(rows, outcome.intervals.level))
+    for note in outcome.notes:
+        typer.echo(f"note: {note}")
 
 
 def _save(settings: dict[str, Any], inputs: dict[str, Any], outcome: Outcome) -> int:
@@ -237,12 +260,14 @@ def explain(
     indicators: Annotated[
         Path | None, typer.Option(help="Plain CSV iso3,year,indicator,value.")
     ] = None,
+    unhcr: Unhcr = None,
+    idmc: Idmc = None,
     as_json: AsJson = False,
 ) -> None:
     """Explain a country's score: each pillar's contribution and the raw values behind it."""
     from bakuhub.errors import NotFound
 
-    files = _files(ndgain, ucdp, skip_malformed, inform, inform_year, indicators)
+    files = _files(ndgain, ucdp, skip_malformed, inform, inform_year, indicators, unhcr, idmc)
     outcome, _, _ = _outcome(
         preset, weights, draws, seed, window_end, window_years, files, thresholds
     )
@@ -252,4 +277,9 @@ def explain(
             f"No country {code} in the {preset} index; use an ISO 3166 alpha-3 code such as TCD."
         )
     e = outcome.explain(code)
-    typer.echo(json.dumps(e, indent=2) if as_json else render_explanation(e))
+    if as_json:
+        typer.echo(json.dumps(e, indent=2))
+        return
+    typer.echo(render_explanation(e))
+    for note in outcome.notes:
+        typer.echo(f"note: {note}")

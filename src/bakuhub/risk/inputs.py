@@ -13,6 +13,7 @@ import pandas as pd
 
 from bakuhub.errors import InvalidInput
 from bakuhub.risk.data import OBS_COLUMNS, build_data, conflict_indicators
+from bakuhub.risk.displaced import DISPLACED, Displacement, displaced_persons
 from bakuhub.risk.index import IndicatorData
 from bakuhub.risk.presets import INDICATORS
 from bakuhub.risk.sources import read_indicator_csv, read_ndgain_csv
@@ -84,15 +85,20 @@ def assemble(
     extra: pd.DataFrame | None = None,
     population: pd.DataFrame | None = None,
     window: Window | None = None,
+    displacement: Displacement | None = None,
 ) -> IndicatorData:
     """The aligned input table for ``preset``.
 
     Defaults are the shipped tables; ``extra`` adds indicator rows (e.g.
     ``displaced_persons`` for the Hub index) and replaces shipped rows of the
-    same indicator. Countries: ND-GAIN's list plus any country with a conflict in the
-    window or an extra value (hub, ndgain); the INFORM file's list (inform).
+    same indicator. ``displacement`` gives the Hub index's ``displaced_persons`` from
+    UNHCR/IDMC exports (:mod:`bakuhub.risk.displaced`), with its source and year in
+    the indicator's metadata; it adds no country. Countries: ND-GAIN's list plus any
+    country with a conflict in the window or an extra value (hub, ndgain); the INFORM
+    file's list (inform).
     """
     window = window or Window()
+    _check_displacement(preset, extra, displacement)
     nd = shipped_ndgain() if ndgain is None else ndgain
     pop = shipped_population() if population is None else population
     if preset == "inform":
@@ -121,11 +127,15 @@ def assemble(
             obs = pd.concat([obs, conflict], ignore_index=True)
             codes += ["conflict_years", "war_years", "displaced_persons"]
         countries = sorted(countries_set)
+    if displacement is not None:
+        extra = pd.concat([extra, displacement.observations], ignore_index=True)
     if extra is not None:
         obs = pd.concat(
             [obs[~obs["indicator"].isin(set(extra["indicator"]))], extra], ignore_index=True
         )
     indicators = {c: INDICATORS[c] for c in codes}
+    if displacement is not None:
+        indicators[DISPLACED] = displacement.indicator
     return build_data(
         obs,
         indicators,
@@ -144,13 +154,16 @@ def assemble_from_files(
     inform: Path | None = None,
     inform_year: int | None = None,
     indicators: Path | None = None,
+    displacement: Displacement | None = None,
     window: Window | None = None,
 ) -> IndicatorData:
     """:func:`assemble` with any of the inputs read from upstream-format files.
 
     ``ucdp`` is the UCDP/PRIO CSV (its GW numbers are mapped as in
     :mod:`bakuhub.risk.gw`); ``indicators`` a plain ``iso3, year, indicator, value``
-    file, e.g. displacement counts in persons.
+    file, e.g. displacement counts in persons; ``displacement`` the Hub index's
+    ``displaced_persons`` read from UNHCR/IDMC exports by :func:`read_displacement`
+    (kept apart so a caller can show its notes).
     """
     from bakuhub.risk.data import ucdp_codes, ucdp_country_years, ucdp_gw_names
     from bakuhub.risk.gw import map_gw_codes
@@ -168,6 +181,44 @@ def assemble_from_files(
         inform=None if inform is None else read_inform_csv(inform, year=inform_year or window.end),
         extra=None if indicators is None else read_indicator_csv(indicators),
         window=window,
+        displacement=displacement,
+    )
+
+
+def _check_displacement(
+    preset: str, extra: pd.DataFrame | None, displacement: Displacement | None
+) -> None:
+    """Refuse displacement exports for a preset without the pillar, and two sources of
+    ``displaced_persons`` at once."""
+    if displacement is None:
+        return
+    if preset != "hub":
+        raise InvalidInput(
+            f"UNHCR and IDMC files feed the Hub index's displacement pillar; the {preset} "
+            "preset has none. Use --preset hub, or leave out --unhcr and --idmc."
+        )
+    if extra is not None and DISPLACED in set(extra["indicator"]):
+        raise InvalidInput(
+            "displaced_persons is given twice: in the indicator file and from the UNHCR/IDMC "
+            "files. Give it one way: drop its rows from the indicator file, or leave out "
+            "--unhcr and --idmc."
+        )
+
+
+def read_displacement(
+    *, unhcr: Path | None, idmc: Path | None, window: Window
+) -> Displacement | None:
+    """``displaced_persons`` from a UNHCR and/or an IDMC export over ``window``
+    (None when neither is given)."""
+    if unhcr is None and idmc is None:
+        return None
+    from bakuhub.risk.displacement import read_idmc, read_unhcr
+
+    return displaced_persons(
+        unhcr=None if unhcr is None else read_unhcr(unhcr),
+        idmc=None if idmc is None else read_idmc(idmc),
+        end=window.end,
+        years=window.years,
     )
 
 

@@ -14,7 +14,8 @@ import numpy as np
 from bakuhub.risk.explain import explain
 from bakuhub.risk.index import IndexResult, IndicatorData, score_index
 from bakuhub.risk.montecarlo import RankInterval, rank_intervals
-from bakuhub.risk.spec import IndexModel, Indicator, nodes
+from bakuhub.risk.spec import IndexModel, Indicator, Node, leaves, model_from_dict, nodes
+from bakuhub.risk.steps import normalise_weights
 
 
 @dataclass(frozen=True)
@@ -29,12 +30,104 @@ class Outcome:
         """Explanation of one country (see :func:`bakuhub.risk.explain.explain`)."""
         return explain(self.result, self.data, iso3, self.intervals)
 
+    @property
+    def notes(self) -> list[str]:
+        """Sentences on pillars without data (see :func:`coverage_notes`)."""
+        return coverage_notes(self.result, self.data)
+
 
 def run(model: IndexModel, data: IndicatorData) -> Outcome:
     """Score every country and run the model's Monte Carlo."""
     result = score_index(model, data)
     intervals, _ = rank_intervals(result)
     return Outcome(data=data, result=result, intervals=intervals)
+
+
+def _part(child: str | Node, data: IndicatorData) -> tuple[str, str, list[str]]:
+    """The name a reader knows a top-level child by, its label, and its indicators."""
+    if isinstance(child, str):
+        name = data.indicators[child].name
+        return name, f"{name} ({child})", [child]
+    return child.name, f"{child.name} pillar ({child.code})", leaves(child)
+
+
+def _no_data(label: str, codes: list[str], share: float, root: Node, others: str) -> str:
+    head = f"{label}: no data given ({', '.join(codes)} missing for every country); "
+    if 1.0 - share >= root.min_coverage - 1e-12:
+        return head + (
+            f"its weight {share:.2f} was shared among the others in proportion to their "
+            f"weights ({others})."
+        )
+    return head + (
+        f"without its weight {share:.2f} only {1.0 - share:.2f} of the index's weight has "
+        f"data, below the {root.min_coverage:.2f} the index needs, so no country is ranked. "
+        "Supply its data or set its weight to 0."
+    )
+
+
+def _partly(label: str, share: float, n: int, lacking: int, ranked: int) -> str:
+    head = f"{label}: no data for {lacking} of {n} countries; "
+    if ranked == 0:
+        return head + "they are unranked (see completeness)."
+    shared = f"its weight {share:.2f} shared among their other parts"
+    if ranked == lacking:
+        return head + f"they are ranked on the rest ({shared})."
+    return head + (
+        f"{ranked} of them are ranked on the rest ({shared}), {lacking - ranked} are "
+        "unranked (see completeness)."
+    )
+
+
+def coverage_notes(result: IndexResult, data: IndicatorData) -> list[str]:
+    """Sentences on each top-level pillar (or indicator) lacking data, saying what the
+    engine did with its weight.
+
+    A pillar whose indicators have no value for any country gets: its share ``w`` of
+    the root's weight was spread over the other children in proportion to their
+    weights (the missing-data rule of :func:`bakuhub.risk.steps.aggregate` rescales
+    the present weights to one), or, when ``1 - w`` is below the root's
+    ``min_coverage``, that no country can be ranked (imputed values are reported as
+    missing data with the count still scored). A pillar missing for some countries
+    gets how many, and how many of them are still ranked. Empty when every pillar has
+    data for every country.
+    """
+    root = result.model.root
+    weights = normalise_weights(root.weights)
+    n = len(result.countries)
+    parts = [_part(c, data) for c in root.children]
+    out: list[str] = []
+    for k, child in enumerate(root.children):
+        code = child if isinstance(child, str) else child.code
+        share = float(weights[k])
+        scores = (result.indicator_scores if isinstance(child, str) else result.node_scores)[code]
+        missing = np.isnan(scores)
+        _, label, codes = parts[k]
+        if share == 0.0:
+            continue
+        if _empty(data, codes) and missing.all():
+            rest = 1.0 - share
+            others = ", ".join(
+                f"{parts[i][0]} {float(weights[i]) / rest:.2f}"
+                for i in range(len(parts))
+                if i != k and rest > 0
+            )
+            out.append(_no_data(label, codes, share, root, others))
+        elif missing.any():
+            ranked = int(np.sum(missing & ~np.isnan(result.rank)))
+            out.append(_partly(label, share, n, int(missing.sum()), ranked))
+    return out
+
+
+def _empty(data: IndicatorData, codes: list[str]) -> bool:
+    """True when none of ``codes`` has a value for any country."""
+    return all(bool(np.isnan(data.values[c]).all()) for c in codes)
+
+
+def stored_notes(settings: dict[str, Any], inputs: dict[str, Any]) -> list[str]:
+    """:func:`coverage_notes` of a stored run, from its settings and exact inputs
+    (scores it again without the Monte Carlo: milliseconds)."""
+    data = data_from_dict(inputs)
+    return coverage_notes(score_index(model_from_dict(settings["model"]), data), data)
 
 
 def _num(x: float, digits: int = 6) -> float | None:

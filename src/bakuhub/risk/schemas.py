@@ -91,3 +91,9 @@ class RunOut(RunSummary):
 
     settings: dict[str, Any]
     rows: list[ScoreOut]
+    notes: list[str] = Field(
+        default_factory=list,
+        description="Sentences on pillars without data and what was done with their "
+        "weight, e.g. the Hub index's displacement pillar when no displacement data "
+        "was given.",
+    )
