@@ -1,7 +1,9 @@
-"""Benchmark of the risk engine: score all countries, run 1,000 Monte Carlo draws.
+"""Benchmark of the risk engine: score all countries, run 1,000 Monte Carlo draws,
+and the Sobol sensitivity analysis of every country's rank and score (issue 20
+target: 1,000 base samples, N(d+2) runs, under 5 s on 2 cores).
 
 Prints measured figures (best and median of repeats); asserts nothing.
-Usage: .venv/bin/python bench/risk.py [--draws 1000] [--repeat 7]
+Usage: .venv/bin/python bench/risk.py [--draws 1000] [--repeat 7] [--base 1000]
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ def main() -> None:
     parser.add_argument("--draws", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--preset", default="hub")
+    parser.add_argument("--base", type=int, default=1000, help="Sobol base samples N")
     args = parser.parse_args()
 
     from bakuhub.risk import assemble, get_preset, rank_intervals, score_index
@@ -56,6 +59,40 @@ def main() -> None:
         ("score + Monte Carlo together", both_t),
     ):
         print(f"{label:<40} {best * 1e3:>10.1f} {med * 1e3:>12.1f}")
+    sensitivity_bench(args.preset, args.base, max(1, min(args.repeat, 3)))
+
+
+def sensitivity_bench(preset: str, base: int, repeat: int) -> None:
+    """Time the sensitivity analysis: input tables, then sampling, evaluation and
+    analysis separately (the first call includes importing SALib and scipy)."""
+    from bakuhub.risk import sensitivity
+
+    start = time.perf_counter()
+    options, nominal = sensitivity.preset_options(preset)
+    load = time.perf_counter() - start
+    runs = []
+    for _ in range(repeat + 1):
+        start = time.perf_counter()
+        found = sensitivity.analyse(options, nominal=nominal, n=base)
+        runs.append((time.perf_counter() - start, found.seconds))
+    d = len(found.factors)
+    print(
+        f"\nsensitivity analysis: preset {preset}, {d} factors "
+        f"({', '.join(f.code for f in found.factors)}), {len(found.countries)} countries "
+        f"analysed, {len(found.excluded)} without a score under every choice, "
+        f"N = {base} base samples, {found.evaluations:,} evaluations = N(d+2)"
+    )
+    print(f"{'stage':<40} {'first (s)':>10} {'best (s)':>10} {'median (s)':>12}")
+    print(f"{'input tables (one per window)':<40} {load:>10.3f}")
+    for key in ("sampling", "evaluation", "analysis"):
+        later = [r[1][key] for r in runs[1:]]
+        first = runs[0][1][key]
+        print(f"{key:<40} {first:>10.3f} {min(later):>10.3f} {statistics.median(later):>12.3f}")
+    later_total = [r[0] for r in runs[1:]]
+    print(
+        f"{'whole analysis':<40} {runs[0][0]:>10.3f} {min(later_total):>10.3f} "
+        f"{statistics.median(later_total):>12.3f}"
+    )
 
 
 if __name__ == "__main__":
