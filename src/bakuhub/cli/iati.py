@@ -9,6 +9,7 @@ import typer
 
 from bakuhub.cli.common import cli_author, cli_session
 from bakuhub.errors import InvalidInput
+from bakuhub.iati.findings import SEVERITIES, Finding, blocking, counts
 
 app = typer.Typer(
     help="IATI 2.03 exchange: export projects, import activities files, validate.",
@@ -16,6 +17,26 @@ app = typer.Typer(
 )
 
 SCHEMA_HELP = "Folder of the IATI 2.03 schemas (default: the copy shipped with bakuhub)."
+CODELISTS_HELP = "Folder of IATI codelist XML files, e.g. a newer release (default: shipped)."
+RULESET_HELP = "Folder holding the IATI standard.json ruleset, or the file (default: shipped)."
+
+
+def _report(findings: list[Finding], as_json: bool, what: str) -> None:
+    """Print findings grouped by severity; exit 1 when any is critical or an error."""
+    if as_json:
+        out = {"counts": counts(findings), "findings": [f.as_dict() for f in findings]}
+        typer.echo(json.dumps(out, indent=2))
+    else:
+        for severity in SEVERITIES:
+            group = [f for f in findings if f.severity == severity]
+            if group:
+                typer.echo(f"{severity} ({len(group)}):")
+                for f in group:
+                    typer.echo(f"  {f.message}")
+        tally = ", ".join(f"{n} {s}" for s, n in counts(findings).items())
+        typer.echo(f"{what}: {tally}", err=True)
+    if blocking(findings):
+        raise typer.Exit(1)
 
 
 @app.command("export", help="Write projects (all, or each --project) as an IATI activities file.")
@@ -23,8 +44,12 @@ def export(
     project: list[str] = typer.Option([], "--project", "-p", help="Project ref, repeatable."),
     out: Path | None = typer.Option(None, "--out", "-o", help="File to write (default stdout)."),
     validate: bool = typer.Option(False, "--validate", help="Check against the 2.03 schema."),
+    check: bool = typer.Option(
+        False, "--check", help="Check schema, IATI rules and codelists; findings on stderr."
+    ),
     schema: Path | None = typer.Option(None, help=SCHEMA_HELP),
 ) -> None:
+    from bakuhub.iati.rules import check_activities
     from bakuhub.results.iati_export import export_activities
     from bakuhub.results.iati_schema import check_valid
 
@@ -39,6 +64,12 @@ def export(
         typer.echo(f"wrote {out}: {result.activities} activities", err=True)
     for note in result.notes:
         typer.echo(f"note: {note}", err=True)
+    if check:
+        findings = check_activities(result.xml, schema_dir=schema)
+        for f in findings:
+            typer.echo(f"{f.severity}: {f.message}", err=True)
+        if blocking(findings):
+            raise typer.Exit(1)
 
 
 @app.command("import", help="Import an IATI activities file: every activity or none.")
@@ -76,3 +107,21 @@ def validate(path: Path, schema: Path | None = typer.Option(None, help=SCHEMA_HE
         raise InvalidInput(f"There is no file {path}; give the path of an IATI XML file.")
     check_valid(path.read_bytes(), schema)
     typer.echo(f"{path} validates against IATI 2.03")
+
+
+@app.command(help="Check an IATI activities or organisations file: schema, rules, codelists.")
+def check(
+    path: Path,
+    codelists: Path | None = typer.Option(None, "--codelists", help=CODELISTS_HELP),
+    ruleset: Path | None = typer.Option(None, "--ruleset", help=RULESET_HELP),
+    schema: Path | None = typer.Option(None, help=SCHEMA_HELP),
+    as_json: bool = typer.Option(False, "--json", help="Print the findings as JSON."),
+) -> None:
+    from bakuhub.iati.rules import check_file
+
+    if not path.is_file():
+        raise InvalidInput(f"There is no file {path}; give the path of an IATI XML file.")
+    findings = check_file(
+        path.read_bytes(), codelists_dir=codelists, ruleset=ruleset, schema_dir=schema
+    )
+    _report(findings, as_json, str(path))

@@ -1,43 +1,25 @@
 """Code lists of the record: IATI 2.03 codes and the Hub's own vocabularies.
 
-IATI codes are those of the IATI Standard codelists, version 2.03:
-OrganisationType, OrganisationRole and ActivityStatus
-(https://iatistandard.org/en/iati-standard/203/codelists/).
+IATI codes and their names come from the official codelist files shipped in
+``bakuhub/datasets/iati/codelists`` (IATI Standard 2.03: OrganisationType,
+OrganisationRole, ActivityStatus; https://iatistandard.org/en/iati-standard/203/codelists/).
+The Hub's own vocabularies (StrEnum) map to those codes; tests check every code they
+map to is on its official list and not withdrawn.
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
 
-# IATI OrganisationType (code -> name), https://iatistandard.org/en/iati-standard/203/codelists/organisationtype/
-IATI_ORGANISATION_TYPES: dict[str, str] = {
-    "10": "Government",
-    "11": "Local Government",
-    "15": "Other Public Sector",
-    "21": "International NGO",
-    "22": "National NGO",
-    "23": "Regional NGO",
-    "24": "Partner Country based NGO",
-    "30": "Public Private Partnership",
-    "40": "Multilateral",
-    "60": "Foundation",
-    "70": "Private Sector",
-    "71": "Private Sector in Provider Country",
-    "72": "Private Sector in Aid Recipient Country",
-    "73": "Private Sector in Third Country",
-    "80": "Academic, Training and Research",
-    "90": "Other",
-}
+from bakuhub.iati.codelists import shipped
 
-# IATI ActivityStatus, https://iatistandard.org/en/iati-standard/203/codelists/activitystatus/
-IATI_ACTIVITY_STATUS: dict[str, str] = {
-    "1": "Pipeline/identification",
-    "2": "Implementation",
-    "3": "Finalisation",
-    "4": "Closed",
-    "5": "Cancelled",
-    "6": "Suspended",
-}
+IATI_ORGANISATION_TYPES: dict[str, str] = shipped("OrganisationType").active()
+"""IATI OrganisationType, code -> official name, from the shipped codelist file
+(https://iatistandard.org/en/iati-standard/203/codelists/organisationtype/)."""
+
+IATI_ACTIVITY_STATUS: dict[str, str] = shipped("ActivityStatus").active()
+"""IATI ActivityStatus, code -> official name, from the shipped codelist file
+(https://iatistandard.org/en/iati-standard/203/codelists/activitystatus/)."""
 
 
 class PartyKind(StrEnum):
@@ -93,6 +75,12 @@ IATI_ORGANISATION_ROLE_CODES: dict[OrganisationRole, str] = {
     OrganisationRole.extending: "3",
     OrganisationRole.implementing: "4",
 }
+
+IATI_ORGANISATION_ROLE_NAMES: dict[OrganisationRole, str] = {
+    role: shipped("OrganisationRole").name_of(code)
+    for role, code in IATI_ORGANISATION_ROLE_CODES.items()
+}
+"""The official OrganisationRole name of each role."""
 
 
 class Theme(StrEnum):

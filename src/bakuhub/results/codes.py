@@ -4,12 +4,27 @@ IATI codes are those of the IATI Standard codelists, version 2.03
 (https://iatistandard.org/en/iati-standard/203/codelists/): ResultType,
 IndicatorMeasure, TransactionType, BudgetType, BudgetStatus, ActivityDateType,
 PolicyMarker (Rio markers 6 and 7), PolicySignificance, HumanitarianScopeType
-and IndicatorVocabulary ("99": defined by the reporting organisation).
+and IndicatorVocabulary ("99": defined by the reporting organisation). Their
+names come from the official codelist files shipped in
+``bakuhub/datasets/iati/codelists`` (``*_NAMES``); the Hub's StrEnum vocabularies
+map to the codes, and tests check each code is on its list and not withdrawn.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
+from typing import TypeVar
+
+from bakuhub.iati.codelists import shipped
+
+K = TypeVar("K")
+
+
+def official_names(codes: Mapping[K, str], codelist: str) -> dict[K, str]:
+    """Each key's official name: ``codes`` maps it to a code of ``codelist``."""
+    names = shipped(codelist)
+    return {key: names.name_of(code) for key, code in codes.items()}
 
 
 class ResultKind(StrEnum):
@@ -25,6 +40,7 @@ RESULT_TYPE_CODES: dict[ResultKind, str] = {
     ResultKind.outcome: "2",
     ResultKind.impact: "3",
 }
+RESULT_TYPE_NAMES = official_names(RESULT_TYPE_CODES, "ResultType")
 
 
 class Measure(StrEnum):
@@ -44,6 +60,7 @@ MEASURE_CODES: dict[Measure, str] = {
     Measure.ordinal: "4",
     Measure.qualitative: "5",
 }
+MEASURE_NAMES = official_names(MEASURE_CODES, "IndicatorMeasure")
 
 COUNT_MEASURES = frozenset({Measure.unit})
 """Measures whose values are counts: they add up (roll-up by sum, disaggregations sum)."""
@@ -111,6 +128,7 @@ TRANSACTION_CODES: dict[TransactionKind, str] = {
     TransactionKind.disbursement: "3",
     TransactionKind.expenditure: "4",
 }
+TRANSACTION_NAMES = official_names(TRANSACTION_CODES, "TransactionType")
 
 
 class BudgetKind(StrEnum):
@@ -119,6 +137,7 @@ class BudgetKind(StrEnum):
 
 
 BUDGET_TYPE_CODES: dict[BudgetKind, str] = {BudgetKind.original: "1", BudgetKind.revised: "2"}
+BUDGET_TYPE_NAMES = official_names(BUDGET_TYPE_CODES, "BudgetType")
 
 
 class BudgetStatus(StrEnum):
@@ -130,6 +149,7 @@ BUDGET_STATUS_CODES: dict[BudgetStatus, str] = {
     BudgetStatus.indicative: "1",
     BudgetStatus.committed: "2",
 }
+BUDGET_STATUS_NAMES = official_names(BUDGET_STATUS_CODES, "BudgetStatus")
 
 
 class RioMarker(StrEnum):
@@ -140,15 +160,19 @@ class RioMarker(StrEnum):
 
 
 RIO_MARKER_CODES: dict[RioMarker, str] = {RioMarker.mitigation: "6", RioMarker.adaptation: "7"}
+RIO_MARKER_NAMES = official_names(RIO_MARKER_CODES, "PolicyMarker")
+
+RIO_SIGNIFICANCE_CODES = ("0", "1", "2")
+"""PolicySignificance codes the OECD DAC Rio markers take (3 and 4 are for other markers:
+https://iatistandard.org/en/iati-standard/203/codelists/policysignificance/)."""
 
 SIGNIFICANCE: dict[str, str] = {
-    "0": "not targeted",
-    "1": "significant objective",
-    "2": "principal objective",
+    code: shipped("PolicySignificance").name_of(code) for code in RIO_SIGNIFICANCE_CODES
 }
-"""IATI PolicySignificance codes accepted for Rio markers."""
+"""IATI PolicySignificance codes accepted for Rio markers, code -> official name."""
 
-HUMANITARIAN_SCOPE_TYPES: dict[str, str] = {"1": "Emergency", "2": "Appeal"}
+HUMANITARIAN_SCOPE_TYPES: dict[str, str] = shipped("HumanitarianScopeType").active()
+"""IATI HumanitarianScopeType, code -> official name."""
 
 ACTIVITY_DATE_TYPES: dict[str, str] = {
     "1": "planned_start",

@@ -7,6 +7,8 @@ from typing import Any
 from fastapi import APIRouter, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
+from bakuhub.iati.findings import counts
+from bakuhub.iati.rules import check_activities
 from bakuhub.results.iati_export import export_activities
 from bakuhub.results.iati_import import import_activities
 from bakuhub.web.deps import AuthorDep, PrincipalDep, SessionDep
@@ -36,6 +38,36 @@ def export(
         "X-Bakuhub-Notes": str(len(result.notes)),
     }
     return Response(result.xml, media_type="application/xml", headers=headers)
+
+
+@router.get(
+    "/check",
+    summary="Check the IATI export against the schema, the standard ruleset and codelists",
+    description="The findings (critical, error, warning: the IATI Validator's grades) for "
+    "the export of every project, or of each `project` ref. Each names the activity, "
+    "the element, the bakuhub field when known, and what to do. Without a token: "
+    "published projects and approved result periods only, as the public export.",
+)
+def check(
+    session: SessionDep,
+    principal: PrincipalDep,
+    project: list[str] | None = Query(None, max_length=100),
+) -> dict[str, Any]:
+    result = export_activities(
+        session=session,
+        project_refs=project,
+        approved_only=principal is None,
+        published_only=principal is None,
+    )
+    findings = check_activities(result.xml)
+    tally = counts(findings)
+    return {
+        "activities": result.activities,
+        "valid": tally["critical"] == 0,
+        "counts": tally,
+        "findings": [f.as_dict() for f in findings],
+        "notes": result.notes,
+    }
 
 
 @router.post(
