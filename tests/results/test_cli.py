@@ -53,6 +53,19 @@ def test_iati_export_validate_import(cli: CliRunner, tmp_path: Path, shared_data
     assert "does not validate against the 2.03 schema" in bad.exception.message
 
 
+def test_iati_checked_exports_of_the_demo(cli: CliRunner, tmp_path: Path) -> None:
+    activities = cli.invoke(app, ["iati", "export", "-o", str(tmp_path / "a.xml"), "--check"])
+    assert activities.exit_code == 0, activities.output  # warnings only: nothing blocks
+    assert "critical:" not in activities.output and "error:" not in activities.output
+    out = tmp_path / "organisation.xml"
+    org = cli.invoke(app, ["iati", "export-org", "-o", str(out), "--check", "--public"])
+    assert org.exit_code == 0, org.output
+    assert out.read_bytes().count(b"<iati-organisation ") == 1
+    assert "BAKU-HUB" in org.output  # the file is the Hub's, said on stderr
+    checked = cli.invoke(app, ["iati", "check", str(out)])
+    assert checked.exit_code == 0, checked.output
+
+
 def test_results_corridor_rates_and_totals(cli: CliRunner, tmp_path: Path) -> None:
     summary = tmp_path / "summary.json"
     summary.write_text(

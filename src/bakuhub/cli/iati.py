@@ -72,6 +72,38 @@ def export(
             raise typer.Exit(1)
 
 
+@app.command("export-org", help="Write the Hub's IATI organisation file (budgets per year).")
+def export_org(
+    out: Path | None = typer.Option(None, "--out", "-o", help="File to write (default stdout)."),
+    currency: str | None = typer.Option(
+        None, help="Convert every value into this ISO 4217 currency with the rate table."
+    ),
+    public: bool = typer.Option(False, "--public", help="Published projects only."),
+    check: bool = typer.Option(
+        False, "--check", help="Check schema, IATI rules and codelists; findings on stderr."
+    ),
+    schema: Path | None = typer.Option(None, help=SCHEMA_HELP),
+) -> None:
+    from bakuhub.iati.rules import check_organisations
+    from bakuhub.results.iati_org_export import export_organisation
+
+    with cli_session() as session:
+        result = export_organisation(session=session, published_only=public, currency=currency)
+    if out is None:
+        typer.echo(result.xml.decode("utf-8"), nl=False)
+    else:
+        out.write_bytes(result.xml)
+        typer.echo(f"wrote {out}: {result.organisation}, {len(result.projects)} projects", err=True)
+    for note in result.notes:
+        typer.echo(f"note: {note}", err=True)
+    if check:
+        findings = check_organisations(result.xml, schema_dir=schema)
+        for f in findings:
+            typer.echo(f"{f.severity}: {f.message}", err=True)
+        if blocking(findings):
+            raise typer.Exit(1)
+
+
 @app.command("import", help="Import an IATI activities file: every activity or none.")
 def import_(
     path: Path,
