@@ -14,7 +14,9 @@ from bakuhub.risk.models import RiskRun, RiskScore
 from bakuhub.risk.schemas import RunOut, RunSummary, ScoreOut
 
 if TYPE_CHECKING:
-    from bakuhub.risk.index import IndicatorData
+    from bakuhub.risk.audit import Audit
+    from bakuhub.risk.compare import Comparison, Side
+    from bakuhub.risk.index import IndexResult, IndicatorData
     from bakuhub.risk.inputs import Window
     from bakuhub.risk.pipeline import Outcome
 
@@ -257,3 +259,73 @@ def reproduce(*, session: Session, run_id: int) -> bool:
         ):
             return False
     return len(fresh) == len(run.scores)
+
+
+def _score(settings: dict[str, Any], data: IndicatorData) -> IndexResult:
+    from bakuhub.risk.index import score_index
+    from bakuhub.risk.spec import model_from_dict
+
+    return score_index(model_from_dict(settings["model"]), data)
+
+
+def _names(data: IndicatorData) -> dict[str, str]:
+    return {code: meta.name for code, meta in data.indicators.items()}
+
+
+def run_side(run: RiskRun) -> Side:
+    """A stored run, rescored from its stored inputs (no Monte Carlo), to compare."""
+    from bakuhub.risk.compare import Side
+    from bakuhub.risk.pipeline import data_from_dict
+
+    data = data_from_dict(run.inputs)
+    when = run.created_at.strftime("%Y-%m-%d %H:%M")
+    return Side(
+        label=f"Run {run.id}: {run.title}, {when}, by {run.created_by}",
+        settings=run.settings,
+        inputs_digest=run.inputs_digest,
+        result=_score(run.settings, data),
+        names=_names(data),
+    )
+
+
+def preset_side(*, preset: str, weights: dict[str, float] | None, label: str) -> Side:
+    """The ranking of a preset with the given weights (as on the risk page), to compare."""
+    from bakuhub.risk.compare import Side
+    from bakuhub.risk.pipeline import data_to_dict, digest
+
+    settings, data = prepare(preset=preset, weights=weights)
+    return Side(
+        label=label,
+        settings=settings,
+        inputs_digest=digest(data_to_dict(data)),
+        result=_score(settings, data),
+        names=_names(data),
+    )
+
+
+def compare_runs(*, session: Session, a: int, b: int) -> Comparison:
+    """Compare stored run ``a`` with stored run ``b`` (``NotFound`` naming a missing one)."""
+    from bakuhub.risk.compare import compare
+
+    return compare(
+        run_side(get_run(session=session, run_id=a)), run_side(get_run(session=session, run_id=b))
+    )
+
+
+def audit_index(
+    *,
+    preset: str = "hub",
+    weights: dict[str, float] | None = None,
+    session: Session | None = None,
+    run_id: int | None = None,
+) -> Audit:
+    """Audit a stored run (``run_id``, needs ``session``) or a preset with weights."""
+    from bakuhub.risk.audit import audit
+    from bakuhub.risk.pipeline import data_from_dict
+
+    if run_id is not None and session is not None:
+        run = get_run(session=session, run_id=run_id)
+        data = data_from_dict(run.inputs)
+        return audit(_score(run.settings, data), data)
+    settings, data = prepare(preset=preset, weights=weights)
+    return audit(_score(settings, data), data)

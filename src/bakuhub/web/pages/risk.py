@@ -14,11 +14,13 @@ from fastapi.responses import Response
 
 from bakuhub.errors import InvalidInput, NotFound
 from bakuhub.risk.schemas import MAX_WEIGHT
+from bakuhub.web.deps import SessionDep
 from bakuhub.web.pages.common import render
 from bakuhub.web.pages.maps import Scale, point_map
 
 router = APIRouter(include_in_schema=False)
 SHOWN = 60
+RUNS_LISTED = 100
 
 
 @dataclass(frozen=True)
@@ -211,15 +213,33 @@ def _context(request: Request) -> dict[str, Any]:
     }
 
 
+def runs_to_pick(session: Any, a: int | None = None, b: int | None = None) -> dict[str, Any]:
+    """The stored runs a person can pick from (newest first) and the two preselected:
+    those given, else the second newest as A and the newest as B."""
+    from bakuhub.risk import service
+    from bakuhub.risk.schemas import RunSummary
+
+    runs = [
+        RunSummary.model_validate(r) for r in service.list_runs(session=session, limit=RUNS_LISTED)
+    ]
+    ids = [r.id for r in runs]
+    return {
+        "runs": runs,
+        "pick_a": a if a is not None else (ids[1] if len(ids) > 1 else None),
+        "pick_b": b if b is not None else (ids[0] if ids else None),
+    }
+
+
 @router.get("/risk")
-def risk_page(request: Request) -> Response:
-    return render(request, "risk.html", _context(request))
+def risk_page(request: Request, session: SessionDep) -> Response:
+    return render(request, "risk.html", {**_context(request), **runs_to_pick(session)})
 
 
 @router.get("/risk/table")
 def risk_table(request: Request) -> Response:
-    """The ranking alone (HTML fragment), for the in-place recomputation."""
-    return render(request, "risk_table.html", _context(request))
+    """The ranking and the links that carry its weights (HTML fragment), for the
+    in-place recomputation."""
+    return render(request, "risk_live.html", _context(request))
 
 
 def country_profile(request: Request, iso3: str) -> dict[str, Any]:

@@ -114,3 +114,31 @@ def country(
     if run_id is None:
         run_id = service.rank(session=session, preset=preset).id
     return service.profile(session=session, run_id=run_id, iso3=iso3)
+
+
+@router.get(
+    "/audit",
+    summary="Audit of an index: indicator statistics, correlations, PCA per pillar, shares",
+)
+def audit(
+    session: SessionDep,
+    preset: str = Query("hub", max_length=40, description="hub (default), ndgain or inform."),
+    run_id: int | None = Query(
+        None, ge=1, le=MAX_ID, description="A stored run; default: the preset's default weights."
+    ),
+) -> dict[str, Any]:
+    from bakuhub.risk.audit import to_dict
+
+    return to_dict(service.audit_index(preset=preset, session=session, run_id=run_id))
+
+
+@router.get("/compare", summary="Compare two stored runs: which countries moved and why")
+def compare(
+    session: SessionDep,
+    a: int = Query(ge=1, le=MAX_ID, description="Run A (a stored run's id)."),
+    b: int = Query(ge=1, le=MAX_ID, description="Run B (a stored run's id)."),
+    top: int | None = Query(None, ge=1, le=MAX_ID, description="Only the N largest moves."),
+) -> dict[str, Any]:
+    from bakuhub.risk.compare import to_dict
+
+    return to_dict(service.compare_runs(session=session, a=a, b=b), top)
