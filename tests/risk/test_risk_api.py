@@ -42,6 +42,8 @@ def test_ranking_profile_and_recompute(client: TestClient) -> None:
     assert custom["id"] != body["id"]
     assert custom["settings"]["model"]["root"]["weights"] == [1.0, 3.0, 1.0, 1.0]
     assert client.get(f"{API}/runs/{custom['id']}/reproduce").json()["reproduced"] is True
+    stored = client.get(f"{API}/runs/{custom['id']}").json()
+    assert any("no data given" in n and "displacement" in n for n in stored["notes"])
     assert [x["id"] for x in client.get(f"{API}/runs").json()][:2] == [custom["id"], body["id"]]
 
 

@@ -4,6 +4,7 @@ the rank interval the CLI prints."""
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Iterator
@@ -134,6 +135,15 @@ def test_no_country_ranked_says_which_pillar_lacks_data(anon_client: TestClient)
     page = anon_client.get("/risk", params={"w_conflict": "0"}).text
     message = found(r'id="none-ranked">([^<]+)<', page)
     assert "Displacement pressure" in message and "less weight" in message
+
+
+def test_the_page_says_plainly_that_the_displacement_pillar_has_no_data(
+    anon_client: TestClient,
+) -> None:
+    page = html.unescape(anon_client.get("/risk").text)
+    notes = found(r'<ul class="notes" id="risk-notes">(.*?)</ul>', page)
+    assert "Displacement pressure pillar (displacement): no data given" in notes
+    assert "its weight 0.25 was shared among the others" in notes
 
 
 def test_a_country_profile_uses_the_weights_of_the_ranking(anon_client: TestClient) -> None:

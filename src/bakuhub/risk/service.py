@@ -212,11 +212,14 @@ def run_out(run: RiskRun, top: int | None = None) -> RunOut:
     """A stored run as the API returns it: its summary, settings and rows by rank
     (unranked last; only the first ``top`` when given)."""
     rows = sorted(run.scores, key=lambda s: (s.rank is None, s.rank or 0, s.iso3))
+    from bakuhub.risk.pipeline import stored_notes
+
     summary = RunSummary.model_validate(run).model_dump()
     return RunOut(
         **summary,
         settings=run.settings,
         rows=[ScoreOut.model_validate(s) for s in rows[: top or None]],
+        notes=stored_notes(run.settings, run.inputs),
     )
 
 

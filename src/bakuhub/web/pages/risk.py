@@ -207,6 +207,7 @@ def _context(request: Request) -> dict[str, Any]:
         "draws": outcome.intervals.draws,
         "level": outcome.intervals.level,
         "without_data": [] if ranked else _without_data(outcome, weights_form),
+        "notes": outcome.notes,
         "query": request.url.query,
         "profile_query": profile_query(preset, chosen),
         "page_query": profile_query(preset, chosen, order),
