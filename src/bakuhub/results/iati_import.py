@@ -4,32 +4,51 @@ All or nothing: every activity is read and checked first; a file with an
 activity that cannot become a project is refused whole. Elements that bakuhub
 does not record, or that do not pass its checks, are skipped and listed with
 the reason; choices made while mapping (legacy names, missing percentages) are
-listed as notes. An activity whose identifier is already known updates that
-project: its record fields are overwritten and its results, budgets and
-transactions replaced. Every record created, changed or removed gets its audit
-entry in the caller's transaction, so a refused file leaves none.
+listed as notes. Organisations and projects are matched as ``iati_match`` says: an
+activity whose identifier is already known updates that project (its record fields
+overwritten, its results, budgets and transactions replaced); another publisher's
+activity for a Hub project brings its money to the project (``iati_funder``); the
+rest become new projects, unless the person chose otherwise in the preview. Every
+record created, changed or removed gets its audit entry in the caller's
+transaction, so a refused file leaves none; a dry run (the preview) does the same
+writes in a savepoint and rolls them back.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from bakuhub.errors import BakuhubError, Conflict, InvalidInput, validated
-from bakuhub.registry.catalog import PARTIES, PROJECTS
-from bakuhub.registry.codes import IATI_ORGANISATION_TYPES
-from bakuhub.registry.models import Party, Project
-from bakuhub.registry.schemas import PartyCreate, ProjectCreate
+from bakuhub.registry.catalog import PROJECTS
+from bakuhub.registry.models import Project
+from bakuhub.registry.schemas import ProjectCreate
 from bakuhub.registry.service import create_record, replace_record
 from bakuhub.results import models as m
 from bakuhub.results.finance import budget_row, read_budget, read_transaction, transaction_row
-from bakuhub.results.iati_activity import Activity, Org
+from bakuhub.results.iati_activity import Activity
+from bakuhub.results.iati_funder import (
+    FUNDER_ROLE,
+    funder_report,
+    incoming,
+    join_organisations,
+    replace_funder_flows,
+)
+from bakuhub.results.iati_match import (
+    SKIP,
+    Choices,
+    Prepared,
+    known_identifiers,
+    links,
+    party_by_identifier,
+    target_for,
+)
+from bakuhub.results.iati_orgs import OrgBook, free_ref, slug
 from bakuhub.results.iati_read import parse_file, read_activity
-from bakuhub.results.profile import identifier, write_profile
+from bakuhub.results.profile import identifier, profile_of, write_profile
 from bakuhub.results.schemas import DisaggregationIn, OrgIn, ResultIn
 from bakuhub.results.service import (
     build_result,
@@ -40,33 +59,37 @@ from bakuhub.results.service import (
     read_result,
 )
 
+__all__ = ["Choices", "ImportReport", "import_activities", "slug"]
+
 
 @dataclass
 class ImportReport:
-    """What an import did, activity by activity."""
+    """What an import did (or, for a dry run, would do), activity by activity, and how
+    each organisation of the file matched."""
 
     version: str
+    dry_run: bool = False
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
+    linked: list[str] = field(default_factory=list)
+    skipped_activities: list[str] = field(default_factory=list)
     parties_created: list[str] = field(default_factory=list)
     activities: list[dict[str, Any]] = field(default_factory=list)
+    orgs: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         """The report as plain data (API and CLI)."""
         return {
             "version": self.version,
+            "dry_run": self.dry_run,
             "created": self.created,
             "updated": self.updated,
+            "linked": self.linked,
+            "skipped_activities": self.skipped_activities,
             "parties_created": self.parties_created,
             "activities": self.activities,
+            "organisations": self.orgs,
         }
-
-
-def slug(text: str) -> str:
-    """A registry ref from an IATI identifier or name."""
-    text = re.sub(r"^[a-zA-Z]+://", "", text.strip())
-    out = re.sub(r"[^A-Za-z0-9._:-]+", "-", text).strip("-._:")
-    return out[:100] or "iati-activity"
 
 
 def _results(act: Activity) -> list[ResultIn]:
@@ -99,33 +122,46 @@ def _drop_bad_parts(period: dict[str, Any], measure: str, act: Activity) -> None
         period["disaggregations"] = []
 
 
-def import_activities(*, session: Session, xml: bytes, author: str) -> ImportReport:
-    """Create or update a project per activity of an IATI file; all or nothing."""
+def import_activities(
+    *,
+    session: Session,
+    xml: bytes,
+    author: str,
+    choices: Choices | None = None,
+    dry_run: bool = False,
+) -> ImportReport:
+    """Import an IATI file, all or nothing; ``choices`` from a preview; ``dry_run``
+    runs the same writes in a savepoint and rolls them back (the preview's report)."""
+    choices = choices or Choices()
     elements, version = parse_file(xml)
     if not elements:
         raise InvalidInput("The IATI file holds no iati-activity; nothing to import.")
     errors: list[dict[str, Any]] = []
-    prepared: list[tuple[Activity, list[ResultIn]]] = []
+    prepared: list[Prepared] = []
     for index, el in enumerate(elements):
         try:
             act = read_activity(el, "en")
         except InvalidInput as exc:
             errors.append({"loc": ["activity", index], "msg": exc.message})
             continue
-        prepared.append((act, _results(act)))
+        prepared.append(Prepared(act, _results(act), links(el, act)))
     seen: set[str] = set()
-    for act, _ in prepared:
-        if act.identifier in seen:
-            errors.append({"loc": [act.identifier], "msg": "the identifier appears twice"})
-        seen.add(act.identifier)
-    report = ImportReport(version=version)
+    for p in prepared:
+        if p.act.identifier in seen:
+            errors.append({"loc": [p.act.identifier], "msg": "the identifier appears twice"})
+        seen.add(p.act.identifier)
+    known = known_identifiers(session)
+    for p in prepared:
+        choice = choices.projects.get(p.act.identifier)
+        p.target = target_for(session, p.act, p.links, known, choice)
+        if p.target.problem:
+            errors.append({"loc": [p.act.identifier], "msg": p.target.problem})
+    book = OrgBook.collect(session, prepared, choices)
+    report = ImportReport(version=version, dry_run=dry_run)
     if not errors:
-        known = known_identifiers(session)
-        for act, results in prepared:
-            try:
-                _write(session, act, results, author, report, known.get(act.identifier))
-            except BakuhubError as exc:
-                errors.append({"loc": [act.identifier], "msg": exc.message})
+        _write_all(session, prepared, book, author, report, errors, dry_run)
+    report.orgs = [o.as_dict() for o in book.matches.values()]
+    report.parties_created = list(book.created)
     if errors:
         listed = "; ".join(
             f"{'.'.join(str(p) for p in e['loc'])}: {e['msg'].rstrip('.')}" for e in errors
@@ -138,43 +174,77 @@ def import_activities(*, session: Session, xml: bytes, author: str) -> ImportRep
     return report
 
 
-def _find_party(session: Session, ref: str | None, name: str) -> Party | None:
-    if ref:
-        found = session.scalar(select(Party).where(or_(Party.iati_ref == ref, Party.ref == ref)))
-        if found is not None:
-            return found
-    if name:
-        return session.scalar(select(Party).where(Party.name == name).limit(1))
-    return None
+def _write_all(
+    session: Session,
+    prepared: list[Prepared],
+    book: OrgBook,
+    author: str,
+    report: ImportReport,
+    errors: list[dict[str, Any]],
+    dry_run: bool,
+) -> None:
+    """Write every activity in one savepoint (each in its own), kept unless a write
+    failed or this is a dry run."""
+    outer = session.begin_nested()
+    try:
+        for p in prepared:
+            try:
+                with session.begin_nested():
+                    _write_one(session, p, book, author, report)
+            except BakuhubError as exc:
+                errors.append({"loc": [p.act.identifier], "msg": exc.message})
+    except BaseException:
+        outer.rollback()
+        raise
+    if errors or dry_run:
+        outer.rollback()
+    else:
+        outer.commit()
 
 
-def _party_ref(session: Session, org: Org, author: str, report: ImportReport) -> str:
-    found = _find_party(session, org.ref, org.name)
-    if found is not None:
-        return found.ref
-    base = slug(org.ref or org.name)
-    ref, n = base, 1
-    while session.scalar(select(Party.id).where(Party.ref == ref)):
-        n += 1
-        ref = f"{base[:95]}-{n}"
-    org_type = org.type if org.type in IATI_ORGANISATION_TYPES else "90"
-    data = PartyCreate(
-        kind="organisation",
-        ref=ref,
-        name=(org.name or org.ref or ref)[:300],
-        org_type=org_type,
-        iati_ref=(org.ref or None) and org.ref[:100],
-        notes="Created by an IATI import.",
-    )
-    create_record(session=session, resource=PARTIES, data=data, author=author)
-    report.parties_created.append(ref)
-    return ref
+def _write_one(
+    session: Session, p: Prepared, book: OrgBook, author: str, report: ImportReport
+) -> None:
+    target = p.target
+    if target.action == SKIP:
+        report.skipped_activities.append(p.act.identifier)
+        report.activities.append(_entry(p, None, {}, []))
+    elif target.action == "funder" and target.project is not None:
+        _write_funder(session, p, target.project, book, author, report)
+    else:
+        _write(session, p, book, author, report, target.project)
+
+
+def _entry(
+    p: Prepared, project: str | None, counts: dict[str, Any], not_imported: list[dict[str, str]]
+) -> dict[str, Any]:
+    """One activity of the report."""
+    return {
+        "identifier": p.act.identifier,
+        "title": p.act.project.get("title", ""),
+        "reporting_org": {
+            "ref": p.act.profile.reporting_org_ref,
+            "name": p.act.profile.reporting_org_name,
+        },
+        "action": p.target.action,
+        "matched_by": p.target.matched_by,
+        "project": project,
+        "mapped": counts,
+        "not_imported": not_imported,
+        "skipped": [
+            {**s, "reason": "not stored; it named the project the activity goes to"}
+            if s["element"] == p.target.matched_by
+            else s
+            for s in p.act.skipped
+        ],
+        "notes": p.act.notes,
+    }
 
 
 def _link_org(session: Session, org: OrgIn | None) -> OrgIn | None:
     if org is None:
         return None
-    party = _find_party(session, org.ref, "")
+    party = party_by_identifier(session, org.ref) if org.ref else None
     return org.model_copy(update={"party": party.ref}) if party is not None else org
 
 
@@ -205,15 +275,6 @@ def _carry_over(session: Session, project: Project, results: list[ResultIn]) -> 
     return out
 
 
-def known_identifiers(session: Session) -> dict[str, Project]:
-    """Every project by the IATI identifier it exports with (stored or derived)."""
-    profiles = {p.project_id: p for p in session.scalars(select(m.ActivityProfile))}
-    return {
-        identifier(project, profiles.get(project.id)): project
-        for project in session.scalars(select(Project))
-    }
-
-
 def _read(row: m.Result | m.Budget | m.Transaction) -> dict[str, Any]:
     if isinstance(row, m.Result):
         return read_result(row)
@@ -235,16 +296,19 @@ def _results_and_finance(session: Session, project: Project) -> list[tuple[str, 
 
 def _write(
     session: Session,
-    act: Activity,
-    results: list[ResultIn],
+    p: Prepared,
+    book: OrgBook,
     author: str,
     report: ImportReport,
     existing: Project | None,
 ) -> None:
+    """Create a project from the activity, or update the project with its identifier."""
+    act, results = p.act, p.results
     orgs = []
     for org in act.organisations:
-        entry = {"party": _party_ref(session, org, author, report), "role": org.role}
-        if entry not in orgs:
+        party = book.party_for(session, org.ref, org.name, author)
+        entry = {"party": party, "role": org.role}
+        if party is not None and entry not in orgs:
             orgs.append(entry)
     payload: dict[str, Any] = {**act.project, "organisations": orgs}
     if existing is not None:
@@ -253,12 +317,7 @@ def _write(
         keep = {k: v for k, v in current.items() if k in ProjectCreate.model_fields}
         payload = {**keep, **payload, "ref": project.ref}
     else:
-        base = slug(act.identifier)
-        ref, n = base, 1
-        while session.scalar(select(Project.id).where(Project.ref == ref)):
-            n += 1
-            ref = f"{base[:95]}-{n}"
-        payload["ref"] = ref
+        payload["ref"] = free_ref(session, Project, slug(act.identifier))
     data = validated(ProjectCreate, payload)
     if existing is not None:
         project = existing
@@ -293,20 +352,55 @@ def _write(
     flush(session, f"activity '{act.identifier}'")
     for kind, row in added:
         log_change(session, author, "create", kind, f"{project.ref}/{row.id}", None, _read(row))
-    report.activities.append(
-        {
-            "identifier": act.identifier,
-            "project": project.ref,
-            "mapped": {
-                "titles": 1 + len(act.profile.titles),
-                "participating_orgs": len(orgs),
-                "countries": len(data.countries),
-                "budgets": len(act.budgets),
-                "transactions": len(act.transactions),
-                "results": len(results),
-                "indicators": sum(len(r.indicators) for r in results),
-            },
-            "skipped": act.skipped,
-            "notes": act.notes,
-        }
+    counts = {
+        "titles": 1 + len(act.profile.titles),
+        "participating_orgs": len(orgs),
+        "countries": len(data.countries),
+        "budgets": len(act.budgets),
+        "transactions": len(act.transactions),
+        "results": len(results),
+        "indicators": sum(len(r.indicators) for r in results),
+    }
+    report.activities.append(_entry(p, project.ref, counts, []))
+
+
+def _write_funder(
+    session: Session,
+    p: Prepared,
+    project: Project,
+    book: OrgBook,
+    author: str,
+    report: ImportReport,
+) -> None:
+    """Another publisher's activity for a Hub project: its money to the project, and
+    its organisations (see ``iati_funder``)."""
+    act, profile = p.act, p.act.profile
+    name = profile.reporting_org_name or profile.reporting_org_ref or ""
+    funder_party = book.party_for(session, profile.reporting_org_ref, name, author)
+    funder = OrgIn(
+        party=funder_party,
+        ref=profile.reporting_org_ref,
+        name=name or f"Publisher of {act.identifier}"[:300],
+        type=profile.reporting_org_type,
     )
+    pairs = [(funder_party, FUNDER_ROLE)] if funder_party else []
+    for org in act.organisations:
+        party = book.party_for(session, org.ref, org.name, author)
+        if party is not None:
+            pairs.append((party, org.role))
+    hub_id = identifier(project, profile_of(session, project))
+    added = join_organisations(session, project, pairs, author)
+    flows, left = incoming(act, funder, hub_id)
+    flows = [t.model_copy(update={"receiver": _link_org(session, t.receiver)}) for t in flows]
+    removed, _ = replace_funder_flows(session, project, act, flows, author)
+    summary = funder_report(session, project, act, p.results, flows, left)
+    counts = {
+        "participating_orgs": len(added),
+        "transactions": len(flows),
+        "transactions_replaced": removed,
+        "budgets": 0,
+        "results": 0,
+    }
+    entry = _entry(p, project.ref, counts, summary.pop("not_imported"))
+    report.activities.append({**entry, **summary, "organisations_added": added})
+    report.linked.append(project.ref)
