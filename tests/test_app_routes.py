@@ -63,6 +63,10 @@ EXPECTED_PREFIXES = {
     "/dashboards",
     "/review",
     "/indicators/",
+    f"{API}/bulk/templates/",  # bulk.py
+    "/projects/{ref}/bulk",
+    "/iati",
+    f"{API}/projects/{{ref}}/iati-findings",  # iati_live.py
 }
 
 

@@ -46,6 +46,8 @@ FRAMEWORK = {
 """FastAPI's own pages (the schema is built once, in memory)."""
 GROUP_PARTS = ("members", "meetings", "decisions", "action-items")
 REVIEWED_ASYNC: set[tuple[str, str]] = {
+    ("POST", "/iati/preview"),
+    ("POST", "/iati/import"),
     ("POST", "/exchange-rates/new"),
     ("POST", "/exchange-rates/{rate_id}/delete"),
     ("POST", "/exchange-rates/{rate_id}/edit"),

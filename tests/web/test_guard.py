@@ -42,6 +42,7 @@ NEEDED: dict[tuple[str, str], str] = {
     ("PUT", f"{API}/projects/{{ref}}/iati"): OWNER,
     ("POST", f"{API}/projects/{{ref}}/corridor-actuals"): OWNER,
     ("POST", f"{API}/iati/activities"): STAFF,
+    **{("POST", f"/iati/{p}"): STAFF for p in ("preview", "import")},
     ("POST", f"{API}/tokens"): SIGNED_IN,
     ("DELETE", f"{API}/tokens/{{token_id}}"): SIGNED_IN,
     ("POST", f"{API}/jobs"): ANALYST,
@@ -104,6 +105,10 @@ NEEDED: dict[tuple[str, str], str] = {
     ("POST", "/account/users/{username}/password"): ADMIN,
     # -- reading (issue 22): add this area's routes below this line --
     # -- dashboards (issue 22): add this area's routes below this line --
+    # -- bulk import (issue 21) --
+    ("POST", f"{API}/projects/{{ref}}/bulk/{{kind}}/preview"): OWNER,
+    ("POST", f"{API}/projects/{{ref}}/bulk/{{kind}}"): OWNER,
+    **{("POST", f"/projects/{{ref}}/bulk/{a}"): OWNER for a in ("preview", "commit")},
 }
 
 

@@ -90,14 +90,17 @@ def api_router() -> APIRouter:
     stays light.
     """
     from bakuhub.web.routes import accounts, corridor, documents, finance, iati, jobs, results, risk
+    from bakuhub.web.routes import bulk as bulk_routes
     from bakuhub.web.routes import csv as csv_routes
+    from bakuhub.web.routes import iati_live as iati_live_routes
+    from bakuhub.web.routes import iati_org as iati_org_routes
     from bakuhub.web.routes.registry import registry_routers
 
     api = APIRouter(prefix=API_PREFIX)
     for router in registry_routers():
         api.include_router(router)
     modules = (csv_routes, documents, corridor, risk, results, finance, iati, accounts, jobs)
-    for module in modules:
+    for module in (*modules, iati_org_routes, bulk_routes, iati_live_routes):
         api.include_router(module.router)
     return api
 

@@ -33,16 +33,20 @@ def install_pages(app: FastAPI) -> None:
     from bakuhub.web.pages import (
         account,
         audit,
+        bulk,
         corridor,
         corridor_jobs,
         dashboards,
         finance,
         groups,
         home,
+        iati,
         project,
         record_forms,
         records,
         risk,
+        risk_audit,
+        risk_sensitivity,
     )
 
     @app.get("/static/plotly.min.js", include_in_schema=False)
@@ -57,7 +61,8 @@ def install_pages(app: FastAPI) -> None:
     def swagger_css() -> FileResponse:
         return _vendored(swagger_file("swagger-ui.css"), "text/css")
 
-    pages = (home, account, audit, risk, corridor, corridor_jobs, project, finance, dashboards)
+    pages = (home, account, audit, risk, risk_sensitivity, risk_audit, corridor, corridor_jobs)
+    pages = (*pages, project, bulk, finance, dashboards, iati)
     for module in (*pages, groups, record_forms, records):  # /new before /{ref}
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
