@@ -30,10 +30,11 @@ from bakuhub.registry import service as registry
 from bakuhub.registry.catalog import RESOURCES
 from bakuhub.results import finance, finance_edit
 from bakuhub.results.finance_schemas import BudgetUpdate, TransactionUpdate
+from bakuhub.results.iati_live import RecordKind
 from bakuhub.web import policy
 from bakuhub.web.deps import IdPath, PrincipalDep, SessionDep
 from bakuhub.web.pages import finance_forms as forms
-from bakuhub.web.pages import finance_rates
+from bakuhub.web.pages import finance_rates, iati_live
 from bakuhub.web.pages.common import form_version, redirect, render, who
 from bakuhub.web.pages.finance_forms import errors_of
 from bakuhub.web.pages.finance_views import (
@@ -169,18 +170,23 @@ def _item_page(
 ) -> Response:
     base = f"/projects/{project['ref']}/{kind.name}"
     parties = _parties(session) if kind.name == "transactions" else None
+    inputs = forms.inputs(kind.name, values, errors, parties)
     context = {
         "title": f"Edit {kind.one} {item['id']}" if item else f"Add a {kind.one}",
         "one": kind.one,
         "project": project,
         "item": item,
-        "inputs": forms.inputs(kind.name, values, errors, parties),
+        "inputs": inputs,
         "form_error": errors.get(forms.FORM, ""),
         "action": f"{base}/{item['id']}/edit" if item else f"{base}/new",
         "version": values.get("version") or (item or {}).get("version", ""),
         "back": f"/projects/{project['ref']}#finance",
         "reload": f"{base}/{item['id']}/edit" if item else "",
     }
+    if item is not None and not errors:  # the user's own errors come first
+        record: RecordKind = "budget" if kind.name == "budgets" else "transaction"
+        names = {i.name for i in inputs}
+        context["iati"] = iati_live.for_form(session, project["ref"], record, item["id"], names)
     return render(request, "finance_form.html", context, status_code=status_code)
 
 

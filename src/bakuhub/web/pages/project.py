@@ -25,7 +25,7 @@ from bakuhub.results.schemas import TransitionIn
 from bakuhub.web import policy
 from bakuhub.web.deps import PrincipalDep, SessionDep
 from bakuhub.web.pages import finance as finance_pages
-from bakuhub.web.pages import results_pages, results_periods, results_review
+from bakuhub.web.pages import iati_live, results_pages, results_periods, results_review
 from bakuhub.web.pages.common import form_text, redirect, render, who
 from bakuhub.web.pages.results_forms import MEASURES
 from bakuhub.web.routes.results import transition
@@ -38,7 +38,8 @@ for _pages in (results_pages, results_periods, results_review):
 def project_context(
     session: Session, principal: Principal | None, project: dict[str, Any]
 ) -> dict[str, Any]:
-    """Results, finance and what the principal may do on a project's page."""
+    """Results, finance, the IATI check (signed-in readers) and what the principal may
+    do on a project's page."""
     framework = results.get_framework(
         session=session, project_ref=project["ref"], approved_only=principal is None
     )
@@ -50,6 +51,7 @@ def project_context(
         "can_approve": principal is not None and principal.at_least(Role.secretariat),
         "result_kinds": [k.value for k in ResultKind],
         "measures": MEASURES,
+        "iati_check": iati_live.summary(session, principal, project),
     }
 
 

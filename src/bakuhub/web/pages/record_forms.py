@@ -22,7 +22,7 @@ from bakuhub.registry.catalog import RESOURCES
 from bakuhub.registry.resources import Resource
 from bakuhub.web import policy
 from bakuhub.web.deps import PrincipalDep, SessionDep
-from bakuhub.web.pages import forms
+from bakuhub.web.pages import forms, iati_live
 from bakuhub.web.pages.common import bind, form_version, redirect, render, who
 
 router = APIRouter(include_in_schema=False)
@@ -61,6 +61,7 @@ def _form_page(
     record: dict[str, Any] | None,
     status_code: int = 200,
 ) -> Response:
+    """The form; an unchanged project's form (no errors) with its IATI findings as saved."""
     staff = bool(principal and principal.is_staff)
     notes = _notes(principal, resource) if record is None else {}
     inputs = forms.fields(
@@ -80,6 +81,9 @@ def _form_page(
         "form_error": errors.get("_form", ""),
         "action": f"/{resource.name}/{record['ref']}/edit" if record else f"/{resource.name}/new",
     }
+    if record is not None and resource.name == "projects" and not errors:
+        names = {f.name for f in inputs}
+        context["iati"] = iati_live.for_form(session, record["ref"], "project", inputs=names)
     return render(request, "form.html", context, status_code=status_code)
 
 

@@ -25,6 +25,7 @@ from bakuhub.results import service as results
 from bakuhub.results.schemas import IndicatorIn, IndicatorUpdate, ResultIn, ResultUpdate
 from bakuhub.web import policy
 from bakuhub.web.deps import PrincipalDep, SessionDep
+from bakuhub.web.pages import iati_live
 from bakuhub.web.pages import results_forms as rf
 from bakuhub.web.pages.common import form_text, redirect, render, who
 
@@ -154,7 +155,7 @@ def edit_result_form(
 ) -> Response:
     ref = writable(session, principal, edit.project_of(session, result_id=result_id))
     result = edit.get_result(session=session, result_id=result_id)
-    return _result_page(request, ref, result, rf.stored_values(result), {})
+    return _result_page(request, ref, result, rf.stored_values(result), {}, session=session)
 
 
 def _result_page(
@@ -164,7 +165,9 @@ def _result_page(
     values: dict[str, Any],
     errors: dict[str, str],
     status: int = 200,
+    session: Session | None = None,
 ) -> Response:
+    """A result's form; with ``session`` (a form just opened) its IATI findings too."""
     context = {
         "heading": f"Edit the result “{result['title']}”",
         "project": ref,
@@ -176,6 +179,8 @@ def _result_page(
         "delete_what": "this result, its indicators and their periods",
         "delete_error": errors.get("confirm", ""),
     }
+    if session is not None:
+        context = iati_live.with_sections(context, session, ref, "result", result["id"])
     return page(request, context, status)
 
 
@@ -255,7 +260,9 @@ def _indicator_page(
     result: dict[str, Any],
     indicator: dict[str, Any] | None = None,
     status: int = 200,
+    session: Session | None = None,
 ) -> Response:
+    """An indicator's form; with ``session`` (a form just opened) its IATI findings too."""
     sections = [("", rf.indicator_inputs(values, errors))]
     if indicator is None:
         sections.append(("Its first period (optional)", _first_period(values, errors)))
@@ -275,6 +282,8 @@ def _indicator_page(
         context["delete_action"] = f"/indicators/{indicator['id']}/delete"
         context["delete_what"] = "this indicator and its periods"
         context["delete_error"] = errors.get("confirm", "")
+        if session is not None:
+            context = iati_live.with_sections(context, session, ref, "indicator", indicator["id"])
     return page(request, context, status)
 
 
@@ -332,7 +341,7 @@ def edit_indicator_form(
     indicator = edit.get_indicator(session=session, indicator_id=indicator_id)
     values = rf.stored_values(indicator)
     return _indicator_page(
-        request, ref, values, {}, result=indicator["result"], indicator=indicator
+        request, ref, values, {}, result=indicator["result"], indicator=indicator, session=session
     )
 
 

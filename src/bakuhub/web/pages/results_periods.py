@@ -20,6 +20,7 @@ from bakuhub.results import framework_edit as edit
 from bakuhub.results import service as results
 from bakuhub.results.schemas import PeriodIn, PeriodUpdate
 from bakuhub.web.deps import PrincipalDep, SessionDep
+from bakuhub.web.pages import iati_live
 from bakuhub.web.pages import results_forms as rf
 from bakuhub.web.pages.common import form_text, form_version, redirect, who
 from bakuhub.web.pages.results_pages import attempt, confirmed, page, writable
@@ -37,8 +38,10 @@ def period_page(
     period: dict[str, Any] | None = None,
     rows: list[dict[str, Any]] | None = None,
     status: int = 200,
+    session: Session | None = None,
 ) -> Response:
-    """The form of a new period of ``indicator``, or of ``period``."""
+    """The form of a new period of ``indicator``, or of ``period`` (with ``session``:
+    just opened, its IATI findings beside the inputs)."""
     unit = f" ({indicator['unit']})" if indicator.get("unit") else ""
     context: dict[str, Any] = {
         "heading": "Add a period" if period is None else "Edit the period",
@@ -64,6 +67,8 @@ def period_page(
         context["delete_action"] = f"/periods/{period['id']}/delete"
         context["delete_what"] = "this period"
         context["delete_error"] = errors.get("confirm", "")
+        if session is not None:
+            context = iati_live.with_sections(context, session, ref, "period", period["id"])
     return page(request, context, status)
 
 
@@ -121,7 +126,9 @@ def edit_period_form(
     indicator = _indicator_of(session, period_id)
     values = rf.stored_values(period)
     rows = period["disaggregations"]
-    return period_page(request, ref, indicator, values, {}, period=period, rows=rows)
+    return period_page(
+        request, ref, indicator, values, {}, period=period, rows=rows, session=session
+    )
 
 
 def _indicator_of(session: Session, period_id: int) -> dict[str, Any]:
