@@ -44,6 +44,17 @@ class Locator:
         self.root = root
         self.unit = unit
         self.parents = {child: parent for parent in unit.iter() for child in parent}
+        # Each element's index among its same-tag siblings, and how many there are:
+        # computed once, so a path costs its depth, not its siblings (1,000 transactions).
+        self.index: dict[ET.Element, int] = {}
+        self.alike: dict[ET.Element, int] = {}
+        for parent in unit.iter():
+            seen: dict[str, int] = {}
+            for child in parent:
+                self.index[child] = seen.get(child.tag, 0)
+                seen[child.tag] = self.index[child] + 1
+            for child in parent:
+                self.alike[child] = seen[child.tag]
         if unit is root:
             self.identifier: str | None = None
         else:
@@ -58,10 +69,8 @@ class Locator:
         steps: list[Step] = []
         node = element
         while node is not self.unit and node in self.parents:
-            parent = self.parents[node]
-            same = [c for c in parent if c.tag == node.tag]
-            steps.append((node.tag, same.index(node), node))
-            node = parent
+            steps.append((node.tag, self.index[node], node))
+            node = self.parents[node]
         return steps[::-1]
 
     def path(self, element: ET.Element, attribute: str | None = None) -> str:
@@ -70,7 +79,7 @@ class Locator:
         for tag, index, node in self.steps(element):
             if tag == "activity-date" and node.get("type"):
                 parts.append(f"activity-date[@type='{node.get('type')}']")
-            elif tag in LISTED or len([c for c in self.parents[node] if c.tag == tag]) > 1:
+            elif tag in LISTED or self.alike[node] > 1:
                 parts.append(f"{tag}[{index + 1}]")
             else:
                 parts.append(tag)
