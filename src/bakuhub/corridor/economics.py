@@ -25,6 +25,22 @@ if TYPE_CHECKING:
     import pypsa
 
 
+COLUMNS = (
+    "cable",
+    "technology",
+    "capacity_mw",
+    "length_km",
+    "investment_eur",
+    "net_revenue_eur_a",
+    "npv_eur",
+    "irr",
+    "wacc",
+    "export_price_eur_mwh",
+    "horizon_years",
+)
+"""Columns of :func:`cable_economics`, also when no cable is a candidate."""
+
+
 def npv(rate: float, investment: float, revenue: float, years: int) -> float:
     """Net present value (EUR) of ``-I`` now and ``R`` at the end of years 1..H."""
     if revenue == 0:
@@ -63,11 +79,12 @@ def cable_economics(n: pypsa.Network, scenario: Scenario, data: CorridorDataset)
     export_price = scenario.economics.export_price_eur_mwh
     technology = data.links.set_index("link")["technology"]
     rows = []
-    for fwd in n.links.index[n.links.index.str.endswith(" fwd")]:
+    for fwd in [str(x) for x in n.links.index if str(x).endswith(" fwd")]:
         name = fwd[:-4]
         cap = float(n.links.at[fwd, "p_nom_opt"])
         length = float(n.links.at[fwd, "length"])
-        per_mw, fom = _overnight(data, str(technology.get(name, "HVDC overhead")), length)
+        kind = str(technology.get(name, "HVDC overhead"))
+        per_mw, fom = _overnight(data, kind, length)
         investment = per_mw * cap
         revenue = -fom * investment
         for direction in (fwd, f"{name} bwd"):
@@ -82,6 +99,7 @@ def cable_economics(n: pypsa.Network, scenario: Scenario, data: CorridorDataset)
         rows.append(
             {
                 "cable": name,
+                "technology": kind,
                 "capacity_mw": cap,
                 "length_km": length,
                 "investment_eur": investment,
@@ -93,4 +111,4 @@ def cable_economics(n: pypsa.Network, scenario: Scenario, data: CorridorDataset)
                 "horizon_years": years,
             }
         )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=COLUMNS)

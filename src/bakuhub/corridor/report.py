@@ -4,23 +4,42 @@ offline (plotly.js is embedded once; no CDN, no base-map tiles)."""
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bakuhub.corridor.datasets import records
+from bakuhub.corridor import results as r
+from bakuhub.corridor.datasets import load_dataset
+from bakuhub.corridor.economics import cable_economics
+from bakuhub.corridor.report_map import OUTLINE_SOURCE, network_map
+from bakuhub.corridor.report_summary import (
+    counterfactual_section,
+    key_figures,
+    real_year_section,
+    unserved_section,
+)
+from bakuhub.corridor.report_tables import (
+    MODEL,
+    cables_section,
+    countries_section,
+    export_section,
+    nodes_section,
+    note,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
     import plotly.graph_objects as go
-    import pypsa
 
     from bakuhub.corridor.solve import Solved
 
 STYLE = (
     "body{font-family:system-ui,sans-serif;max-width:1100px;margin:auto;padding:1rem}"
-    "table{border-collapse:collapse}"
+    "table{border-collapse:collapse;display:block;overflow-x:auto;margin:.5rem 0}"
+    "caption{text-align:left;font-weight:600;padding:.3rem 0}"
     "th,td{border-bottom:1px solid #ddd;padding:.3rem .6rem;text-align:left}"
+    "td{font-variant-numeric:tabular-nums;white-space:nowrap}"
+    ".note{font-size:.85rem;color:#444;max-width:60rem}"
 )
 COLORS = {
     "solar": "#f9d002",
@@ -40,53 +59,6 @@ COLORS = {
     "battery": "#ace37f",
     "unserved": "#ff0000",
 }
-
-
-def _map(n: pypsa.Network, cables: pd.DataFrame) -> go.Figure:
-    import plotly.graph_objects as go
-
-    fig = go.Figure()
-    buses = n.buses[n.buses.carrier == "AC"]
-    top = max(float(cables.capacity_mw.max()), 1.0) if len(cables) else 1.0
-    for row in records(cables):
-        if row.capacity_mw < 1:
-            continue
-        x = [buses.at[row.bus0, "x"], buses.at[row.bus1, "x"]]
-        y = [buses.at[row.bus0, "y"], buses.at[row.bus1, "y"]]
-        text = (
-            f"{row.link}: {row.capacity_mw:,.0f} MW, {row.forward_twh:.2f} TWh forward, "
-            f"{row.backward_twh:.2f} TWh back, {row.full_load_hours:,.0f} full-load hours"
-        )
-        fig.add_trace(
-            go.Scatter(
-                x=x,
-                y=y,
-                mode="lines",
-                line={"width": 1 + 9 * row.capacity_mw / top},
-                name=row.link,
-                hovertext=text,
-                hoverinfo="text",
-            )
-        )
-    fig.add_trace(
-        go.Scatter(
-            x=buses.x,
-            y=buses.y,
-            mode="markers+text",
-            text=list(buses.index),
-            textposition="top center",
-            marker={"size": 12, "color": "#333"},
-            name="nodes",
-        )
-    )
-    fig.update_layout(
-        title="Nodes and cables (line width: capacity; hover for flows)",
-        xaxis_title="longitude",
-        yaxis_title="latitude",
-        height=450,
-        yaxis={"scaleanchor": "x"},
-    )
-    return fig
 
 
 def _stacked(frame: pd.DataFrame, value: str, color: str, title: str, unit: str) -> go.Figure:
@@ -197,151 +169,69 @@ def _comparison(summary: dict[str, Any]) -> go.Figure | None:
     return fig
 
 
-def _facts(summary: dict[str, Any]) -> str:
-    def fmt(value: Any, digits: int = 2) -> str:
-        return "n/a" if value is None else f"{value:,.{digits}f}"
-
-    rows = [
-        ("Total system cost", f"{fmt(summary['total_system_cost_eur_a'] / 1e9, 3)} bn EUR/a"),
-        ("Exported to the EU gateway", f"{fmt(summary['export_twh'])} TWh/a"),
-        (
-            "Average cost of delivered power at the gateway",
-            f"{fmt(summary['gateway_price_eur_mwh'])} EUR/MWh",
+def _tables(solved: Solved, tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The tables the report reads, computed from the network where not given."""
+    n, scenario = solved.network, solved.scenario
+    made: dict[str, Callable[[], pd.DataFrame]] = {
+        "cables": lambda: r.cables(n),
+        "capacities": lambda: r.capacities(n),
+        "generation": lambda: r.generation(n),
+        "lcoe": lambda: r.lcoe(n),
+        "renewables": lambda: r.renewables(n),
+        "unserved": lambda: r.unserved(n),
+        "price_duration": lambda: r.price_duration(n),
+        "cable_economics": lambda: cable_economics(
+            n, scenario, load_dataset(scenario.year, scenario.costs.cable_cost)
         ),
-        (
-            "Marginal cost of the export target",
-            f"{fmt(summary['export_marginal_cost_eur_mwh'])} EUR/MWh",
-        ),
-        ("CO2 emitted", f"{fmt(summary['co2_emitted_mt'])} Mt/a"),
-        ("CO2 avoided against no Caspian cable", f"{fmt(summary['co2_avoided_mt'])} Mt/a"),
-        ("Unserved energy", f"{fmt(summary['unserved_twh'], 3)} TWh/a"),
-        ("Resolution", f"{summary['resolution']} ({summary['model']['snapshots']} snapshots)"),
-    ]
-    cells = "".join(
-        f"<tr><th scope='row'>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in rows
-    )
-    return f"<table>{cells}</table>"
+    }
+    return {name: tables[name] if name in tables else make() for name, make in made.items()}
 
 
-def _cells(rows: Sequence[Sequence[str]], header: tuple[str, ...]) -> str:
-    head = "".join(f"<th scope='col'>{html.escape(h)}</th>" for h in header)
-    body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in rows
-    )
-    return f"<table><tr>{head}</tr>{body}</table>"
+def _html(figure: Any) -> str:
+    """A chart's div and script; plotly.js itself is embedded once in the page head."""
+    return str(figure.to_html(full_html=False, include_plotlyjs=False))
 
 
-def _real_year(summary: dict[str, Any]) -> str:
-    """The real-year check (``real_year.py``): its verdict, figures against the sizing
-    solve, where and when demand went unserved, and how the cables were used."""
-    check = summary.get("real_year")
-    if not check:
-        return ""
-
-    def fmt(value: Any, digits: int = 3) -> str:
-        return "n/a" if value is None else f"{value:,.{digits}f}"
-
-    target = check.get("export_target_twh")
-    figures = [
-        (
-            "System cost, bn EUR/a",
-            fmt(check["system_cost_eur_a"] / 1e9),
-            fmt(check["sizing_cost_eur_a"] / 1e9),
-            f"{check['cost_difference_rel']:+.2%}",
-        ),
-        (
-            "Unserved energy, TWh/a",
-            fmt(check["unserved_twh"]),
-            "",
-            f"{check['unserved_share']:.3%} of demand",
-        ),
-        (
-            "Curtailment, TWh/a",
-            fmt(check["curtailment_twh"]),
-            fmt(check["sizing_curtailment_twh"]),
-            "",
-        ),
-        (
-            "Export delivered, TWh/a",
-            fmt(check["export_twh"]),
-            fmt(check["sizing_export_twh"]),
-            ""
-            if target is None
-            else f"target {fmt(target)}, short {fmt(check['export_shortfall_twh'])}",
-        ),
-    ]
-    cycles = check.get("storage_full_cycles", {})
-    sized = check.get("sizing_storage_full_cycles", {})
-    figures += [
-        (f"Full cycles a year, {name}", fmt(value, 1), fmt(sized.get(name), 1), "")
-        for name, value in cycles.items()
-    ]
-    nodes = [
-        (
-            node,
-            fmt(v["unserved_twh"]),
-            f"{v['share']:.3%}",
-            fmt(v["hours"], 0),
-            fmt(v["peak_mw"], 1),
-        )
-        for node, v in check["unserved_by_node"].items()
-        if v["unserved_twh"] > 0
-    ]
-    worst = [
-        (str(h["time"]), str(h["node"]), fmt(h["unserved_mw"], 1), fmt(h["demand_mw"], 1))
-        for h in check["worst_hours"]
-    ]
-    cables = [
-        (
-            link,
-            fmt(v["capacity_mw"], 0),
-            f"{v['mean_utilisation']:.1%}",
-            fmt(v["hours_at_capacity"], 0),
-        )
-        for link, v in check["cables"].items()
-    ]
+def _sections(solved: Solved, summary: dict[str, Any], t: dict[str, pd.DataFrame]) -> str:
+    """The tables of the report, in the order an analyst reads them."""
+    scenario = solved.scenario
+    data = load_dataset(scenario.year, scenario.costs.cable_cost)
+    comparison = _comparison(summary)
     parts = [
-        "<h2>Real-year check</h2>",
-        f"<p>{html.escape(check['weather_note'])} The design's capacities are fixed and "
-        f"operated through {check['hours']:,} chronological hours in one LP.</p>",
-        f"<p><strong>{html.escape(check['verdict'])}</strong></p>",
-        _cells(figures, ("figure", "full year", "sizing solve", "note")),
+        "<h2>Key figures</h2>",
+        key_figures(summary),
+        _html(network_map(solved.network, t["cables"])),
+        note(f"Nodes: GeoNames coordinates (nodes.csv); cables: {MODEL}. {OUTLINE_SOURCE}"),
+        cables_section(t["cables"], t["cable_economics"], scenario, data),
+        nodes_section(t["lcoe"], t["capacities"], scenario),
+        countries_section(t["renewables"], scenario, data),
+        export_section(summary, scenario),
+        counterfactual_section(summary),
+        _html(comparison) if comparison is not None else "",
+        unserved_section(summary, t["unserved"]),
+        real_year_section(summary),
     ]
-    if nodes:
-        parts += [
-            "<h3>Unserved energy by node</h3>",
-            _cells(nodes, ("node", "TWh/a", "share of demand", "hours", "peak MW")),
-            "<h3>Worst hours</h3>",
-            _cells(worst, ("hour", "node", "unserved MW", "demand MW")),
-        ]
-    if cables:
-        parts += [
-            "<h3>Cables over the year</h3>",
-            _cells(cables, ("cable", "MW", "mean utilisation", "hours at capacity")),
-        ]
-    return "\n".join(parts)
+    return "\n".join(part for part in parts if part)
 
 
 def write_report(
     solved: Solved, summary: dict[str, Any], tables: dict[str, pd.DataFrame], path: Path
 ) -> Path:
-    """Write the report of a solved scenario and its study summary (``run_study.summarise``);
-    every chart is interactive and works without a network."""
+    """Write the report of a solved scenario and its study summary (``run_study.summarise``):
+    tables of every key figure with units and sources, and interactive charts; nothing is
+    fetched from a network."""
     from plotly.offline import get_plotlyjs
 
-    n = solved.network
-    caps = tables["capacities"]
+    t = _tables(solved, tables)
     figures = [
-        _map(n, tables["cables"]),
-        _stacked(caps, "total_mw", "technology", "Capacity by node (existing + built)", "MW"),
-        _stacked(tables["generation"], "energy_twh", "carrier", "Generation by node", "TWh/a"),
+        _stacked(
+            t["capacities"], "total_mw", "technology", "Capacity by node (existing + built)", "MW"
+        ),
+        _stacked(t["generation"], "energy_twh", "carrier", "Generation by node", "TWh/a"),
         _week(solved),
-        _durations(tables["price_duration"]),
+        _durations(t["price_duration"]),
     ]
-    comparison = _comparison(summary)
-    if comparison is not None:
-        figures.append(comparison)
-    charts = "\n".join(f.to_html(full_html=False, include_plotlyjs=False) for f in figures)
+    charts = "\n".join(_html(f) for f in figures)
     title = html.escape(f"bakuhub corridor study: {summary['scenario']} ({summary['year']})")
     body = f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
@@ -353,8 +243,7 @@ def write_report(
 <p>Scenario hash <code>{summary["scenario_hash"][:16]}</code>;
 bakuhub {summary["bakuhub_version"]}. Profiles for Azerbaijan, Georgia and Romania are
 modelled, not measured (see docs/corridor-data.md).</p>
-<h2>Key figures</h2>{_facts(summary)}
-{_real_year(summary)}
+{_sections(solved, summary, t)}
 <h2>Charts</h2>{charts}</main></body></html>
 """
     path.write_text(body, encoding="utf-8")

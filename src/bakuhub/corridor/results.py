@@ -19,6 +19,21 @@ if TYPE_CHECKING:
 
 VARIABLE = ("solar", "onwind", "offwind", "ror", "hydro")
 AT_LIMIT = 0.999
+CABLE_COLUMNS = (
+    "link",
+    "bus0",
+    "bus1",
+    "capacity_mw",
+    "forward_twh",
+    "backward_twh",
+    "losses_twh",
+    "full_load_hours",
+    "utilisation",
+    "share_hours_at_limit",
+)
+"""Columns of :func:`cables`, also when a network has no link between nodes."""
+MIN_ENERGY_MWH = 1.0
+"""Less than 1 MWh a year is solver noise, not generation (LCOE is not defined)."""
 
 
 def _weights(n: pypsa.Network) -> pd.Series:
@@ -117,7 +132,8 @@ def _flows(n: pypsa.Network, name: str) -> tuple[pd.Series, pd.Series, float, fl
 
 def cables(n: pypsa.Network) -> pd.DataFrame:
     """Flows and use of every link between nodes: capacity (MW), energy each way and losses
-    (TWh), full-load hours (h) and the share of hours at the limit."""
+    (TWh), full-load hours (h), utilisation (full-load hours over the hours of the year,
+    0-1) and the share of hours at the limit."""
     import pandas as pd
 
     w = _weights(n)
@@ -147,10 +163,11 @@ def cables(n: pypsa.Network) -> pd.DataFrame:
                 "backward_twh": float((bwd * w).sum()) / 1e6,
                 "losses_twh": float((sent * w).sum()) * (1 - eta) / 1e6,
                 "full_load_hours": float((sent * w).sum()) / cap if cap > 1e-6 else 0.0,
+                "utilisation": float((sent * w).sum()) / cap / hours if cap > 1e-6 else 0.0,
                 "share_hours_at_limit": at_limit,
             }
         )
-    result: pd.DataFrame = pd.DataFrame(rows)
+    result: pd.DataFrame = pd.DataFrame(rows, columns=CABLE_COLUMNS)
     return result
 
 
@@ -206,18 +223,55 @@ def export_summary(n: pypsa.Network) -> dict[str, float]:
 
 
 def lcoe(n: pypsa.Network) -> pd.DataFrame:
-    """Levelised cost of the electricity generated at each node, EUR/MWh:
-    ``(sum_g c_g P_g + sum_g,t w_t mc_g p_g,t) / sum_g,t w_t p_g,t`` over its generators."""
+    """Levelised cost of the electricity generated at each node, EUR/MWh: what the model
+    pays at the node over what the node's generators produce,
+
+    ``(sum_g c_g P_g + sum_g,t w_t mc_g p_g,t + sum_s c_s E_s + sum_i c_i P_i)
+    / sum_g,t w_t p_g,t``
+
+    with ``c`` the annualised capital cost (investment annuity plus fixed O&M, EUR/MW/a or
+    EUR/MWh/a) of capacity the model builds (``P``: generators, ``E``: battery energy,
+    ``P_i``: battery inverters), ``mc`` the marginal cost (fuel, variable O&M and the CO2
+    price, EUR/MWh). The existing fleet's capital is sunk: only its running cost counts.
+    Batteries shift energy, they add none: the denominator is generation. A node that
+    generates less than ``MIN_ENERGY_MWH`` has no LCOE (NaN): its "generation" is solver
+    noise on capacities of 1e-7 MW, and so would be the ratio.
+    """
     w = _weights(n)
     gens = n.generators[~n.generators.carrier.isin(["unserved", "export"])]
-    energy = n.generators_t.p[gens.index].mul(w, axis=0).sum()
-    cost = gens.capital_cost * gens.p_nom_opt.where(gens.p_nom_extendable, 0.0) + (
-        n.generators_t.p[gens.index].mul(w, axis=0).mul(gens.marginal_cost, axis=1).sum()
+    p = n.generators_t.p[gens.index].mul(w, axis=0)
+    frame = p.sum().rename("energy_mwh").to_frame()
+    frame["capital_eur"] = gens.capital_cost * gens.p_nom_opt.where(gens.p_nom_extendable, 0.0)
+    frame["running_eur"] = p.mul(gens.marginal_cost, axis=1).sum()
+    frame["node"] = gens.bus
+    out = frame.groupby("node")[["energy_mwh", "capital_eur", "running_eur"]].sum()
+    out["storage_eur"] = _storage_cost(n).reindex(out.index, fill_value=0.0)
+    out["cost_eur"] = out.capital_eur + out.running_eur + out.storage_eur
+    out["lcoe_eur_mwh"] = out.cost_eur / out.energy_mwh.where(out.energy_mwh >= MIN_ENERGY_MWH)
+    result: pd.DataFrame = out.reset_index()
+    return result
+
+
+def _storage_cost(n: pypsa.Network) -> pd.Series:
+    """Annualised capital cost of the batteries built at each node (EUR/a): energy
+    (stores) and inverters (the links to and from a store's bus; the charger carries the
+    cost of the inverter it shares with the discharger)."""
+    import pandas as pd
+
+    stores = n.stores
+    energy = (
+        (stores.capital_cost * stores.e_nom_opt.where(stores.e_nom_extendable, 0.0))
+        .groupby(_node(n, stores.bus))
+        .sum()
     )
-    frame = energy.rename("energy_mwh").to_frame().assign(cost_eur=cost, node=gens.bus)
-    out = frame.groupby("node", as_index=False)[["energy_mwh", "cost_eur"]].sum()
-    out["lcoe_eur_mwh"] = out.cost_eur / out.energy_mwh.where(out.energy_mwh > 0)
-    result: pd.DataFrame = out
+    at_store = n.links.bus0.isin(stores.bus) | n.links.bus1.isin(stores.bus)
+    links = n.links[at_store]
+    power = (
+        (links.capital_cost * links.p_nom_opt.where(links.p_nom_extendable, 0.0))
+        .groupby(_node(n, links.bus0))
+        .sum()
+    )
+    result: pd.Series = pd.concat([energy, power]).groupby(level=0).sum()
     return result
 
 
@@ -252,11 +306,34 @@ def balance_residual(n: pypsa.Network) -> pd.Series:
     return residual.reindex(n.buses.index, fill_value=0.0)
 
 
-def renewable_shares(n: pypsa.Network) -> dict[str, float]:
-    """Renewable share of generation per country (0-1)."""
+def renewables(n: pypsa.Network) -> pd.DataFrame:
+    """Renewable energy by country (TWh): generation, renewable generation, demand, and
+    the renewable share of generation and of demand (0-1). The share of demand is the
+    one a national target constrains (``constraints.define_renewable_share``); it passes
+    1 where a country exports renewable power."""
+    import pandas as pd
+
+    w = _weights(n)
     gen = generation(n)
-    gen["country"] = gen.node.map(n.buses.country)
-    gen = gen[gen.carrier != "unserved"]
+    gen = gen[gen.carrier != "unserved"].assign(country=lambda f: f.node.map(n.buses.country))
     total = gen.groupby("country").energy_twh.sum()
     renewable = gen[gen.carrier.isin(RENEWABLE_CARRIERS)].groupby("country").energy_twh.sum()
-    return {str(k): float(renewable.get(k, 0.0) / v) for k, v in total.items() if v > 0}
+    energy = n.get_switchable_as_dense("Load", "p_set").mul(w, axis=0).sum() / 1e6
+    demand = energy.groupby(n.loads.bus.map(n.buses.country)).sum()
+    out = pd.DataFrame({"generation_twh": total, "renewable_twh": renewable, "demand_twh": demand})
+    out = out.fillna(0.0)
+    out = out[(out.generation_twh > 0) | (out.demand_twh > 0)]
+    out["share_of_generation"] = out.renewable_twh / out.generation_twh.where(
+        out.generation_twh > 0
+    )
+    out["share_of_demand"] = out.renewable_twh / out.demand_twh.where(out.demand_twh > 0)
+    result: pd.DataFrame = out.rename_axis("country").reset_index()
+    return result
+
+
+def renewable_shares(n: pypsa.Network) -> dict[str, float]:
+    """Renewable share of generation per country (0-1)."""
+    frame = renewables(n).dropna(subset=["share_of_generation"])
+    return dict(
+        zip(frame.country.astype(str), frame.share_of_generation.astype(float), strict=True)
+    )

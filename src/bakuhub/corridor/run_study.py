@@ -8,7 +8,7 @@ import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bakuhub import __version__
 from bakuhub.corridor import results as r
@@ -19,6 +19,9 @@ from bakuhub.corridor.real_year import RealYear, check_design
 from bakuhub.corridor.report import write_report
 from bakuhub.corridor.scenario import CableOption, Scenario
 from bakuhub.corridor.solve import Progress, Solved, objective, solve_scenario
+
+if TYPE_CHECKING:
+    import pypsa
 
 COUNTERFACTUAL_LINK = "CASPIAN"
 
@@ -40,9 +43,17 @@ def counterfactual_of(scenario: Scenario) -> Scenario:
     return scenario.model_copy(update={"links": links, "name": f"{scenario.name} (no Caspian)"})
 
 
+NOISE = 1e-9
+"""Below this magnitude a figure of the summary (TWh, MW, EUR, shares) is solver noise
+(interior-point and simplex tolerances are about 1e-7 relative): it is written as 0."""
+
+
 def _clean(value: Any) -> Any:
+    """JSON-safe figures: NaN and infinities as null, noise such as ``-4e-11`` as 0."""
     if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
         return None
+    if isinstance(value, float) and abs(value) < NOISE:
+        return 0.0
     if isinstance(value, dict):
         return {k: _clean(v) for k, v in value.items()}
     if isinstance(value, list):
@@ -89,6 +100,7 @@ def summarise(solved: Solved, counterfactual: Solved | None) -> dict[str, Any]:
         "co2_avoided_mt": avoided,
         "unserved_twh": float(r.unserved(n).unserved_twh.sum()),
         "renewable_share": r.renewable_shares(n),
+        "renewable_share_of_demand": _shares_of_demand(n),
         "lcoe_eur_mwh": r.lcoe(n).set_index("node").lcoe_eur_mwh.round(2).to_dict(),
         "cable_economics": cable_economics(n, scenario, data)
         .set_index("cable")
@@ -99,8 +111,16 @@ def summarise(solved: Solved, counterfactual: Solved | None) -> dict[str, Any]:
             "scenario": counterfactual.scenario.name,
             "total_system_cost_eur_a": objective(counterfactual.network),
             "co2_emitted_mt": r.emissions_t(counterfactual.network) / 1e6,
+            "unserved_twh": float(r.unserved(counterfactual.network).unserved_twh.sum()),
+            **r.export_summary(counterfactual.network),
         }
     return _clean(summary)  # type: ignore[no-any-return]
+
+
+def _shares_of_demand(n: pypsa.Network) -> dict[str, float]:
+    """Renewable generation over demand per country (0-1, above 1 for an exporter)."""
+    frame = r.renewables(n).dropna(subset=["share_of_demand"])
+    return {str(c): float(v) for c, v in zip(frame.country, frame.share_of_demand, strict=True)}
 
 
 def run_study(
@@ -140,6 +160,7 @@ def write_outputs(study: Study, out: Path) -> list[Path]:
         "curtailment": r.curtailment(n),
         "cables": r.cables(n),
         "lcoe": r.lcoe(n),
+        "renewables": r.renewables(n),
         "unserved": r.unserved(n),
         "price_duration": r.price_duration(n),
         "prices": r.prices(n).reset_index(),
