@@ -37,9 +37,9 @@ Case = _Case[Any]
 APIOperation = _APIOperation[Any, Any, Any, Any]
 API = "/api/v1"
 ADMIN = "fuzz-admin"
-UNFUZZED_WITH_TOKEN = {("POST", f"{API}/jobs")}
-"""Not sent with the administrator's token: a valid body starts a Dask cluster and a
-real corridor solve (minutes each). The job inputs are tested in tests/jobs/ and the
+UNFUZZED_WITH_TOKEN = {("POST", f"{API}/jobs"), ("POST", f"{API}/sweeps")}
+"""Not sent with the administrator's token: a valid body starts a Dask cluster and
+real corridor solves (minutes each; a sweep up to 64 of them). The job inputs are tested in tests/jobs/ and the
 anonymous fuzz still sends it (refused before any work)."""
 WRITE_ORDER = {"GET": 0, "HEAD": 0, "OPTIONS": 0, "POST": 1, "PUT": 1, "PATCH": 1, "DELETE": 2}
 """Reads first (on the demo record), then writes, then deletes (which remove rows)."""

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import event, func, select, update
+from sqlalchemy import event, false, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bakuhub.db import session_scope, utcnow
@@ -71,12 +71,15 @@ def submit(
     batch: str | None = None,
     created_by: str = "system",
     quota: Quota | None = None,
+    join_other_batches: bool = True,
 ) -> Job:
     """Record a job and hand it to ``runner`` when the transaction commits.
 
     Inputs already computed return a new job that is succeeded at once with the
     stored result (``cached``); inputs that a queued or running job is computing
-    return that job. Only new work is checked against ``quota`` (``TooManyJobs``).
+    return that job (with ``join_other_batches`` False, only a job of the same
+    ``batch``: a sweep's runs are then all rows of its batch). Only new work is
+    checked against ``quota`` (``TooManyJobs``).
     """
     runner_of(kind)
     digest = input_hash(kind, inputs)
@@ -104,9 +107,10 @@ def submit(
         session.add(job)
         session.flush()
         return job
-    running = session.scalars(
-        select(Job).where(Job.input_hash == digest, Job.state.in_(ACTIVE)).order_by(Job.id)
-    ).first()
+    same = select(Job).where(Job.input_hash == digest, Job.state.in_(ACTIVE))
+    if not join_other_batches:
+        same = same.where(Job.batch == batch if batch is not None else false())
+    running = session.scalars(same.order_by(Job.id)).first()
     if running is not None:
         return running
     if quota is not None:
@@ -144,6 +148,7 @@ def submit_study(
     title: str | None = None,
     created_by: str = "system",
     quota: Quota | None = None,
+    join_other_batches: bool = True,
 ) -> Job:
     """Submit a corridor study of ``scenario`` (see :func:`submit`)."""
     inputs = study_inputs(scenario, resolution=resolution, counterfactual=counterfactual)
@@ -156,6 +161,7 @@ def submit_study(
         batch=batch,
         created_by=created_by,
         quota=quota,
+        join_other_batches=join_other_batches,
     )
 
 
@@ -189,6 +195,22 @@ def list_jobs(
     if batch is not None:
         query = query.where(Job.batch == batch)
     return list(session.scalars(query))
+
+
+def queue_positions(*, session: Session, job_ids: Iterable[int]) -> dict[int, int]:
+    """For each queued job of ``job_ids``: how many queued jobs are ahead of it.
+
+    Jobs are handed to Dask in the order they were submitted, so the jobs ahead are
+    the queued ones with a smaller id, whoever submitted them. Jobs that are not
+    queued (running, finished) have no place and are left out.
+    """
+    wanted = set(job_ids)
+    if not wanted:
+        return {}
+    queued = session.scalars(
+        select(Job.id).where(Job.state == QUEUED, Job.id <= max(wanted)).order_by(Job.id)
+    )
+    return {job_id: ahead for ahead, job_id in enumerate(queued) if job_id in wanted}
 
 
 def count_active(*, session: Session) -> int:

@@ -19,7 +19,7 @@ import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from sqlalchemy.orm import Session, sessionmaker
@@ -60,12 +60,15 @@ def _built(summary: dict[str, Any], technologies: tuple[str, ...]) -> float:
 
 
 class Samples(BaseModel):
-    """``n`` Latin-hypercube draws, uniform over each ``[low, high]`` range."""
+    """``n`` draws, uniform over each ``[low, high]`` range: a Latin hypercube (``lhs``,
+    one draw in each n-th of every range) or a scrambled Sobol sequence (``sobol``, n a
+    power of two: evenly spread over the combined ranges)."""
 
     model_config = ConfigDict(extra="forbid")
 
     n: int = Field(ge=1, le=MAX_VARIANTS)
-    seed: int = 0
+    seed: int = Field(default=0, ge=0, le=2**32 - 1)
+    method: Literal["lhs", "sobol"] = "lhs"
     ranges: dict[str, tuple[float, float]] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -73,6 +76,10 @@ class Samples(BaseModel):
         for path, (low, high) in self.ranges.items():
             if high < low:
                 raise ValueError(f"range of {path}: {high} is below {low}")
+        if self.method == "sobol" and self.n & (self.n - 1):
+            raise ValueError(
+                f"Sobol samples come in powers of two (2, 4, 8, 16, 32, 64...), not {self.n}"
+            )
         return self
 
 
@@ -173,7 +180,8 @@ def load_sweep(path: Path) -> tuple[SweepSpec, Scenario]:
     return spec, load_scenario(beside if beside.is_file() else spec.base)
 
 
-def _set(data: dict[str, Any], path: str, value: Any) -> None:
+def set_path(data: dict[str, Any], path: str, value: Any) -> None:
+    """Set the field at dotted ``path`` of scenario data (groups made as needed)."""
     *parents, leaf = path.split(".")
     node = data
     for part in parents:
@@ -189,12 +197,31 @@ def _set(data: dict[str, Any], path: str, value: Any) -> None:
 def _latin_hypercube(samples: Samples) -> list[dict[str, Any]]:
     import numpy as np
 
+    if samples.method == "sobol":
+        return _sobol(samples)
     rng = np.random.default_rng(samples.seed)
     columns = {}
     for path, (low, high) in samples.ranges.items():
         strata = (rng.permutation(samples.n) + rng.random(samples.n)) / samples.n
         columns[path] = [float(f"{low + u * (high - low):.4g}") for u in strata]
     return [{p: columns[p][i] for p in columns} for i in range(samples.n)]
+
+
+def _sobol(samples: Samples) -> list[dict[str, Any]]:
+    """A scrambled Sobol sequence (scipy.stats.qmc, seeded) scaled to the ranges."""
+    from scipy.stats import qmc
+
+    points = qmc.Sobol(d=len(samples.ranges), scramble=True, seed=samples.seed).random_base2(
+        samples.n.bit_length() - 1
+    )
+    ranges = list(samples.ranges.items())
+    return [
+        {
+            p: float(f"{low + u * (high - low):.4g}")
+            for (p, (low, high)), u in zip(ranges, row, strict=True)
+        }
+        for row in points
+    ]
 
 
 def design(spec: SweepSpec) -> list[dict[str, Any]]:
@@ -216,8 +243,12 @@ def design(spec: SweepSpec) -> list[dict[str, Any]]:
     ]
 
 
-def variants(spec: SweepSpec, base: Scenario) -> list[Variant]:
-    """Every variant of the sweep, each a validated scenario."""
+def variants(spec: SweepSpec, base: Scenario, *, trusted: bool = True) -> list[Variant]:
+    """Every variant of the sweep, each a validated scenario.
+
+    ``trusted`` is for the operator's sweeps (files, the command line); a sweep sent to
+    the server is validated as any scenario from outside (no server paths).
+    """
     from bakuhub.corridor.scenario import parse_scenario
 
     out = []
@@ -226,11 +257,14 @@ def variants(spec: SweepSpec, base: Scenario) -> list[Variant]:
         if spec.resolution is not None:
             data["resolution"] = spec.resolution
         for path, value in params.items():
-            _set(data, path, value)
+            set_path(data, path, value)
+        source = f"of sweep {spec.name}, variant {number}"
         try:
-            scenario = parse_scenario(data, f"of sweep {spec.name}, variant {number}", trusted=True)
+            scenario = parse_scenario(data, source, trusted=trusted)
         except BakuhubError as exc:
-            raise InvalidInput(f"{exc.message} Check the sweep's field paths and values.") from None
+            raise InvalidInput(
+                f"{exc.message} Check the sweep's field paths and values.", details=exc.details
+            ) from None
         out.append(Variant(number, params, scenario))
     return out
 
@@ -242,11 +276,23 @@ def submit_sweep(
     base: Scenario,
     runner: JobRunner | None,
     created_by: str = "system",
+    found: list[Variant] | None = None,
+    unique: bool = False,
 ) -> tuple[str, list[Variant], list[Job]]:
-    """Submit one job per variant (stored results come back at once); returns the batch."""
+    """Submit one job per variant (stored results come back at once); returns the batch.
+
+    ``found``: the variants, when already made; ``unique`` (the web's sweeps) adds a
+    random part to the batch label and gives every variant a job of the batch (never
+    one of another batch computing the same inputs), so the batch alone tells the
+    sweep's runs.
+    """
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
     batch = f"{spec.name}@{stamp}"
-    found = variants(spec, base)
+    if unique:
+        import secrets
+
+        batch = f"{batch}-{secrets.token_hex(3)}"
+    found = variants(spec, base) if found is None else found
     jobs = [
         service.submit_study(
             session=session,
@@ -256,6 +302,7 @@ def submit_sweep(
             batch=batch,
             title=f"{spec.name} {v.title}",
             created_by=created_by,
+            join_other_batches=not unique,
         )
         for v in found
     ]
