@@ -39,8 +39,8 @@ API = "/api/v1"
 ADMIN = "fuzz-admin"
 UNFUZZED_WITH_TOKEN = {("POST", f"{API}/jobs"), ("POST", f"{API}/sweeps")}
 """Not sent with the administrator's token: a valid body starts a Dask cluster and
-real corridor solves (minutes each; a sweep up to 64 of them). The job inputs are tested in tests/jobs/ and the
-anonymous fuzz still sends it (refused before any work)."""
+real corridor solves (minutes each; a sweep up to 64 of them). The inputs are tested in
+tests/jobs/ and the anonymous fuzz still sends them (refused before any work)."""
 WRITE_ORDER = {"GET": 0, "HEAD": 0, "OPTIONS": 0, "POST": 1, "PUT": 1, "PATCH": 1, "DELETE": 2}
 """Reads first (on the demo record), then writes, then deletes (which remove rows)."""
 STATEFUL_ROUNDS = 4
