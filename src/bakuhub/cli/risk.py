@@ -14,8 +14,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from bakuhub.risk.spec import Aggregation, Imputation, Normalisation, Outlier
+
 if TYPE_CHECKING:
     from bakuhub.risk.pipeline import Outcome
+    from bakuhub.risk.service import Choices
 
 app = typer.Typer(
     help="Where support matters most: the climate-conflict-displacement index "
@@ -44,6 +47,36 @@ Idmc = Annotated[
     Path | None,
     typer.Option(help="IDMC GIDD export, .xlsx or CSV (displacement pillar: conflict IDPs)."),
 ]
+NormalisationOpt = Annotated[
+    Normalisation | None,
+    typer.Option(help="How each indicator becomes 0-10 (default: the preset's own)."),
+]
+OutlierOpt = Annotated[
+    Outlier | None,
+    typer.Option(help="Outlier treatment of every indicator (default: the preset's own)."),
+]
+ImputationOpt = Annotated[
+    Imputation | None,
+    typer.Option(help="How missing values are filled (default: the preset's own, none)."),
+]
+AggregationOpt = Annotated[
+    Aggregation | None,
+    typer.Option(help="How the pillars are combined (default: the preset's own)."),
+]
+
+
+def _choices(
+    normalisation: Normalisation | None,
+    outlier: Outlier | None,
+    imputation: Imputation | None,
+    aggregation: Aggregation | None,
+) -> Choices:
+    """The construction choices given (typer has checked each is allowed)."""
+    from bakuhub.risk.service import Choices
+
+    return Choices(
+        normalisation=normalisation, outlier=outlier, imputation=imputation, aggregation=aggregation
+    )
 
 
 def _outcome(
@@ -55,6 +88,7 @@ def _outcome(
     window_years: int,
     files: dict[str, Any],
     thresholds: str | None = None,
+    choices: Choices | None = None,
 ) -> tuple[Outcome, dict[str, Any], dict[str, Any]]:
     from bakuhub.risk.inputs import Window, assemble_from_files, read_displacement
     from bakuhub.risk.presets import parse_thresholds, parse_weights
@@ -77,6 +111,7 @@ def _outcome(
         window=window,
         data=data,
         thresholds=parse_thresholds(thresholds),
+        choices=choices,
     )
     return outcome, settings, inputs
 
@@ -197,6 +232,10 @@ def rank(
     ] = None,
     unhcr: Unhcr = None,
     idmc: Idmc = None,
+    normalisation: NormalisationOpt = None,
+    outlier: OutlierOpt = None,
+    imputation: ImputationOpt = None,
+    aggregation: AggregationOpt = None,
     save: Annotated[
         bool, typer.Option(help="Store the run (inputs and settings) in the database.")
     ] = False,
@@ -206,8 +245,9 @@ def rank(
     from bakuhub.risk.pipeline import table
 
     files = _files(ndgain, ucdp, skip_malformed, inform, inform_year, indicators, unhcr, idmc)
+    chosen = _choices(normalisation, outlier, imputation, aggregation)
     outcome, settings, inputs = _outcome(
-        preset, weights, draws, seed, window_end, window_years, files, thresholds
+        preset, weights, draws, seed, window_end, window_years, files, thresholds, chosen
     )
     rows = table(outcome, top)
     if save:
@@ -262,14 +302,19 @@ def explain(
     ] = None,
     unhcr: Unhcr = None,
     idmc: Idmc = None,
+    normalisation: NormalisationOpt = None,
+    outlier: OutlierOpt = None,
+    imputation: ImputationOpt = None,
+    aggregation: AggregationOpt = None,
     as_json: AsJson = False,
 ) -> None:
     """Explain a country's score: each pillar's contribution and the raw values behind it."""
     from bakuhub.errors import NotFound
 
     files = _files(ndgain, ucdp, skip_malformed, inform, inform_year, indicators, unhcr, idmc)
+    chosen = _choices(normalisation, outlier, imputation, aggregation)
     outcome, _, _ = _outcome(
-        preset, weights, draws, seed, window_end, window_years, files, thresholds
+        preset, weights, draws, seed, window_end, window_years, files, thresholds, chosen
     )
     code = iso3.strip().upper()
     if code not in outcome.result.countries:

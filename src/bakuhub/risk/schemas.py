@@ -7,6 +7,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from bakuhub.risk.spec import Aggregation, Imputation, Normalisation, Outlier
+
 MAX_WEIGHT = 1e6
 """The largest relative weight accepted (larger ones only overflow the arithmetic)."""
 
@@ -43,6 +45,27 @@ class RecomputeIn(BaseModel):
     window_years: int = Field(10, ge=1, le=80, description="Length of the conflict window.")
     thresholds: list[Threshold] | None = Field(
         None, description="Class thresholds, increasing (e.g. a new INFORM release's)."
+    )
+    normalisation: Normalisation | None = Field(
+        None,
+        description="How every indicator becomes a 0-10 score: minmax (on the goalposts), "
+        "zscore, rank (percentile) or target (distance to target); default: the preset's own.",
+    )
+    outlier: Outlier | None = Field(
+        None,
+        description="Outlier treatment of every indicator: none, clip (to the goalposts), "
+        "winsor (2.5 % each end) or skew_kurt (Winsorise or log by skew and kurtosis); "
+        "default: the preset's own.",
+    )
+    imputation: Imputation | None = Field(
+        None,
+        description="How missing values are filled: none, group_mean, regression or em "
+        "(imputed cells are flagged); default: the preset's own.",
+    )
+    aggregation: Aggregation | None = Field(
+        None,
+        description="How the pillars are combined: arithmetic or geometric mean; default: "
+        "the preset's own.",
     )
     observations: list[ObservationIn] | None = Field(
         None,

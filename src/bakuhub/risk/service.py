@@ -3,6 +3,7 @@ read stored runs, explain a country, and reproduce a stored run."""
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
@@ -12,6 +13,7 @@ from bakuhub import __version__
 from bakuhub.errors import InvalidInput, NotFound
 from bakuhub.risk.models import RiskRun, RiskScore
 from bakuhub.risk.schemas import RunOut, RunSummary, ScoreOut
+from bakuhub.risk.spec import Aggregation, Imputation, Normalisation, Outlier
 
 if TYPE_CHECKING:
     from bakuhub.risk.audit import Audit
@@ -21,6 +23,23 @@ if TYPE_CHECKING:
     from bakuhub.risk.pipeline import Outcome
 
 
+@dataclass(frozen=True)
+class Choices:
+    """Construction choices of a run (:func:`bakuhub.risk.spec.with_choices`);
+    ``None`` keeps the preset's own. They are recorded in the stored run through its
+    index specification (each treatment's normalisation and outlier rule, the
+    model's imputation, the root's aggregation), so a stored run reproduces."""
+
+    normalisation: Normalisation | None = None
+    outlier: Outlier | None = None
+    imputation: Imputation | None = None
+    aggregation: Aggregation | None = None
+
+    def given(self) -> dict[str, str]:
+        """The choices made (name -> value), in a fixed order."""
+        return {k: v for k, v in asdict(self).items() if v is not None}
+
+
 def _settings(
     preset: str,
     weights: dict[str, float] | None,
@@ -28,13 +47,19 @@ def _settings(
     seed: int | None,
     window: Window,
     thresholds: tuple[float, ...] | None = None,
+    choices: Choices | None = None,
 ) -> dict[str, Any]:
     from bakuhub.risk.presets import get_preset
-    from bakuhub.risk.spec import model_to_dict
+    from bakuhub.risk.spec import model_to_dict, with_choices
 
     model = get_preset(
         preset, weights, draws=draws, seed=seed, window_years=window.years, thresholds=thresholds
     )
+    if choices is not None and choices.given():
+        try:
+            model = with_choices(model, **asdict(choices))
+        except ValueError as bad:
+            raise InvalidInput(f"{bad} Pick one of the values listed.") from None
     return {"model": model_to_dict(model), "window": {"end": window.end, "years": window.years}}
 
 
@@ -47,8 +72,10 @@ def prepare(
     window: Window | None = None,
     data: IndicatorData | None = None,
     thresholds: tuple[float, ...] | None = None,
+    choices: Choices | None = None,
 ) -> tuple[dict[str, Any], IndicatorData]:
-    """The settings (index specification and window) and the input table of a run.
+    """The settings (index specification with ``choices`` applied, and window) and the
+    input table of a run.
 
     ``data`` defaults to the shipped tables assembled for ``preset`` over ``window``.
     """
@@ -57,7 +84,7 @@ def prepare(
     window = window or Window()
     if window.years < 1 or window.end < 1946:
         raise InvalidInput("The conflict window needs at least one year ending in 1946 or later.")
-    settings = _settings(preset, weights, draws, seed, window, thresholds)
+    settings = _settings(preset, weights, draws, seed, window, thresholds, choices)
     return settings, data if data is not None else assemble(preset, window=window)
 
 
@@ -70,6 +97,7 @@ def compute(
     window: Window | None = None,
     data: IndicatorData | None = None,
     thresholds: tuple[float, ...] | None = None,
+    choices: Choices | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any], Outcome]:
     """Score without storing: returns (settings, inputs, outcome)."""
     from bakuhub.risk.pipeline import data_to_dict, run
@@ -83,6 +111,7 @@ def compute(
         window=window,
         data=data,
         thresholds=thresholds,
+        choices=choices,
     )
     return settings, data_to_dict(data), run(model_from_dict(settings["model"]), data)
 
@@ -154,13 +183,16 @@ def rank(
     window: Window | None = None,
     data: IndicatorData | None = None,
     thresholds: tuple[float, ...] | None = None,
+    choices: Choices | None = None,
     created_by: str = "system",
     reuse: bool = True,
+    reuse_own: bool = False,
 ) -> RiskRun:
     """Compute a ranking and store it with its exact inputs and settings.
 
     With ``reuse`` a stored run with the same settings and inputs (same digests) is
-    returned instead of a new one.
+    returned instead of a new one; with ``reuse_own`` too, only one ``created_by``
+    stored (a person's "store" gives a run recorded as theirs, once).
     """
     from bakuhub.risk.pipeline import data_to_dict, digest, run
     from bakuhub.risk.spec import model_from_dict
@@ -173,17 +205,16 @@ def rank(
         window=window,
         data=data,
         thresholds=thresholds,
+        choices=choices,
     )
     inputs = data_to_dict(prepared)
     if reuse:
-        found = session.scalars(
-            select(RiskRun)
-            .where(
-                RiskRun.settings_digest == digest(settings), RiskRun.inputs_digest == digest(inputs)
-            )
-            .order_by(RiskRun.id.desc())
-            .limit(1)
-        ).first()
+        query = select(RiskRun).where(
+            RiskRun.settings_digest == digest(settings), RiskRun.inputs_digest == digest(inputs)
+        )
+        if reuse_own:
+            query = query.where(RiskRun.created_by == created_by)
+        found = session.scalars(query.order_by(RiskRun.id.desc()).limit(1)).first()
         if found is not None:
             return found
     outcome = run(model_from_dict(settings["model"]), prepared)
@@ -291,12 +322,15 @@ def run_side(run: RiskRun) -> Side:
     )
 
 
-def preset_side(*, preset: str, weights: dict[str, float] | None, label: str) -> Side:
-    """The ranking of a preset with the given weights (as on the risk page), to compare."""
+def preset_side(
+    *, preset: str, weights: dict[str, float] | None, label: str, choices: Choices | None = None
+) -> Side:
+    """The ranking of a preset with the given weights and construction choices (as on
+    the risk page), to compare."""
     from bakuhub.risk.compare import Side
     from bakuhub.risk.pipeline import data_to_dict, digest
 
-    settings, data = prepare(preset=preset, weights=weights)
+    settings, data = prepare(preset=preset, weights=weights, choices=choices)
     return Side(
         label=label,
         settings=settings,
@@ -321,8 +355,10 @@ def audit_index(
     weights: dict[str, float] | None = None,
     session: Session | None = None,
     run_id: int | None = None,
+    choices: Choices | None = None,
 ) -> Audit:
-    """Audit a stored run (``run_id``, needs ``session``) or a preset with weights."""
+    """Audit a stored run (``run_id``, needs ``session``) or a preset with weights and
+    construction choices."""
     from bakuhub.risk.audit import audit
     from bakuhub.risk.pipeline import data_from_dict
 
@@ -330,5 +366,5 @@ def audit_index(
         run = get_run(session=session, run_id=run_id)
         data = data_from_dict(run.inputs)
         return audit(_score(run.settings, data), data)
-    settings, data = prepare(preset=preset, weights=weights)
+    settings, data = prepare(preset=preset, weights=weights, choices=choices)
     return audit(_score(settings, data), data)

@@ -1,10 +1,13 @@
-"""Risk pages: the ranking with pillar weights the user changes (recomputed in place,
-nothing stored), a map, and a country profile explaining the score with the same
-weights. Each preset shows its own scale, direction and words."""
+"""Risk pages: the ranking with pillar weights and construction choices the user
+changes (recomputed in place, nothing stored), a map, and a country profile explaining
+the score with the same settings. Each preset shows its own scale, direction and
+words. Storing a ranking and ranking with uploaded displacement files:
+:mod:`bakuhub.web.pages.risk_upload`."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -12,15 +15,20 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from bakuhub.db import MAX_ID
 from bakuhub.errors import InvalidInput, NotFound
 from bakuhub.risk.schemas import MAX_WEIGHT
+from bakuhub.risk.service import Choices
 from bakuhub.web.deps import SessionDep
 from bakuhub.web.pages.common import render
 from bakuhub.web.pages.maps import Scale, point_map
+from bakuhub.web.pages.risk_choices import describe, read_choices
 
 router = APIRouter(include_in_schema=False)
 SHOWN = 60
 RUNS_LISTED = 100
+UPLOAD_MB = 20
+"""Largest displacement file a signed-in user may upload on the page (MB)."""
 
 
 @dataclass(frozen=True)
@@ -116,7 +124,12 @@ def has_classes(preset: str) -> bool:
 
 def read_preset(request: Request) -> str:
     """The preset asked for (``hub`` when none), or InvalidInput naming the choices."""
-    preset = request.query_params.get("preset") or "hub"
+    return preset_from(request.query_params)
+
+
+def preset_from(params: Mapping[str, str]) -> str:
+    """The preset named in ``params`` (``hub`` when none), or InvalidInput."""
+    preset = params.get("preset") or "hub"
     if preset not in VIEWS:
         raise InvalidInput(f"There is no index '{preset}'; use one of: {', '.join(VIEWS)}.")
     return preset
@@ -135,10 +148,17 @@ def _weight_error(name: str, text: str) -> str | None:
 def read_weights(request: Request, preset: str) -> tuple[list[dict[str, Any]], dict[str, float]]:
     """The weight fields (with what was typed and any error beside each) and the weights
     to use: the ones typed when all are right, else none (the defaults)."""
+    return weights_from(request.query_params, preset)
+
+
+def weights_from(
+    params: Mapping[str, str], preset: str
+) -> tuple[list[dict[str, Any]], dict[str, float]]:
+    """:func:`read_weights` from any mapping (the address, or a form's fields)."""
     rows = pillars(preset)
     chosen: dict[str, float] = {}
     for row in rows:
-        text = (request.query_params.get(f"w_{row['code']}") or "").strip()
+        text = (params.get(f"w_{row['code']}") or "").strip()
         row["value"], row["text"], row["error"] = row["weight"], f"{row['weight']:g}", None
         if text:
             row["text"], row["error"] = text, _weight_error(row["name"], text)
@@ -152,19 +172,27 @@ def read_weights(request: Request, preset: str) -> tuple[list[dict[str, Any]], d
     return rows, chosen
 
 
-def profile_query(preset: str, weights: dict[str, float], order: str = "rank") -> str:
-    """The query string that carries a preset, its weights and the order to another page."""
+def profile_query(
+    preset: str, weights: dict[str, float], order: str = "rank", choices: Choices | None = None
+) -> str:
+    """The query string that carries a preset, its weights, its construction choices
+    and the order to another page."""
     pairs = [("preset", preset)] + [(f"w_{code}", f"{v:g}") for code, v in weights.items()]
+    pairs += list((choices or Choices()).given().items())
     if order != "rank":
         pairs.append(("order", order))
     return urlencode(pairs)
 
 
-def _ranking(preset: str, weights: dict[str, float]) -> tuple[list[dict[str, Any]], Any]:
+def _ranking(
+    preset: str, weights: dict[str, float], choices: Choices, data: Any = None
+) -> tuple[list[dict[str, Any]], Any]:
     from bakuhub.risk import service
     from bakuhub.risk.pipeline import table
 
-    _settings, _inputs, outcome = service.compute(preset=preset, weights=weights or None)
+    _settings, _inputs, outcome = service.compute(
+        preset=preset, weights=weights or None, choices=choices, data=data
+    )
     rows = [r for r in table(outcome) if r["rank"] is not None]
     return sorted(rows, key=lambda r: (r["rank"], r["iso3"])), outcome
 
@@ -178,13 +206,20 @@ def _without_data(outcome: Any, weights: list[dict[str, Any]]) -> list[str]:
 
 
 def _context(request: Request) -> dict[str, Any]:
-    preset = read_preset(request)
+    return {**ranking_context(request.query_params), "query": request.url.query}
+
+
+def ranking_context(params: Mapping[str, str], data: Any = None) -> dict[str, Any]:
+    """What the ranking shows for the preset, weights, choices and order in ``params``;
+    ``data`` replaces the shipped input table (an upload's)."""
+    preset = preset_from(params)
     view = VIEWS[preset]
-    order = request.query_params.get("order") or "rank"
+    order = params.get("order") or "rank"
     order = order if order in ORDERS else "rank"
-    weights_form, chosen = read_weights(request, preset)
-    errors = [w["error"] for w in weights_form if w["error"]]
-    ranked, outcome = _ranking(preset, chosen)
+    weights_form, chosen = weights_from(params, preset)
+    choice_form, choices, choice_errors = read_choices(params, preset)
+    errors = [w["error"] for w in weights_form if w["error"]] + choice_errors
+    ranked, outcome = _ranking(preset, chosen, choices, data)
     rows = list(reversed(ranked)) if order == "reverse" else ranked
     points = {r["iso3"]: round(r["score"], 2) for r in ranked}
     scale = scale_of(preset).fitted(list(points.values()))
@@ -208,9 +243,13 @@ def _context(request: Request) -> dict[str, Any]:
         "level": outcome.intervals.level,
         "without_data": [] if ranked else _without_data(outcome, weights_form),
         "notes": outcome.notes,
-        "query": request.url.query,
-        "profile_query": profile_query(preset, chosen),
-        "page_query": profile_query(preset, chosen, order),
+        "choices": choice_form,
+        "construction": describe(choices),
+        "query": profile_query(preset, chosen, order, choices),
+        "profile_query": profile_query(preset, chosen, choices=choices),
+        "analysis_query": profile_query(preset, chosen),
+        "page_query": profile_query(preset, chosen, order, choices),
+        "upload_mb": UPLOAD_MB,
     }
 
 
@@ -231,9 +270,18 @@ def runs_to_pick(session: Any, a: int | None = None, b: int | None = None) -> di
     }
 
 
+def _stored(request: Request) -> int | None:
+    """The run just stored (``stored`` in the address, set by the store form)."""
+    text = request.query_params.get("stored") or ""
+    return int(text) if text.isdigit() and len(text) < 12 and 1 <= int(text) <= MAX_ID else None
+
+
 @router.get("/risk")
 def risk_page(request: Request, session: SessionDep) -> Response:
-    return render(request, "risk.html", {**_context(request), **runs_to_pick(session)})
+    stored = _stored(request)
+    picks = runs_to_pick(session, b=stored)
+    just = next((r for r in picks["runs"] if r.id == stored), None)
+    return render(request, "risk.html", {**_context(request), **picks, "stored": just})
 
 
 @router.get("/risk/table")
@@ -249,10 +297,13 @@ def country_profile(request: Request, iso3: str) -> dict[str, Any]:
 
     preset = read_preset(request)
     weights_form, chosen = read_weights(request, preset)
-    errors = [w["error"] for w in weights_form if w["error"]]
+    _form, choices, choice_errors = read_choices(request.query_params, preset)
+    errors = [w["error"] for w in weights_form if w["error"]] + choice_errors
     if errors:
         raise InvalidInput(" ".join(errors))
-    _settings, _inputs, outcome = service.compute(preset=preset, weights=chosen or None)
+    _settings, _inputs, outcome = service.compute(
+        preset=preset, weights=chosen or None, choices=choices
+    )
     code = iso3.strip().upper()
     if code not in outcome.result.countries:
         raise NotFound(
@@ -265,8 +316,9 @@ def country_profile(request: Request, iso3: str) -> dict[str, Any]:
         "classes": has_classes(preset),
         "weights": weights_form,
         "custom": bool(chosen),
+        "construction": describe(choices),
         "draws": outcome.intervals.draws,
-        "query": profile_query(preset, chosen),
+        "query": profile_query(preset, chosen, choices=choices),
     }
 
 

@@ -47,7 +47,7 @@ def rankings(
 
 @router.post(
     "/rankings",
-    summary="Recompute a ranking with custom weights",
+    summary="Recompute a ranking with custom weights and construction choices",
     status_code=201,
     response_model=RunOut,
 )
@@ -71,6 +71,12 @@ def recompute(
         window=window,
         data=data,
         thresholds=None if body.thresholds is None else tuple(body.thresholds),
+        choices=service.Choices(
+            normalisation=body.normalisation,
+            outlier=body.outlier,
+            imputation=body.imputation,
+            aggregation=body.aggregation,
+        ),
         created_by=author,
     )
     return service.run_out(run, body.top)
