@@ -177,3 +177,13 @@ def test_a_bad_file_gets_the_loaders_sentence_and_nothing_is_stored(
     assert len(service.list_runs(session=session)) == before
     for path in ("/risk/displacement", "/risk/store"):
         assert anon_client.post(path, data={"query": "preset=hub"}).status_code == 401
+
+
+def test_the_audit_and_the_comparison_use_the_choices_picked(anon_client: TestClient) -> None:
+    audit = html.unescape(anon_client.get("/risk/audit?preset=hub&normalisation=rank").text)
+    assert "built with normalisation" in audit
+    compared = anon_client.get("/risk/compare?preset=hub&normalisation=rank")
+    assert compared.status_code == 200
+    rows = re.findall(r"<tr>(.*?)</tr>", html.unescape(compared.text), re.S)
+    cells = [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", r)).strip() for r in rows]
+    assert "normalisation of war_years minmax rank" in cells

@@ -247,7 +247,7 @@ def ranking_context(params: Mapping[str, str], data: Any = None) -> dict[str, An
         "construction": describe(choices),
         "query": profile_query(preset, chosen, order, choices),
         "profile_query": profile_query(preset, chosen, choices=choices),
-        "analysis_query": profile_query(preset, chosen),
+        "analysis_query": profile_query(preset, chosen, choices=choices),
         "page_query": profile_query(preset, chosen, order, choices),
         "upload_mb": UPLOAD_MB,
     }

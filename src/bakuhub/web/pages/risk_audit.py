@@ -15,6 +15,7 @@ from bakuhub.errors import InvalidInput, NotFound
 from bakuhub.web.deps import SessionDep
 from bakuhub.web.pages.common import render
 from bakuhub.web.pages.risk import VIEWS, profile_query, read_preset, read_weights, runs_to_pick
+from bakuhub.web.pages.risk_choices import describe, read_choices
 
 router = APIRouter(include_in_schema=False)
 SHOWN = 60
@@ -86,7 +87,8 @@ def audit_page(request: Request) -> Response:
 
     preset = read_preset(request)
     weights_form, chosen = _chosen(request, preset)
-    a = service.audit_index(preset=preset, weights=chosen or None)
+    _rows, choices, _errors = read_choices(request.query_params, preset)
+    a = service.audit_index(preset=preset, weights=chosen or None, choices=choices)
     pairs = sorted(
         a.pairs,
         key=lambda p: (not p.same_pillar, math.isnan(p.pearson), -abs(p.pearson), p.a, p.b),
@@ -96,7 +98,8 @@ def audit_page(request: Request) -> Response:
         "view": VIEWS[preset],
         "weights": weights_form,
         "custom": bool(chosen),
-        "query": profile_query(preset, chosen),
+        "construction": describe(choices),
+        "query": profile_query(preset, chosen, choices=choices),
         "a": a,
         "pairs": pairs,
         "heat": heat_map(a.indicators, a.labels, a.pearson),
@@ -138,17 +141,21 @@ def _comparison(request: Request, session: Any) -> tuple[Any, dict[str, Any]]:
         raise InvalidInput("Pick two runs to compare: run A and run B.")
     preset = read_preset(request)
     _form, chosen = _chosen(request, preset)
+    _rows, choices, _errors = read_choices(request.query_params, preset)
     title = VIEWS[preset].title
-    given = ", ".join(f"{k} {v:g}" for k, v in chosen.items())
+    given = [f"weights {', '.join(f'{k} {v:g}' for k, v in chosen.items())}"] if chosen else []
+    given += [describe(choices)] if describe(choices) else []
     comparison = compare(
-        service.preset_side(preset=preset, weights=None, label=f"{title}, default weights"),
+        service.preset_side(preset=preset, weights=None, label=f"{title}, as published"),
         service.preset_side(
             preset=preset,
             weights=chosen or None,
-            label=f"{title}, weights {given}" if chosen else f"{title}, default weights",
+            choices=choices,
+            label=f"{title}, {'; '.join(given)}" if given else f"{title}, as published",
         ),
     )
-    return comparison, {"preset": preset, "query": profile_query(preset, chosen)}
+    query = profile_query(preset, chosen, choices=choices)
+    return comparison, {"preset": preset, "query": query}
 
 
 @router.get("/risk/compare")
