@@ -11,6 +11,7 @@ TABLE_MODULES = (
     "bakuhub.accounts.models",
     "bakuhub.audit.models",
     "bakuhub.jobs.models",
+    "bakuhub.studies.models",
 )
 
 

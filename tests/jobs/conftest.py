@@ -20,6 +20,7 @@ from bakuhub.corridor.scenario import Scenario, load_scenario
 from bakuhub.db import make_sessionmaker, session_scope
 from bakuhub.jobs import JobRunner
 from bakuhub.jobs.models import Job, JobResult
+from bakuhub.studies.models import Study
 
 TINY = "segments:12"
 WEST = ["AZ_SUM", "GE_GAR", "GE_ANA", "RO_CON"]  # Azerbaijan - Georgia - Black Sea - Romania
@@ -38,6 +39,7 @@ def jobs_db(engine: Engine) -> Iterator[sessionmaker[Session]]:
         yield factory
     finally:
         with session_scope(factory) as session:
+            session.execute(delete(Study))  # a finished job registers its study
             session.execute(delete(Job))
             session.execute(delete(JobResult))
 

@@ -38,7 +38,13 @@ def solve(
             help="Override: hourly, Nh, repdays, repdays:K, repdays/S, repdays:K/S or segments:N"
         ),
     ] = None,
-    out: Annotated[Path | None, typer.Option(help="Output folder (default studies/NAME)")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            help="Output folder (default: DATA_DIR/studies/NAME when a data directory is "
+            "configured, where the web lists it; else studies/NAME here)"
+        ),
+    ] = None,
     counterfactual: Annotated[
         bool, typer.Option(help="Also solve without the Caspian cable (for CO2 avoided)")
     ] = True,
@@ -56,7 +62,7 @@ def solve(
     from bakuhub.corridor.scenario import load_scenario
 
     spec = load_scenario(scenario)
-    target = out or Path("studies") / spec.name
+    target = out or _default_folder(spec.name)
 
     def say(line: str) -> None:
         typer.echo(f"[{time.strftime('%H:%M:%S')}] {line}", err=True)
@@ -73,6 +79,55 @@ def solve(
     files = write_outputs(study, target)
     _print_summary([(spec.name, study.summary)])
     typer.echo(f"wrote {len(files)} files to {target} (open {target / 'report.html'})")
+    _register(target)
+
+
+def _configured_data_dir() -> Path | None:
+    """The data directory when one is configured (``BAKUHUB_DATA_DIR`` set, or the
+    default one already made by ``bakuhub serve``/``db upgrade``), else None."""
+    import os
+
+    from bakuhub.config import get_settings
+
+    data_dir = get_settings().data_dir
+    if os.environ.get("BAKUHUB_DATA_DIR") or data_dir.is_dir():
+        return data_dir
+    return None
+
+
+def _default_folder(name: str) -> Path:
+    from bakuhub.corridor.study_store import studies_dir
+
+    data_dir = _configured_data_dir()
+    return studies_dir(data_dir) / name if data_dir is not None else Path("studies") / name
+
+
+def _register(target: Path) -> None:
+    """Register a study written into the data directory's studies, so that the web
+    lists it (a folder elsewhere is the user's own: not registered)."""
+    from bakuhub.corridor.study_store import studies_dir
+
+    data_dir = _configured_data_dir()
+    if data_dir is None:
+        return
+    if target.resolve().parent != studies_dir(data_dir).resolve():
+        return
+    from bakuhub.cli.common import cli_author, cli_session
+    from bakuhub.studies.store import register_folder
+
+    try:
+        with cli_session() as session:
+            row = register_folder(session, data_dir, target, author=cli_author())
+            name = None if row is None else row.name
+    except Exception as exc:  # the files are written; the listing can catch up later
+        typer.echo(
+            f"the study was not registered in the database ({exc}); the web "
+            "registers it when it next lists studies",
+            err=True,
+        )
+        return
+    if name is not None:
+        typer.echo(f"registered as study '{name}' (listed at /corridor/studies/{name})")
 
 
 def _print_summary(studies: list[tuple[str, dict[str, Any]]]) -> None:

@@ -1,14 +1,23 @@
 """Solved corridor studies side by side: the key figures of their ``summary.json``.
 
-One comparison for ``bakuhub corridor compare DIR DIR`` and the corridor page. It
-reads only the summaries the corridor model writes (``corridor.run_study.summarise``);
-a figure a summary lacks (an older or partial study) is ``None``, shown as n/a.
+One comparison for ``bakuhub corridor compare DIR DIR``, the corridor pages and the
+API. It reads only the summaries the corridor model writes
+(``corridor.run_study.summarise``); a figure a summary lacks (an older or partial study)
+is ``None``, shown as n/a.
+
+Figures are rounded to what the model can tell (:data:`DECIMALS` per unit: the solver
+stops at a relative gap of about 1e-6, and the inputs carry three or four significant
+digits), so solver noise such as ``-7.99e-15`` MW reads 0; differences are taken
+between the rounded figures. :func:`warnings` says when studies differ in resolution,
+weather or year, which changes figures as much as the scenario itself.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+import math
+import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,13 +35,33 @@ class Figure:
     unit: str
     read: Callable[[Summary], Any]
 
+    @property
+    def key(self) -> str:
+        """A name for the figure in JSON (``total_system_cost``)."""
+        return re.sub(r"[^a-z0-9]+", "_", self.label.lower()).strip("_")
+
     def of(self, summary: Summary) -> float | None:
-        """The figure of one study, or None when its summary lacks it."""
+        """The figure of one study (rounded, noise removed), or None when its summary
+        lacks it."""
         try:
             value = self.read(summary)
         except (KeyError, TypeError, AttributeError):
             return None
-        return None if value is None else float(value)
+        return None if value is None else clean(float(value), self.unit)
+
+
+DECIMALS = {"bn EUR/a": 3, "TWh/a": 3, "EUR/MWh": 2, "Mt/a": 3, "MW": 0}
+"""Decimals each unit is shown with: about what the model can tell (1 MW of a cable,
+1 GWh of energy, a cent per MWh, a kilotonne of CO2, a million euros a year)."""
+
+
+def clean(value: float | None, unit: str) -> float | None:
+    """``value`` rounded to its unit's :data:`DECIMALS`, without a negative zero (solver
+    noise like ``-7.99e-15`` becomes 0.0); None and non-finite values stay None."""
+    if value is None or not math.isfinite(value):
+        return None
+    rounded = round(value, DECIMALS.get(unit, 3))
+    return 0.0 if rounded == 0 else rounded
 
 
 def _built(summary: Summary, technology: str) -> float:
@@ -60,23 +89,55 @@ FIGURES: tuple[Figure, ...] = (
 )
 
 
+def _minus(value: float | None, first: float | None, unit: str) -> float | None:
+    return None if value is None or first is None else clean(value - first, unit)
+
+
 def compare(summaries: Sequence[Summary]) -> list[dict[str, Any]]:
-    """One row per key figure: ``label``, ``unit``, ``values`` (one per study, None
-    where missing) and ``difference`` (last minus first; None unless both known)."""
+    """One row per key figure: ``key``, ``label``, ``unit``, ``values`` (one per study,
+    None where missing), ``differences`` (each study minus the first) and
+    ``difference`` (last minus first); a difference is None unless both are known."""
     rows = []
     for figure in FIGURES:
         values = [figure.of(s) for s in summaries]
-        first, last = (values[0], values[-1]) if values else (None, None)
-        difference = None if first is None or last is None else last - first
+        first = values[0] if values else None
+        differences = [_minus(v, first, figure.unit) for v in values]
         rows.append(
             {
+                "key": figure.key,
                 "label": figure.label,
                 "unit": figure.unit,
                 "values": values,
-                "difference": difference,
+                "differences": differences,
+                "difference": differences[-1] if differences else None,
             }
         )
     return rows
+
+
+def key_figures(summary: Summary) -> dict[str, float | None]:
+    """The key figures of one summary by :attr:`Figure.key` (rounded, noise removed)."""
+    return {figure.key: figure.of(summary) for figure in FIGURES}
+
+
+COMPARED = (("resolution", "resolutions"), ("weather", "weather sources"), ("year", "years"))
+
+
+def warnings(studies: Sequence[Mapping[str, Any]]) -> list[str]:
+    """A sentence for each of resolution, weather and year that differs between
+    ``studies`` (mappings with ``name`` and those keys; a missing key is not compared)."""
+    out = []
+    for key, plural in COMPARED:
+        seen = {str(s[key]) for s in studies if s.get(key) is not None}
+        if len(seen) > 1:
+            listed = ", ".join(
+                f"{s.get('name', '?')}: {s[key]}" for s in studies if s.get(key) is not None
+            )
+            out.append(
+                f"The studies differ in their {plural} ({listed}); part of each difference "
+                f"comes from the {key}, not only from the scenario."
+            )
+    return out
 
 
 def load_summary(folder: Path) -> Summary:

@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bakuhub.db import make_engine, make_sessionmaker, utcnow
 from bakuhub.errors import BakuhubError
-from bakuhub.jobs.kinds import expected_lines, runner_of
+from bakuhub.jobs.kinds import CORRIDOR_STUDY, expected_lines, runner_of
 from bakuhub.jobs.models import ACTIVE, FAILED, RUNNING, SUCCEEDED, Job, JobResult
 from bakuhub.jobs.retry import transaction
 
@@ -171,9 +171,14 @@ def finish(
     summary: dict[str, Any] | None,
     seconds: float,
     cached: bool = False,
+    data_dir: Path | None = None,
 ) -> bool:
     """Store the result (once per input hash) and mark the attempt succeeded, in one
-    transaction. Returns False when the job was cancelled or taken over meanwhile."""
+    transaction. Returns False when the job was cancelled or taken over meanwhile.
+
+    With ``data_dir``, a corridor study's result is registered in the study store in
+    the same transaction (see :func:`register_study`).
+    """
 
     def store(session: Session) -> bool:
         result = session.scalars(
@@ -203,9 +208,36 @@ def finish(
                 log=Job.log + f"{time.strftime('%H:%M:%S')} result stored\n",
             )
         )
-        return bool(done.rowcount)  # type: ignore[attr-defined]
+        succeeded = bool(done.rowcount)  # type: ignore[attr-defined]
+        if succeeded and data_dir is not None:
+            register_study(session, held, result, data_dir)
+        return succeeded
 
     return transaction(factory, store)
+
+
+def register_study(session: Session, held: Claim, result: JobResult, data_dir: Path) -> None:
+    """Record a succeeded corridor study in the study store (one study per result
+    folder). A failure to register is logged, never undoes the job's success."""
+    from bakuhub.studies.store import register_job_result
+
+    if held.kind != CORRIDOR_STUDY:
+        return
+    job = session.get(Job, held.job_id)
+    try:
+        with session.begin_nested():
+            register_job_result(
+                session,
+                data_dir=data_dir,
+                job_id=held.job_id,
+                location=Path(result.location),
+                summary=result.summary,
+                inputs=held.inputs,
+                author=job.created_by if job is not None else "system",
+                batch=job.batch if job is not None else None,
+            )
+    except Exception:
+        log.exception("job %s: the study could not be registered", held.job_id)
 
 
 def _insert_result(
@@ -230,16 +262,22 @@ def _insert_result(
 
 
 def fail(factory: sessionmaker[Session], held: Claim, error: str) -> None:
-    """Mark the attempt failed with a message for the user."""
+    """Mark the attempt failed with a message for the user (and its study, if one was
+    noted at submission)."""
+    from bakuhub.studies.store import mark_failed
+
     now = utcnow()
-    transaction(
-        factory,
-        lambda session: session.execute(
+
+    def record(session: Session) -> None:
+        done = session.execute(
             update(Job)
             .where(_active(held.job_id, held.attempt))
             .values(state=FAILED, error=error, finished_at=now, updated_at=now)
-        ),
-    )
+        )
+        if done.rowcount:  # type: ignore[attr-defined]
+            mark_failed(session, job_id=held.job_id, error=error)
+
+    transaction(factory, record)
 
 
 def _publish(scratch: Path, final: Path) -> Path:
@@ -258,11 +296,20 @@ def run_job(job_id: int, database_url: str, results_dir: str) -> str:
     held = claim(factory, job_id)
     if held is None:
         return "skipped"
+    root = Path(results_dir)
+    data_dir = root.parent  # results_dir is <data_dir>/jobs (jobs.runner.results_dir)
     cached = transaction(factory, lambda s: stored_result(s, held.input_hash) is not None)
     if cached:
-        finish(factory, held, location=None, summary=None, seconds=0.0, cached=True)
+        finish(
+            factory,
+            held,
+            location=None,
+            summary=None,
+            seconds=0.0,
+            cached=True,
+            data_dir=data_dir,
+        )
         return SUCCEEDED
-    root = Path(results_dir)
     scratch = root / f".{held.input_hash}.{uuid.uuid4().hex[:8]}"
     started = time.perf_counter()
     try:
@@ -275,6 +322,7 @@ def run_job(job_id: int, database_url: str, results_dir: str) -> str:
             location=location,
             summary=summary,
             seconds=time.perf_counter() - started,
+            data_dir=data_dir,
         )
         return SUCCEEDED if stored else "superseded"
     except Superseded:
