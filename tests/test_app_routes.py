@@ -44,6 +44,8 @@ EXPECTED_PREFIXES = {
     f"{API}/users",
     f"{API}/audit",
     f"{API}/jobs",  # jobs.py
+    f"{API}/sweeps",  # sweeps.py
+    "/corridor/sweeps",
     f"{API}/health",
     # pages
     "/login",

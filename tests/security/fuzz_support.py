@@ -37,7 +37,12 @@ Case = _Case[Any]
 APIOperation = _APIOperation[Any, Any, Any, Any]
 API = "/api/v1"
 ADMIN = "fuzz-admin"
-UNFUZZED_WITH_TOKEN = {("POST", f"{API}/jobs"), ("POST", f"{API}/sweeps")}
+UNFUZZED_WITH_TOKEN = {
+    ("POST", f"{API}/jobs"),
+    ("POST", f"{API}/sweeps"),
+    ("POST", f"{API}/corridor/scenarios/{{ref}}/run"),
+    ("POST", f"{API}/corridor/studies/{{name}}/rerun"),
+}
 """Not sent with the administrator's token: a valid body starts a Dask cluster and
 real corridor solves (minutes each; a sweep up to 64 of them). The inputs are tested in
 tests/jobs/ and the anonymous fuzz still sends them (refused before any work)."""

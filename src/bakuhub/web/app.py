@@ -94,13 +94,14 @@ def api_router() -> APIRouter:
     from bakuhub.web.routes import csv as csv_routes
     from bakuhub.web.routes import iati_live as iati_live_routes
     from bakuhub.web.routes import iati_org as iati_org_routes
+    from bakuhub.web.routes import sweeps as sweep_routes
     from bakuhub.web.routes.registry import registry_routers
 
     api = APIRouter(prefix=API_PREFIX)
     for router in registry_routers():
         api.include_router(router)
     modules = (csv_routes, documents, corridor, risk, results, finance, iati, accounts, jobs)
-    for module in (*modules, iati_org_routes, bulk_routes, iati_live_routes):
+    for module in (*modules, iati_org_routes, bulk_routes, iati_live_routes, sweep_routes):
         api.include_router(module.router)
     return api
 

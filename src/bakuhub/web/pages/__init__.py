@@ -36,6 +36,7 @@ def install_pages(app: FastAPI) -> None:
         bulk,
         corridor,
         corridor_jobs,
+        corridor_sweeps,
         dashboards,
         finance,
         groups,
@@ -47,6 +48,7 @@ def install_pages(app: FastAPI) -> None:
         risk,
         risk_audit,
         risk_sensitivity,
+        risk_upload,
     )
 
     @app.get("/static/plotly.min.js", include_in_schema=False)
@@ -62,7 +64,7 @@ def install_pages(app: FastAPI) -> None:
         return _vendored(swagger_file("swagger-ui.css"), "text/css")
 
     pages = (home, account, audit, risk, risk_sensitivity, risk_audit, corridor, corridor_jobs)
-    pages = (*pages, project, bulk, finance, dashboards, iati)
+    pages = (*pages, corridor_sweeps, risk_upload, project, bulk, finance, dashboards, iati)
     for module in (*pages, groups, record_forms, records):  # /new before /{ref}
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
