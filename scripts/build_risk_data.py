@@ -28,6 +28,8 @@ def main() -> None:
             print(f"GW {code} -> {built.mapping.iso3[code]} matched by UCDP name")
     for s in built.skipped:
         print(f"skipped UCDP line {s.line}: {s.reason}")
+    for code in built.no_region:
+        print(f"{code}: in no UN M49 region, left out of regions.csv")
 
 
 if __name__ == "__main__":

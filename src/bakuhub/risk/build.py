@@ -16,6 +16,7 @@ import pandas as pd
 
 from bakuhub.risk.data import ucdp_codes, ucdp_country_years, ucdp_gw_names
 from bakuhub.risk.gw import GwMapping, converter, map_gw_codes
+from bakuhub.risk.regions import M49_PARENTS, REGION_COLUMNS
 from bakuhub.risk.sources import Skipped, read_ndgain_csv, read_ucdp_csv
 
 NDGAIN_FILE = Path("nd-gain/ndgain_202508.csv")
@@ -31,6 +32,7 @@ class Built:
     files: dict[str, str]
     mapping: GwMapping
     skipped: list[Skipped]
+    no_region: tuple[str, ...] = ()
 
 
 def _csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
@@ -117,11 +119,53 @@ def population_table(shared: Path) -> str:
     return _csv(["iso3", "year", "indicator", "value"], rows)
 
 
+def regions_table() -> tuple[str, tuple[str, ...]]:
+    """``regions.csv``: per ISO3 code of country_converter's table, its UN M49 region,
+    sub-region and intermediate region (empty where M49 has none), from the
+    ``UNregion`` column placed in the M49 hierarchy by
+    :data:`bakuhub.risk.regions.M49_PARENTS`; ``m49`` is the country's M49 code.
+    ``source`` is ``M49``, or ``country_converter`` for the codes M49 does not list
+    (Kosovo, Taiwan: the library's own placement). Also returns the codes left out
+    because M49 places them in no region (Antarctica)."""
+    table = converter().data.dropna(subset=["ISO3", "UNregion"]).sort_values("ISO3")
+    rows = []
+    left_out = []
+    for iso3, name, code, finest in zip(
+        table["ISO3"], table["name_short"], table["UNcode"], table["UNregion"], strict=True
+    ):
+        if finest not in M49_PARENTS:
+            left_out.append(iso3)
+            continue
+        region, sub = M49_PARENTS[finest]
+        m49 = "" if pd.isna(code) else f"{int(code):03d}"
+        rows.append(
+            (
+                iso3,
+                name,
+                m49,
+                region,
+                sub,
+                "" if finest == sub else finest,
+                "M49" if m49 else "country_converter",
+            )
+        )
+    return _csv(REGION_COLUMNS, rows), tuple(left_out)
+
+
 def build(shared: Path) -> Built:
-    """Derive every shipped table from the upstream folder ``shared``."""
+    """Derive every shipped table from the upstream folder ``shared`` (and the
+    installed country_converter's country table)."""
     ucdp, mapping, skipped = ucdp_tables(shared)
-    files = {"ndgain.csv": ndgain_table(shared), **ucdp, "population.csv": population_table(shared)}
-    return Built(files=dict(sorted(files.items())), mapping=mapping, skipped=skipped)
+    regions, no_region = regions_table()
+    files = {
+        "ndgain.csv": ndgain_table(shared),
+        **ucdp,
+        "population.csv": population_table(shared),
+        "regions.csv": regions,
+    }
+    return Built(
+        files=dict(sorted(files.items())), mapping=mapping, skipped=skipped, no_region=no_region
+    )
 
 
 def write(built: Built, out: Path) -> list[Path]:

@@ -6,8 +6,11 @@ no data at all in a pillar is never imputed and stays to the missing-data rule.
 
 - ``group_mean``: the mean of the indicator over the countries of the same group
   that have a value (``IndicatorData.groups``, e.g. UN M49 regions; without groups
-  every country is in one group, i.e. plain mean imputation). A group with no value
-  leaves the cell missing, as does a country whose group is unknown (``None``).
+  every country is in one group, i.e. plain mean imputation). A label may nest levels,
+  coarsest first, joined by ``" > "`` (``"Africa > Sub-Saharan Africa"``): the finest
+  level with at least ``MIN_GROUP_VALUES`` values gives the mean, else the coarsest
+  level with any value. A group with no value leaves the cell missing, as does a
+  country whose group is unknown (``None``).
 - ``regression``: for each pattern of observed indicators ``P`` (the other
   indicators of the pillar the country has), ordinary least squares
   ``x_j = b_0 + sum_{p in P} b_p x_p`` fitted on the countries with ``x_j`` and all
@@ -28,6 +31,7 @@ section 1.3, "Imputation of missing data"). Pure numpy.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -39,6 +43,8 @@ Mask = npt.NDArray[np.bool_]
 
 EM_MAX_ITER = 500
 EM_TOL = 1e-9
+GROUP_SEP = " > "  # joins the levels of a nested group label, coarsest first
+MIN_GROUP_VALUES = 3  # a finer group needs this many values to give the mean
 
 
 def blocks(model: IndexModel) -> list[tuple[str, ...]]:
@@ -52,23 +58,52 @@ def blocks(model: IndexModel) -> list[tuple[str, ...]]:
     return out
 
 
-def group_mean(x: Array, groups: Sequence[str | None] | None) -> Array:
-    """Fill each NaN of ``x`` (one indicator) with the mean of its group's values."""
-    x = np.asarray(x, dtype=np.float64)
-    if groups is None:
-        labels = np.full(x.size, "all")
-    else:
-        if len(groups) != x.size:
-            raise ValueError(f"groups must give one label per country; got {len(groups)}")
-        labels = np.array([g or "" for g in groups])
-    known = labels != ""
-    _, inverse = np.unique(labels, return_inverse=True)
-    present = ~np.isnan(x)
-    sums = np.bincount(inverse, weights=np.where(present, x, 0.0))
-    counts = np.bincount(inverse, weights=present.astype(np.float64))
+Level = tuple[npt.NDArray[np.intp], int, Mask]
+
+
+def _means(level: Level, x: Array, present: Mask) -> tuple[Array, Array]:
+    """Per country, the mean and the number of values of its group at ``level``."""
+    inverse, size, _ = level
+    sums = np.bincount(inverse, weights=np.where(present, x, 0.0), minlength=size)
+    weights = present.astype(np.float64)
+    counts = np.asarray(np.bincount(inverse, weights=weights, minlength=size), dtype=np.float64)
     with np.errstate(invalid="ignore", divide="ignore"):
-        means = np.where(counts > 0, sums / np.where(counts > 0, counts, 1.0), np.nan)
-    fill = np.where(known, means[inverse], np.nan)
+        means: Array = np.where(counts > 0, sums / np.where(counts > 0, counts, 1.0), np.nan)
+    return means[inverse], counts[inverse]
+
+
+@lru_cache(maxsize=64)
+def _levels(groups: tuple[str | None, ...]) -> tuple[Level, ...]:
+    """Each level of the labels, coarsest first, as (group index per country, number
+    of groups, known mask); a label with fewer levels repeats its finest, an unknown
+    group is unknown at every level. Cached: each scoring with ``group_mean`` groups
+    the same countries again, indicator by indicator."""
+    parts = [g.split(GROUP_SEP) if g else [] for g in groups]
+    depth = max((len(p) for p in parts), default=1) or 1
+    out = []
+    for d in range(depth):
+        labels = np.array([GROUP_SEP.join(p[: min(d, len(p) - 1) + 1]) if p else "" for p in parts])
+        uniq, inverse = np.unique(labels, return_inverse=True)
+        out.append((inverse.ravel(), uniq.size, labels != ""))
+    return tuple(out)
+
+
+def group_mean(
+    x: Array, groups: Sequence[str | None] | None, min_values: int = MIN_GROUP_VALUES
+) -> Array:
+    """Fill each NaN of ``x`` (one indicator) with the mean of its group's values: the
+    finest level of a nested label with at least ``min_values`` values, else the
+    coarsest level with any value."""
+    x = np.asarray(x, dtype=np.float64)
+    if groups is not None and len(groups) != x.size:
+        raise ValueError(f"groups must give one label per country; got {len(groups)}")
+    present = ~np.isnan(x)
+    levels = _levels(("all",) * x.size if groups is None else tuple(groups))
+    fill = np.full(x.size, np.nan)
+    for depth, level in enumerate(levels):
+        means, counts = _means(level, x, present)
+        enough = counts > 0 if depth == 0 else counts >= min_values
+        fill = np.where(enough & level[2], means, fill)
     return np.where(present, x, fill)
 
 

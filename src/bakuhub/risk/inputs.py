@@ -4,7 +4,7 @@ releases and the user's own indicators read by :mod:`bakuhub.risk.sources`."""
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
@@ -16,6 +16,7 @@ from bakuhub.risk.data import OBS_COLUMNS, build_data, conflict_indicators
 from bakuhub.risk.displaced import DISPLACED, Displacement, displaced_persons
 from bakuhub.risk.index import IndicatorData
 from bakuhub.risk.presets import INDICATORS
+from bakuhub.risk.regions import country_groups, group_label
 from bakuhub.risk.sources import read_indicator_csv, read_ndgain_csv
 
 NDGAIN_YEAR = 2025  # release year of ndgain_202508.csv; the file states no data year
@@ -52,6 +53,19 @@ def shipped_country_years() -> pd.DataFrame:
 def shipped_population() -> pd.DataFrame:
     """The shipped World Bank population (``iso3, year, indicator, value``)."""
     return read_indicator_csv(_shipped("population.csv"))
+
+
+@lru_cache(maxsize=1)
+def shipped_regions() -> dict[str, str]:
+    """The imputation group of each ISO3 code in the shipped ``regions.csv`` (UN M49
+    region and sub-region, :func:`bakuhub.risk.regions.group_label`)."""
+    table = pd.read_csv(_shipped("regions.csv"), dtype=str, keep_default_na=False)
+    return {
+        iso3: group_label(region, sub)
+        for iso3, region, sub in zip(
+            table["iso3"], table["region"], table["sub_region"], strict=True
+        )
+    }
 
 
 def ndgain_observations(nd: pd.DataFrame, year: int = NDGAIN_YEAR) -> pd.DataFrame:
@@ -95,7 +109,9 @@ def assemble(
     UNHCR/IDMC exports (:mod:`bakuhub.risk.displaced`), with its source and year in
     the indicator's metadata; it adds no country. Countries: ND-GAIN's list plus any
     country with a conflict in the window or an extra value (hub, ndgain); the INFORM
-    file's list (inform).
+    file's list (inform). Every country gets its UN M49 group (``groups``, from the
+    shipped ``regions.csv``) for group-mean imputation; one the table lacks gets
+    ``None`` and is not filled by group mean.
     """
     window = window or Window()
     _check_displacement(preset, extra, displacement)
@@ -136,13 +152,14 @@ def assemble(
     indicators = {c: INDICATORS[c] for c in codes}
     if displacement is not None:
         indicators[DISPLACED] = displacement.indicator
-    return build_data(
+    data = build_data(
         obs,
         indicators,
         countries,
         names=_names(nd, countries),
         population=pop[["iso3", "year", "value"]],
     )
+    return replace(data, groups=country_groups(countries, shipped_regions()))
 
 
 def assemble_from_files(

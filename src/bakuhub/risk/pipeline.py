@@ -171,12 +171,13 @@ def table(outcome: Outcome, top: int | None = None) -> list[dict[str, Any]]:
 
 
 def data_to_dict(data: IndicatorData) -> dict[str, Any]:
-    """JSON-ready form of the exact inputs (NaN written as ``null``)."""
+    """JSON-ready form of the exact inputs (NaN written as ``null``), with the
+    imputation groups when the data has them."""
 
     def arr(a: np.ndarray) -> list[float | None]:
         return [None if math.isnan(x) else float(x) for x in a.tolist()]
 
-    return {
+    out: dict[str, Any] = {
         "countries": list(data.countries),
         "names": list(data.names),
         "indicators": {
@@ -193,10 +194,14 @@ def data_to_dict(data: IndicatorData) -> dict[str, Any]:
         "years": {code: arr(v) for code, v in data.years.items()},
         "population": None if data.population is None else arr(data.population),
     }
+    if data.groups is not None:  # absent, not null, so inputs without groups keep their digest
+        out["groups"] = list(data.groups)
+    return out
 
 
 def data_from_dict(d: dict[str, Any]) -> IndicatorData:
-    """Inverse of :func:`data_to_dict`."""
+    """Inverse of :func:`data_to_dict`; inputs stored before groups were recorded load
+    with ``groups=None`` (group-mean imputation then uses one group)."""
 
     def arr(xs: list[float | None]) -> np.ndarray:
         return np.array([np.nan if x is None else x for x in xs], dtype=np.float64)
@@ -208,6 +213,7 @@ def data_from_dict(d: dict[str, Any]) -> IndicatorData:
         values={code: arr(v) for code, v in d["values"].items()},
         years={code: arr(v) for code, v in d["years"].items()},
         population=None if d["population"] is None else arr(d["population"]),
+        groups=None if d.get("groups") is None else tuple(d["groups"]),
     )
 
 
