@@ -54,6 +54,9 @@ EXPECTED_PREFIXES = {
     "/risk",
     "/corridor",
     "/corridor/jobs/",
+    "/corridor/studies/",  # corridor_studies.py
+    "/corridor/compare",
+    "/corridor/scenarios",  # corridor_scenarios.py
     "/projects/{ref}/results/new",
     "/periods/",
     "/working-groups/{ref}/members/",

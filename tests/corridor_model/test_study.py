@@ -14,6 +14,7 @@ from bakuhub.corridor import results as r
 from bakuhub.corridor.run_study import Study, run_study, write_outputs
 from bakuhub.corridor.scenario import load_scenario, parse_scenario
 from bakuhub.corridor.solve import SolveError, solve_scenario
+from bakuhub.web.app import REPORT_CSP
 
 COARSE = "repdays:1/4"
 """The default's kind (representative days cut into segments), small enough to be fast."""
@@ -154,6 +155,8 @@ def test_studies_are_served_by_the_api(
     assert summary["scenario_hash"] == study.summary["scenario_hash"]
     report = client.get("/api/v1/corridor/studies/reference-2030/report")
     assert report.status_code == 200 and "Plotly" in report.text
+    # the report's inline plotly runs: it gets the report's policy, not the pages'
+    assert report.headers["content-security-policy"] == REPORT_CSP
     assert client.get("/api/v1/corridor/studies/nope").status_code == 404
     names = [s["name"] for s in client.get("/api/v1/corridor/scenarios").json()]
     assert "no-caspian-2030" in names

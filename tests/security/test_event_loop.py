@@ -73,6 +73,7 @@ REVIEWED_ASYNC: set[tuple[str, str]] = {
     ("POST", "/account/tokens"),
     ("POST", "/account/password"),
     ("POST", "/corridor/run"),
+    *{("POST", p) for p in ("/corridor/scenarios/new", "/corridor/scenarios/{ref}/edit")},
     ("POST", "/projects/{ref}/results/new"),
     ("POST", "/periods/{period_id}/values"),
     ("POST", "/periods/{period_id}/move"),

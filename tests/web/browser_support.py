@@ -80,8 +80,8 @@ def _studies(root: Path) -> None:
     """Two solved studies to compare (made-up summaries; solving takes minutes)."""
     from web_helpers import summary, write_study
 
-    write_study(root, "example-low-cable-cost", summary("example-low", 2.1e10, 12.4, 2000))
-    write_study(root, "example-high-cable-cost", summary("example-high", 2.3e10, 9.8, 1000))
+    write_study(root, "example-low-cable-cost", summary("reference-2030", 2.1e10, 12.4, 2000))
+    write_study(root, "example-high-cable-cost", summary("reference-2030", 2.3e10, 9.8, 1000))
 
 
 @pytest.fixture(scope="session")

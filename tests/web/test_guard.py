@@ -71,6 +71,12 @@ NEEDED: dict[tuple[str, str], str] = {
     ("POST", f"{API}/corridor/studies/{{name}}/rerun"): ANALYST,
     ("POST", f"{API}/corridor/scenarios/{{ref}}/comments"): SIGNED_IN,
     ("POST", f"{API}/corridor/studies/{{name}}/comments"): SIGNED_IN,
+    ("POST", "/corridor/studies/{name}/rerun"): ANALYST,  # C3: the study page
+    ("POST", "/corridor/studies/{name}/comments"): SIGNED_IN,
+    **{("POST", f"/corridor/scenarios/{p}"): ANALYST for p in ("new", "import")},  # C2
+    **{("POST", f"/corridor/scenarios/{{ref}}/{a}"): ANALYST for a in ("edit", "publish", "run")},
+    ("POST", "/corridor/scenarios/{ref}/delete"): ANALYST,  # the author or staff: service
+    ("POST", "/corridor/scenarios/{ref}/comments"): SIGNED_IN,
     **{("POST", f"/working-groups/{{ref}}/{p}/new"): OWNER for p in GROUP_ITEMS},
     **{("POST", f"/working-groups/{{ref}}/{p}/{{number}}/edit"): OWNER for p in GROUP_ITEMS},
     **{("POST", f"/working-groups/{{ref}}/{p}/{{number}}/delete"): OWNER for p in GROUP_ITEMS},

@@ -41,12 +41,8 @@ def list_studies(data_dir: Path) -> list[dict[str, Any]]:
         entry = {"name": folder.name, **_status(folder)}
         if (folder / "summary.json").is_file():
             summary = read_summary(data_dir, folder.name)
-            entry.update(
-                scenario=summary["scenario"],
-                year=summary["year"],
-                total_system_cost_eur_a=summary["total_system_cost_eur_a"],
-                export_twh=summary["export_twh"],
-            )
+            keys = ("scenario", "year", "total_system_cost_eur_a", "export_twh")
+            entry.update({key: summary.get(key) for key in keys})  # a partial summary: None
         out.append(entry)
     return out
 

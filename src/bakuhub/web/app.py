@@ -45,7 +45,8 @@ def content_security_policy(path: str) -> str:
     """The Content-Security-Policy of the answer to ``path``."""
     if path.startswith(f"{API_PREFIX}/docs"):
         return DOCS_CSP
-    if path.endswith("/report.html"):
+    study_report = path.startswith(f"{API_PREFIX}/corridor/studies/") and path.endswith("/report")
+    if path.endswith("/report.html") or study_report:
         return REPORT_CSP
     return PAGE_CSP
 

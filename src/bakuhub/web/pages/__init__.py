@@ -36,6 +36,7 @@ def install_pages(app: FastAPI) -> None:
         bulk,
         corridor,
         corridor_jobs,
+        corridor_studies,
         corridor_sweeps,
         dashboards,
         finance,
@@ -63,9 +64,12 @@ def install_pages(app: FastAPI) -> None:
     def swagger_css() -> FileResponse:
         return _vendored(swagger_file("swagger-ui.css"), "text/css")
 
-    pages = (home, account, audit, risk, risk_sensitivity, risk_audit, corridor, corridor_jobs)
-    pages = (*pages, corridor_sweeps, risk_upload, project, bulk, finance, dashboards, iati)
-    for module in (*pages, groups, record_forms, records):  # /new before /{ref}
+    from bakuhub.web.pages import corridor_scenarios  # issue 15: the scenario pages
+
+    pages = [home, account, audit, risk, risk_sensitivity, risk_audit, corridor, corridor_jobs]
+    pages += [corridor_sweeps, corridor_studies, corridor_scenarios, risk_upload, project, bulk]
+    pages += [finance, dashboards, iati, groups, record_forms, records]  # /new before /{ref}
+    for module in pages:
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 

@@ -1,52 +1,164 @@
-"""Corridor pages: the studies found under ``<data_dir>/studies/*/summary.json``, a
-comparison of two (the key figures of ``bakuhub corridor compare``), and each study's
-``report.html``."""
+"""The corridor page: every study of the one store (run in the browser, by the API, by
+the command line against the data directory, or the reference study at startup),
+filtered and paged by the URL, with checkboxes to compare two or more; the form that
+runs a shipped scenario as a job, the recent runs with their place in the queue, and
+the shipped scenarios. Also each study's report, served inline under its own strict
+Content-Security-Policy (the path ends in ``/report.html``).
+
+Plain ``def`` endpoints: FastAPI runs them off the event loop.
+"""
 
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Query, Request
+from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, Response
+from sqlalchemy.orm import Session
 
-from bakuhub.accounts.permissions import Role
-from bakuhub.errors import NotFound
+from bakuhub.accounts.permissions import Principal, Role
+from bakuhub.corridor.compare import DECIMALS
+from bakuhub.corridor.study_store import studies_dir
 from bakuhub.jobs.access import full_view
+from bakuhub.jobs.kinds import CORRIDOR_STUDY
 from bakuhub.jobs.schemas import listed_view
-from bakuhub.jobs.service import list_jobs
+from bakuhub.jobs.service import list_jobs, queue_positions
+from bakuhub.studies import service
+from bakuhub.studies.service import StudyFilter
 from bakuhub.web.deps import PrincipalDep, SessionDep, SettingsDep
-from bakuhub.web.pages.common import render
+from bakuhub.web.pages.common import redirect, render
 
 router = APIRouter(include_in_schema=False)
-NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-IDENTITY = (("scenario", "Scenario"), ("year", "Year"), ("resolution", "Time resolution"))
-"""What a compared study is, shown above its key figures."""
+PER_PAGE = 25
+ORIGINS = (
+    ("page", "a page of bakuhub"),
+    ("api", "the API"),
+    ("cli", "the command line"),
+    ("startup", "the reference study (at startup)"),
+    ("sweep", "a sweep"),
+)
+"""Who started a study, as the list says it (the service checks the value)."""
+Short = Annotated[str | None, Query(max_length=120)]
 
 
-def studies(root: Path) -> list[dict[str, Any]]:
-    """Each study folder with a readable summary.json, newest first."""
-    found = []
-    for summary in sorted(root.glob("*/summary.json")):
-        try:
-            data = json.loads(summary.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+def number(value: float | None, unit: str) -> str:
+    """A figure already rounded by ``corridor.compare.clean``, written with the decimals
+    of its unit and without trailing zeros (``20``, ``61.5``, ``2,000``); n/a for None."""
+    if value is None:
+        return "n/a"
+    text = f"{value:,.{DECIMALS.get(unit, 3)}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def signed(value: float | None, unit: str) -> str:
+    """A difference with its sign (``+5``, ``-2,000``, ``0``); n/a for None."""
+    text = number(value, unit)
+    return f"+{text}" if value is not None and text not in ("0", "n/a") and value > 0 else text
+
+
+def link(name: str) -> str:
+    """The page of a study (its name quoted as one path segment)."""
+    return f"/corridor/studies/{quote(name, safe='')}"
+
+
+def listed(study: dict[str, Any]) -> dict[str, Any]:
+    """A study of the list with what the page writes of it."""
+    figures = study.get("figures") or {}
+    created = study["created_at"]
+    return {
+        **study,
+        "href": link(study["name"]),
+        "date": created.strftime("%Y-%m-%d %H:%M") if created is not None else "",
+        "cost": number(figures.get("total_system_cost"), "bn EUR/a"),
+        "export": number(figures.get("export"), "TWh/a"),
+    }
+
+
+def _filters(values: dict[str, str | None]) -> dict[str, str]:
+    return {k: v.strip()[:120] for k, v in values.items() if v and v.strip()}
+
+
+def _page_link(filters: dict[str, str], page: int) -> str:
+    query = urlencode({**filters, **({"page": page} if page > 1 else {})})
+    return f"/corridor?{query}" if query else "/corridor"
+
+
+def studies_listed(
+    session: Session,
+    principal: Principal | None,
+    data_dir: Path,
+    filters: dict[str, str],
+    page: int,
+) -> tuple[list[dict[str, Any]], bool]:
+    """One page of the studies ``principal`` may read, and whether there is a next one;
+    on the first page of the unfiltered list, the study folders still being solved (or
+    failed) too."""
+    where = StudyFilter(
+        scenario=filters.get("scenario"),
+        resolution=filters.get("resolution"),
+        author=filters.get("author"),
+        origin=filters.get("origin"),
+        limit=PER_PAGE + 1,
+        offset=(page - 1) * PER_PAGE,
+    )
+    rows = service.list_studies(
+        session=session, principal=principal, data_dir=data_dir, where=where
+    )
+    out = [listed(service.study_out(r)) for r in rows[:PER_PAGE]]
+    if page == 1 and not filters:
+        known = {s["name"] for s in out}
+        out += [s for s in unsolved(data_dir) if s["name"] not in known]
+    return out, len(rows) > PER_PAGE
+
+
+def unsolved(data_dir: Path) -> list[dict[str, Any]]:
+    """The study folders of the data directory without a summary yet: being solved (the
+    reference study at startup) or failed, as their ``status.json`` says."""
+    root = studies_dir(data_dir)
+    if not root.is_dir():
+        return []
+    out = []
+    for folder in sorted(root.iterdir()):
+        if folder.name.startswith(".") or not folder.is_dir():
             continue
-        folder = summary.parent
-        found.append(
-            {
-                "name": folder.name,
-                "summary": data,
-                "has_report": (folder / "report.html").is_file(),
-                "mtime": summary.stat().st_mtime,
-            }
-        )
-    return sorted(found, key=lambda s: -s["mtime"])
+        if (folder / "summary.json").is_file():
+            continue  # solved: in the store
+        out.append({"name": folder.name, "pending": True, **_status(folder / "status.json")})
+    return out
 
 
-def scenarios() -> list[dict[str, Any]]:
+def _status(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {"state": "unknown", "error": None}
+    if not isinstance(data, dict):
+        return {"state": "unknown", "error": None}
+    return {"state": str(data.get("state", "unknown"))[:20], "error": data.get("error")}
+
+
+def recent_jobs(session: Session, principal: Principal | None) -> list[dict[str, Any]]:
+    """The last corridor-study jobs, with how many queued jobs are ahead of each queued one."""
+    jobs = list_jobs(session=session, kind=CORRIDOR_STUDY, limit=10)
+    ahead = queue_positions(session=session, job_ids=[j.id for j in jobs])
+    full = full_view(principal)
+    return [
+        {"view": listed_view(j, full=full), "ahead": ahead.get(j.id), "mine": _mine(j, principal)}
+        for j in jobs
+    ]
+
+
+def _mine(job: Any, principal: Principal | None) -> bool:
+    return principal is not None and job.created_by == principal.username
+
+
+def shipped() -> list[dict[str, Any]]:
     """The shipped scenarios: name, year and description (from their YAML files)."""
     from bakuhub.corridor.scenario import shipped_scenario, shipped_scenarios
 
@@ -57,59 +169,37 @@ def scenarios() -> list[dict[str, Any]]:
     return out
 
 
-def key_figures(summaries: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The comparison of ``bakuhub corridor compare``, with numbers as text."""
-    from bakuhub.corridor.compare import compare
-
-    rows = compare(summaries)
-    for row in rows:
-        row["text"] = [_number(v) for v in row["values"]]
-        diff = row["difference"]
-        row["difference_text"] = "" if diff is None else f"{'+' if diff > 0 else ''}{_number(diff)}"
-    return rows
-
-
-def _number(value: float | None) -> str:
-    if value is None:
-        return "n/a"
-    return f"{value:,.3g}" if abs(value) < 1000 else f"{value:,.0f}"
-
-
-def _value(summary: dict[str, Any], key: str) -> str:
-    value = summary.get(key)
-    if isinstance(value, float):
-        return _number(value)
-    return "" if value is None else str(value)
-
-
 @router.get("/corridor")
 def corridor(
     request: Request,
     settings: SettingsDep,
     session: SessionDep,
     principal: PrincipalDep,
+    scenario: Short = None,
+    resolution: Annotated[str | None, Query(max_length=32)] = None,
+    author: Short = None,
+    origin: Annotated[str | None, Query(max_length=12)] = None,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     compare: list[str] = Query(default=[], max_length=20),
 ) -> Response:
-    found = studies(settings.data_dir / "studies")
-    by_name = {s["name"]: s for s in found}
-    chosen = [by_name[n] for n in dict.fromkeys(compare) if n in by_name]
-    pair = chosen if len(chosen) == 2 else []
+    """The list of studies; ``compare`` (the older links) goes to the comparison."""
+    asked = [c[:120] for c in dict.fromkeys(compare) if c]
+    if len(asked) >= 2:
+        return redirect("/corridor/compare?" + urlencode([("study", n) for n in asked]))
+    filters = _filters(
+        {"scenario": scenario, "resolution": resolution, "author": author, "origin": origin}
+    )
+    found, more = studies_listed(session, principal, settings.data_dir, filters, page)
     context = {
         "studies": found,
-        "chosen": pair,
-        "ticked": [s["name"] for s in chosen],
-        "asked": bool(compare),
-        "identity": [
-            {"label": label, "values": [_value(s["summary"], key) for s in pair]}
-            for key, label in IDENTITY
-        ],
-        "table": key_figures([s["summary"] for s in pair]) if pair else [],
-        "value": _value,
-        "scenarios": scenarios(),
-        "jobs": [
-            listed_view(job, full=full_view(principal))
-            for job in list_jobs(session=session, kind="corridor.study", limit=10)
-        ],
+        "filters": filters,
+        "origins": ORIGINS,
+        "page": page,
+        "previous": _page_link(filters, page - 1) if page > 1 else None,
+        "next": _page_link(filters, page + 1) if more else None,
+        "compare_error": bool(asked),
+        "scenarios": shipped(),
+        "jobs": recent_jobs(session, principal),
         "may_run": principal is not None and principal.at_least(Role.focal_point),
         "jobs_per_user": settings.jobs_per_user,
     }
@@ -117,9 +207,18 @@ def corridor(
 
 
 @router.get("/corridor/studies/{name}/report.html")
-def report(name: str, settings: SettingsDep) -> Response:
-    root = (settings.data_dir / "studies").resolve()
-    path = (root / name / "report.html").resolve()
-    if not NAME.match(name) or path.parent.parent != root or not path.is_file():
-        raise NotFound(f"There is no report of a study '{name}'.")
-    return FileResponse(path, media_type="text/html")
+def report(
+    name: Annotated[str, PathParam(min_length=1, max_length=120)],
+    session: SessionDep,
+    principal: PrincipalDep,
+    settings: SettingsDep,
+) -> Response:
+    """A study's report (self-contained HTML), for whoever may read the study."""
+    path, media = service.study_file(
+        session=session,
+        principal=principal,
+        data_dir=settings.data_dir,
+        name=name,
+        file="report.html",
+    )
+    return FileResponse(path, media_type=media)
