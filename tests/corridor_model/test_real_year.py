@@ -135,5 +135,9 @@ def test_a_small_study_carries_its_real_year_check(tmp_path: Path) -> None:
     write_outputs(study, tmp_path)
     assert (tmp_path / "tables" / "real_year_unserved.csv").is_file()
     assert (tmp_path / "tables" / "real_year_cables.csv").is_file()
+    from bakuhub.studies.service import TABLES  # every table is a study's download
+
+    written = {p.stem for p in (tmp_path / "tables").glob("*.csv")}
+    assert written <= set(TABLES), f"not downloadable from the study: {written - set(TABLES)}"
     page = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert "Real-year check" in page and ry.REBUILT in page

@@ -47,6 +47,8 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 CSP_WORDS = ("Content Security Policy", "Content-Security-Policy")
+_LIVE: dict[str, Any] = {}
+"""The live server's app, for :func:`live_app`."""
 
 
 def chromium_path() -> str | None:
@@ -96,8 +98,15 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     prepare(settings)
     _accounts(settings)
     _studies(settings.data_dir / "studies")
-    with serve_in_thread(create_app(settings), stop_timeout=10) as base:
+    _LIVE["app"] = app = create_app(settings)
+    with serve_in_thread(app, stop_timeout=10) as base:
         yield base
+
+
+def live_app() -> Any:
+    """The live server's FastAPI app (after ``server`` started it): for a test that must
+    reach its state, e.g. give it a job runner of its own."""
+    return _LIVE["app"]
 
 
 @pytest.fixture(scope="session")

@@ -120,9 +120,11 @@ def _register(target: Path) -> None:
             row = register_folder(session, data_dir, target, author=cli_author())
             name = None if row is None else row.name
     except Exception as exc:  # the files are written; the listing can catch up later
+        reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
         typer.echo(
-            f"the study was not registered in the database ({exc}); the web "
-            "registers it when it next lists studies",
+            f"the study was not registered in the database ({reason}; a new data "
+            "directory needs 'bakuhub db upgrade'); the web registers it when it next "
+            "lists studies",
             err=True,
         )
         return

@@ -40,9 +40,13 @@ def list_studies(data_dir: Path) -> list[dict[str, Any]]:
     for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
         entry = {"name": folder.name, **_status(folder)}
         if (folder / "summary.json").is_file():
-            summary = read_summary(data_dir, folder.name)
+            try:
+                summary: Any = read_summary(data_dir, folder.name)
+            except (OSError, ValueError):  # unreadable: listed by name, never a 500
+                summary = {}
             keys = ("scenario", "year", "total_system_cost_eur_a", "export_twh")
-            entry.update({key: summary.get(key) for key in keys})  # a partial summary: None
+            if isinstance(summary, dict):  # a partial summary: None; not an object: none
+                entry.update({key: summary.get(key) for key in keys})
         out.append(entry)
     return out
 

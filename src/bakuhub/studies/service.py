@@ -36,7 +36,17 @@ TABLES = (
     "price_duration",
     "prices",
     "cable_economics",
+    "renewables",
+    "real_year_unserved",
+    "real_year_worst_hours",
+    "real_year_cables",
+    "real_year_storage",
+    "real_year_curtailment",
+    "real_year_figures",
 )
+"""The result tables a solve writes (``corridor.run_study.write_outputs``; the
+``real_year_*`` ones when the full year was operated), each downloadable as CSV and
+Parquet."""
 FILES: dict[str, tuple[str, str]] = {
     "summary.json": ("summary.json", "application/json"),
     "network.nc": ("network.nc", "application/x-netcdf"),
@@ -237,6 +247,11 @@ def rerun_scenario(
     """What "run again" submits: the study's exact scenario (validated as from outside:
     an operator's server paths are refused), and its saved scenario's ref."""
     row = get_study(session=session, principal=principal, name=name)
+    if not row.scenario_json:
+        raise InvalidInput(
+            f"The study '{row.name}' cannot be run again: its scenario is unknown (an older "
+            "study folder without scenario.yaml); fork a scenario and run that instead."
+        )
     source = f"of the study '{row.name}'"
     return parse_scenario(dict(row.scenario_json), source, trusted=False), row.scenario_ref
 

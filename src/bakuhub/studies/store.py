@@ -3,7 +3,9 @@
 - :func:`sync` registers the folders of ``<data_dir>/studies/`` not yet known (written
   by ``bakuhub corridor solve`` against the data directory, or the reference study at
   startup): idempotent and cheap (one query and one directory listing), called when
-  studies are listed.
+  studies are listed. An older folder whose scenario cannot be known (no readable
+  ``scenario.yaml``, a summary naming no shipped scenario) is still listed, as a study
+  of an unknown scenario (:func:`unknown_study`).
 - :func:`note_submission` records a job submitted from a page or the API (queued);
   :func:`register_job_result` (called by the worker in the transaction that marks the
   job succeeded) fills in its folder and figures; :func:`mark_failed` its failure.
@@ -38,6 +40,9 @@ from bakuhub.studies.models import SavedScenario, Study
 
 log = logging.getLogger(__name__)
 STUDIES = "studies"
+UNKNOWN = "unknown"
+"""What a study of an unknown scenario has for the scenario's name (when its summary
+names none), resolution and weather (when its summary lacks them)."""
 
 
 def _loose(spec: dict[str, Any]) -> str:
@@ -123,6 +128,34 @@ def new_study(
     return row
 
 
+def unknown_study(session: Session, *, name: str, summary: dict[str, Any]) -> Study:
+    """A study whose scenario bakuhub cannot know (an older folder: no readable
+    scenario.yaml, a summary naming no shipped scenario): no inputs (``{}``, what
+    "unknown" means to the API and the pages, and why it cannot be run again); the
+    scenario's name, inputs hash, resolution and year from the summary where it has
+    them; listed like any study the command line wrote."""
+    named, year = summary.get("scenario"), summary.get("year")
+    has_year = isinstance(year, int) and not isinstance(year, bool) and 0 < year < 10_000
+    has_name = isinstance(named, str) and bool(named.strip())
+    row = Study(
+        name=_free_name(session, name),
+        scenario_name=str(named).strip()[:100] if has_name else UNKNOWN,
+        scenario_json={},
+        scenario_hash="",
+        resolution=UNKNOWN,
+        weather=UNKNOWN,
+        year=year if has_year else 0,
+        author="operator",
+        origin="cli",
+        figures={},
+        state="queued",
+        created_at=utcnow(),
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
 def _folder_scenario(folder: Path, summary: dict[str, Any]) -> Scenario | None:
     path = folder / "scenario.yaml"
     try:
@@ -149,16 +182,20 @@ def sync(session: Session, data_dir: Path) -> int:
             continue  # still being solved, or failed: the file states say so
         try:
             summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
-            scenario = _folder_scenario(folder, summary)
         except (OSError, ValueError) as exc:
             log.warning("study folder %s not registered: %s", folder.name, exc)
             continue
-        if scenario is None or not isinstance(summary, dict):
+        if not isinstance(summary, dict):
+            log.warning("study folder %s not registered: its summary is not an object", folder)
             continue
-        origin = "startup" if folder.name == REFERENCE else "cli"
-        row = new_study(
-            session, name=folder.name, scenario=scenario, author="operator", origin=origin
-        )
+        scenario = _folder_scenario(folder, summary)
+        if scenario is None:
+            row = unknown_study(session, name=folder.name, summary=summary)
+        else:
+            origin = "startup" if folder.name == REFERENCE else "cli"
+            row = new_study(
+                session, name=folder.name, scenario=scenario, author="operator", origin=origin
+            )
         row.folder = relative
         _fill(row, summary)
         added += 1
