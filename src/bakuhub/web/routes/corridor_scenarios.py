@@ -6,7 +6,6 @@ and their comments. Included by :mod:`bakuhub.web.routes.corridor` under
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
@@ -14,6 +13,7 @@ from fastapi import Path as PathParam
 from fastapi.responses import Response
 
 from bakuhub.accounts.permissions import Principal, Role, require
+from bakuhub.config import Settings
 from bakuhub.corridor.scenario import Scenario
 from bakuhub.jobs import access
 from bakuhub.jobs import service as jobs
@@ -60,8 +60,7 @@ def submit_study_job(
     session: Any,
     runner: JobRunner,
     principal: Principal | None,
-    data_dir: Path,
-    jobs_per_user: int,
+    settings: Settings,
     scenario: Scenario,
     scenario_ref: str | None,
     origin: str,
@@ -79,7 +78,7 @@ def submit_study_job(
             resolution=run.resolution,
             counterfactual=run.counterfactual,
             created_by=who.username,
-            quota=access.Quota(who.username, jobs_per_user),
+            quota=access.Quota(who.username, settings.jobs_per_user),
         )
         location = job.result.location if job.result is not None else None
         solved = (
@@ -95,7 +94,7 @@ def submit_study_job(
             origin=origin,
             scenario_ref=scenario_ref,
             result_location=location,
-            data_dir=data_dir,
+            data_dir=settings.data_dir,
         )
         return job
 
@@ -257,8 +256,7 @@ def run(
         session=session,
         runner=runner,
         principal=principal,
-        data_dir=settings.data_dir,
-        jobs_per_user=settings.jobs_per_user,
+        settings=settings,
         scenario=scenario,
         scenario_ref=ref,
         origin="api",
