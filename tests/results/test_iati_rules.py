@@ -464,3 +464,51 @@ def test_iati_check_through_the_api(
     assert client.post(f"{API}/projects", json=draft).status_code == 201
     assert client.get(f"{API}/iati/check", params={"project": "DRAFT-1"}).status_code == 200
     assert anon_client.get(f"{API}/iati/check", params={"project": "DRAFT-1"}).status_code == 404
+
+
+def _code_uses_in_fixture() -> list[tuple[str, str | None, str]]:
+    """Every (path, attribute, codelist) of the 2.03 mapping that the valid fixture uses."""
+    from bakuhub.iati.codeuses import ACTIVITY_USES
+
+    activity = ET.parse(FIXTURES / "activity.xml").getroot()[0]
+    found = []
+    for use in ACTIVITY_USES:
+        elements = [activity] if use.path == "." else list(activity.iterfind(use.path))
+        used = [
+            e
+            for e in elements
+            if (e.get(use.attribute) if use.attribute else e.text) and use.applies(e)
+        ]
+        if used:
+            found.append((use.path, use.attribute, use.codelist))
+    return found
+
+
+CODE_USES = _code_uses_in_fixture()
+
+
+def test_the_fixture_exercises_most_codelists() -> None:
+    assert len({codelist for _p, _a, codelist in CODE_USES}) >= 20, CODE_USES
+
+
+@pytest.mark.parametrize(("path", "attribute", "codelist"), CODE_USES)
+def test_each_codelist_refuses_a_code_it_does_not_have(
+    path: str, attribute: str | None, codelist: str
+) -> None:
+    """Each codelist the activity uses, broken once: the finding names the list and the
+    value, graded error on a complete list and warning on an incomplete one."""
+
+    def mutate(activity: ET.Element) -> None:
+        element = activity if path == "." else activity.find(path)
+        assert element is not None
+        if attribute:
+            element.set(attribute, "ZZ9")
+        else:
+            element.text = "ZZ9"
+
+    findings = [f for f in _check(mutate) if f.rule == "codelist" and "'ZZ9'" in f.message]
+    assert len(findings) == 1, [f.message for f in _check(mutate)]
+    (finding,) = findings
+    assert f"{codelist} codelist" in finding.message
+    expected = "error" if codelists.load(codelist).complete else "warning"
+    assert finding.severity == expected
