@@ -39,6 +39,26 @@ def _report(findings: list[Finding], as_json: bool, what: str) -> None:
         raise typer.Exit(1)
 
 
+def _write(xml: bytes, out: Path | None, wrote: str, notes: list[str]) -> None:
+    """The exported file to ``out`` (or stdout), then what was written and the notes on
+    stderr."""
+    if out is None:
+        typer.echo(xml.decode("utf-8"), nl=False)
+    else:
+        out.write_bytes(xml)
+        typer.echo(f"wrote {out}: {wrote}", err=True)
+    for note in notes:
+        typer.echo(f"note: {note}", err=True)
+
+
+def _stderr_findings(findings: list[Finding]) -> None:
+    """An export's findings on stderr (stdout may be the file); exit 1 when any blocks."""
+    for f in findings:
+        typer.echo(f"{f.severity}: {f.message}", err=True)
+    if blocking(findings):
+        raise typer.Exit(1)
+
+
 @app.command("export", help="Write projects (all, or each --project) as an IATI activities file.")
 def export(
     project: list[str] = typer.Option([], "--project", "-p", help="Project ref, repeatable."),
@@ -57,19 +77,9 @@ def export(
         result = export_activities(session=session, project_refs=project or None)
     if validate:
         check_valid(result.xml, schema)
-    if out is None:
-        typer.echo(result.xml.decode("utf-8"), nl=False)
-    else:
-        out.write_bytes(result.xml)
-        typer.echo(f"wrote {out}: {result.activities} activities", err=True)
-    for note in result.notes:
-        typer.echo(f"note: {note}", err=True)
+    _write(result.xml, out, f"{result.activities} activities", result.notes)
     if check:
-        findings = check_activities(result.xml, schema_dir=schema)
-        for f in findings:
-            typer.echo(f"{f.severity}: {f.message}", err=True)
-        if blocking(findings):
-            raise typer.Exit(1)
+        _stderr_findings(check_activities(result.xml, schema_dir=schema))
 
 
 @app.command("export-org", help="Write the Hub's IATI organisation file (budgets per year).")
@@ -89,19 +99,10 @@ def export_org(
 
     with cli_session() as session:
         result = export_organisation(session=session, published_only=public, currency=currency)
-    if out is None:
-        typer.echo(result.xml.decode("utf-8"), nl=False)
-    else:
-        out.write_bytes(result.xml)
-        typer.echo(f"wrote {out}: {result.organisation}, {len(result.projects)} projects", err=True)
-    for note in result.notes:
-        typer.echo(f"note: {note}", err=True)
+    wrote = f"{result.organisation}, {len(result.projects)} projects"
+    _write(result.xml, out, wrote, result.notes)
     if check:
-        findings = check_organisations(result.xml, schema_dir=schema)
-        for f in findings:
-            typer.echo(f"{f.severity}: {f.message}", err=True)
-        if blocking(findings):
-            raise typer.Exit(1)
+        _stderr_findings(check_organisations(result.xml, schema_dir=schema))
 
 
 @app.command("import", help="Import an IATI activities file: every activity or none.")

@@ -27,13 +27,10 @@ import numpy as np
 
 from bakuhub.risk.explain import contributions
 from bakuhub.risk.index import IndexResult, IndicatorData
+from bakuhub.risk.outliers import KURT_LIMIT, SKEW_LIMIT, kurtosis, skewness
 from bakuhub.risk.spec import Node, nodes
 from bakuhub.risk.steps import Array
 
-SKEW_LIMIT = 2.0
-"""COINr ``check_SkewKurt``: an indicator fails when |skewness| >= 2 ..."""
-KURT_LIMIT = 3.5
-"""... and (excess) kurtosis >= 3.5 together (COINr's defaults, JRC practice)."""
 REDUNDANT = 0.9
 """COINr ``get_corr_flags`` default: |r| above 0.9 may be double counting."""
 PC1_SHARE = 0.6
@@ -126,32 +123,6 @@ class Audit:
     shares: dict[str, Array]
     method: str
     warnings: list[Flag]
-
-
-def skewness(x: Array) -> float:
-    """Adjusted Fisher-Pearson skewness ``G1 = g1 sqrt(n (n-1)) / (n-2)`` with
-    ``g1 = m3 / m2^1.5`` (COINr ``skew``, e1071 type 2); NaN when n < 3 or constant."""
-    v = x[~np.isnan(x)]
-    n = v.size
-    d = v - v.mean() if n else v
-    m2 = float(np.mean(d**2)) if n else 0.0
-    if n < 3 or m2 == 0:
-        return math.nan
-    g1 = float(np.mean(d**3)) / m2**1.5
-    return float(g1 * math.sqrt(n * (n - 1)) / (n - 2))
-
-
-def kurtosis(x: Array) -> float:
-    """Bias-corrected excess kurtosis ``G2 = ((n+1) g2 + 6) (n-1) / ((n-2)(n-3))``
-    with ``g2 = m4 / m2^2 - 3`` (COINr ``kurt``, e1071 type 2); NaN when n < 4."""
-    v = x[~np.isnan(x)]
-    n = v.size
-    d = v - v.mean() if n else v
-    m2 = float(np.mean(d**2)) if n else 0.0
-    if n < 4 or m2 == 0:
-        return math.nan
-    g2 = float(np.mean(d**4)) / m2**2 - 3.0
-    return ((n + 1) * g2 + 6.0) * (n - 1) / ((n - 2) * (n - 3))
 
 
 def describe(code: str, name: str, pillar: str, x: Array) -> Stats:
