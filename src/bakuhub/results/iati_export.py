@@ -22,7 +22,7 @@ import datetime as dt
 import math
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
-from decimal import ROUND_DOWN, Decimal
+from decimal import Decimal
 
 import pycountry
 from sqlalchemy import select
@@ -51,7 +51,14 @@ from bakuhub.results.codes import (
     TransactionKind,
 )
 from bakuhub.results.iati_read import PLACEHOLDER_DATE
-from bakuhub.results.profile import Org, identifier, party_org, profile_of, reporting_org
+from bakuhub.results.profile import (
+    Org,
+    identifier,
+    party_org,
+    profile_of,
+    reporting_org,
+    theme_sectors,
+)
 from bakuhub.results.service import project_results
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -279,40 +286,19 @@ def _dates(act: ET.Element, project: Project, notes: list[str], published_only: 
     notes.append(f"{project.ref}: no start date recorded; planned start set to {why} ({day})")
 
 
-THEME_SECTOR_VOCABULARY = "99"
-"""IATI SectorVocabulary 99, "Reporting Organisation": the Hub's own themes."""
-
-THEME_NAMES: dict[str, str] = {
-    "adaptation": "Climate adaptation",
-    "mitigation-energy": "Climate mitigation: energy",
-    "peacebuilding": "Peacebuilding",
-    "migration-displacement": "Climate migration and displacement",
-    "humanitarian": "Humanitarian relief and recovery",
-}
-"""Narratives of the Hub's themes (``registry.codes.Theme``) as exported sectors."""
-
-
-def theme_shares(count: int) -> list[Decimal]:
-    """Equal percentages for ``count`` themes, to two decimals, adding up to exactly 100
-    (the last takes the remainder), as IATI rule 2.1.1 wants per vocabulary."""
-    if count <= 0:
-        return []
-    part = (Decimal(100) / count).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
-    return [part] * (count - 1) + [Decimal(100) - part * (count - 1)]
-
-
 def _theme_sectors(act: ET.Element, project: Project, notes: list[str]) -> None:
     """Without sectors in the IATI profile, the project's Hub themes as sectors of the
     reporting organisation's vocabulary (99), shared equally; the IATI Standard wants
     every activity to have a sector (rule 6.2.2). No theme: nothing, and the check says so."""
-    themes = [t for t in dict.fromkeys(project.themes or []) if t in THEME_NAMES]
-    if not themes:
+    sectors = theme_sectors(project)
+    if not sectors:
         return
-    for theme, share in zip(themes, theme_shares(len(themes)), strict=True):
-        el = _sub(act, "sector", vocabulary=THEME_SECTOR_VOCABULARY, code=theme)
-        if len(themes) > 1:
-            el.set("percentage", str(share))
-        _narrative(el, THEME_NAMES[theme])
+    for sector in sectors:
+        el = _sub(act, "sector", vocabulary=sector["vocabulary"], code=sector["code"])
+        if sector["percentage"] is not None:
+            el.set("percentage", sector["percentage"])
+        _narrative(el, sector["name"])
+    themes = [s["code"] for s in sectors]
     notes.append(
         f"{project.ref}: no sectors in its IATI profile; its Hub themes "
         f"({', '.join(themes)}) are exported as sectors of vocabulary 99, shared equally"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -153,3 +154,41 @@ def read_profile(row: m.ActivityProfile) -> dict[str, Any]:
         "policy_markers": list(row.policy_markers or []),
         "humanitarian_scopes": list(row.humanitarian_scopes or []),
     }
+
+
+THEME_SECTOR_VOCABULARY = "99"
+"""IATI SectorVocabulary 99, "Reporting Organisation": the Hub's own themes."""
+
+THEME_NAMES: dict[str, str] = {
+    "adaptation": "Climate adaptation",
+    "mitigation-energy": "Climate mitigation: energy",
+    "peacebuilding": "Peacebuilding",
+    "migration-displacement": "Climate migration and displacement",
+    "humanitarian": "Humanitarian relief and recovery",
+}
+"""Narratives of the Hub's themes (``registry.codes.Theme``) as exported sectors."""
+
+
+def theme_shares(count: int) -> list[Decimal]:
+    """Equal percentages for ``count`` themes, to two decimals, adding up to exactly 100
+    (the last takes the remainder), as IATI rule 2.1.1 wants per vocabulary."""
+    if count <= 0:
+        return []
+    part = (Decimal(100) / count).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
+    return [part] * (count - 1) + [Decimal(100) - part * (count - 1)]
+
+
+def theme_sectors(project: Project) -> list[dict[str, Any]]:
+    """The project's Hub themes as IATI sectors of vocabulary 99 (code, name, percentage
+    as text, None for a single theme), shared equally; [] without a known theme."""
+    themes = [t for t in dict.fromkeys(project.themes or []) if t in THEME_NAMES]
+    shares = theme_shares(len(themes))
+    return [
+        {
+            "vocabulary": THEME_SECTOR_VOCABULARY,
+            "code": theme,
+            "name": THEME_NAMES[theme],
+            "percentage": str(share) if len(themes) > 1 else None,
+        }
+        for theme, share in zip(themes, shares, strict=True)
+    ]
