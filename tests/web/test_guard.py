@@ -53,6 +53,7 @@ NEEDED: dict[tuple[str, str], str] = {
     ("POST", "/corridor/sweeps"): ANALYST,
     ("POST", "/corridor/sweeps/{batch}/cancel"): SIGNED_IN,
     ("POST", "/login"): OPEN,
+    ("POST", "/language"): OPEN,
     ("POST", "/logout"): SIGNED_IN,
     ("POST", "/account/tokens"): SIGNED_IN,
     ("POST", "/account/tokens/{token_id}/revoke"): SIGNED_IN,

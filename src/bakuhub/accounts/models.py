@@ -27,6 +27,8 @@ class User(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     """Bumped to end every session of the user (sign-out, password change, disabling)."""
+    language: Mapped[str] = mapped_column(String(8), default="", server_default="")
+    """The language the user chose for the pages ('' = the browser's preference)."""
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

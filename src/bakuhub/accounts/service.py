@@ -135,6 +135,22 @@ def end_sessions(user: User) -> None:
     user.session_epoch = (user.session_epoch or 0) + 1
 
 
+def set_language(*, session: Session, user_id: int, language: str) -> None:
+    """Remember the pages' language a user chose ('' = follow the browser)."""
+    from bakuhub.i18n import LANGUAGES
+
+    if language and language not in LANGUAGES:
+        raise InvalidInput(
+            f"language: '{language[:20]}' is not a language bakuhub speaks; choose one of "
+            f"{', '.join(LANGUAGES)}."
+        )
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound(f"There is no user with id {user_id}.")
+    user.language = language
+    session.flush()
+
+
 def revoke_all_tokens(*, session: Session, user: User) -> int:
     """Revoke every token of a user; how many were still live."""
     result = session.execute(

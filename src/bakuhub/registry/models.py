@@ -265,3 +265,24 @@ class Milestone(Base):
     due_on: Mapped[dt.date | None]
     done_on: Mapped[dt.date | None]
     status: Mapped[str] = mapped_column(String(20), default="open")
+
+
+class RecordText(Base):
+    """One field of one record in one more language (the record's own column holds the
+    text in the language it was written in; IATI calls these narratives).
+
+    ``target`` names the kind of record (``project``, ``working_group``, ``result``,
+    ``decision``...), ``field`` the text (``title``, ``description``, ``narrative``).
+    """
+
+    __tablename__ = "record_texts"
+    __table_args__ = (UniqueConstraint("target", "target_id", "field", "language"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    target: Mapped[str] = mapped_column(String(30), index=True)
+    target_id: Mapped[int] = mapped_column(Integer, index=True)
+    field: Mapped[str] = mapped_column(String(30))
+    language: Mapped[str] = mapped_column(String(8))
+    text: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(120), default="system")

@@ -17,6 +17,7 @@ from bakuhub.config import Settings, get_settings, secret_key_warning
 from bakuhub.db import make_engine, make_sessionmaker
 from bakuhub.web.auth import guard
 from bakuhub.web.errors import RequestEdge, install_error_handlers
+from bakuhub.web.locale import LocaleMiddleware
 
 API_PREFIX = "/api/v1"
 log = logging.getLogger(__name__)
@@ -131,6 +132,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         dependencies=[Depends(guard)],
     )
     app.add_middleware(RequestEdge)  # NUL characters refused, read-only requests marked
+    app.add_middleware(LocaleMiddleware)  # inside the session: reads the chosen language
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.secret_key.get_secret_value(),

@@ -26,7 +26,7 @@ from bakuhub.accounts.permissions import Forbidden, Principal, Unauthenticated
 from bakuhub.web.deps import get_principal
 
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-OPEN_WRITES = frozenset({"/login"})
+OPEN_WRITES = frozenset({"/login", "/language"})
 """State-changing paths an anonymous visitor may use (still with a CSRF token)."""
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
@@ -73,7 +73,9 @@ async def guard(
 
 
 def sign_in(request: Request, user: accounts.User) -> None:
-    """Start a session for ``user`` (a fresh CSRF token too)."""
+    """Start a session for ``user`` (a fresh CSRF token too), in the language the user
+    chose before (on any device), else the one this browser was already reading."""
+    language = user.language or request.session.get("lang")
     request.session.clear()
     request.session.update(
         {
@@ -83,6 +85,8 @@ def sign_in(request: Request, user: accounts.User) -> None:
             "csrf": secrets.token_urlsafe(32),
         }
     )
+    if isinstance(language, str) and language:
+        request.session["lang"] = language
 
 
 def sign_out(request: Request, session: Session) -> None:
@@ -96,4 +100,7 @@ def sign_out(request: Request, session: Session) -> None:
     if user is not None:
         accounts.end_sessions(user)
         session.flush()
+    language = request.session.get("lang")
     request.session.clear()
+    if isinstance(language, str) and language:
+        request.session["lang"] = language  # the language is the reader's, not the account's

@@ -10,27 +10,55 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
-from bakuhub import __version__
+from bakuhub import __version__, i18n
 from bakuhub.accounts.permissions import Principal
 from bakuhub.web.auth import CSRF_FIELD, csrf_token
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 NAV = (
-    ("/", "Home"),
-    ("/parties", "Parties"),
-    ("/agreements", "Agreements"),
-    ("/working-groups", "Working groups"),
-    ("/projects", "Projects"),
-    ("/dashboards", "Dashboards"),
-    ("/risk", "Risk"),
-    ("/corridor", "Corridor"),
+    ("/", i18n.N_("Home")),
+    ("/parties", i18n.N_("Parties")),
+    ("/agreements", i18n.N_("Agreements")),
+    ("/working-groups", i18n.N_("Working groups")),
+    ("/projects", i18n.N_("Projects")),
+    ("/dashboards", i18n.N_("Dashboards")),
+    ("/risk", i18n.N_("Risk")),
+    ("/corridor", i18n.N_("Corridor")),
 )
+ROLE_NAMES = {
+    "viewer": i18n.N_("viewer"),
+    "focal_point": i18n.N_("focal point"),
+    "secretariat": i18n.N_("secretariat"),
+    "administrator": i18n.N_("administrator"),
+}
+FILTERS = {
+    "number": i18n.number,
+    "percent": i18n.percent,
+    "money": i18n.money,
+    "date": i18n.date,
+    "datetime": i18n.datetime,
+    "country": i18n.country_name,
+}
+"""Locale-aware formatting in templates: ``{{ x|number(1) }}``, ``{{ amount|money('USD')
+}}``, ``{{ day|date }}``, ``{{ 'TCD'|country }}``."""
 
 
 @lru_cache(maxsize=1)
 def templates() -> Jinja2Templates:
-    """The Jinja2 templates (autoescaped), made on first use."""
-    return Jinja2Templates(directory=str(TEMPLATES))
+    """The Jinja2 templates (autoescaped, with gettext in the request's language and the
+    locale's formats), made on first use."""
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,
+        extensions=["jinja2.ext.i18n"],
+    )
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        i18n.gettext, i18n.ngettext, newstyle=True, pgettext=i18n.pgettext
+    )
+    env.filters.update(FILTERS)
+    return Jinja2Templates(env=env)
 
 
 def principal_of(request: Request) -> Principal | None:
@@ -52,6 +80,11 @@ def render(
         "csrf_token": csrf_token(request),
         "version": __version__,
         "path": request.url.path,
+        "here": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
+        "lang": i18n.current(),
+        "text_dir": "rtl" if i18n.is_rtl() else "ltr",
+        "languages": i18n.LANGUAGES,
+        "role_names": {role: i18n.gettext(name) for role, name in ROLE_NAMES.items()},
     }
     return templates().TemplateResponse(request, name, {**base, **context}, status_code=status_code)
 
