@@ -34,7 +34,7 @@ METHODS = [
     ("**/templates/**.html", "jinja2"),
 ]
 OPTIONS = {"**/templates/**.html": {"extensions": "jinja2.ext.i18n", "newstyle_gettext": "true"}}
-PLACEHOLDER = re.compile(r"\{[a-z_][a-z0-9_]*(?:[:!][^{}]*)?\}|%\([a-z_][a-z0-9_]*\)[sdf]|%[sd]")
+PLACEHOLDER = re.compile(r"\{[a-z_][a-z0-9_]*(?:[:!][^{}]*)?\}|%\([a-z_][a-z0-9_]*\)[sdf]|%[sd%]")
 
 
 def extract() -> Catalog:
@@ -54,11 +54,12 @@ def extract() -> Catalog:
     return catalog
 
 
-def languages() -> list[str]:
-    """The shipped languages other than English."""
-    from bakuhub.i18n import DEFAULT, LANGUAGES
+def languages(preparing: bool = False) -> list[str]:
+    """The shipped languages other than English (and those being translated)."""
+    from bakuhub.i18n import DEFAULT, LANGUAGES, PREPARING
 
-    return [code for code in LANGUAGES if code != DEFAULT]
+    codes = [code for code in LANGUAGES if code != DEFAULT]
+    return codes + list(PREPARING) if preparing else codes
 
 
 def read(language: str) -> Catalog:
@@ -124,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{len(template)} messages, {len(found)} problems", file=sys.stderr)
         return 1 if found else 0
     write(template, POT)
-    for language in languages():
+    for language in languages(preparing=True):
         catalog = read(language)
         catalog.update(template, no_fuzzy_matching=False)
         write(catalog, LOCALE / language / "LC_MESSAGES" / "bakuhub.po")

@@ -217,3 +217,45 @@ def test_the_accounts_list_filters_by_name_role_and_state(
     assert "1 of 3 accounts" in found
     disabled = admin.get("/account/users", params={"state": "disabled"}).text
     assert "No account matches" in disabled
+
+
+def test_a_person_chooses_the_language_of_the_pages_on_their_account(
+    app: FastAPI, session: Session, browser_as: Callable[..., TestClient]
+) -> None:
+    french_browser = {"Accept-Language": "fr-TD,fr;q=0.9"}
+    rita = browser_as("viewer", username="rita")
+    page = rita.get("/account", headers=french_browser)
+    assert page.headers["content-language"] == "fr"
+    assert 'action="/account/language"' in page.text and 'id="l-language"' in page.text
+    csrf = csrf_of(page.text)
+    chosen = rita.post(
+        "/account/language",
+        data={"csrf_token": csrf, "language": "pt"},
+        headers=french_browser,
+        follow_redirects=False,
+    )
+    assert chosen.status_code == 303 and chosen.headers["location"] == "/account?done=language"
+    portuguese = rita.get("/account", headers=french_browser)
+    assert portuguese.headers["content-language"] == "pt"  # the choice beats the browser
+    assert re.search(r'<option value="pt" selected>', portuguese.text)
+    user = session.scalars(select(User).where(User.username == "rita")).one()
+    session.refresh(user)
+    assert user.language == "pt"  # kept on the account: the next sign-in starts in it
+    assert browser_client(app, "rita").get("/account").headers["content-language"] == "pt"
+    unknown = rita.post("/account/language", data={"csrf_token": csrf, "language": "xx"})
+    assert unknown.status_code == 422
+    assert "'xx'" in _described_error(unknown.text, "l-language")  # said in Portuguese now
+    browser = rita.post(
+        "/account/language",
+        data={"csrf_token": csrf, "language": ""},
+        headers=french_browser,
+        follow_redirects=False,
+    )
+    assert browser.status_code == 303
+    again = rita.get("/account", headers=french_browser)
+    assert again.headers["content-language"] == "fr"  # Accept-Language chooses again
+    assert (
+        rita.get("/account", headers={"Accept-Language": "pt"}).headers["content-language"] == "pt"
+    )
+    session.refresh(user)
+    assert user.language == ""

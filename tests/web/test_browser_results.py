@@ -112,13 +112,13 @@ def test_the_secretariat_approves_several_and_returns_one(any_page: Any, browser
     page.goto("/review")
     for year in (2023, 2024):
         page.get_by_label(
-            f"Select {ref}, Girls enrolled {ref}, {year}-01-01 to {year}-12-31"
+            f"Select {ref}, Girls enrolled {ref}, Jan 1, {year} to Dec 31, {year}"
         ).check()
     shot(page, f"results-review-{width}")
     _fits(page)
     page.get_by_role("button", name="Approve selected").click()
     assert "2 periods approved." in page.get_by_role("status").inner_text()
-    page.get_by_label(f"Select {ref}, Girls enrolled {ref}, 2025-01-01 to 2025-12-31").check()
+    page.get_by_label(f"Select {ref}, Girls enrolled {ref}, Jan 1, 2025 to Dec 31, 2025").check()
     page.get_by_role("button", name="Return selected").click()
     assert "Write what the focal point should correct" in page.locator("#err-comment").inner_text()
     page.get_by_label("Comment (required to return)").fill("Attach the enrolment register")

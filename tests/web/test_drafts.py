@@ -110,7 +110,7 @@ def test_the_home_page_counts_no_drafts_for_the_public(
         f"{API}/projects/P-DRAFT/transactions", json={**commitment, "value": "7", "currency": "XOF"}
     ).is_success
     home = anon_client.get("/").text
-    assert re.search(r'id="committed">250 USD<', home), "the public total is missing"
+    assert re.search(r'id="committed">\$250<', home), "the public total is missing"
     assert "XOF" not in home
     assert "/projects?country=MLI" not in home and "P-DRAFT" not in home  # map and list
     assert "<strong>2</strong> projects" in home

@@ -58,6 +58,7 @@ NEEDED: dict[tuple[str, str], str] = {
     ("POST", "/account/tokens"): SIGNED_IN,
     ("POST", "/account/tokens/{token_id}/revoke"): SIGNED_IN,
     ("POST", "/account/password"): SIGNED_IN,
+    ("POST", "/account/language"): SIGNED_IN,
     **{("POST", f"/account/users/{{username}}/{a}"): ADMIN for a in USER_ACTIONS},
     **{("POST", f"{API}/users/{{username}}/{a}"): ADMIN for a in USER_ACTIONS},
     ("POST", "/projects/{ref}/results/new"): OWNER,
@@ -116,6 +117,9 @@ NEEDED: dict[tuple[str, str], str] = {
     # -- forms (issue 22): add this area's routes below this line --
     **{("POST", f"/working-groups/{{ref}}/{p}/restore"): OWNER for p in GROUP_ITEMS},
     # -- lists (issue 22): add this area's routes below this line --
+    ("POST", "/projects/{ref}/languages"): OWNER,  # issue 19: records' other languages
+    ("POST", "/results/{result_id}/languages"): OWNER,
+    ("POST", "/indicators/{indicator_id}/languages"): OWNER,
     # -- accounts (issue 22): add this area's routes below this line --
     ("POST", f"{API}/users"): ADMIN,
     ("PATCH", f"{API}/users/{{username}}"): ADMIN,

@@ -142,7 +142,7 @@ def test_a_focal_point_adds_a_period_with_parts_on_its_page(
     )
     assert r.status_code == 303, r.text
     page = chad.get("/projects/P-TCD").text
-    assert "2026-01-01 to 2026-12-31" in page and "female: 35" in page
+    assert "Jan 1, 2026 to Dec 31, 2026" in page and "female: 35" in page
 
 
 def test_every_error_of_a_period_form_shows_beside_its_field(

@@ -164,7 +164,7 @@ def test_a_country_profile_uses_the_weights_of_the_ranking(anon_client: TestClie
     assert rank.startswith(f"{int(expected['rank'])} of ") and row[0] == str(int(expected["rank"]))
     interval = facts["Rank interval"]
     assert interval.startswith(f"{int(expected['rank_low'])} to {int(expected['rank_high'])}")
-    assert "90 % of 1,000 uncertainty draws" in interval
+    assert "90% of 1,000 uncertainty draws" in interval  # the locale writes the share
     assert facts["Class"] == expected["class"]
     assert "Conflict 2" in profile.text  # says which weights it uses
     back = found(r'href="(/risk\?[^"]+)">Back to the ranking', profile.text)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from bakuhub.accounts.models import ApiToken, User
 from bakuhub.accounts.passwords import MIN_PASSWORD, weakness
-from bakuhub.accounts.permissions import RANK, Forbidden, Role
+from bakuhub.accounts.permissions import RANK, Forbidden, Role, role_names
 from bakuhub.accounts.service import (
     USERNAME,
     account_view,
@@ -29,12 +29,21 @@ from bakuhub.accounts.service import (
 )
 from bakuhub.audit import service as audit
 from bakuhub.errors import Conflict, InvalidInput
+from bakuhub.i18n import N_, _
 from bakuhub.registry.models import Party
 
 MAX_PASSWORD = 256
 """Longest password accepted (a passphrase fits; argon2 hashes any length)."""
 MAX_DISPLAY_NAME = 200
-ROLES = ", ".join(r.value.replace("_", " ") for r in Role)
+FIELDS = {
+    "username": N_("username"),
+    "display_name": N_("display name"),
+    "role": N_("role"),
+    "party": N_("party"),
+    "password": N_("password"),
+    "confirm": N_("confirm"),
+}
+"""The fields of an account form, as a refusal names them (translated when raised)."""
 
 
 class Keep:
@@ -47,7 +56,10 @@ Problems = dict[str, str]
 
 def _refuse(problems: Problems, *, conflict: bool = False) -> NoReturn:
     details = [{"loc": [name], "msg": text} for name, text in problems.items()]
-    message = " ".join(f"{name.replace('_', ' ')}: {text}" for name, text in problems.items())
+    message = " ".join(
+        _("{field}: {problem}").format(field=_(FIELDS.get(name, name)), problem=text)
+        for name, text in problems.items()
+    )
     raise (Conflict if conflict else InvalidInput)(message, details=details)
 
 
@@ -58,14 +70,16 @@ def _short(text: str) -> str:
 def _check_username(session: Session, username: str, problems: Problems) -> bool:
     """Note a problem with a new user name; whether the name is taken."""
     if not username:
-        problems["username"] = "Type a user name: 2 to 80 letters, digits or . _ @ -."
+        problems["username"] = _("Type a user name: 2 to 80 letters, digits or . _ @ -.")
     elif not USERNAME.match(username):
-        problems["username"] = (
-            f"'{_short(username)}' cannot be a user name; use 2 to 80 letters, digits or "
+        problems["username"] = _(
+            "'{username}' cannot be a user name; use 2 to 80 letters, digits or "
             ". _ @ -, starting with a letter or digit."
-        )
+        ).format(username=_short(username))
     elif session.scalar(select(User.id).where(User.username == username)) is not None:
-        problems["username"] = f"There is already an account '{username}'; choose another name."
+        problems["username"] = _(
+            "There is already an account '{username}'; choose another name."
+        ).format(username=username)
         return True
     return False
 
@@ -74,7 +88,9 @@ def _check_role(role: str, problems: Problems) -> Role | None:
     try:
         return Role(role)
     except ValueError:
-        problems["role"] = f"'{_short(role)}' is not a role; choose one of {ROLES}."
+        problems["role"] = _("'{role}' is not a role; choose one of {roles}.").format(
+            role=_short(role), roles=role_names()
+        )
         return None
 
 
@@ -86,50 +102,56 @@ def _check_party(
         return None
     if role != Role.focal_point:
         if party_ref:
-            problems["party"] = (
+            problems["party"] = _(
                 "Only a focal point acts for a party; leave the party empty, or choose the "
                 "role focal point."
             )
         return None
     if not party_ref:
-        problems["party"] = (
+        problems["party"] = _(
             "A focal point needs the ref of its party; choose the party it acts for "
             "(e.g. TCD for Chad)."
         )
         return None
     found = session.scalar(select(Party.id).where(Party.ref == party_ref[:100]))
     if found is None:
-        problems["party"] = f"There is no party '{_short(party_ref)}'; choose one from the list."
+        problems["party"] = _("There is no party '{ref}'; choose one from the list.").format(
+            ref=_short(party_ref)
+        )
     return found
 
 
 def _check_password(password: str, username: str, confirm: str | None, problems: Problems) -> None:
     if len(password) > MAX_PASSWORD:
-        why: str | None = f"it has {len(password)} characters; use at most {MAX_PASSWORD}"
-    else:
-        why = weakness(password, username)
-    if why is not None:
-        why = why.replace("your user name", "the user name")
-        problems["password"] = (
-            f"This password is refused: {why}. Choose another of at least {MIN_PASSWORD} "
-            "characters, e.g. a few unrelated words."
+        why: str | None = _("it has {count} characters; use at most {maximum}").format(
+            count=len(password), maximum=MAX_PASSWORD
         )
+    else:
+        why = weakness(password, username, own=False)
+    if why is not None:
+        problems["password"] = _(
+            "This password is refused: {why}. Choose another of at least {minimum} "
+            "characters, e.g. a few unrelated words."
+        ).format(why=why, minimum=MIN_PASSWORD)
     elif confirm is not None and confirm != password:
-        problems["confirm"] = "The two passwords differ; type the same password twice."
+        problems["confirm"] = _("The two passwords differ; type the same password twice.")
 
 
 def _check_display_name(display_name: str, problems: Problems) -> None:
     if len(display_name) > MAX_DISPLAY_NAME:
-        problems["display_name"] = (
-            f"It has {len(display_name)} characters; shorten it to {MAX_DISPLAY_NAME} at most."
-        )
+        problems["display_name"] = _(
+            "It has {count} characters; shorten it to {maximum} at most."
+        ).format(count=len(display_name), maximum=MAX_DISPLAY_NAME)
 
 
 def _no_token(via_token: bool, what: str) -> None:
+    """Forbidden through an API token; ``what`` (marked with ``N_``) is translated here."""
     if via_token:
         raise Forbidden(
-            f"An API token cannot {what} (a leaked token could otherwise hand out access "
-            "that outlives it); sign in with your password to do it."
+            _(
+                "An API token cannot {what} (a leaked token could otherwise hand out access "
+                "that outlives it); sign in with your password to do it."
+            ).format(what=_(what))
         )
 
 
@@ -150,7 +172,7 @@ def create_account(
     ``confirm`` (the password typed again) is checked when given; a name already taken
     alone is a Conflict (409). Never through an API token.
     """
-    _no_token(via_token, "create accounts")
+    _no_token(via_token, N_("create accounts"))
     problems: Problems = {}
     taken = _check_username(session, username, problems)
     checked = _check_role(role, problems)
@@ -182,8 +204,10 @@ def keep_an_administrator(*, session: Session, user: User) -> None:
     others = [uid for uid in session.scalars(stmt.with_for_update()) if uid != user.id]
     if not others:
         raise Conflict(
-            f"{user.username} is the last active administrator; make another account "
-            "administrator first, so that someone can still manage accounts."
+            _(
+                "{username} is the last active administrator; make another account "
+                "administrator first, so that someone can still manage accounts."
+            ).format(username=user.username)
         )
 
 
@@ -226,10 +250,10 @@ def update_account(
     if new_role.value != user.role or party_id != user.party_id:
         if user.username == actor:
             raise Conflict(
-                "You cannot change your own role or party; ask another administrator to do it."
+                _("You cannot change your own role or party; ask another administrator to do it.")
             )
         if via_token and _gives_rights(user, new_role, party_id):
-            _no_token(True, "raise a role or give an account another party")
+            _no_token(True, N_("raise a role or give an account another party"))
         if new_role != Role.administrator and not operator:
             keep_an_administrator(session=session, user=user)
         user.role, user.party_id = new_role.value, party_id
@@ -267,11 +291,14 @@ def reset_password(
     ``bakuhub users set-password``). One's own password is changed on /account, which
     asks for the current one.
     """
-    _no_token(via_token, "set passwords")
+    _no_token(via_token, N_("set passwords"))
     user = fetch_user(session, username)
     if user.username == actor:
         raise Conflict(
-            "Change your own password on your account page (/account); it asks for the current one."
+            _(
+                "Change your own password on your account page (/account); it asks for the "
+                "current one."
+            )
         )
     problems: Problems = {}
     _check_password(password, username, confirm, problems)
@@ -286,7 +313,9 @@ def set_active(*, session: Session, username: str, active: bool, actor: str) -> 
     """Enable or disable an account; a disabled one's sessions and tokens stop at once."""
     user = fetch_user(session, username)
     if not active and user.username == actor:
-        raise Conflict("You cannot disable your own account; ask another administrator to do it.")
+        raise Conflict(
+            _("You cannot disable your own account; ask another administrator to do it.")
+        )
     if not active:
         keep_an_administrator(session=session, user=user)
         end_sessions(user)

@@ -17,6 +17,7 @@ from importlib.resources import files
 from argon2 import PasswordHasher
 
 from bakuhub.errors import InvalidInput
+from bakuhub.i18n import _
 
 MIN_PASSWORD = 10
 STEMS = frozenset(
@@ -73,21 +74,25 @@ def _is_run(word: str) -> bool:
     return False
 
 
-def weakness(password: str, username: str = "") -> str | None:
-    """Why ``password`` is refused (a sentence), or None when it passes the rule."""
+def weakness(password: str, username: str = "", *, own: bool = True) -> str | None:
+    """Why ``password`` is refused (a clause, in the reader's language), or None when it
+    passes the rule. ``own``: the password is the reader's own ("your user name"), else
+    someone else's ("the user name")."""
     if len(password) < MIN_PASSWORD:
-        return f"it has {len(password)} characters; use at least {MIN_PASSWORD}"
+        return _("it has {count} characters; use at least {minimum}").format(
+            count=len(password), minimum=MIN_PASSWORD
+        )
     lowered = password.lower()
     core = EDGES.sub(r"\1", lowered)
     if lowered in common_passwords() or core in STEMS or core in common_passwords():
-        return "it is one of the most common passwords, tried first by attackers"
+        return _("it is one of the most common passwords, tried first by attackers")
     squeezed = re.sub(r"\s", "", lowered)
     if _repeats(lowered) or _repeats(squeezed) or (len(core) >= 4 and _repeats(core)):
-        return "it repeats the same characters or the same part"
+        return _("it repeats the same characters or the same part")
     if _is_run(lowered) or (len(core) >= 8 and _is_run(core)):
-        return "it is a run of consecutive characters or keys"
+        return _("it is a run of consecutive characters or keys")
     if username and len(username) >= 3 and username.lower() in lowered:
-        return "it contains your user name"
+        return _("it contains your user name") if own else _("it contains the user name")
     return None
 
 
@@ -95,13 +100,15 @@ def check_password(password: str, username: str = "") -> None:
     """InvalidInput (naming the field and the fix) when ``password`` fails the rule."""
     why = weakness(password, username)
     if why is not None:
-        advice = (
-            f"choose another of at least {MIN_PASSWORD} characters, e.g. a few unrelated "
+        advice = _(
+            "choose another of at least {minimum} characters, e.g. a few unrelated "
             "words (a passphrase)"
-        )
+        ).format(minimum=MIN_PASSWORD)
         raise InvalidInput(
-            f"password: {why}; {advice}.",
-            details=[{"loc": ["password"], "msg": f"{why}; {advice}"}],
+            _("password: {why}; {advice}.").format(why=why, advice=advice),
+            details=[
+                {"loc": ["password"], "msg": _("{why}; {advice}").format(why=why, advice=advice)}
+            ],
         )
 
 

@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import Any
 
 from bakuhub.errors import BakuhubError
+from bakuhub.i18n import N_, _
 
 
 class Role(StrEnum):
@@ -24,6 +25,26 @@ class Role(StrEnum):
 
 
 RANK = {Role.viewer: 1, Role.focal_point: 2, Role.secretariat: 3, Role.administrator: 4}
+ROLE_LABELS = {
+    Role.viewer: N_("viewer"),
+    Role.focal_point: N_("focal point"),
+    Role.secretariat: N_("secretariat"),
+    Role.administrator: N_("administrator"),
+}
+"""Each role as people read it (translate where shown: :func:`role_name`)."""
+
+
+def role_name(role: Role | str) -> str:
+    """A role as the reader reads it, in the current language (an unknown one as given)."""
+    try:
+        return _(ROLE_LABELS[Role(role)])
+    except ValueError:
+        return str(role)
+
+
+def role_names() -> str:
+    """Every role, lowest first, as a list the reader reads (``viewer, focal point, ...``)."""
+    return ", ".join(role_name(r) for r in Role)
 
 
 class Unauthenticated(BakuhubError):
@@ -71,13 +92,18 @@ def effective_role(user_role: str, token_role: str | None) -> Role:
 
 
 def require(principal: Principal | None, role: Role, what: str) -> Principal:
-    """The principal, or Unauthenticated/Forbidden when it may not do ``what``."""
+    """The principal, or Unauthenticated/Forbidden when it may not do ``what``.
+
+    ``what`` completes "Sign in to ..." and "Your role cannot ...": callers mark it with
+    ``N_()``; it is translated here, in the request's language.
+    """
     if principal is None:
-        raise Unauthenticated(f"Sign in (or send an API token) to {what}.")
+        raise Unauthenticated(_("Sign in (or send an API token) to {what}.").format(what=_(what)))
     if not principal.at_least(role):
         raise Forbidden(
-            f"Your role ({principal.role.value}) cannot {what}; it needs "
-            f"{role.value.replace('_', ' ')} or above."
+            _("Your role ({role}) cannot {what}; it needs {needed} or above.").format(
+                role=role_name(principal.role), what=_(what), needed=role_name(role)
+            )
         )
     return principal
 

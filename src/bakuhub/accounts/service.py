@@ -23,11 +23,19 @@ from bakuhub.accounts.models import User as User
 from bakuhub.accounts.passwords import MIN_PASSWORD as MIN_PASSWORD
 from bakuhub.accounts.passwords import hash_password as hash_password
 from bakuhub.accounts.passwords import hasher
-from bakuhub.accounts.permissions import RANK, Forbidden, Principal, Role, effective_role
+from bakuhub.accounts.permissions import (
+    RANK,
+    Forbidden,
+    Principal,
+    Role,
+    effective_role,
+    role_name,
+)
 from bakuhub.accounts.throttle import lift_lockout
 from bakuhub.audit import service as audit
 from bakuhub.db import utcnow
 from bakuhub.errors import Conflict, InvalidInput, NotFound
+from bakuhub.i18n import LANGUAGES, _
 from bakuhub.registry.models import Party
 
 TOKEN_PREFIX = "bkh_"
@@ -42,27 +50,31 @@ def _role(value: str) -> Role:
     except ValueError:
         allowed = ", ".join(r.value for r in Role)
         raise InvalidInput(
-            f"role: '{value}' is not a role; use one of {allowed}.",
-            details=[{"loc": ["role"], "msg": f"use one of {allowed}"}],
+            _("role: '{value}' is not a role; use one of {allowed}.").format(
+                value=value, allowed=allowed
+            ),
+            details=[{"loc": ["role"], "msg": _("use one of {allowed}").format(allowed=allowed)}],
         ) from None
 
 
 def _party(session: Session, role: Role, party_ref: str | None) -> int | None:
     if role != Role.focal_point:
         if party_ref:
-            raise InvalidInput("party: only a focal point has a party; leave it empty.")
+            raise InvalidInput(_("party: only a focal point has a party; leave it empty."))
         return None
     if not party_ref:
         raise InvalidInput(
-            "party: a focal point needs the ref of its party (e.g. AZE or IOM).",
-            details=[{"loc": ["party"], "msg": "required for a focal point"}],
+            _("party: a focal point needs the ref of its party (e.g. AZE or IOM)."),
+            details=[{"loc": ["party"], "msg": _("required for a focal point")}],
         )
     found = session.scalar(select(Party.id).where(Party.ref == party_ref))
     if found is None:
         raise InvalidInput(
-            f"party: there is no party with ref '{party_ref}'; list them with "
-            "`bakuhub registry list parties`.",
-            details=[{"loc": ["party"], "msg": f"no party '{party_ref}'"}],
+            _(
+                "party: there is no party with ref '{ref}'; list them with "
+                "`bakuhub registry list parties`."
+            ).format(ref=party_ref),
+            details=[{"loc": ["party"], "msg": _("no party '{ref}'").format(ref=party_ref)}],
         )
     return found
 
@@ -72,8 +84,10 @@ def fetch_user(session: Session, username: str) -> User:
     user = session.scalar(select(User).where(User.username == username))
     if user is None:
         raise NotFound(
-            f"There is no user '{username}'; the accounts are listed on /account/users "
-            "and by `bakuhub users list`."
+            _(
+                "There is no user '{username}'; the accounts are listed on /account/users "
+                "and by `bakuhub users list`."
+            ).format(username=username)
         )
     return user
 
@@ -91,11 +105,15 @@ def create_user(
     """Create an account (a focal point names its party's ref); audited when ``actor``."""
     if not USERNAME.match(username):
         raise InvalidInput(
-            f"username: '{username}' is not usable; use 2-80 letters, digits or . _ @ -.",
-            details=[{"loc": ["username"], "msg": "2-80 letters, digits or . _ @ -"}],
+            _("username: '{username}' is not usable; use 2-80 letters, digits or . _ @ -.").format(
+                username=username
+            ),
+            details=[{"loc": ["username"], "msg": _("2-80 letters, digits or . _ @ -")}],
         )
     if session.scalar(select(User.id).where(User.username == username)):
-        raise Conflict(f"A user '{username}' already exists; choose another name.")
+        raise Conflict(
+            _("A user '{username}' already exists; choose another name.").format(username=username)
+        )
     checked = _role(role)
     user = User(
         username=username,
@@ -137,16 +155,16 @@ def end_sessions(user: User) -> None:
 
 def set_language(*, session: Session, user_id: int, language: str) -> None:
     """Remember the pages' language a user chose ('' = follow the browser)."""
-    from bakuhub.i18n import LANGUAGES
-
     if language and language not in LANGUAGES:
         raise InvalidInput(
-            f"language: '{language[:20]}' is not a language bakuhub speaks; choose one of "
-            f"{', '.join(LANGUAGES)}."
+            _(
+                "language: '{language}' is not a language bakuhub speaks; choose one of "
+                "{languages}."
+            ).format(language=language[:20], languages=", ".join(LANGUAGES))
         )
     user = session.get(User, user_id)
     if user is None:
-        raise NotFound(f"There is no user with id {user_id}.")
+        raise NotFound(_("There is no user with id {id}.").format(id=user_id))
     user.language = language
     session.flush()
 
@@ -185,8 +203,8 @@ def change_own_password(*, session: Session, user_id: int, current: str, new: st
     user = session.get(User, user_id)
     if user is None or not _verify(user, current):
         raise InvalidInput(
-            "current password: it is not your current password; type it again.",
-            details=[{"loc": ["current"], "msg": "not your current password"}],
+            _("current password: it is not your current password; type it again."),
+            details=[{"loc": ["current"], "msg": _("not your current password")}],
         )
     return set_password(session=session, username=user.username, password=new, actor=user.username)
 
@@ -277,8 +295,10 @@ def create_token(
     scoped = _role(role) if role else ceiling
     if RANK[scoped] > RANK[ceiling]:
         raise Forbidden(
-            f"role: a token cannot have more rights ({scoped.value}) than the one making it "
-            f"({ceiling.value}); pick {ceiling.value} or below."
+            _(
+                "role: a token cannot have more rights ({role}) than the one making it "
+                "({ceiling}); pick {ceiling} or below."
+            ).format(role=role_name(scoped), ceiling=role_name(ceiling))
         )
     clear = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
@@ -367,7 +387,9 @@ def own_token(*, session: Session, user_id: int, token_id: int) -> ApiToken:
     """One of a user's tokens, or NotFound (another user's token is not found either)."""
     row = session.get(ApiToken, token_id)
     if row is None or row.user_id != user_id:
-        raise NotFound(f"You have no token {token_id}; see your tokens on /account.")
+        raise NotFound(
+            _("You have no token {id}; see your tokens on /account.").format(id=token_id)
+        )
     return row
 
 

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from bakuhub.accounts.models import LoginFailure, User
 from bakuhub.db import utcnow
 from bakuhub.errors import BakuhubError, Busy
+from bakuhub.i18n import N_, _, ngettext
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -94,20 +95,31 @@ def _check(session: Session, username: str, address: str, limits: Limits, slack:
     minutes = max(1, round(limits.window_s / 60))
     if _count(session, since, address, username) >= limits.per_name + slack:
         raise Throttled(
-            f"Too many failed sign-ins for '{username}'; wait {minutes} minutes and try "
-            "again, or ask an administrator to reset your password (that lifts the lock)."
+            ngettext(
+                "Too many failed sign-ins for '{username}'; wait {minutes} minute and try "
+                "again, or ask an administrator to reset your password (that lifts the lock).",
+                "Too many failed sign-ins for '{username}'; wait {minutes} minutes and try "
+                "again, or ask an administrator to reset your password (that lifts the lock).",
+                minutes,
+            ).format(username=username, minutes=minutes)
         )
     if _count(session, since, address, None) >= limits.per_address + slack:
         raise Throttled(
-            "Too many failed sign-ins from your address, across user names; wait "
-            f"{minutes} minutes and try again."
+            ngettext(
+                "Too many failed sign-ins from your address, across user names; wait "
+                "{minutes} minute and try again.",
+                "Too many failed sign-ins from your address, across user names; wait "
+                "{minutes} minutes and try again.",
+                minutes,
+            ).format(minutes=minutes)
         )
 
 
-BUSY = (
+BUSY = N_(
     "The database is busy, so this sign-in attempt could not be recorded and the "
     "password was not checked; try again in a moment."
 )
+"""Translated where raised (``_(BUSY)``)."""
 
 
 def _commit(session: Session) -> None:
@@ -115,7 +127,7 @@ def _commit(session: Session) -> None:
         session.commit()
     except OperationalError:
         session.rollback()
-        raise Busy(BUSY) from None
+        raise Busy(_(BUSY)) from None
 
 
 def record_attempt(*, session: Session, username: str, address: str, limits: Limits) -> None:
@@ -128,7 +140,7 @@ def record_attempt(*, session: Session, username: str, address: str, limits: Lim
         _check(session, name, address, limits, slack=1)  # concurrent attempts counted too
     except OperationalError:
         session.rollback()
-        raise Busy(BUSY) from None
+        raise Busy(_(BUSY)) from None
 
 
 def forget_attempts(*, session: Session, username: str, address: str) -> None:

@@ -23,13 +23,15 @@ from pathlib import Path
 from typing import Any
 
 from bakuhub.errors import InvalidInput
+from bakuhub.i18n import N_, _
 
 Summary = dict[str, Any]
 
 
 @dataclass(frozen=True)
 class Figure:
-    """One compared quantity: its label, unit and how to read it from a summary."""
+    """One compared quantity: its label (English, marked with ``N_``: translate it where
+    it is shown), unit and how to read it from a summary."""
 
     label: str
     unit: str
@@ -39,6 +41,11 @@ class Figure:
     def key(self) -> str:
         """A name for the figure in JSON (``total_system_cost``)."""
         return re.sub(r"[^a-z0-9]+", "_", self.label.lower()).strip("_")
+
+    @property
+    def title(self) -> str:
+        """The label in the reader's language."""
+        return _(self.label)
 
     def of(self, summary: Summary) -> float | None:
         """The figure of one study (rounded, noise removed), or None when its summary
@@ -74,18 +81,18 @@ def _cable(summary: Summary, name: str) -> float:
 
 
 FIGURES: tuple[Figure, ...] = (
-    Figure("Total system cost", "bn EUR/a", lambda s: s["total_system_cost_eur_a"] / 1e9),
-    Figure("Export", "TWh/a", lambda s: s["export_twh"]),
-    Figure("Cost at the EU gateway", "EUR/MWh", lambda s: s["gateway_price_eur_mwh"]),
-    Figure("CO2 emitted", "Mt/a", lambda s: s["co2_emitted_mt"]),
-    Figure("CO2 avoided vs no Caspian cable", "Mt/a", lambda s: s["co2_avoided_mt"]),
-    Figure("Caspian cable", "MW", lambda s: _cable(s, "CASPIAN")),
-    Figure("Black Sea cable", "MW", lambda s: _cable(s, "BLACKSEA")),
-    Figure("Solar built", "MW", lambda s: _built(s, "solar")),
-    Figure("Wind built", "MW", lambda s: _built(s, "onwind") + _built(s, "offwind")),
-    Figure("Battery built", "MW", lambda s: _built(s, "battery")),
-    Figure("Unserved energy", "TWh/a", lambda s: s["unserved_twh"]),
-    Figure("Curtailment", "TWh/a", lambda s: s["curtailment_twh"]),
+    Figure(N_("Total system cost"), "bn EUR/a", lambda s: s["total_system_cost_eur_a"] / 1e9),
+    Figure(N_("Export"), "TWh/a", lambda s: s["export_twh"]),
+    Figure(N_("Cost at the EU gateway"), "EUR/MWh", lambda s: s["gateway_price_eur_mwh"]),
+    Figure(N_("CO2 emitted"), "Mt/a", lambda s: s["co2_emitted_mt"]),
+    Figure(N_("CO2 avoided vs no Caspian cable"), "Mt/a", lambda s: s["co2_avoided_mt"]),
+    Figure(N_("Caspian cable"), "MW", lambda s: _cable(s, "CASPIAN")),
+    Figure(N_("Black Sea cable"), "MW", lambda s: _cable(s, "BLACKSEA")),
+    Figure(N_("Solar built"), "MW", lambda s: _built(s, "solar")),
+    Figure(N_("Wind built"), "MW", lambda s: _built(s, "onwind") + _built(s, "offwind")),
+    Figure(N_("Battery built"), "MW", lambda s: _built(s, "battery")),
+    Figure(N_("Unserved energy"), "TWh/a", lambda s: s["unserved_twh"]),
+    Figure(N_("Curtailment"), "TWh/a", lambda s: s["curtailment_twh"]),
 )
 
 
@@ -105,7 +112,7 @@ def compare(summaries: Sequence[Summary]) -> list[dict[str, Any]]:
         rows.append(
             {
                 "key": figure.key,
-                "label": figure.label,
+                "label": figure.title,
                 "unit": figure.unit,
                 "values": values,
                 "differences": differences,
@@ -120,23 +127,43 @@ def key_figures(summary: Summary) -> dict[str, float | None]:
     return {figure.key: figure.of(summary) for figure in FIGURES}
 
 
-COMPARED = (("resolution", "resolutions"), ("weather", "weather sources"), ("year", "years"))
+COMPARED = (
+    (
+        "resolution",
+        N_(
+            "The studies differ in their resolutions ({studies}); part of each difference "
+            "comes from the resolution, not only from the scenario."
+        ),
+    ),
+    (
+        "weather",
+        N_(
+            "The studies differ in their weather sources ({studies}); part of each "
+            "difference comes from the weather, not only from the scenario."
+        ),
+    ),
+    (
+        "year",
+        N_(
+            "The studies differ in their years ({studies}); part of each difference comes "
+            "from the year, not only from the scenario."
+        ),
+    ),
+)
+"""Each compared setting and the sentence said when studies differ in it."""
 
 
 def warnings(studies: Sequence[Mapping[str, Any]]) -> list[str]:
     """A sentence for each of resolution, weather and year that differs between
     ``studies`` (mappings with ``name`` and those keys; a missing key is not compared)."""
     out = []
-    for key, plural in COMPARED:
+    for key, sentence in COMPARED:
         seen = {str(s[key]) for s in studies if s.get(key) is not None}
         if len(seen) > 1:
             listed = ", ".join(
                 f"{s.get('name', '?')}: {s[key]}" for s in studies if s.get(key) is not None
             )
-            out.append(
-                f"The studies differ in their {plural} ({listed}); part of each difference "
-                f"comes from the {key}, not only from the scenario."
-            )
+            out.append(_(sentence).format(studies=listed))
     return out
 
 
@@ -145,12 +172,16 @@ def load_summary(folder: Path) -> Summary:
     path = folder / "summary.json" if folder.is_dir() else folder
     if not path.is_file():
         raise InvalidInput(
-            f"{folder} holds no summary.json; give folders written by 'bakuhub corridor solve'."
+            _(
+                "{folder} holds no summary.json; give folders written by 'bakuhub corridor solve'."
+            ).format(folder=folder)
         )
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise InvalidInput(f"{path} is not a readable summary ({exc}).") from None
+        raise InvalidInput(
+            _("{path} is not a readable summary ({error}).").format(path=path, error=exc)
+        ) from None
     if not isinstance(data, dict):
-        raise InvalidInput(f"{path} is not a study summary (a JSON object).")
+        raise InvalidInput(_("{path} is not a study summary (a JSON object).").format(path=path))
     return data

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from bakuhub.corridor.profiles import RepresentativeDays
 from bakuhub.errors import InvalidInput
+from bakuhub.i18n import _
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
@@ -54,8 +55,9 @@ def read_table(name: str) -> pd.DataFrame:
     """A fresh copy of one shipped table (``nodes.csv``, ``costs.csv``, ...)."""
     if name not in TABLES:
         raise InvalidInput(
-            f"table {name!r} is not part of the corridor dataset; "
-            f"choose one of {', '.join(TABLES)}."
+            _("table {name} is not part of the corridor dataset; choose one of {tables}.").format(
+                name=repr(name), tables=", ".join(TABLES)
+            )
         )
     return _cached(name).copy()
 
@@ -121,8 +123,10 @@ class CorridorDataset:
         ]
         if rows.empty:
             raise InvalidInput(
-                f"cost {technology!r}/{parameter!r} is not in the corridor "
-                f"dataset; see the costs table for available rows."
+                _(
+                    "cost {technology}/{parameter} is not in the corridor dataset; see the "
+                    "costs table for available rows."
+                ).format(technology=repr(technology), parameter=repr(parameter))
             )
         return float(rows["value"].iloc[0])
 
@@ -151,7 +155,9 @@ def _cable_value(year: int, level: str) -> float:
     names = sorted(set(levels["level"]))
     if level not in names:
         raise InvalidInput(
-            f"cable cost level {level!r} is unknown; choose one of {', '.join(names)}."
+            _("cable cost level {level} is unknown; choose one of {levels}.").format(
+                level=repr(level), levels=", ".join(names)
+            )
         )
     rows = levels[(levels["level"] == level) & levels["year"].isin([0, year])]
     return float(rows["value"].iloc[0])
@@ -211,8 +217,9 @@ def load_dataset(year: int, cable_cost: str = "reference") -> CorridorDataset:
     """
     if year not in YEARS:
         raise InvalidInput(
-            f"year {year} is not in the corridor dataset; choose one of "
-            f"{', '.join(str(y) for y in YEARS)}."
+            _("year {year} is not in the corridor dataset; choose one of {years}.").format(
+                year=year, years=", ".join(str(y) for y in YEARS)
+            )
         )
     return CorridorDataset(
         year=year,

@@ -120,8 +120,11 @@ def solve(
     for key, value in settings_in.items():
         if not hasattr(settings, key):
             from bakuhub.errors import InvalidInput
+            from bakuhub.i18n import _
 
-            raise InvalidInput(f"solver.options: '{key}' is not a Clarabel setting.")
+            raise InvalidInput(
+                _("solver.options: '{key}' is not a Clarabel setting.").format(key=key)
+            )
         setattr(settings, key, value)
     cones = [clarabel.ZeroConeT(form["zero"]), clarabel.NonnegativeConeT(form["nonneg"])]
     nvars = form["A"].shape[1]

@@ -20,6 +20,7 @@ from bakuhub.corridor.datasets import CorridorDataset
 from bakuhub.corridor.scenario import Scenario
 from bakuhub.corridor.temporal import Temporal
 from bakuhub.errors import InvalidInput
+from bakuhub.i18n import _
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -40,7 +41,9 @@ def selected_nodes(scenario: Scenario, data: CorridorDataset) -> pd.DataFrame:
     unknown = sorted(set(scenario.nodes) - set(nodes.index))
     if unknown:
         raise InvalidInput(
-            f"nodes: {', '.join(unknown)} not in the dataset; use {', '.join(nodes.index)}."
+            _("nodes: {unknown} not in the dataset; use {known}.").format(
+                unknown=", ".join(unknown), known=", ".join(nodes.index)
+            )
         )
     return nodes.loc[scenario.nodes]
 
@@ -285,7 +288,11 @@ def _add_links(
     known = set(data.links["link"])
     unknown = sorted(set(scenario.links) - known)
     if unknown:
-        raise InvalidInput(f"links: {', '.join(unknown)} unknown; use {', '.join(sorted(known))}.")
+        raise InvalidInput(
+            _("links: {unknown} unknown; use {known}.").format(
+                unknown=", ".join(unknown), known=", ".join(sorted(known))
+            )
+        )
     wacc = scenario.costs.wacc
     year_col = "p_nom_max_2030_mw" if scenario.year < 2035 else "p_nom_max_2035_mw"
     for row in data.links.to_dict("records"):
@@ -375,8 +382,10 @@ def _add_export(n: pypsa.Network, scenario: Scenario, nodes: list[str]) -> None:
         return
     if europe.gateway not in nodes:
         raise InvalidInput(
-            f"europe.gateway: {europe.gateway} is not among the scenario's nodes; add it or "
-            "set europe.mode to none."
+            _(
+                "europe.gateway: {gateway} is not among the scenario's nodes; add it or set "
+                "europe.mode to none."
+            ).format(gateway=europe.gateway)
         )
     price = europe.price_eur_mwh if europe.mode == "market" else 0.0
     n.add(

@@ -78,7 +78,7 @@ def _monthly_labels(features: np.ndarray, months: np.ndarray, per_month: int) ->
 
 def _renumber(labels: np.ndarray) -> np.ndarray:
     """Relabel clusters 0..K-1 in order of their first calendar day (deterministic ids)."""
-    _, first = np.unique(labels, return_index=True)
+    _labels, first = np.unique(labels, return_index=True)
     order = labels[np.sort(first)]
     mapping = {int(old): new for new, old in enumerate(order)}
     return np.array([mapping[int(v)] for v in labels])
@@ -187,11 +187,14 @@ def cluster_days(
     import pandas as pd
 
     from bakuhub.errors import InvalidInput
+    from bakuhub.i18n import _
 
     if len(hourly) != 8760 or not isinstance(hourly.index, pd.DatetimeIndex):
         raise InvalidInput(
-            f"hourly series have {len(hourly)} rows; give 8,760 hours of one non-leap year "
-            "indexed by UTC timestamps (see bakuhub.corridor.data.loaders)."
+            _(
+                "hourly series have {rows} rows; give 8,760 hours of one non-leap year "
+                "indexed by UTC timestamps (see bakuhub.corridor.data.loaders)."
+            ).format(rows=len(hourly))
         )
     values = hourly.to_numpy(dtype=float)
     days = values.reshape(365, 24, values.shape[1])
@@ -201,7 +204,7 @@ def cluster_days(
     months = stamps[::24].month.to_numpy()
     labels = _monthly_labels(features, months, per_month)
     reps = _build(days, features, labels)
-    for _ in range(max_extreme_days):
+    for _round in range(max_extreme_days):
         day = _worst_tail_day(days, reps, labels, tail_tolerance)
         if day is None:
             break

@@ -26,10 +26,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from bakuhub import i18n
 from bakuhub.corridor.datasets import load_dataset
 from bakuhub.corridor.network import EXPORT, build_network
 from bakuhub.corridor.profiles import reconstruct
-from bakuhub.corridor.real_year_figures import Operation, assess
+from bakuhub.corridor.real_year_figures import Operation, assess, verdict
 from bakuhub.corridor.scenario import Scenario, SolverOptions, SolverTuning
 from bakuhub.corridor.solve import (
     Progress,
@@ -41,6 +42,7 @@ from bakuhub.corridor.solve import (
     run_solver,
 )
 from bakuhub.corridor.temporal import blocks
+from bakuhub.i18n import N_, _, number
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -53,7 +55,7 @@ CHECK_SOLVER = "highs"
 """The operating LP's solver when the scenario's is Clarabel: on the reference scenario's
 8,760-hour operating LP HiGHS took 35 s and Clarabel 89 s (2 cores; Clarabel stays the
 sizing solver, where it is about 10 times faster)."""
-REBUILT = "rebuilt from representative days, not measured weather"
+REBUILT = N_("rebuilt from representative days, not measured weather")
 CAPACITIES = {"generators": "p_nom", "links": "p_nom", "stores": "e_nom", "storage_units": "p_nom"}
 
 
@@ -164,14 +166,22 @@ def operate(
         define_soft_export_target(network, EXPORT, export_mwh, penalty)
     solver = check_solver(scenario)
     say(
-        f"real-year check: {int(model.nvars):,} variables, {int(model.ncons):,} constraints; "
-        f"solving with {solver.solver.name}"
+        _(
+            "real-year check: {variables} variables, {constraints} constraints; "
+            "solving with {solver}"
+        ).format(
+            variables=number(int(model.nvars)),
+            constraints=number(int(model.ncons)),
+            solver=solver.solver.name,
+        )
     )
     status, condition = run_solver(network, solver, solver_log, say)
     if (status, condition) != ("ok", "optimal"):
         raise SolveError(
-            f"The real-year check of scenario '{scenario.name}' did not solve to optimality: "
-            f"status '{status}', condition '{condition}'."
+            _(
+                "The real-year check of scenario '{scenario}' did not solve to optimality: "
+                "status '{status}', condition '{condition}'."
+            ).format(scenario=scenario.name, status=status, condition=condition)
         )
     shortfall = 0.0
     if "export_shortfall" in network.model.variables:
@@ -202,8 +212,19 @@ def check_design(
     say = progress or (lambda _line: None)
     scenario = solved.scenario
     hourly, source = weather_year(scenario)
-    named = "Agora weather" if source == "agora" else f"the year {REBUILT}"
-    say(f"real-year check: the design through {len(hourly):,} hours of {named}")
+    hours = number(len(hourly))
+    if source == "agora":
+        say(
+            _("real-year check: the design through {hours} hours of Agora weather").format(
+                hours=hours
+            )
+        )
+    else:
+        say(
+            _("real-year check: the design through {hours} hours of the year {rebuilt}").format(
+                hours=hours, rebuilt=_(REBUILT)
+            )
+        )
     temporal = blocks(hourly, 1, "hourly")
     data = load_dataset(scenario.year, scenario.costs.cable_cost)
     network = build_network(scenario, data, temporal)
@@ -221,22 +242,33 @@ def check_design(
         export_target_twh=None if target is None else target / 1e6,
         stamps=hourly.index,
     )
-    summary.update(weather=source, weather_note=_weather_note(source))
+    with i18n.use(i18n.DEFAULT):  # the summary's words are for programs: English
+        summary.update(weather=source, weather_note=weather_note(source))
+    gap = summary["cost_difference_rel"]
     say(
-        f"real-year check: {summary['system_cost_eur_a'] / 1e9:,.3f} bn EUR/a "
-        f"({summary['cost_difference_rel']:+.1%} against sizing), unserved "
-        f"{summary['unserved_twh']:.3f} TWh ({done.seconds:.1f} s)"
+        _(
+            "real-year check: {cost} bn EUR/a ({gap} against sizing), unserved "
+            "{unserved} TWh ({seconds} s)"
+        ).format(
+            cost=number(summary["system_cost_eur_a"] / 1e9, 3),
+            gap=("+" if round(gap * 100, 1) > 0 else "") + i18n.percent(gap, 1),
+            unserved=number(summary["unserved_twh"], 3),
+            seconds=number(done.seconds, 1),
+        )
     )
     if summary["far_off"]:
-        say(f"real-year check: {summary['verdict']}")
+        say(_("real-year check: {verdict}").format(verdict=verdict(summary)[1]))
     return RealYear(network=network, summary=summary, tables=tables)
 
 
-def _weather_note(source: str) -> str:
+def weather_note(source: str) -> str:
+    """What the check's year of weather is, in the reader's language."""
     if source == "agora":
-        return "Checked on the upstream Agora 8,760-hour weather and demand series."
-    return (
+        return _("Checked on the upstream Agora {hours}-hour weather and demand series.").format(
+            hours=number(8760)
+        )
+    return _(
         "Checked on the chronological year rebuilt from the shipped representative days "
-        f"and their calendar: {REBUILT}. It tests the design's chronology (storage, "
+        "and their calendar: {rebuilt}. It tests the design's chronology (storage, "
         "cables hour by hour), not its robustness to weather the days do not contain."
-    )
+    ).format(rebuilt=_(REBUILT))

@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from bakuhub import i18n
 from bakuhub.corridor import results as r
+from bakuhub.i18n import _, number
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -149,7 +151,8 @@ def assess(
             "export_shortfall_rel": EXPORT_LIMIT,
         },
     }
-    summary["far_off"], summary["verdict"] = verdict(summary)
+    with i18n.use(i18n.DEFAULT):  # the summary's words are for programs: English
+        summary["far_off"], summary["verdict"] = verdict(summary)
     storage = pd.DataFrame(
         {
             "store": list(cycles),
@@ -182,30 +185,51 @@ def _figures(summary: dict[str, Any]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["figure", "unit", "real_year", "sizing"])
 
 
+def _signed_percent(share: float, digits: int) -> str:
+    text = i18n.percent(share, digits)
+    return "+" + text if round(share * 100, digits) > 0 else text
+
+
 def verdict(summary: dict[str, Any]) -> tuple[bool, str]:
-    """Whether the check is far from the sizing solve, and a sentence that says so."""
+    """Whether the check is far from the sizing solve, and a sentence that says so (in
+    the reader's language; the stored summary's is English)."""
     said = []
     share = summary["unserved_share"]
     if share > UNSERVED_SHARE_LIMIT:
         worst = max(summary["unserved_by_node"].items(), key=lambda kv: kv[1]["unserved_twh"])
         said.append(
-            f"the design leaves {summary['unserved_twh']:.3f} TWh ({share:.2%} of demand) "
-            f"unserved, most at {worst[0]} ({worst[1]['hours']:.0f} hours)"
+            _(
+                "the design leaves {energy} TWh ({share} of demand) unserved, most at "
+                "{node} ({hours} hours)"
+            ).format(
+                energy=number(summary["unserved_twh"], 3),
+                share=i18n.percent(share, 2),
+                node=worst[0],
+                hours=number(round(float(worst[1]["hours"]))),
+            )
         )
     gap = summary["cost_difference_rel"]
     if abs(gap) > COST_LIMIT:
-        said.append(f"the year costs {gap:+.1%} against what the sizing solve expected")
+        said.append(
+            _("the year costs {gap} against what the sizing solve expected").format(
+                gap=_signed_percent(gap, 1)
+            )
+        )
     target = summary["export_target_twh"]
     if target and summary["export_shortfall_twh"] > EXPORT_LIMIT * target:
         said.append(
-            f"export falls {summary['export_shortfall_twh']:.2f} TWh short of the "
-            f"{target:.2f} TWh target"
+            _("export falls {short} TWh short of the {target} TWh target").format(
+                short=number(summary["export_shortfall_twh"], 2), target=number(target, 2)
+            )
         )
     if not said:
-        return False, (
+        return False, _(
             "The design holds on the full year: unserved energy, cost and export are within "
-            f"the thresholds ({UNSERVED_SHARE_LIMIT:.1%} of demand, {COST_LIMIT:.0%} of cost, "
-            f"{EXPORT_LIMIT:.0%} of the export target)."
+            "the thresholds ({unserved} of demand, {cost} of cost, {export} of the export "
+            "target)."
+        ).format(
+            unserved=i18n.percent(UNSERVED_SHARE_LIMIT, 1),
+            cost=i18n.percent(COST_LIMIT),
+            export=i18n.percent(EXPORT_LIMIT),
         )
-    text = "; ".join(said)
-    return True, f"Far off on the full year: {text[0].lower()}{text[1:]}."
+    return True, _("Far off on the full year: {reasons}.").format(reasons="; ".join(said))

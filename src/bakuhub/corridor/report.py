@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from bakuhub import i18n
 from bakuhub.corridor import results as r
 from bakuhub.corridor.datasets import load_dataset
 from bakuhub.corridor.economics import cable_economics
@@ -19,13 +20,15 @@ from bakuhub.corridor.report_summary import (
     unserved_section,
 )
 from bakuhub.corridor.report_tables import (
-    MODEL,
     cables_section,
     countries_section,
     export_section,
+    model,
     nodes_section,
     note,
+    separators,
 )
+from bakuhub.i18n import _
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -36,8 +39,8 @@ if TYPE_CHECKING:
 STYLE = (
     "body{font-family:system-ui,sans-serif;max-width:1100px;margin:auto;padding:1rem}"
     "table{border-collapse:collapse;display:block;overflow-x:auto;margin:.5rem 0}"
-    "caption{text-align:left;font-weight:600;padding:.3rem 0}"
-    "th,td{border-bottom:1px solid #ddd;padding:.3rem .6rem;text-align:left}"
+    "caption{text-align:start;font-weight:600;padding:.3rem 0}"
+    "th,td{border-bottom:1px solid #ddd;padding:.3rem .6rem;text-align:start}"
     "td{font-variant-numeric:tabular-nums;white-space:nowrap}"
     ".note{font-size:.85rem;color:#444;max-width:60rem}"
 )
@@ -69,7 +72,9 @@ def _stacked(frame: pd.DataFrame, value: str, color: str, title: str, unit: str)
         fig.add_trace(
             go.Bar(x=part.node, y=part[value], name=str(key), marker_color=COLORS.get(str(key)))
         )
-    fig.update_layout(barmode="relative", title=title, yaxis_title=unit, height=420)
+    fig.update_layout(
+        barmode="relative", title=title, yaxis_title=unit, height=420, separators=separators()
+    )
     return fig
 
 
@@ -117,14 +122,18 @@ def _week(solved: Solved) -> go.Figure:
         )
     fig.add_trace(
         go.Scatter(
-            x=x, y=load[index], name="demand", line={"color": "black", "width": 2, "shape": "hv"}
+            x=x,
+            y=load[index],
+            name=_("demand"),
+            line={"color": "black", "width": 2, "shape": "hv"},
         )
     )
     fig.update_layout(
-        title="Dispatch, 2-8 July (all nodes, MW)",
-        xaxis_title="hour of the year",
+        title=_("Dispatch, 2-8 July (all nodes, MW)"),
+        xaxis_title=_("hour of the year"),
         yaxis_title="MW",
         height=420,
+        separators=separators(),
     )
     return fig
 
@@ -140,11 +149,14 @@ def _durations(prices: pd.DataFrame) -> go.Figure:
     top = float(prices.price_eur_mwh.quantile(0.98)) * 1.5 if len(prices) else 1.0
     fig.update_yaxes(range=[min(0.0, float(prices.price_eur_mwh.min())), max(top, 1.0)])
     fig.update_layout(
-        title="Nodal price duration curves (scarcity prices at the value of lost load "
-        "are off the scale)",
-        xaxis_title="hours of the year",
+        title=_(
+            "Nodal price duration curves (scarcity prices at the value of lost load "
+            "are off the scale)"
+        ),
+        xaxis_title=_("hours of the year"),
         yaxis_title="EUR/MWh",
         height=420,
+        separators=separators(),
     )
     return fig
 
@@ -158,13 +170,16 @@ def _comparison(summary: dict[str, Any]) -> go.Figure | None:
     from plotly.subplots import make_subplots
 
     names = [summary["scenario"], cf["scenario"]]
-    fig = make_subplots(rows=1, cols=2, subplot_titles=("System cost, bn EUR/a", "CO2, Mt/a"))
+    fig = make_subplots(rows=1, cols=2, subplot_titles=(_("System cost, bn EUR/a"), _("CO2, Mt/a")))
     cost = [summary["total_system_cost_eur_a"] / 1e9, cf["total_system_cost_eur_a"] / 1e9]
     co2 = [summary["co2_emitted_mt"], cf["co2_emitted_mt"]]
-    fig.add_trace(go.Bar(x=names, y=cost, name="system cost", marker_color="#4c72b0"), 1, 1)
+    fig.add_trace(go.Bar(x=names, y=cost, name=_("system cost"), marker_color="#4c72b0"), 1, 1)
     fig.add_trace(go.Bar(x=names, y=co2, name="CO2", marker_color="#c44e52"), 1, 2)
     fig.update_layout(
-        title="Against the counterfactual without the Caspian cable", showlegend=False, height=380
+        title=_("Against the counterfactual without the Caspian cable"),
+        showlegend=False,
+        height=380,
+        separators=separators(),
     )
     return fig
 
@@ -198,10 +213,13 @@ def _sections(solved: Solved, summary: dict[str, Any], t: dict[str, pd.DataFrame
     data = load_dataset(scenario.year, scenario.costs.cable_cost)
     comparison = _comparison(summary)
     parts = [
-        "<h2>Key figures</h2>",
+        f"<h2>{html.escape(_('Key figures'))}</h2>",
         key_figures(summary),
         _html(network_map(solved.network, t["cables"])),
-        note(f"Nodes: GeoNames coordinates (nodes.csv); cables: {MODEL}. {OUTLINE_SOURCE}"),
+        note(
+            _("Nodes: GeoNames coordinates (nodes.csv); cables: {model}.").format(model=model()),
+            _(OUTLINE_SOURCE),
+        ),
         cables_section(t["cables"], t["cable_economics"], scenario, data),
         nodes_section(t["lcoe"], t["capacities"], scenario),
         countries_section(t["renewables"], scenario, data),
@@ -214,37 +232,64 @@ def _sections(solved: Solved, summary: dict[str, Any], t: dict[str, pd.DataFrame
     return "\n".join(part for part in parts if part)
 
 
-def write_report(
-    solved: Solved, summary: dict[str, Any], tables: dict[str, pd.DataFrame], path: Path
-) -> Path:
-    """Write the report of a solved scenario and its study summary (``run_study.summarise``):
-    tables of every key figure with units and sources, and interactive charts; nothing is
-    fetched from a network."""
+def render_report(solved: Solved, summary: dict[str, Any], tables: dict[str, pd.DataFrame]) -> str:
+    """The report of a solved scenario and its study summary (``run_study.summarise``), in
+    the reader's language (:func:`bakuhub.i18n.current`): tables of every key figure with
+    units and sources, and interactive charts; nothing is fetched from a network."""
     from plotly.offline import get_plotlyjs
 
     t = _tables(solved, tables)
     figures = [
         _stacked(
-            t["capacities"], "total_mw", "technology", "Capacity by node (existing + built)", "MW"
+            t["capacities"],
+            "total_mw",
+            "technology",
+            _("Capacity by node (existing + built)"),
+            "MW",
         ),
-        _stacked(t["generation"], "energy_twh", "carrier", "Generation by node", "TWh/a"),
+        _stacked(t["generation"], "energy_twh", "carrier", _("Generation by node"), "TWh/a"),
         _week(solved),
         _durations(t["price_duration"]),
     ]
     charts = "\n".join(_html(f) for f in figures)
-    title = html.escape(f"bakuhub corridor study: {summary['scenario']} ({summary['year']})")
-    body = f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
+    title = html.escape(
+        _("bakuhub corridor study: {scenario} ({year})").format(
+            scenario=summary["scenario"], year=summary["year"]
+        )
+    )
+    language = i18n.current()
+    direction = "rtl" if i18n.is_rtl(language) else "ltr"
+    about = html.escape(
+        _(
+            "Profiles for Azerbaijan, Georgia and Romania are modelled, not measured (see "
+            "docs/corridor-data.md)."
+        )
+    )
+    return f"""<!doctype html>
+<html lang="{language}" dir="{direction}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title>
 <style>{STYLE}</style>
 <script>{get_plotlyjs()}</script></head>
 <body><main><h1>{title}</h1>
-<p>Scenario hash <code>{summary["scenario_hash"][:16]}</code>;
-bakuhub {summary["bakuhub_version"]}. Profiles for Azerbaijan, Georgia and Romania are
-modelled, not measured (see docs/corridor-data.md).</p>
+<p>{html.escape(_("Scenario hash"))} <code>{summary["scenario_hash"][:16]}</code>;
+bakuhub {summary["bakuhub_version"]}. {about}</p>
 {_sections(solved, summary, t)}
-<h2>Charts</h2>{charts}</main></body></html>
+<h2>{html.escape(_("Charts"))}</h2>{charts}</main></body></html>
 """
+
+
+def write_report(
+    solved: Solved,
+    summary: dict[str, Any],
+    tables: dict[str, pd.DataFrame],
+    path: Path,
+    *,
+    language: str | None = None,
+) -> Path:
+    """Write the report (:func:`render_report`) to ``path``, in ``language`` (default: the
+    current one; a job on a worker, the command line: English)."""
+    with i18n.use(language or i18n.current()):
+        body = render_report(solved, summary, tables)
     path.write_text(body, encoding="utf-8")
     return path

@@ -18,7 +18,8 @@ from importlib.resources import files
 from typing import TYPE_CHECKING, Any
 
 from bakuhub.corridor.datasets import records
-from bakuhub.corridor.report_tables import BUILT_MW, fmt
+from bakuhub.corridor.report_tables import BUILT_MW, fmt, separators
+from bakuhub.i18n import N_, _
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -26,11 +27,12 @@ if TYPE_CHECKING:
     import pypsa
 
 OUTLINES = files("bakuhub") / "datasets" / "web" / "country_outlines.json"
-OUTLINE_SOURCE = (
+OUTLINE_SOURCE = N_(
     "Coastlines and borders: Natural Earth 1:110m admin-0 countries (public domain), "
     "simplified to about 0.1 degree, shipped with bakuhub (datasets/web/SOURCES.md); "
     "nothing is fetched."
 )
+"""Where the map's outlines come from (translate where shown)."""
 PAD_LON, PAD_LAT = 3.0, 2.5
 """Degrees of map around the outermost nodes."""
 
@@ -86,9 +88,15 @@ def _cable_traces(buses: pd.DataFrame, cables: pd.DataFrame) -> list[Any]:
     for row in records(built):
         x = [where[row.bus0][0], where[row.bus1][0]]
         y = [where[row.bus0][1], where[row.bus1][1]]
-        hover = (
-            f"{row.link}: {fmt(row.capacity_mw, 0)} MW, {fmt(row.forward_twh)} TWh/a forward, "
-            f"{fmt(row.backward_twh)} TWh/a back, {fmt(row.full_load_hours, 0)} full-load hours"
+        hover = _(
+            "{cable}: {size} MW, {forward} TWh/a forward, {backward} TWh/a back, "
+            "{hours} full-load hours"
+        ).format(
+            cable=row.link,
+            size=fmt(row.capacity_mw, 0),
+            forward=fmt(row.forward_twh),
+            backward=fmt(row.backward_twh),
+            hours=fmt(row.full_load_hours, 0),
         )
         traces.append(
             go.Scatter(
@@ -104,7 +112,7 @@ def _cable_traces(buses: pd.DataFrame, cables: pd.DataFrame) -> list[Any]:
         )
         mid_x.append(sum(x) / 2)
         mid_y.append(sum(y) / 2)
-        labels.append(f"{fmt(row.capacity_mw, 0)} MW")
+        labels.append(_("{size} MW").format(size=fmt(row.capacity_mw, 0)))
     traces.append(
         go.Scatter(
             x=mid_x,
@@ -149,19 +157,20 @@ def network_map(n: pypsa.Network, cables: pd.DataFrame) -> go.Figure:
             text=list(buses.index),
             textposition="top center",
             marker={"size": 10, "color": "#333"},
-            name="nodes",
+            name=_("nodes"),
             showlegend=False,
         )
     )
     middle = math.cos(math.radians((box[2] + box[3]) / 2))
     fig.update_layout(
-        title="Nodes and cables (line width and label: size in MW)",
+        title=_("Nodes and cables (line width and label: size in MW)"),
         height=480,
+        separators=separators(),
         plot_bgcolor="#fbfbf8",
-        xaxis={"range": [box[0], box[1]], "title": "longitude, degrees E", "showgrid": False},
+        xaxis={"range": [box[0], box[1]], "title": _("longitude, degrees E"), "showgrid": False},
         yaxis={
             "range": [box[2], box[3]],
-            "title": "latitude, degrees N",
+            "title": _("latitude, degrees N"),
             "showgrid": False,
             "scaleanchor": "x",
             "scaleratio": 1 / middle,  # a degree of longitude is cos(lat) of one of latitude

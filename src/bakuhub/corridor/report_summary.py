@@ -7,11 +7,17 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING, Any
 
+from bakuhub import i18n
 from bakuhub.corridor.datasets import records
-from bakuhub.corridor.report_tables import MODEL, UNSERVED_SHOWN_TWH, cells, fmt, note, pct, sig
+from bakuhub.corridor.report_tables import UNSERVED_SHOWN_TWH, cells, fmt, model, note, pct, sig
+from bakuhub.i18n import _, ngettext
 
 if TYPE_CHECKING:
     import pandas as pd
+
+
+def _heading(level: int, text: str) -> str:
+    return f"<h{level}>{html.escape(text)}</h{level}>"
 
 
 def _unserved_twh(summary: dict[str, Any]) -> float:
@@ -22,30 +28,33 @@ def _unserved_twh(summary: dict[str, Any]) -> float:
 def key_figures(summary: dict[str, Any]) -> str:
     """The key figures; unserved energy only when there is some."""
     rows = [
-        ["Total system cost", fmt(summary["total_system_cost_eur_a"], 3, 1e9), "bn EUR/a"],
-        ["Exported to the EU gateway", fmt(summary["export_twh"]), "TWh/a"],
+        [_("Total system cost"), fmt(summary["total_system_cost_eur_a"], 3, 1e9), _("bn EUR/a")],
+        [_("Exported to the EU gateway"), fmt(summary["export_twh"]), "TWh/a"],
         [
-            "Average cost of delivered power at the gateway",
+            _("Average cost of delivered power at the gateway"),
             fmt(summary["gateway_price_eur_mwh"], 1),
             "EUR/MWh",
         ],
-        ["CO2 emitted", fmt(summary["co2_emitted_mt"]), "Mt/a"],
+        [_("CO2 emitted"), fmt(summary["co2_emitted_mt"]), "Mt/a"],
     ]
     if summary.get("co2_avoided_mt") is not None:
         rows.append(
-            ["CO2 avoided against no Caspian cable", fmt(summary["co2_avoided_mt"]), "Mt/a"]
+            [_("CO2 avoided against no Caspian cable"), fmt(summary["co2_avoided_mt"]), "Mt/a"]
         )
     if _unserved_twh(summary) >= UNSERVED_SHOWN_TWH:
-        rows.append(["Unserved energy", sig(_unserved_twh(summary)), "TWh/a"])
+        rows.append([_("Unserved energy"), sig(_unserved_twh(summary)), "TWh/a"])
+    snapshots = int(summary["model"]["snapshots"])
     rows.append(
         [
-            "Resolution",
-            f"{summary['resolution']} ({summary['model']['snapshots']:,} snapshots)",
+            _("Resolution"),
+            ngettext(
+                "{resolution} ({count} snapshot)", "{resolution} ({count} snapshots)", snapshots
+            ).format(resolution=summary["resolution"], count=i18n.number(snapshots)),
             "",
         ]
     )
-    return cells(rows, ("figure", "value", "unit")) + note(
-        f"Source: {MODEL}; the sections below define each figure."
+    return cells(rows, (_("figure"), _("value"), _("unit"))) + note(
+        _("Source: {model}; the sections below define each figure.").format(model=model())
     )
 
 
@@ -60,11 +69,18 @@ def unserved_section(summary: dict[str, Any], unserved: pd.DataFrame | None) -> 
     ]
     return "\n".join(
         [
-            "<h2>Unserved energy</h2>",
-            cells(rows, ("node", "unserved, TWh/a", "share of the node's demand"), "Demand unmet"),
+            _heading(2, _("Unserved energy")),
+            cells(
+                rows,
+                (_("node"), _("unserved, TWh/a"), _("share of the node's demand")),
+                _("Demand unmet"),
+            ),
             note(
-                f"Source: {MODEL}. Demand left unmet at the value of lost load "
-                "(scenario voll_eur_mwh): the scenario asks more than what may be built can give."
+                _(
+                    "Source: {model}. Demand left unmet at the value of lost load "
+                    "(scenario voll_eur_mwh): the scenario asks more than what may be built "
+                    "can give."
+                ).format(model=model())
             ),
         ]
     )
@@ -76,15 +92,15 @@ def counterfactual_section(summary: dict[str, Any]) -> str:
     if not cf:
         return ""
     figures: list[tuple[str, str, float, int]] = [
-        ("System cost", "total_system_cost_eur_a", 1e9, 3),
-        ("CO2 emitted", "co2_emitted_mt", 1.0, 2),
-        ("Exported to the EU gateway", "export_twh", 1.0, 2),
-        ("Average cost at the gateway", "gateway_price_eur_mwh", 1.0, 1),
+        (_("System cost"), "total_system_cost_eur_a", 1e9, 3),
+        (_("CO2 emitted"), "co2_emitted_mt", 1.0, 2),
+        (_("Exported to the EU gateway"), "export_twh", 1.0, 2),
+        (_("Average cost at the gateway"), "gateway_price_eur_mwh", 1.0, 1),
     ]
-    units = {"total_system_cost_eur_a": "bn EUR/a", "co2_emitted_mt": "Mt/a"}
+    units = {"total_system_cost_eur_a": _("bn EUR/a"), "co2_emitted_mt": "Mt/a"}
     units |= {"export_twh": "TWh/a", "gateway_price_eur_mwh": "EUR/MWh"}
     if _unserved_twh(summary) >= UNSERVED_SHOWN_TWH or _unserved_twh(cf) >= UNSERVED_SHOWN_TWH:
-        figures.append(("Unserved energy", "unserved_twh", 1.0, 3))
+        figures.append((_("Unserved energy"), "unserved_twh", 1.0, 3))
         units["unserved_twh"] = "TWh/a"
     rows = []
     for label, key, scale, digits in figures:
@@ -102,31 +118,40 @@ def counterfactual_section(summary: dict[str, Any]) -> str:
         )
     return "\n".join(
         [
-            "<h2>Against the counterfactual</h2>",
+            _heading(2, _("Against the counterfactual")),
             cells(
                 rows,
-                ("figure", "this study", str(cf["scenario"]), "difference", "unit"),
-                "The same scenario without the Caspian cable",
+                (_("figure"), _("this study"), str(cf["scenario"]), _("difference"), _("unit")),
+                _("The same scenario without the Caspian cable"),
             ),
             note(
-                "Difference = this study less the counterfactual: a negative system cost "
-                "difference is what the Caspian cable saves a year, a negative CO2 difference "
-                "the CO2 it avoids. The counterfactual is the same scenario with the link "
-                f"CASPIAN off, solved the same way. Source: {MODEL}, both solves."
+                _(
+                    "Difference = this study less the counterfactual: a negative system cost "
+                    "difference is what the Caspian cable saves a year, a negative CO2 "
+                    "difference the CO2 it avoids. The counterfactual is the same scenario "
+                    "with the link CASPIAN off, solved the same way. Source: {model}, both "
+                    "solves."
+                ).format(model=model())
             ),
         ]
     )
 
 
 def signed(share: float) -> str:
-    """A relative difference in per cent with its sign (+1.25 %, -0.40 %, 0.00 %)."""
+    """A relative difference as a percentage with its sign (+1.25%, -0.40%, 0.00%)."""
     text = pct(share, 2)
-    return text if text.startswith(("-", "0.00")) else "+" + text
+    return "+" + text if round(float(share) * 100, 2) > 0 else text
 
 
 def real_year_section(summary: dict[str, Any]) -> str:
     """The real-year check (``real_year.py``): its verdict, figures against the sizing
-    solve, where and when demand went unserved, and how the cables were used."""
+    solve, where and when demand went unserved, and how the cables were used.
+
+    The verdict and the weather note are written again in the reader's language from
+    the check's figures (the summary keeps them in English, for programs)."""
+    from bakuhub.corridor.real_year import weather_note
+    from bakuhub.corridor.real_year_figures import verdict
+
     check = summary.get("real_year")
     if not check:
         return ""
@@ -134,39 +159,51 @@ def real_year_section(summary: dict[str, Any]) -> str:
     def f3(value: Any, digits: int = 3) -> str:
         return fmt(value, digits)
 
+    try:
+        said = verdict(check)[1]
+    except (KeyError, TypeError, ValueError):  # an older or partial summary
+        said = str(check.get("verdict", ""))
+    weather = weather_note(str(check["weather"])) if "weather" in check else check["weather_note"]
     target = check.get("export_target_twh")
     figures = [
         (
-            "System cost, bn EUR/a",
+            _("System cost, bn EUR/a"),
             f3(check["system_cost_eur_a"] / 1e9),
             f3(check["sizing_cost_eur_a"] / 1e9),
             signed(check["cost_difference_rel"]),
         ),
         (
-            "Unserved energy, TWh/a",
+            _("Unserved energy, TWh/a"),
             f3(check["unserved_twh"]),
             "",
-            f"{pct(check['unserved_share'], 3)} of demand",
+            _("{share} of demand").format(share=pct(check["unserved_share"], 3)),
         ),
         (
-            "Curtailment, TWh/a",
+            _("Curtailment, TWh/a"),
             f3(check["curtailment_twh"]),
             f3(check["sizing_curtailment_twh"]),
             "",
         ),
         (
-            "Export delivered, TWh/a",
+            _("Export delivered, TWh/a"),
             f3(check["export_twh"]),
             f3(check["sizing_export_twh"]),
             ""
             if target is None
-            else f"target {f3(target)}, short {f3(check['export_shortfall_twh'])}",
+            else _("target {target}, short {short}").format(
+                target=f3(target), short=f3(check["export_shortfall_twh"])
+            ),
         ),
     ]
     cycles = check.get("storage_full_cycles", {})
     sized = check.get("sizing_storage_full_cycles", {})
     figures += [
-        (f"Full cycles a year, {name}", f3(value, 1), f3(sized.get(name), 1), "")
+        (
+            _("Full cycles a year, {store}").format(store=name),
+            f3(value, 1),
+            f3(sized.get(name), 1),
+            "",
+        )
         for name, value in cycles.items()
     ]
     nodes = [
@@ -193,23 +230,33 @@ def real_year_section(summary: dict[str, Any]) -> str:
         )
         for link, v in check["cables"].items()
     ]
+    hours = int(check["hours"])
+    operated = ngettext(
+        "The design's capacities are fixed and operated through {hours} chronological hour "
+        "in one LP.",
+        "The design's capacities are fixed and operated through {hours} chronological hours "
+        "in one LP.",
+        hours,
+    ).format(hours=i18n.number(hours))
     parts = [
-        "<h2>Real-year check</h2>",
-        f"<p>{html.escape(check['weather_note'])} The design's capacities are fixed and "
-        f"operated through {check['hours']:,} chronological hours in one LP.</p>",
-        f"<p><strong>{html.escape(check['verdict'])}</strong></p>",
-        cells(figures, ("figure", "full year", "sizing solve", "note")),
+        _heading(2, _("Real-year check")),
+        f"<p>{html.escape(weather)} {html.escape(operated)}</p>",
+        f"<p><strong>{html.escape(said)}</strong></p>",
+        cells(figures, (_("figure"), _("full year"), _("sizing solve"), _("note"))),
     ]
     if nodes:
         parts += [
-            "<h3>Unserved energy by node</h3>",
-            cells(nodes, ("node", "TWh/a", "share of demand", "hours", "peak MW")),
-            "<h3>Worst hours</h3>",
-            cells(worst, ("hour", "node", "unserved MW", "demand MW")),
+            _heading(3, _("Unserved energy by node")),
+            cells(
+                nodes,
+                (_("node"), "TWh/a", _("share of demand"), _("hours"), _("peak MW")),
+            ),
+            _heading(3, _("Worst hours")),
+            cells(worst, (_("hour"), _("node"), _("unserved MW"), _("demand MW"))),
         ]
     if cables:
         parts += [
-            "<h3>Cables over the year</h3>",
-            cells(cables, ("cable", "MW", "mean utilisation", "hours at capacity")),
+            _heading(3, _("Cables over the year")),
+            cells(cables, (_("cable"), "MW", _("mean utilisation"), _("hours at capacity"))),
         ]
     return "\n".join(parts)

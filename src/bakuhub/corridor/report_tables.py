@@ -12,8 +12,10 @@ import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from bakuhub import i18n
 from bakuhub.corridor.datasets import records
 from bakuhub.corridor.results import MIN_ENERGY_MWH
+from bakuhub.i18n import N_, _
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -22,30 +24,56 @@ if TYPE_CHECKING:
     from bakuhub.corridor.scenario import Scenario
 
 TECH_DATA = "PyPSA technology-data v0.14.0, outputs/costs_{year}.csv"
-MODEL = "this study's solve (PyPSA/linopy LP)"
+MODEL = N_("this study's solve (PyPSA/linopy LP)")
+"""Where the model's figures come from (translate where shown: :func:`model`)."""
 UNSERVED_SHOWN_TWH = 1e-6
 """Unserved energy is reported from 1 MWh a year; below, it is solver noise."""
 BUILT_MW = 0.5
 """Capacity below half a MW is solver noise, not a build."""
 
 
+def model() -> str:
+    """:data:`MODEL` in the reader's language."""
+    return _(MODEL)
+
+
+def missing() -> str:
+    """What a missing figure reads (``n/a``), in the reader's language."""
+    return _("n/a")
+
+
 def fmt(value: Any, digits: int = 2, scale: float = 1.0) -> str:
-    """A figure rounded to ``digits`` decimals (after dividing by ``scale``), with
-    thousands separators; never ``-0``; ``n/a`` for a missing or infinite value."""
+    """A figure rounded to ``digits`` decimals (after dividing by ``scale``), with the
+    locale's thousands separators and decimal sign; never ``-0``; ``n/a`` for a missing
+    or infinite value."""
     if value is None:
-        return "n/a"
+        return missing()
     number = float(value)
     if not math.isfinite(number):
-        return "n/a"
+        return missing()
     rounded = round(number / scale, digits)
     if rounded == 0:
         rounded = 0.0  # -0.0 too
-    return f"{rounded:,.{digits}f}"
+    return i18n.number(rounded, digits)
 
 
 def pct(value: Any, digits: int = 1) -> str:
-    """A share (0-1) in per cent."""
-    return "n/a" if value is None else f"{fmt(float(value) * 100, digits)} %"
+    """A share (0-1) as the locale writes a percentage, ``digits`` decimals; never
+    ``-0``."""
+    if value is None or not math.isfinite(float(value)):
+        return missing()
+    rounded = round(float(value) * 100, digits)
+    if rounded == 0:
+        rounded = 0.0  # -0.0 too
+    return i18n.percent(rounded / 100, digits)
+
+
+def separators() -> str:
+    """Plotly's ``separators`` for the reader's locale: the decimal sign, then the
+    thousands separator."""
+    from babel.numbers import get_decimal_symbol, get_group_symbol
+
+    return get_decimal_symbol(i18n.current()) + get_group_symbol(i18n.current())
 
 
 def sig(value: float, figures: int = 3) -> str:
@@ -78,20 +106,21 @@ def _cost_source(data: CorridorDataset, technology: str) -> str:
         (data.costs["technology"] == technology) & (data.costs["parameter"] == "investment")
     ]
     if rows.empty:
-        return f"{technology}: no cost row"
+        return _("{technology}: no cost row").format(technology=technology)
     row = rows.iloc[0]
     if technology == "HVDC submarine":
         from bakuhub.corridor.datasets import cable_cost_levels
 
         levels = cable_cost_levels()
         level = levels[levels["level"] == data.cable_cost].iloc[0]
-        return (
-            f"HVDC submarine {fmt(row['value'], 0)} EUR/MW/km (cable-cost level "
-            f"'{data.cable_cost}': {level['source']})"
+        return _("HVDC submarine {value} EUR/MW/km (cable-cost level '{level}': {source})").format(
+            value=fmt(row["value"], 0), level=data.cable_cost, source=level["source"]
         )
-    return (
-        f"{technology} {fmt(row['value'], 0)} {row['unit']} "
-        f"({TECH_DATA.format(year=data.year)}, row '{technology}' investment)"
+    return _("{technology} {value} {unit} ({source}, row '{technology}' investment)").format(
+        technology=technology,
+        value=fmt(row["value"], 0),
+        unit=row["unit"],
+        source=TECH_DATA.format(year=data.year),
     )
 
 
@@ -126,43 +155,55 @@ def cables_section(
             ]
         )
     header = (
-        "cable",
-        "from - to",
-        "size, MW",
-        "utilisation",
-        "full-load hours, h/a",
-        "forward, TWh/a",
-        "backward, TWh/a",
-        "losses, TWh/a",
-        "hours at the limit",
-        "investment, M EUR",
-        "NPV, M EUR",
-        "IRR",
+        _("cable"),
+        _("from - to"),
+        _("size, MW"),
+        _("utilisation"),
+        _("full-load hours, h/a"),
+        _("forward, TWh/a"),
+        _("backward, TWh/a"),
+        _("losses, TWh/a"),
+        _("hours at the limit"),
+        _("investment, M EUR"),
+        _("NPV, M EUR"),
+        _("IRR"),
     )
     kinds = sorted(set(economics.technology)) if "technology" in economics else []
     sources = [_cost_source(data, k) for k in kinds]
     if kinds and any(k.startswith("HVDC") for k in kinds):
-        sources.append(_cost_source(data, "HVDC inverter pair") + ", one pair per HVDC cable")
+        sources.append(
+            _("{source}, one pair per HVDC cable").format(
+                source=_cost_source(data, "HVDC inverter pair")
+            )
+        )
     econ_words = scenario.economics
     return "\n".join(
         [
-            "<h2>Cables</h2>",
-            cells(rows, header, "Links between nodes: size, use, flows and economics"),
+            f"<h2>{html.escape(_('Cables'))}</h2>",
+            cells(rows, header, _("Links between nodes: size, use, flows and economics")),
             note(
-                f"Size, flows and losses: {MODEL}. Full-load hours: energy sent both ways over "
-                "the size, sum_t w_t |p_t| / P (h/a); utilisation: full-load hours over the "
-                "8,760 hours of the year; hours at the limit: share of the year with "
-                "|p_t| >= 0.999 P. Forward is from the first node to the second.",
-                f"NPV and IRR (HVDC cables; '-' for AC links, priced in the system cost): "
-                f"investment I less fixed O&M, yearly net revenue R = sum_t w_t (eta p_t "
-                f"price_to - p_t price_from) at the model's nodal prices, and "
-                f"{fmt(econ_words.export_price_eur_mwh, 1)} EUR/MWh at the EU gateway "
-                f"(scenario economics.export_price_eur_mwh); NPV = -I + R (1 - (1 + r)^-H) / r "
-                f"with the real discount rate r = {pct(scenario.costs.wacc)} (costs.wacc) "
-                f"over H = {econ_words.horizon_years} years (economics.horizon_years). A cable "
-                "the model sized freely earns about its annuity at its own prices (NPV about "
-                "0, IRR about r).",
-                "Investment: " + "; ".join(sources) + "." if sources else "",
+                _(
+                    "Size, flows and losses: {model}. Full-load hours: energy sent both ways "
+                    "over the size, sum_t w_t |p_t| / P (h/a); utilisation: full-load hours "
+                    "over the {hours} hours of the year; hours at the limit: share of the "
+                    "year with |p_t| >= 0.999 P. Forward is from the first node to the second."
+                ).format(model=model(), hours=i18n.number(8760)),
+                _(
+                    "NPV and IRR (HVDC cables; '-' for AC links, priced in the system cost): "
+                    "investment I less fixed O&M, yearly net revenue R = sum_t w_t (eta p_t "
+                    "price_to - p_t price_from) at the model's nodal prices, and "
+                    "{price} EUR/MWh at the EU gateway "
+                    "(scenario economics.export_price_eur_mwh); NPV = -I + R (1 - (1 + r)^-H) / r "
+                    "with the real discount rate r = {rate} (costs.wacc) "
+                    "over H = {years} years (economics.horizon_years). A cable "
+                    "the model sized freely earns about its annuity at its own prices (NPV about "
+                    "0, IRR about r)."
+                ).format(
+                    price=fmt(econ_words.export_price_eur_mwh, 1),
+                    rate=pct(scenario.costs.wacc),
+                    years=i18n.number(econ_words.horizon_years),
+                ),
+                _("Investment: {sources}.").format(sources="; ".join(sources)) if sources else "",
             ),
         ]
     )
@@ -198,41 +239,51 @@ def nodes_section(lcoe: pd.DataFrame, capacities: pd.DataFrame, scenario: Scenar
     year = scenario.year
     return "\n".join(
         [
-            "<h2>Nodes</h2>",
+            f"<h2>{html.escape(_('Nodes'))}</h2>",
             cells(
                 cost_rows,
                 (
-                    "node",
-                    "LCOE, EUR/MWh",
-                    "generation, TWh/a",
-                    "capital of new generators, M EUR/a",
-                    "running cost, M EUR/a",
-                    "batteries, M EUR/a",
+                    _("node"),
+                    _("LCOE, EUR/MWh"),
+                    _("generation, TWh/a"),
+                    _("capital of new generators, M EUR/a"),
+                    _("running cost, M EUR/a"),
+                    _("batteries, M EUR/a"),
                 ),
-                "Levelised cost of the electricity generated at each node",
+                _("Levelised cost of the electricity generated at each node"),
             ),
             note(
-                "LCOE = (annualised capital cost, investment annuity plus fixed O&M, of the "
-                "generators and batteries the model builds at the node + running cost of all "
-                "its generators: fuel, variable O&M and the CO2 price) / the node's "
-                "generation. The existing fleet's capital is sunk and not counted, so a node "
-                "of old hydro shows a low LCOE; batteries shift energy, they add none.",
-                f"Sources: investment, fixed and variable O&M, lifetimes and efficiencies "
-                f"from {TECH_DATA.format(year=year)}, annualised at r = "
-                f"{pct(scenario.costs.wacc)}; fuel prices from the Agora/UCA Central Asia "
-                f"dataset (fuel_supplies.csv) where a country has one, else technology-data; "
-                f"CO2 price {fmt(scenario.co2.price_eur_t, 0)} EUR/t (scenario co2.price_eur_t);"
-                f" generation: {MODEL}.",
+                _(
+                    "LCOE = (annualised capital cost, investment annuity plus fixed O&M, of the "
+                    "generators and batteries the model builds at the node + running cost of "
+                    "all its generators: fuel, variable O&M and the CO2 price) / the node's "
+                    "generation. The existing fleet's capital is sunk and not counted, so a "
+                    "node of old hydro shows a low LCOE; batteries shift energy, they add none."
+                ),
+                _(
+                    "Sources: investment, fixed and variable O&M, lifetimes and efficiencies "
+                    "from {technology_data}, annualised at r = {rate}; fuel prices from the "
+                    "Agora/UCA Central Asia dataset (fuel_supplies.csv) where a country has "
+                    "one, else technology-data; CO2 price {co2_price} EUR/t (scenario "
+                    "co2.price_eur_t); generation: {model}."
+                ).format(
+                    technology_data=TECH_DATA.format(year=year),
+                    rate=pct(scenario.costs.wacc),
+                    co2_price=fmt(scenario.co2.price_eur_t, 0),
+                    model=model(),
+                ),
             ),
             cells(
                 cap_rows,
-                ("node", *(f"{t}, MW" for t in techs)),
-                "Capacity by node and technology, existing + built (+ built by the model)",
+                (_("node"), *(_("{technology}, MW").format(technology=t) for t in techs)),
+                _("Capacity by node and technology, existing + built (+ built by the model)"),
             ),
             note(
-                "Existing fleet: the shipped fleet table (Agora/UCA power_generators.csv, "
-                "IRENA via PyPSA-Earth, national sources; see docs/corridor-data.md), less "
-                f"retirements by {year}; built: {MODEL}. Battery: inverter MW.",
+                _(
+                    "Existing fleet: the shipped fleet table (Agora/UCA power_generators.csv, "
+                    "IRENA via PyPSA-Earth, national sources; see docs/corridor-data.md), less "
+                    "retirements by {year}; built: {model}. Battery: inverter MW."
+                ).format(year=year, model=model()),
             ),
         ]
     )
@@ -267,27 +318,33 @@ def countries_section(renewables: pd.DataFrame, scenario: Scenario, data: Corrid
     ]
     return "\n".join(
         [
-            "<h2>Countries</h2>",
+            f"<h2>{html.escape(_('Countries'))}</h2>",
             cells(
                 rows,
                 (
-                    "country",
-                    "generation, TWh/a",
-                    "renewable, TWh/a",
-                    "demand, TWh/a",
-                    "renewable share of generation",
-                    "renewable generation over demand",
-                    "target (of demand)",
+                    _("country"),
+                    _("generation, TWh/a"),
+                    _("renewable, TWh/a"),
+                    _("demand, TWh/a"),
+                    _("renewable share of generation"),
+                    _("renewable generation over demand"),
+                    _("target (of demand)"),
                 ),
-                "Renewable energy by country",
+                _("Renewable energy by country"),
             ),
             note(
-                "Renewable: solar, onshore and offshore wind, run-of-river and hydro. The "
-                "share of demand is the one a national target constrains "
-                "(renewable_targets); it passes 100 % where a country exports renewable "
-                f"power. Generation: {MODEL}. Demand: "
-                f"{_demand_sources(data, set(map(str, renewables.country)))}; "
-                f"scaled by demand_scale = {fmt(scenario.demand_scale, 2)}.",
+                _(
+                    "Renewable: solar, onshore and offshore wind, run-of-river and hydro. The "
+                    "share of demand is the one a national target constrains "
+                    "(renewable_targets); it passes {hundred} where a country exports "
+                    "renewable power. Generation: {model}. Demand: {sources}; scaled by "
+                    "demand_scale = {scale}."
+                ).format(
+                    hundred=i18n.percent(1.0),
+                    model=model(),
+                    sources=_demand_sources(data, set(map(str, renewables.country))),
+                    scale=fmt(scenario.demand_scale, 2),
+                ),
             ),
         ]
     )
@@ -296,41 +353,50 @@ def countries_section(renewables: pd.DataFrame, scenario: Scenario, data: Corrid
 def export_section(summary: dict[str, Any], scenario: Scenario) -> str:
     """Delivered energy and its cost at the EU gateway, and what that cost includes."""
     europe = scenario.europe
+    heading = f"<h2>{html.escape(_('Export'))}</h2>"
     if europe.mode == "none":
-        return "<h2>Export</h2>" + note("This scenario exports nothing (europe.mode: none).")
+        return heading + note(_("This scenario exports nothing (europe.mode: none)."))
     target = (
-        f"{fmt(europe.export_twh)} TWh/a (europe.export_twh)"
+        _("{amount} TWh/a (europe.export_twh)").format(amount=fmt(europe.export_twh))
         if europe.mode == "target"
-        else f"none: sold at {fmt(europe.price_eur_mwh, 1)} EUR/MWh (europe.price_eur_mwh)"
+        else _("none: sold at {price} EUR/MWh (europe.price_eur_mwh)").format(
+            price=fmt(europe.price_eur_mwh, 1)
+        )
     )
     rows = [
-        ["Delivered at the EU gateway", fmt(summary["export_twh"]), "TWh/a", MODEL],
-        ["Target", target, "", "scenario"],
+        [_("Delivered at the EU gateway"), fmt(summary["export_twh"]), "TWh/a", model()],
+        [_("Target"), target, "", _("scenario")],
         [
-            "Average cost of the delivered power at the gateway",
+            _("Average cost of the delivered power at the gateway"),
             fmt(summary["gateway_price_eur_mwh"], 1),
             "EUR/MWh",
-            "nodal price at the gateway weighted by the power delivered each hour",
+            _("nodal price at the gateway weighted by the power delivered each hour"),
         ],
         [
-            "Marginal cost of the export target",
+            _("Marginal cost of the export target"),
             fmt(summary.get("export_marginal_cost_eur_mwh"), 1),
             "EUR/MWh",
-            "dual of the export_target constraint",
+            _("dual of the export_target constraint"),
         ],
     ]
     return "\n".join(
         [
-            "<h2>Export</h2>",
-            cells(rows, ("figure", "value", "unit", "source"), f"Export at {europe.gateway}"),
+            heading,
+            cells(
+                rows,
+                (_("figure"), _("value"), _("unit"), _("source")),
+                _("Export at {gateway}").format(gateway=europe.gateway),
+            ),
             note(
-                "The gateway price sum_t w_t x_t price_t / sum_t w_t x_t is the model's "
-                "nodal price (the dual of the gateway's energy balance): the cost of one "
-                "more MWh there, which includes fuel, the CO2 price, the capital of the "
-                "generators, batteries and cables built for it (the model builds until "
-                "their annuities are recovered by these prices) and the losses on the way. "
-                "It is the marginal cost of supply, not the corridor's average cost; the "
-                "EU side's own grid and market are not modelled.",
+                _(
+                    "The gateway price sum_t w_t x_t price_t / sum_t w_t x_t is the model's "
+                    "nodal price (the dual of the gateway's energy balance): the cost of one "
+                    "more MWh there, which includes fuel, the CO2 price, the capital of the "
+                    "generators, batteries and cables built for it (the model builds until "
+                    "their annuities are recovered by these prices) and the losses on the "
+                    "way. It is the marginal cost of supply, not the corridor's average cost; "
+                    "the EU side's own grid and market are not modelled."
+                ),
             ),
         ]
     )

@@ -19,6 +19,7 @@ from bakuhub.corridor.real_year import RealYear, check_design
 from bakuhub.corridor.report import write_report
 from bakuhub.corridor.scenario import CableOption, Scenario
 from bakuhub.corridor.solve import Progress, Solved, objective, solve_scenario
+from bakuhub.i18n import _
 
 if TYPE_CHECKING:
     import pypsa
@@ -141,7 +142,7 @@ def run_study(
     real_year = check_design(solved, progress=say, solver_log=solver_log) if check else None
     cf = None
     if counterfactual and COUNTERFACTUAL_LINK in set(load_dataset(scenario.year).links["link"]):
-        say("counterfactual: the same scenario without the Caspian cable")
+        say(_("counterfactual: the same scenario without the Caspian cable"))
         cf = solve_scenario(counterfactual_of(solved.scenario), progress=say, solver_log=solver_log)
     summary = summarise(solved, cf)
     if real_year is not None:
@@ -149,8 +150,9 @@ def run_study(
     return Study(solved=solved, counterfactual=cf, summary=summary, real_year=real_year)
 
 
-def write_outputs(study: Study, out: Path) -> list[Path]:
-    """Write summary.json, tables (CSV and Parquet), network.nc and report.html."""
+def write_outputs(study: Study, out: Path, *, language: str | None = None) -> list[Path]:
+    """Write summary.json, tables (CSV and Parquet), network.nc and report.html (in
+    ``language``, default the current one: English outside a request)."""
     out.mkdir(parents=True, exist_ok=True)
     n = study.solved.network
     data = load_dataset(study.solved.scenario.year, study.solved.scenario.costs.cable_cost)
@@ -180,7 +182,10 @@ def write_outputs(study: Study, out: Path) -> list[Path]:
     (out / "scenario.yaml").write_text(_scenario_yaml(study.solved.scenario), encoding="utf-8")
     n.export_to_netcdf(out / "network.nc")
     written += [summary, out / "scenario.yaml", out / "network.nc"]
-    written.append(write_report(study.solved, study.summary, tables, out / "report.html"))
+    report = write_report(
+        study.solved, study.summary, tables, out / "report.html", language=language
+    )
+    written.append(report)
     return written
 
 

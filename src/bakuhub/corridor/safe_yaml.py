@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from bakuhub.errors import InvalidInput
+from bakuhub.i18n import _
 
 MAX_YAML_BYTES = 256 * 1024
 """Largest scenario or sweep file read, bytes."""
@@ -18,8 +19,10 @@ MAX_YAML_BYTES = 256 * 1024
 
 def _too_large(source: str) -> InvalidInput:
     return InvalidInput(
-        f"{source} is larger than {MAX_YAML_BYTES // 1024} KiB; a scenario or sweep file "
-        "is a few lines of settings."
+        _(
+            "{source} is larger than {size} KiB; a scenario or sweep file is a few lines of "
+            "settings."
+        ).format(source=source, size=MAX_YAML_BYTES // 1024)
     )
 
 
@@ -34,9 +37,13 @@ def parse_yaml(text: str, source: str) -> Any:
     try:
         return loader.get_single_data()
     except yaml.YAMLError as exc:
-        raise InvalidInput(f"{source} is not valid YAML: {exc}") from None
+        raise InvalidInput(
+            _("{source} is not valid YAML: {error}").format(source=source, error=exc)
+        ) from None
     except RecursionError:
-        raise InvalidInput(f"{source} is nested too deeply to be a settings file.") from None
+        raise InvalidInput(
+            _("{source} is nested too deeply to be a settings file.").format(source=source)
+        ) from None
     finally:
         loader.dispose()
 
@@ -60,8 +67,10 @@ def _plain_loader() -> type[Any]:
                 raise yaml.composer.ComposerError(
                     None,
                     None,
-                    "anchors and aliases (&name, *name, <<: *name) are not accepted; "
-                    "write each value out",
+                    _(
+                        "anchors and aliases (&name, *name, <<: *name) are not accepted; "
+                        "write each value out"
+                    ),
                     event.start_mark,
                 )
             return super().compose_node(parent, index)

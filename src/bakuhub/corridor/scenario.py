@@ -26,6 +26,7 @@ from pydantic_core.core_schema import SerializerFunctionWrapHandler
 
 from bakuhub.corridor.safe_yaml import read_yaml
 from bakuhub.errors import InvalidInput
+from bakuhub.i18n import N_, _
 
 CABLE_LEVELS = ("reference", "project", "mid", "low")
 Technology = Literal["solar", "onwind", "offwind", "battery", "CCGT", "OCGT"]
@@ -55,21 +56,25 @@ def snapshot_count(resolution: str) -> int:
     if resolution == "hourly":
         return 8760
     if resolution.endswith("h"):
-        _check(numbers[0], 1, 8760, "N (hours a snapshot)")
+        _check(numbers[0], 1, 8760, N_("N (hours a snapshot)"))
         return -(-8760 // numbers[0])
     if resolution.startswith("segments:"):
-        _check(numbers[0], 1, 8760, "N (segments of the year)")
+        _check(numbers[0], 1, 8760, N_("N (segments of the year)"))
         return numbers[0]
-    days_part, _, per_day = resolution.partition("/")
+    days_part, _sep, per_day = resolution.partition("/")
     days = 84
     if ":" in days_part:
-        days = 12 * _check(int(days_part.split(":")[1]), 1, 28, "K (days a month)")
-    return days * (_check(int(per_day), 1, 24, "S (segments a day)") if per_day else 24)
+        days = 12 * _check(int(days_part.split(":")[1]), 1, 28, N_("K (days a month)"))
+    return days * (_check(int(per_day), 1, 24, N_("S (segments a day)")) if per_day else 24)
 
 
 def _check(value: int, low: int, high: int, what: str) -> int:
     if not low <= value <= high:
-        raise ValueError(f"{what} must be between {low} and {high}, not {value}")
+        raise ValueError(
+            _("{what} must be between {low} and {high}, not {value}").format(
+                what=_(what), low=low, high=high, value=value
+            )
+        )
     return value
 
 
@@ -94,9 +99,9 @@ class CableOption(Strict):
     @model_validator(mode="after")
     def _consistent(self) -> CableOption:
         if self.mode == "fixed" and self.p_nom_mw is None:
-            raise ValueError("mode 'fixed' needs p_nom_mw")
+            raise ValueError(_("mode 'fixed' needs p_nom_mw"))
         if self.max_mw is not None and self.max_mw < self.min_mw:
-            raise ValueError("max_mw is below min_mw")
+            raise ValueError(_("max_mw is below min_mw"))
         return self
 
 
@@ -143,9 +148,11 @@ class Weather(Strict):
             return self
         if self.path is not None or self.source != "shipped":
             raise ValueError(
-                "a scenario sent to the server uses the shipped weather only (source "
-                "'shipped', no path): data paths are for the command line and the operator; "
-                "ask them to run it with 'bakuhub corridor solve'"
+                _(
+                    "a scenario sent to the server uses the shipped weather only (source "
+                    "'shipped', no path): data paths are for the command line and the "
+                    "operator; ask them to run it with 'bakuhub corridor solve'"
+                )
             )
         return self
 
@@ -206,11 +213,14 @@ class SolverOptions(Strict):
         unsupported = sorted(given - SUPPORTED[self.name])
         if unsupported:
             raise ValueError(
-                f"{self.name} does not take {', '.join(unsupported)}; it takes "
-                f"{', '.join(sorted(SUPPORTED[self.name]))}"
+                _("{solver} does not take {unsupported}; it takes {supported}").format(
+                    solver=self.name,
+                    unsupported=", ".join(unsupported),
+                    supported=", ".join(sorted(SUPPORTED[self.name])),
+                )
             )
         if self.options.method == "hipo" and self.name != "highs":
-            raise ValueError("method 'hipo' is HiGHS's interior point: use it with name highs")
+            raise ValueError(_("method 'hipo' is HiGHS's interior point: use it with name highs"))
         return self
 
 
@@ -265,9 +275,11 @@ class Scenario(Strict):
     def _resolution(cls, value: str) -> str:
         if len(value) > 32 or not RESOLUTION.match(value):
             raise ValueError(
-                f"'{value[:32]}' is not a resolution; use hourly, Nh (e.g. 3h), repdays, "
-                "repdays:K (K days a month), repdays/S or repdays:K/S (each day in S segments) "
-                "or segments:N"
+                _(
+                    "'{value}' is not a resolution; use hourly, Nh (e.g. 3h), repdays, "
+                    "repdays:K (K days a month), repdays/S or repdays:K/S (each day in S "
+                    "segments) or segments:N"
+                ).format(value=value[:32])
             )
         snapshot_count(value)
         return value
@@ -277,7 +289,11 @@ class Scenario(Strict):
     def _shares(cls, value: dict[str, float]) -> dict[str, float]:
         for country, share in value.items():
             if not 0 <= share <= 1:
-                raise ValueError(f"{country}: a share is between 0 and 1, not {share}")
+                raise ValueError(
+                    _("{country}: a share is between 0 and 1, not {share}").format(
+                        country=country, share=share
+                    )
+                )
         return value
 
     def digest(self) -> str:
@@ -292,21 +308,23 @@ def _explain(exc: ValidationError, source: str) -> InvalidInput:
         msg = err["msg"]
         loc = tuple(err["loc"])
         if err["type"] == "literal_error" and err.get("ctx"):
-            msg = f"must be one of {err['ctx'].get('expected')}"
+            msg = _("must be one of {expected}").format(expected=err["ctx"].get("expected"))
         elif err["type"] == "value_error":
             msg = msg.removeprefix("Value error, ")
         elif err["type"] == "string_pattern_mismatch" and loc == ("name",):
-            msg = "names the study's folder: no slash or control character, no leading dot"
+            msg = _("names the study's folder: no slash or control character, no leading dot")
         elif err["type"] == "extra_forbidden" and loc[:2] == ("solver", "options"):
-            msg = (
-                "is not a solver option; the options are "
-                f"{', '.join(SolverTuning.model_fields)} (nothing that names a file)"
-            )
+            msg = _(
+                "is not a solver option; the options are {options} (nothing that names a file)"
+            ).format(options=", ".join(SolverTuning.model_fields))
         elif err["type"] == "extra_forbidden":
-            msg = "is not a scenario field (check the spelling; see docs/corridor-method.md)"
+            msg = _("is not a scenario field (check the spelling; see docs/corridor-method.md)")
         details.append({"loc": list(loc), "msg": msg})
     listed = "; ".join(f"{'.'.join(str(p) for p in d['loc'])}: {d['msg']}" for d in details)
-    return InvalidInput(f"The scenario {source} is not valid: {listed}.", details=details)
+    return InvalidInput(
+        _("The scenario {source} is not valid: {problems}.").format(source=source, problems=listed),
+        details=details,
+    )
 
 
 def parse_scenario(data: Any, source: str = "(inline)", *, trusted: bool = False) -> Scenario:
@@ -316,7 +334,9 @@ def parse_scenario(data: Any, source: str = "(inline)", *, trusted: bool = False
     scenario, a job's stored inputs) may name server paths such as ``weather.path``.
     """
     if not isinstance(data, dict):
-        raise InvalidInput(f"The scenario {source} must be a YAML mapping of fields.")
+        raise InvalidInput(
+            _("The scenario {source} must be a YAML mapping of fields.").format(source=source)
+        )
     try:
         return Scenario.model_validate(data, context={"trusted": trusted})
     except ValidationError as exc:
@@ -328,11 +348,14 @@ def load_scenario(path: str | Path) -> Scenario:
     line's entry: the operator's files may name server paths)."""
     file = Path(path)
     if file.is_file():
-        return parse_scenario(read_yaml(file, f"The scenario {file}"), str(file), trusted=True)
+        read = read_yaml(file, _("The scenario {source}").format(source=file))
+        return parse_scenario(read, str(file), trusted=True)
     if shipped_scenario_path(str(path)) is None:
         names = ", ".join(shipped_scenarios())
         raise InvalidInput(
-            f"There is no scenario file {path}; give a YAML path or a shipped name ({names})."
+            _(
+                "There is no scenario file {path}; give a YAML path or a shipped name ({names})."
+            ).format(path=path, names=names)
         )
     return shipped_scenario(str(path))
 
@@ -343,11 +366,14 @@ def shipped_scenario(name: str) -> Scenario:
     if file is None:
         names = ", ".join(shipped_scenarios())
         raise InvalidInput(
-            "scenario: that is not the name of a shipped scenario (lower-case letters, "
-            f"digits and dashes); use one of {names}, or send the scenario itself."
+            _(
+                "scenario: that is not the name of a shipped scenario (lower-case letters, "
+                "digits and dashes); use one of {names}, or send the scenario itself."
+            ).format(names=names)
         )
-    source = f"'{name}' (shipped)"
-    return parse_scenario(read_yaml(file, f"The scenario {source}"), source, trusted=True)
+    source = _("'{name}' (shipped)").format(name=name)
+    read = read_yaml(file, _("The scenario {source}").format(source=source))
+    return parse_scenario(read, source, trusted=True)
 
 
 def _shipped(folder: str) -> dict[str, Path]:

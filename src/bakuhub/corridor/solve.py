@@ -21,6 +21,7 @@ from bakuhub.corridor.network import EXPORT, build_network
 from bakuhub.corridor.scenario import Scenario, SolverOptions, SolverTuning
 from bakuhub.corridor.temporal import Temporal, build_temporal
 from bakuhub.errors import BakuhubError, InvalidInput, MissingExtra
+from bakuhub.i18n import _, number
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -61,14 +62,16 @@ def full_year(scenario: Scenario) -> pd.DataFrame | None:
         return None
     if not scenario.weather.path:
         raise InvalidInput(
-            "weather.path: the 'agora' weather source needs the path of the upstream data "
-            "folder (the one holding agora-central-asia/)."
+            _(
+                "weather.path: the 'agora' weather source needs the path of the upstream "
+                "data folder (the one holding agora-central-asia/)."
+            )
         )
     # the model's one way into the data build: the full-year series of a user's upstream
     # folder (needs the data-build extra for the modelled AZ/GE/RO series)
     from bakuhub.corridor.data.weather import hourly_series
 
-    hourly, _ = hourly_series(Path(scenario.weather.path))
+    hourly, _source = hourly_series(Path(scenario.weather.path))
     return hourly
 
 
@@ -111,10 +114,18 @@ def solve_scenario(
         # the scenario was validated when it was made; only the resolution is new
         scenario = Scenario.model_validate(scenario.model_dump(), context={"trusted": True})
     started = time.perf_counter()
-    say(f"loading data for {scenario.year} (cable cost: {scenario.costs.cable_cost})")
+    say(
+        _("loading data for {year} (cable cost: {level})").format(
+            year=scenario.year, level=scenario.costs.cable_cost
+        )
+    )
     data = load_dataset(scenario.year, scenario.costs.cable_cost)
     temporal = build_temporal(data.profiles, scenario.resolution, full_year(scenario))
-    say(f"resolution {temporal.label}: {len(temporal.series)} snapshots")
+    say(
+        _("resolution {resolution}: {count} snapshots").format(
+            resolution=temporal.label, count=len(temporal.series)
+        )
+    )
     network = build_network(scenario, data, temporal)
     add_co2_cap(network, scenario)
     model = network.optimize.create_model(include_objective_constant=False)
@@ -122,20 +133,33 @@ def solve_scenario(
     built = time.perf_counter()
     size = {"variables": int(model.nvars), "constraints": int(model.ncons)}
     say(
-        f"model: {size['variables']:,} variables, {size['constraints']:,} constraints; "
-        f"solving with {scenario.solver.name}"
+        _("model: {variables} variables, {constraints} constraints; solving with {solver}").format(
+            variables=number(size["variables"]),
+            constraints=number(size["constraints"]),
+            solver=scenario.solver.name,
+        )
     )
     status, condition = run_solver(network, scenario, solver_log, say)
     solved = time.perf_counter()
     if (status, condition) != ("ok", "optimal"):
         raise SolveError(
-            f"The solver ({scenario.solver.name}) did not find an optimal solution for "
-            f"scenario '{scenario.name}': status '{status}', condition '{condition}'. Check "
-            "fixed cable capacities, caps and targets that cannot all hold, or relax them."
+            _(
+                "The solver ({solver}) did not find an optimal solution for scenario "
+                "'{scenario}': status '{status}', condition '{condition}'. Check fixed cable "
+                "capacities, caps and targets that cannot all hold, or relax them."
+            ).format(
+                solver=scenario.solver.name,
+                scenario=scenario.name,
+                status=status,
+                condition=condition,
+            )
         )
     say(
-        f"optimal: total system cost {objective(network) / 1e9:,.3f} bn EUR/a "
-        f"(build {built - started:.1f} s, solve {solved - built:.1f} s)"
+        _("optimal: total system cost {cost} bn EUR/a (build {build} s, solve {solve} s)").format(
+            cost=number(objective(network) / 1e9, 3),
+            build=number(built - started, 1),
+            solve=number(solved - built, 1),
+        )
     )
     stats = {
         **size,
@@ -174,7 +198,11 @@ def run_solver(
         status, condition = interior.solve_network(n, keywords, solver_log)
         if status == "ok" or condition == "infeasible":
             return status, condition
-        say(f"clarabel stopped with '{condition}'; solving the same model again with highs")
+        say(
+            _(
+                "clarabel stopped with '{condition}'; solving the same model again with highs"
+            ).format(condition=condition)
+        )
         name = "highs"
         # the same time limit and tolerances; iterations and scaling are clarabel's own
         given = scenario.solver.options
@@ -187,9 +215,10 @@ def run_solver(
         scenario = scenario.model_copy(update={"solver": highs})
     if name not in linopy.available_solvers:
         raise InvalidInput(
-            f"solver.name: the solver '{name}' is not installed here (available: "
-            f"{', '.join(['clarabel', *linopy.available_solvers])}); install it or use "
-            "clarabel or highs."
+            _(
+                "solver.name: the solver '{solver}' is not installed here (available: "
+                "{available}); install it or use clarabel or highs."
+            ).format(solver=name, available=", ".join(["clarabel", *linopy.available_solvers]))
         )
     options = solver_keywords(name, scenario.solver.options)
     if name == "highs":
@@ -241,9 +270,11 @@ def require_hipo() -> None:
     """HiPO, or one sentence saying how to install it."""
     if not hipo_available():
         raise MissingExtra(
-            "solver.options.method: 'hipo' needs HiGHS's HiPO interior point, which the "
-            "highspy wheel lacks: pip install 'bakuhub[hipo]' (the highspy-extras wheel), "
-            "or choose another method."
+            _(
+                "solver.options.method: 'hipo' needs HiGHS's HiPO interior point, which the "
+                "highspy wheel lacks: pip install 'bakuhub[hipo]' (the highspy-extras "
+                "wheel), or choose another method."
+            )
         )
 
 

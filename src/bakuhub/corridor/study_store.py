@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from bakuhub.errors import BakuhubError, NotFound
+from bakuhub.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +57,9 @@ def study_folder(data_dir: Path, name: str) -> Path:
     folder = studies_dir(data_dir) / name
     if "/" in name or name.startswith(".") or not folder.is_dir():
         raise NotFound(
-            f"There is no corridor study '{name}'; list them at /api/v1/corridor/studies."
+            _("There is no corridor study '{name}'; list them at {address}.").format(
+                name=name, address="/api/v1/corridor/studies"
+            )
         )
     return folder
 
@@ -66,7 +69,9 @@ def read_summary(data_dir: Path, name: str) -> dict[str, Any]:
     path = study_folder(data_dir, name) / "summary.json"
     if not path.is_file():
         raise NotFound(
-            f"The corridor study '{name}' has no results yet ({_status(path.parent)['state']})."
+            _("The corridor study '{name}' has no results yet ({state}).").format(
+                name=name, state=_status(path.parent)["state"]
+            )
         )
     data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return data

@@ -21,6 +21,7 @@ import numpy as np
 
 from bakuhub.corridor.profiles import RepresentativeDays, cluster_days, reconstruct
 from bakuhub.errors import InvalidInput
+from bakuhub.i18n import _
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -82,8 +83,10 @@ def blocks(hourly: pd.DataFrame, hours: int, label: str) -> Temporal:
 
     if 8760 % hours:
         raise InvalidInput(
-            f"resolution {label}: {hours} h does not divide the 8,760 hours of the year; "
-            "use 1, 2, 3, 4, 6, 8, 12 or 24 h."
+            _(
+                "resolution {resolution}: {hours} h does not divide the 8,760 hours of the "
+                "year; use 1, 2, 3, 4, 6, 8, 12 or 24 h."
+            ).format(resolution=label, hours=hours)
         )
     groups = np.arange(len(hourly)) // hours
     series = hourly.reset_index(drop=True).groupby(groups).mean()
@@ -113,7 +116,7 @@ def ward_sizes(z: np.ndarray, count: int) -> np.ndarray:
     heapq.heapify(heap)
     remaining = len(z)
     while remaining > count and heap:
-        _, a, b = heapq.heappop(heap)
+        _cost, a, b = heapq.heappop(heap)
         if not (alive[a] and alive[b] and nxt[a] == b):
             continue
         mean[a] = (size[a] * mean[a] + size[b] * mean[b]) / (size[a] + size[b])
@@ -141,7 +144,11 @@ def segments(hourly: pd.DataFrame, count: int, label: str) -> Temporal:
     import pandas as pd
 
     if not 1 <= count <= len(hourly):
-        raise InvalidInput(f"resolution {label}: N must be between 1 and {len(hourly)}.")
+        raise InvalidInput(
+            _("resolution {resolution}: N must be between 1 and {most}.").format(
+                resolution=label, most=len(hourly)
+            )
+        )
     sizes = ward_sizes(_zscore(hourly.to_numpy(dtype=float)), count)
     labels = np.repeat(np.arange(len(sizes)), sizes)
     series = hourly.reset_index(drop=True).groupby(labels).mean()
@@ -161,7 +168,11 @@ def segmented_days(rep: RepresentativeDays, count: int, label: str) -> Temporal:
     import pandas as pd
 
     if not 1 <= count <= 24:
-        raise InvalidInput(f"resolution {label}: segments per day must be between 1 and 24.")
+        raise InvalidInput(
+            _("resolution {resolution}: segments per day must be between 1 and 24.").format(
+                resolution=label
+            )
+        )
     profiles = rep.profiles.sort_index()
     days = profiles.index.get_level_values("day").to_numpy()
     z = _zscore(profiles.to_numpy(dtype=float))
@@ -204,7 +215,7 @@ def build_temporal(
     ``repdays:2/8``) cuts each of those days into S segments.
     """
     if resolution.startswith("repdays"):
-        days, _, per_day = resolution.partition("/")
+        days, _sep, per_day = resolution.partition("/")
         if days == "repdays" and hourly is None:
             chosen = rep
         else:

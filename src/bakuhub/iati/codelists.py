@@ -30,6 +30,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from bakuhub.errors import InvalidInput
+from bakuhub.i18n import _
 from bakuhub.iati.codeuses import ACTIVITY_USES, FILE_USES, ORGANISATION_USES, CodeUse
 from bakuhub.iati.findings import Finding, Severity
 from bakuhub.iati.paths import Locator
@@ -85,8 +86,10 @@ def names(directory: Path | str | None = None) -> list[str]:
     folder = _directory(directory)
     if not folder.is_dir():
         raise InvalidInput(
-            f"There is no codelist folder {folder}; give a folder of IATI codelist XML "
-            "files, or leave --codelists out to use the copy shipped with bakuhub."
+            _(
+                "There is no codelist folder {folder}; give a folder of IATI codelist XML "
+                "files, or leave --codelists out to use the copy shipped with bakuhub."
+            ).format(folder=folder)
         )
     return sorted(p.stem for p in folder.glob("*.xml"))
 
@@ -101,13 +104,19 @@ def _load(name: str, folder: Path) -> Codelist:
     path = folder / f"{name}.xml"
     if not path.is_file():
         raise InvalidInput(
-            f"There is no codelist {name} in {folder} (no {name}.xml); give a folder that "
-            "holds the IATI 2.03 codelists, embedded and non-embedded."
+            _(
+                "There is no codelist {name} in {folder} (no {name}.xml); give a folder that "
+                "holds the IATI 2.03 codelists, embedded and non-embedded."
+            ).format(name=name, folder=folder)
         )
     try:
         root = ET.parse(path).getroot()
     except ET.ParseError as exc:
-        raise InvalidInput(f"The codelist file {path} is not well-formed XML: {exc}.") from None
+        raise InvalidInput(
+            _("The codelist file {path} is not well-formed XML: {reason}.").format(
+                path=path, reason=exc
+            )
+        ) from None
     codes: dict[str, str] = {}
     withdrawn: set[str] = set()
     advice: dict[str, str] = {}
@@ -182,27 +191,35 @@ def _grade(
     if value in codelist.withdrawn:
         severity = "warning"
         advice = codelist.advice.get(value, "")
-        why = (
-            f"the code '{value}' ({codelist.codes[value]}) is withdrawn from the "
-            f"{codelist.name} codelist"
+        why = _("the code '{code}' ({name}) is withdrawn from the {codelist} codelist").format(
+            code=value, name=codelist.codes[value], codelist=codelist.name
         )
-        says = f" (the codelist says: {advice.rstrip('.')})" if advice else ""
-        todo = f"Choose a current code{says}, from {link}."
+        if advice:
+            todo = _("Choose a current code (the codelist says: {advice}), from {link}.").format(
+                advice=advice.rstrip("."), link=link
+            )
+        else:
+            todo = _("Choose a current code, from {link}.").format(link=link)
     elif value in codelist:
         return None
     else:
         severity = "error" if codelist.complete else "warning"
-        kind = "embedded" if codelist.embedded else "non-embedded"
-        why = f"'{value}' is not a code of the {kind} {codelist.name} codelist"
+        if codelist.embedded:
+            why = _("'{code}' is not a code of the embedded {codelist} codelist")
+        else:
+            why = _("'{code}' is not a code of the non-embedded {codelist} codelist")
+        why = why.format(code=value, codelist=codelist.name)
         if not codelist.complete:
-            why += " (an incomplete list: the code may still be valid)"
-        todo = f"Use one of its codes, listed at {link}."
+            why = _("{problem} (an incomplete list: the code may still be valid)").format(
+                problem=why
+            )
+        todo = _("Use one of its codes, listed at {link}.").format(link=link)
     return Finding(
         severity=severity,
         rule="codelist",
         activity=where.identifier,
         element=path,
         field=field_name,
-        message=f"{subject}: {why}. {todo}",
+        message=_("{subject}: {problem}. {todo}").format(subject=subject, problem=why, todo=todo),
         rule_id=use.codelist,
     )

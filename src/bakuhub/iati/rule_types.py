@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from bakuhub.i18n import N_, _
 from bakuhub.iati.xpath import Document, element_of, text_of
 
 
@@ -79,20 +80,28 @@ def _quote(node: Any) -> str:
 def atleast_one(s: Scope, case: Mapping[str, Any]) -> list[Failure]:
     if s.matches(case["paths"]):
         return []
-    return [Failure(f"none of {', '.join(case['paths'])} is given")]
+    return [Failure(_("none of {paths} is given").format(paths=", ".join(case["paths"])))]
 
 
 def no_more_than_one(s: Scope, case: Mapping[str, Any]) -> list[Failure]:
     found = s.matches(case["paths"])
     if len(found) <= 1:
         return []
-    return [Failure(f"{len(found)} are given ({', '.join(case['paths'])})", found[1])]
+    detail = _("{count} are given ({paths})").format(
+        count=len(found), paths=", ".join(case["paths"])
+    )
+    return [Failure(detail, found[1])]
 
 
 def only_one_of(s: Scope, case: Mapping[str, Any]) -> list[Failure]:
     found = s.matches(case["paths"])
     ok = not found if any(s.select(x) for x in case["excluded"]) else len(found) == 1
-    return [] if ok else [Failure(f"{len(found)} of {', '.join(case['paths'])} are given")]
+    if ok:
+        return []
+    detail = _("{count} of {paths} are given").format(
+        count=len(found), paths=", ".join(case["paths"])
+    )
+    return [Failure(detail)]
 
 
 def dependent(s: Scope, case: Mapping[str, Any]) -> list[Failure]:
@@ -100,22 +109,25 @@ def dependent(s: Scope, case: Mapping[str, Any]) -> list[Failure]:
     if not present or len(present) == len(case["paths"]):
         return []
     missing = [p for p in case["paths"] if p not in present]
-    return [Failure(f"{', '.join(present)} is given without {', '.join(missing)}")]
+    detail = _("{present} is given without {missing}").format(
+        present=", ".join(present), missing=", ".join(missing)
+    )
+    return [Failure(detail)]
 
 
 _ALL = {
-    "lang": ("descendant::narrative", "@xml:lang", "a narrative without xml:lang", "xml:lang"),
-    "sector": ("transaction", "sector", "a transaction without sector", None),
+    "lang": ("descendant::narrative", "@xml:lang", N_("a narrative without xml:lang"), "xml:lang"),
+    "sector": ("transaction", "sector", N_("a transaction without sector"), None),
     "recipient-country|recipient-region": (
         "transaction",
         "recipient-country|recipient-region",
-        "a transaction without recipient country or region",
+        N_("a transaction without recipient country or region"),
         None,
     ),
     "currency": (
         "descendant::value|descendant::forecast|descendant::loan-status",
         "@currency",
-        "an amount without currency",
+        N_("an amount without currency"),
         "currency",
     ),
 }
@@ -126,7 +138,11 @@ def one_or_all(s: Scope, case: Mapping[str, Any]) -> list[Failure]:
         return []
     each, needs, what, attribute = _ALL[case["all"]]
     return [
-        Failure(f"{case['one']} is not given and this is {what}", node, attribute)
+        Failure(
+            _("{one} is not given and this is {what}").format(one=case["one"], what=_(what)),
+            node,
+            attribute,
+        )
         for node in s.select(each)
         if not s.doc.select(needs, node)
     ]
@@ -138,7 +154,10 @@ def unique(s: Scope, case: Mapping[str, Any]) -> list[Failure]:
         for node in s.select(path):
             text = text_of(node)
             if text in seen:
-                return [Failure(f"{seen[text]} and {path} are both '{text}'", node)]
+                detail = _("{first} and {second} are both '{value}'").format(
+                    first=seen[text], second=path, value=text
+                )
+                return [Failure(detail, node)]
             seen[text] = path
     return []
 
@@ -158,8 +177,10 @@ def strict_sum(s: Scope, case: Mapping[str, Any]) -> list[Failure]:
     expected = Decimal(str(case["sum"]))
     if None not in values and total == expected:
         return []
-    shown = ", ".join(text_of(n) for n in found) or "nothing"
-    detail = f"the values ({shown}) add up to {total.normalize():f}, not {expected}"
+    shown = ", ".join(text_of(n) for n in found) or _("nothing")
+    detail = _("the values ({values}) add up to {total}, not {expected}").format(
+        values=shown, total=f"{total.normalize():f}", expected=expected
+    )
     return [Failure(detail, found[0] if found else None)]
 
 
@@ -194,9 +215,11 @@ def date_order(s: Scope, case: Mapping[str, Any]) -> list[Failure]:
     for node, day in _dates(s, case["less"]):
         if day > later:
             if later_node is None:
-                why = f"{day} is after today ({later})"
+                why = _("{day} is after today ({today})").format(day=day, today=later)
             else:
-                why = f"{day} is after {case['more']} ({later})"
+                why = _("{day} is after {other} ({other_day})").format(
+                    day=day, other=case["more"], other_day=later
+                )
             failures.append(Failure(why, node))
     return failures
 
@@ -212,7 +235,7 @@ def date_now(s: Scope, case: Mapping[str, Any]) -> list[Failure]:
         if when.tzinfo is None:
             when = when.replace(tzinfo=dt.UTC)
         if when > s.now:
-            failures.append(Failure(f"{text} is in the future", node))
+            failures.append(Failure(_("{moment} is in the future").format(moment=text), node))
     return failures
 
 
@@ -223,7 +246,9 @@ def time_limit(s: Scope, case: Mapping[str, Any]) -> list[Failure]:
     days = (end[0][1] - start[0][1]).days
     if days <= 365:
         return []
-    detail = f"the period {start[0][1]} to {end[0][1]} lasts {days} days, more than 365"
+    detail = _("the period {start} to {end} lasts {days} days, more than 365").format(
+        start=start[0][1], end=end[0][1], days=days
+    )
     return [Failure(detail, end[0][0])]
 
 
@@ -233,7 +258,10 @@ def between_dates(s: Scope, case: Mapping[str, Any]) -> list[Failure]:
         return []
     low, high = start[0][1], end[0][1]
     return [
-        Failure(f"{day} is outside the period {low} to {high}", node)
+        Failure(
+            _("{day} is outside the period {start} to {end}").format(day=day, start=low, end=high),
+            node,
+        )
         for node, day in _dates(s, case["date"])
         if not low <= day <= high
     ]
@@ -241,9 +269,9 @@ def between_dates(s: Scope, case: Mapping[str, Any]) -> list[Failure]:
 
 def _regex(s: Scope, case: Mapping[str, Any], wanted: bool) -> list[Failure]:
     pattern = re.compile(case["regex"])
-    verb = "does not match" if wanted else "matches"
+    said = _("{value} does not match {pattern}") if wanted else _("{value} matches {pattern}")
     return [
-        Failure(f"{_quote(n)} {verb} {case['regex']}", n)
+        Failure(said.format(value=_quote(n), pattern=case["regex"]), n)
         for n in s.matches(case["paths"])
         if text_of(n) != "" and bool(pattern.search(text_of(n))) != wanted
     ]
@@ -262,18 +290,21 @@ def startswith(s: Scope, case: Mapping[str, Any]) -> list[Failure]:
     if case["prefix"] in ("ORG-ID-PREFIX", ["ORG-ID-PREFIX"]):
         for n in s.matches(case["paths"]):
             if "-".join(text_of(n).split("-")[:2]) not in s.org_prefixes:
-                detail = (
-                    f"{_quote(n)} does not start with an agency code of the "
+                detail = _(
+                    "{value} does not start with an agency code of the "
                     "OrganisationRegistrationAgency codelist (such as XM-DAC or GB-COH)"
-                )
+                ).format(value=_quote(n))
                 failures.append(Failure(detail, n))
         return failures
     separator = case.get("separator", "")
     starts = [text_of(n) + separator for n in s.matches(case["prefix"])]
     for n in s.matches(case["paths"]):
         if not any(text_of(n).startswith(p) for p in starts):
-            wanted = " or ".join(f"'{p}'" for p in starts) or "a prefix that is not given"
-            failures.append(Failure(f"{_quote(n)} does not start with {wanted}", n))
+            wanted = _(" or ").join(f"'{p}'" for p in starts) or _("a prefix that is not given")
+            detail = _("{value} does not start with {prefix}").format(
+                value=_quote(n), prefix=wanted
+            )
+            failures.append(Failure(detail, n))
     return failures
 
 
@@ -281,8 +312,9 @@ def if_then(s: Scope, case: Mapping[str, Any]) -> list[Failure]:
     if not s.true(case["if"]) or s.true(case["then"]):
         return []
     found = s.matches(case.get("paths", []))
-    shown = "; ".join(dict.fromkeys(_describe(n) for n in found)) or "none of its elements"
-    return [Failure(f"the file gives {shown}", found[0] if found else None)]
+    shown = "; ".join(dict.fromkeys(_describe(n) for n in found)) or _("none of its elements")
+    detail = _("the file gives {elements}").format(elements=shown)
+    return [Failure(detail, found[0] if found else None)]
 
 
 def range_(s: Scope, case: Mapping[str, Any]) -> list[Failure]:
@@ -296,13 +328,16 @@ def range_(s: Scope, case: Mapping[str, Any]) -> list[Failure]:
             and (high is None or value <= Decimal(str(high)))
         )
         if not ok:
-            failures.append(Failure(f"{_quote(n)} is not between {low} and {high}", n))
+            detail = _("{value} is not between {low} and {high}").format(
+                value=_quote(n), low=low, high=high
+            )
+            failures.append(Failure(detail, n))
     return failures
 
 
 def no_spaces(s: Scope, case: Mapping[str, Any]) -> list[Failure]:
     return [
-        Failure(f"{_quote(n)} starts or ends with a space or newline", n)
+        Failure(_("{value} starts or ends with a space or newline").format(value=_quote(n)), n)
         for n in s.matches(case["paths"])
         if text_of(n) != text_of(n).strip()
     ]

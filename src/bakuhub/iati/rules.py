@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from bakuhub.errors import InvalidInput
+from bakuhub.i18n import _
 from bakuhub.iati import codelists
 from bakuhub.iati.findings import Finding, sort_findings
 from bakuhub.iati.paths import Locator
@@ -54,22 +55,30 @@ def load_ruleset(source: PathLike | Ruleset | None = None) -> Ruleset:
 def _load_file(path: Path) -> Ruleset:
     if not path.is_file():
         raise InvalidInput(
-            f"There is no ruleset file {path}; give a folder holding the IATI {RULESET_FILE} "
-            "(or the file), or leave --ruleset out to use the copy shipped with bakuhub."
+            _(
+                "There is no ruleset file {path}; give a folder holding the IATI {name} "
+                "(or the file), or leave --ruleset out to use the copy shipped with bakuhub."
+            ).format(path=path, name=RULESET_FILE)
         )
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InvalidInput(f"The ruleset {path} is not JSON: {exc}.") from None
+        raise InvalidInput(
+            _("The ruleset {path} is not JSON: {reason}.").format(path=path, reason=exc)
+        ) from None
     if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
         raise InvalidInput(
-            f"The ruleset {path} is not an IATI ruleset: it must map XPath contexts to rules."
+            _(
+                "The ruleset {path} is not an IATI ruleset: it must map XPath contexts to rules."
+            ).format(path=path)
         )
     unknown = sorted({r for rules in data.values() for r in rules} - set(RULES) - {"loop"})
     if unknown:
         raise InvalidInput(
-            f"The ruleset {path} uses rule types bakuhub does not know: {', '.join(unknown)}; "
-            "use a ruleset written to the IATI-Rulesets SPEC.rst."
+            _(
+                "The ruleset {path} uses rule types bakuhub does not know: {rules}; "
+                "use a ruleset written to the IATI-Rulesets SPEC.rst."
+            ).format(path=path, rules=", ".join(unknown))
         )
     return data
 
@@ -119,7 +128,9 @@ def _parse(xml: bytes) -> ET.Element | Finding:
             activity=None,
             element=".",
             field=None,
-            message=f"The file is not well-formed XML ({exc}); fix the XML and check again.",
+            message=_(
+                "The file is not well-formed XML ({reason}); fix the XML and check again."
+            ).format(reason=exc),
         )
 
 
@@ -135,10 +146,16 @@ def _check(
     if isinstance(root, Finding):
         return [root]
     if root.tag != kind:
-        message = (
-            f"The file's root element is <{root.tag}>, not <{kind}>; "
-            f"give an IATI {kind.removeprefix('iati-')} file."
-        )
+        if kind == "iati-organisations":
+            message = _(
+                "The file's root element is <{root}>, not <{kind}>; "
+                "give an IATI organisations file."
+            )
+        else:
+            message = _(
+                "The file's root element is <{root}>, not <{kind}>; give an IATI activities file."
+            )
+        message = message.format(root=root.tag, kind=kind)
         return [Finding("critical", "schema", None, root.tag, None, message, "0.1.1")]
     findings = schema_findings(root, schema_dir)
     findings += evaluate(root, rules, codelists_dir)
@@ -175,10 +192,10 @@ def schema_findings(root: ET.Element, schema_dir: Path | None = None) -> list[Fi
         path = where.path(elem) if elem is not None else str(error.path)
         field = where.field(elem) if elem is not None else None
         reason = " ".join(str(error.reason or error.message).split()).rstrip(".")
-        message = (
-            f"{where.subject(path, field)}: {reason}. The file breaks the IATI 2.03 "
-            "schema; correct this element so the file can be published."
-        )
+        message = _(
+            "{subject}: {reason}. The file breaks the IATI 2.03 schema; correct this element "
+            "so the file can be published."
+        ).format(subject=where.subject(path, field), reason=reason)
         findings.append(Finding("critical", "schema", where.identifier, path, field, message))
     return findings
 
@@ -243,9 +260,12 @@ def _finding(
     if requirement and not requirement.endswith("."):
         requirement += "."
     rule_id = info.get("id")
-    message = f"{where.subject(path, field)}: {failure.detail}. {requirement}".strip()
+    message = _("{subject}: {detail}. {requirement}").format(
+        subject=where.subject(path, field), detail=failure.detail, requirement=requirement
+    )
+    message = message.strip()
     if rule_id:
-        message += f" (IATI rule {rule_id})"
+        message = _("{message} (IATI rule {rule})").format(message=message, rule=rule_id)
     return Finding(
         severity=info.get("severity", "error"),
         rule=rule,

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from bakuhub.accounts.permissions import Forbidden, Principal, Role, require
 from bakuhub.errors import BakuhubError
+from bakuhub.i18n import _, number
 from bakuhub.jobs.kinds import HEAVY_SNAPSHOTS, is_heavy
 from bakuhub.jobs.models import ACTIVE, Job
 
@@ -47,16 +48,18 @@ class Quota:
 
 def check_may_submit(principal: Principal | None) -> Principal:
     """The principal if it may queue a study (focal point or above), else 401/403."""
-    return require(principal, Role.focal_point, "run a corridor study as a job")
+    return require(principal, Role.focal_point, _("run a corridor study as a job"))
 
 
 def check_may_cancel(principal: Principal | None, job: Job) -> Principal:
     """The principal if it may cancel ``job``: its author, or the secretariat."""
-    who = require(principal, Role.viewer, "cancel a job")
+    who = require(principal, Role.viewer, _("cancel a job"))
     if not who.is_staff and job.created_by != who.username:
         raise Forbidden(
-            f"Job {job.id} was submitted by someone else; you can cancel only your own "
-            "jobs (the secretariat can cancel any)."
+            _(
+                "Job {job} was submitted by someone else; you can cancel only your own "
+                "jobs (the secretariat can cancel any)."
+            ).format(job=job.id)
         )
     return who
 
@@ -72,15 +75,19 @@ def check_quota(session: Session, quota: Quota, *, heavy: bool) -> None:
     count = int(session.scalar(active) or 0)
     if count >= quota.limit:
         raise TooManyJobs(
-            f"You already have {count} jobs queued or running (at most {quota.limit} at "
-            "once); wait for one to finish or cancel one, then submit again."
+            _(
+                "You already have {count} jobs queued or running (at most {limit} at "
+                "once); wait for one to finish or cancel one, then submit again."
+            ).format(count=count, limit=quota.limit)
         )
     if not heavy:
         return
     jobs = session.scalars(select(Job).where(Job.created_by == quota.user, Job.state.in_(ACTIVE)))
     if sum(is_heavy(j.kind, j.inputs) for j in jobs) >= quota.heavy:
         raise TooManyJobs(
-            f"You already have {quota.heavy} fine-resolution study queued or running (hourly "
-            f"or about {HEAVY_SNAPSHOTS:,} snapshots and more); wait for it to finish, or "
-            "use a coarser resolution such as repdays or segments:48."
+            _(
+                "You already have {count} fine-resolution study queued or running (hourly "
+                "or about {snapshots} snapshots and more); wait for it to finish, or "
+                "use a coarser resolution such as repdays or segments:48."
+            ).format(count=quota.heavy, snapshots=number(HEAVY_SNAPSHOTS))
         )

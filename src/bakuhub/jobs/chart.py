@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bakuhub.i18n import N_
+
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
@@ -14,10 +16,11 @@ if TYPE_CHECKING:
 CHARTED = ("total_system_cost_bn_eur_a", "gateway_price_eur_mwh", "co2_emitted_mt")
 """The key results drawn, one row of panels each (columns of the sweep table)."""
 LABELS = {
-    "total_system_cost_bn_eur_a": "total system cost, bn EUR/a",
-    "gateway_price_eur_mwh": "cost at EU gateway, EUR/MWh",
-    "co2_emitted_mt": "CO2 emitted, Mt/a",
+    "total_system_cost_bn_eur_a": N_("total system cost, bn EUR/a"),
+    "gateway_price_eur_mwh": N_("cost at EU gateway, EUR/MWh"),
+    "co2_emitted_mt": N_("CO2 emitted, Mt/a"),
 }
+"""The key results' labels (English in the chart file; the sweep page translates them)."""
 
 
 def write_chart(

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from bakuhub import __version__
 from bakuhub.errors import InvalidInput
+from bakuhub.i18n import _
 
 if TYPE_CHECKING:
     from bakuhub.corridor.scenario import Scenario
@@ -93,4 +94,6 @@ def runner_of(kind: str) -> Runner:
         return KINDS[kind]
     except KeyError:
         known = ", ".join(sorted(KINDS))
-        raise InvalidInput(f"There is no job kind '{kind}'; use one of: {known}.") from None
+        raise InvalidInput(
+            _("There is no job kind '{kind}'; use one of: {known}.").format(kind=kind, known=known)
+        ) from None

@@ -103,6 +103,7 @@ class JobRunner:
 
     def _connect(self) -> Any:
         from bakuhub.errors import InvalidInput
+        from bakuhub.i18n import _
 
         dask = _distributed()
         if self.scheduler:
@@ -110,8 +111,10 @@ class JobRunner:
                 return dask.Client(self.scheduler, timeout="20s", set_as_default=False)
             except (OSError, TimeoutError) as exc:
                 raise InvalidInput(
-                    f"Could not reach the Dask scheduler at {self.scheduler} ({exc}); check "
-                    "BAKUHUB_DASK_SCHEDULER (or --scheduler) and that the scheduler runs."
+                    _(
+                        "Could not reach the Dask scheduler at {scheduler} ({error}); check "
+                        "BAKUHUB_DASK_SCHEDULER (or --scheduler) and that the scheduler runs."
+                    ).format(scheduler=self.scheduler, error=exc)
                 ) from None
         self._cluster = dask.LocalCluster(
             n_workers=self.workers or os.cpu_count() or 1,

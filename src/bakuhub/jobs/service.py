@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bakuhub.db import session_scope, utcnow
 from bakuhub.errors import Conflict, InvalidInput, NotFound
+from bakuhub.i18n import _
 from bakuhub.jobs.access import Quota, check_quota
 from bakuhub.jobs.kinds import CORRIDOR_STUDY, input_hash, is_heavy, runner_of, study_inputs
 from bakuhub.jobs.models import (
@@ -170,7 +171,9 @@ def get_job(*, session: Session, job_id: int) -> Job:
     job = session.get(Job, job_id)
     if job is None:
         raise NotFound(
-            f"There is no job {job_id}; list jobs with 'bakuhub jobs list' or GET /api/v1/jobs."
+            _(
+                "There is no job {job}; list jobs with 'bakuhub jobs list' or GET /api/v1/jobs."
+            ).format(job=job_id)
         )
     return job
 
@@ -186,7 +189,11 @@ def list_jobs(
 ) -> list[Job]:
     """Jobs, newest first, optionally of one state, kind or batch."""
     if state is not None and state not in STATES:
-        raise InvalidInput(f"state '{state}' is not a job state; use one of {', '.join(STATES)}.")
+        raise InvalidInput(
+            _("state '{state}' is not a job state; use one of {states}.").format(
+                state=state, states=", ".join(STATES)
+            )
+        )
     query = select(Job).order_by(Job.id.desc()).limit(limit).offset(offset)
     if state is not None:
         query = query.where(Job.state == state)
@@ -237,7 +244,9 @@ def cancel(
     job = get_job(session=session, job_id=job_id)
     if job.state not in ACTIVE:
         raise Conflict(
-            f"Job {job_id} has already {job.state}; only queued or running jobs can be cancelled."
+            _(
+                "Job {job} has already {state}; only queued or running jobs can be cancelled."
+            ).format(job=job_id, state=_(job.state))
         )
     now = utcnow()
     job.state = CANCELLED
@@ -338,12 +347,18 @@ def result_folder(*, session: Session, job_id: int) -> Path:
     """The folder of a succeeded job's result files, or a sentence why there is none."""
     job = get_job(session=session, job_id=job_id)
     if job.state != SUCCEEDED or job.result is None:
-        raise Conflict(f"Job {job_id} is {job.state}; only a succeeded job has a result.")
+        raise Conflict(
+            _("Job {job} is {state}; only a succeeded job has a result.").format(
+                job=job_id, state=_(job.state)
+            )
+        )
     folder = Path(job.result.location)
     if not folder.is_dir():
         raise NotFound(  # the folder is not named: a server path is not for the public
-            f"The result files of job {job_id} are no longer on the server; submit the job "
-            "again to recompute them."
+            _(
+                "The result files of job {job} are no longer on the server; submit the job "
+                "again to recompute them."
+            ).format(job=job_id)
         )
     return folder
 
@@ -353,5 +368,5 @@ def result_file(*, session: Session, job_id: int, name: str) -> Path:
     folder = result_folder(session=session, job_id=job_id).resolve()
     path = (folder / name).resolve()
     if not path.is_relative_to(folder) or not path.is_file():
-        raise NotFound(f"Job {job_id}'s result has no file '{name}'.")
+        raise NotFound(_("Job {job}'s result has no file '{file}'.").format(job=job_id, file=name))
     return path

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bakuhub.db import session_scope
 from bakuhub.errors import BakuhubError, InvalidInput
+from bakuhub.i18n import _
 from bakuhub.jobs import service
 from bakuhub.jobs.chart import write_chart
 from bakuhub.jobs.models import SUCCEEDED, Job
@@ -75,10 +76,16 @@ class Samples(BaseModel):
     def _ordered(self) -> Samples:
         for path, (low, high) in self.ranges.items():
             if high < low:
-                raise ValueError(f"range of {path}: {high} is below {low}")
+                raise ValueError(
+                    _("range of {path}: {high} is below {low}").format(
+                        path=path, high=high, low=low
+                    )
+                )
         if self.method == "sobol" and self.n & (self.n - 1):
             raise ValueError(
-                f"Sobol samples come in powers of two (2, 4, 8, 16, 32, 64...), not {self.n}"
+                _("Sobol samples come in powers of two (2, 4, 8, 16, 32, 64...), not {n}").format(
+                    n=self.n
+                )
             )
         return self
 
@@ -101,11 +108,13 @@ class SweepSpec(BaseModel):
     @model_validator(mode="after")
     def _one_design(self) -> SweepSpec:
         if (self.grid is None) == (self.samples is None):
-            raise ValueError("give either 'grid' (every combination) or 'samples' (draws)")
+            raise ValueError(_("give either 'grid' (every combination) or 'samples' (draws)"))
         if self.grid is not None:
             empty = [p for p, values in self.grid.items() if not values]
             if not self.grid or empty:
-                raise ValueError(f"the grid needs values for each field {empty or ''}")
+                raise ValueError(
+                    _("the grid needs values for each field {fields}").format(fields=empty or "")
+                )
         return self
 
     @property
@@ -149,14 +158,18 @@ class SweepRun:
 def parse_sweep(data: Any, source: str = "(inline)") -> SweepSpec:
     """Validate sweep data (a mapping, as read from YAML)."""
     if not isinstance(data, dict):
-        raise InvalidInput(f"The sweep {source} must be a YAML mapping of fields.")
+        raise InvalidInput(
+            _("The sweep {source} must be a YAML mapping of fields.").format(source=source)
+        )
     try:
         return SweepSpec.model_validate(data)
     except ValidationError as exc:
         listed = "; ".join(
             f"{'.'.join(str(p) for p in e['loc']) or 'sweep'}: {e['msg']}" for e in exc.errors()
         )
-        raise InvalidInput(f"The sweep {source} is not valid: {listed}.") from None
+        raise InvalidInput(
+            _("The sweep {source} is not valid: {problems}.").format(source=source, problems=listed)
+        ) from None
 
 
 def load_sweep(path: Path) -> tuple[SweepSpec, Scenario]:
@@ -168,8 +181,10 @@ def load_sweep(path: Path) -> tuple[SweepSpec, Scenario]:
     shipped = None if path.is_file() else shipped_sweep_path(str(path))
     if not path.is_file() and shipped is None:
         raise InvalidInput(
-            f"There is no sweep file {path}; give the path of a sweep YAML file or the name "
-            "of a shipped sweep (see datasets/sweeps)."
+            _(
+                "There is no sweep file {path}; give the path of a sweep YAML file or the name "
+                "of a shipped sweep (see datasets/sweeps)."
+            ).format(path=path)
         )
     file = shipped or path
     source = f"'{path}' (shipped)" if shipped else str(path)
@@ -189,7 +204,11 @@ def set_path(data: dict[str, Any], path: str, value: Any) -> None:
         if child is None:
             child = node[part] = {}
         if not isinstance(child, dict):
-            raise InvalidInput(f"{path}: '{part}' is not a group of fields, so it has no '{leaf}'.")
+            raise InvalidInput(
+                _("{path}: '{part}' is not a group of fields, so it has no '{leaf}'.").format(
+                    path=path, part=part, leaf=leaf
+                )
+            )
         node = child
     node[leaf] = value
 
@@ -234,8 +253,10 @@ def design(spec: SweepSpec) -> list[dict[str, Any]]:
         count *= len(values)
     if count > MAX_VARIANTS:
         raise InvalidInput(
-            f"The grid of sweep {spec.name} has {count} combinations; at most {MAX_VARIANTS} "
-            "run in one sweep. Use fewer values, or 'samples'."
+            _(
+                "The grid of sweep {name} has {count} combinations; at most {most} "
+                "run in one sweep. Use fewer values, or 'samples'."
+            ).format(name=spec.name, count=count, most=MAX_VARIANTS)
         )
     paths = list(spec.grid)
     return [
@@ -263,7 +284,10 @@ def variants(spec: SweepSpec, base: Scenario, *, trusted: bool = True) -> list[V
             scenario = parse_scenario(data, source, trusted=trusted)
         except BakuhubError as exc:
             raise InvalidInput(
-                f"{exc.message} Check the sweep's field paths and values.", details=exc.details
+                _("{problem} Check the sweep's field paths and values.").format(
+                    problem=exc.message
+                ),
+                details=exc.details,
             ) from None
         out.append(Variant(number, params, scenario))
     return out

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from bakuhub.accounts.permissions import Principal, Role, require
 from bakuhub.errors import Conflict, NotFound
+from bakuhub.i18n import _
 from bakuhub.jobs import access, service
 from bakuhub.jobs.models import ACTIVE, STATES, SUCCEEDED, Job
 from bakuhub.jobs.sweep import FIGURES
@@ -104,8 +105,10 @@ def _jobs(session: Session, batch: str) -> list[Job]:
     )
     if not jobs:
         raise NotFound(
-            f"There is no sweep '{batch}'; the sweeps are listed on /corridor/sweeps and by "
-            "GET /api/v1/sweeps."
+            _(
+                "There is no sweep '{batch}'; the sweeps are listed on /corridor/sweeps and by "
+                "GET /api/v1/sweeps."
+            ).format(batch=batch)
         )
     return jobs
 
@@ -191,11 +194,13 @@ def cancel_sweep(
     user is of the secretariat) cancels none.
     """
     jobs = [j for j in _jobs(session, batch) if j.state in ACTIVE]
-    who = require(principal, Role.viewer, "cancel a sweep")
+    who = require(principal, Role.viewer, _("cancel a sweep"))
     for job in jobs:
         access.check_may_cancel(principal, job)
     if not jobs:
-        raise Conflict(f"Sweep {batch} has no queued or running run left to cancel.")
+        raise Conflict(
+            _("Sweep {batch} has no queued or running run left to cancel.").format(batch=batch)
+        )
     for job in jobs:
         service.cancel(session=session, job_id=job.id, runner=runner, by=who.username)
     return len(jobs)

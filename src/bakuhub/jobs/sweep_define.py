@@ -21,7 +21,9 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bakuhub import i18n
 from bakuhub.errors import BakuhubError, InvalidInput
+from bakuhub.i18n import _
 from bakuhub.jobs.access import TooManyJobs
 from bakuhub.jobs.kinds import HEAVY_SNAPSHOTS
 from bakuhub.jobs.models import ACTIVE, Job
@@ -59,7 +61,9 @@ class SamplesIn(BaseModel):
     def _sobol_size(self) -> SamplesIn:
         if self.method == "sobol" and self.n & (self.n - 1):
             raise ValueError(
-                f"Sobol samples come in powers of two (2, 4, 8, 16, 32, 64), not {self.n}"
+                _("Sobol samples come in powers of two (2, 4, 8, 16, 32, 64), not {n}").format(
+                    n=self.n
+                )
             )
         return self
 
@@ -85,9 +89,9 @@ class SweepIn(BaseModel):
     @model_validator(mode="after")
     def _one_design(self) -> SweepIn:
         if (self.grid is None) == (self.samples is None):
-            raise ValueError("give either 'grid' (every combination) or 'samples' (draws)")
+            raise ValueError(_("give either 'grid' (every combination) or 'samples' (draws)"))
         if self.grid is not None and not self.grid:
-            raise ValueError("the grid needs at least one field with its values")
+            raise ValueError(_("the grid needs at least one field with its values"))
         return self
 
 
@@ -128,7 +132,9 @@ def _refusal(base: Scenario, field: SweepField, value: Any) -> str | None:
     except BakuhubError as exc:
         own = [d["msg"] for d in exc.details if ".".join(map(str, d["loc"])) == field.path]
         shown = f"{value:g}" if isinstance(value, int | float) else value
-        return f"the scenario refuses {shown}: {(own or [exc.message])[0]} ({field.limits})"
+        return _("the scenario refuses {value}: {reason} ({limits})").format(
+            value=shown, reason=(own or [exc.message])[0], limits=field.limits
+        )
     return None
 
 
@@ -136,16 +142,20 @@ def _typed(field: SweepField, value: Any) -> tuple[Any, str | None]:
     """The value as the field takes it (a number or a choice), or why it cannot be."""
     if field.kind == "choice":
         match = next((c for c in field.choices if str(c) == str(value).removesuffix(".0")), None)
-        return (match, None) if match is not None else (value, f"'{value}' is not {field.limits}")
+        if match is not None:
+            return match, None
+        return value, _("'{value}' is not {limits}").format(value=value, limits=field.limits)
     try:
         number = float(value)
     except ValueError:
-        return value, f"'{value}' is not a number; write numbers such as 40 or 0.07"
+        return value, _("'{value}' is not a number; write numbers such as 40 or 0.07").format(
+            value=value
+        )
     if not math.isfinite(number):
-        return value, f"'{value}' is not a finite number"
+        return value, _("'{value}' is not a finite number").format(value=value)
     if field.kind == "integer":
         if not number.is_integer():
-            return value, f"{value} is not a whole number"
+            return value, _("{value} is not a whole number").format(value=value)
         return int(number), None
     return (int(number) if number.is_integer() else number), None
 
@@ -163,7 +173,7 @@ def _grid(
         typed = []
         for value in values:
             value, why = _typed(field, value)
-            why = why or (f"lists {value} twice" if value in typed else None)
+            why = why or (_("lists {value} twice").format(value=value) if value in typed else None)
             why = why or _refusal(base, field, value)
             if why:
                 problems.append(_problem(["grid", path], f"{path}: {why}"))
@@ -175,8 +185,10 @@ def _grid(
         problems.append(
             _problem(
                 ["grid"],
-                f"the grid makes {runs} runs; a sweep makes at most {MAX_RUNS}: use fewer "
-                "values, or samples",
+                _(
+                    "the grid makes {runs} runs; a sweep makes at most {most}: use fewer "
+                    "values, or samples"
+                ).format(runs=runs, most=MAX_RUNS),
             )
         )
     return grid, problems
@@ -191,20 +203,32 @@ def _ranges(samples: SamplesIn, fields: dict[str, SweepField], base: Scenario) -
             problems.append(_problem(loc, _unknown(path)))
         elif field.kind != "number":
             problems.append(
-                _problem(loc, f"{path} takes {field.limits}: list its values in a grid instead")
+                _problem(
+                    loc,
+                    _("{path} takes {limits}: list its values in a grid instead").format(
+                        path=path, limits=field.limits
+                    ),
+                )
             )
         elif high < low:
-            problems.append(_problem(loc, f"{path}: the high end {high:g} is below {low:g}"))
+            problems.append(
+                _problem(
+                    loc,
+                    _("{path}: the high end {high} is below {low}").format(
+                        path=path, high=f"{high:g}", low=f"{low:g}"
+                    ),
+                )
+            )
         elif why := (_refusal(base, field, low) or _refusal(base, field, high)):
             problems.append(_problem(loc, f"{path}: {why}"))
     return problems
 
 
 def _unknown(path: str) -> str:
-    return (
-        f"{path} is not a scenario field a sweep may vary; choose one of the list "
+    return _(
+        "{path} is not a scenario field a sweep may vary; choose one of the list "
         "(GET /api/v1/sweeps/fields?base=NAME)"
-    )
+    ).format(path=path)
 
 
 def _resolution(request: SweepIn, base: Scenario) -> list[dict[str, Any]]:
@@ -213,16 +237,23 @@ def _resolution(request: SweepIn, base: Scenario) -> list[dict[str, Any]]:
     value = request.resolution or base.resolution
     try:
         if not RESOLUTION.match(value):
-            raise ValueError("write repdays, repdays:K, repdays/S, segments:N or Nh")
+            raise ValueError(_("write repdays, repdays:K, repdays/S, segments:N or Nh"))
         count = snapshot_count(value)
     except ValueError as exc:
-        return [_problem(["resolution"], f"'{value}' is not a resolution: {exc}")]
+        return [
+            _problem(
+                ["resolution"],
+                _("'{value}' is not a resolution: {reason}").format(value=value, reason=exc),
+            )
+        ]
     if count >= HEAVY_SNAPSHOTS:
         return [
             _problem(
                 ["resolution"],
-                f"{value} gives {count:,} snapshots per run; a sweep runs at a coarse "
-                f"resolution (under {HEAVY_SNAPSHOTS:,}), e.g. segments:48 or repdays/12",
+                _(
+                    "{value} gives {count} snapshots per run; a sweep runs at a coarse "
+                    "resolution (under {most}), e.g. segments:48 or repdays/12"
+                ).format(value=value, count=i18n.number(count), most=i18n.number(HEAVY_SNAPSHOTS)),
             )
         ]
     return []
@@ -241,7 +272,10 @@ def define(request: SweepIn, base: Scenario) -> tuple[SweepSpec, list[Variant]]:
         problems += _ranges(request.samples, fields, base)
     if problems:
         listed = "; ".join(p["msg"] for p in problems)
-        raise InvalidInput(f"The sweep is not valid, nothing was run: {listed}.", details=problems)
+        raise InvalidInput(
+            _("The sweep is not valid, nothing was run: {problems}.").format(problems=listed),
+            details=problems,
+        )
     samples = None
     if request.samples is not None:
         samples = Samples.model_validate(request.samples.model_dump())
@@ -269,9 +303,10 @@ def check_active_sweeps(session: Session, user: str) -> None:
     ).all()
     if len(active) >= ACTIVE_SWEEPS_PER_USER:
         raise TooManyJobs(
-            f"Your sweep {active[0]} still has runs queued or running (at most "
-            f"{ACTIVE_SWEEPS_PER_USER} at once); wait for it to finish or cancel it, then "
-            "start another."
+            _(
+                "Your sweep {batch} still has runs queued or running (at most "
+                "{most} at once); wait for it to finish or cancel it, then start another."
+            ).format(batch=active[0], most=ACTIVE_SWEEPS_PER_USER)
         )
 
 
@@ -289,7 +324,7 @@ def submit_request(
     """
     spec, found = define(request, base)
     check_active_sweeps(session, user)
-    batch, _, _ = submit_sweep(
+    batch, _variants, _jobs = submit_sweep(
         session=session,
         spec=spec,
         base=base,

@@ -23,6 +23,8 @@ import annotated_types
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+from bakuhub.i18n import _
+
 if TYPE_CHECKING:
     from bakuhub.corridor.scenario import Scenario
 
@@ -58,12 +60,15 @@ class SweepField:
 
     @property
     def limits(self) -> str:
-        """The values allowed, in words (``0 to 100000``, ``one of low, mid``)."""
+        """The values allowed, in words (``0 to 100000``, ``one of low, mid``), in the
+        reader's language."""
         if self.kind == "choice":
-            return "one of " + ", ".join(str(c) for c in self.choices)
+            return _("one of {choices}").format(choices=", ".join(str(c) for c in self.choices))
         low = "" if self.low is None else f"{self.low:g}"
         high = "" if self.high is None else f"{self.high:g}"
-        return f"{low} to {high}" if low and high else (f"from {low}" if low else f"to {high}")
+        if low and high:
+            return _("{low} to {high}").format(low=low, high=high)
+        return _("from {low}").format(low=low) if low else _("to {high}").format(high=high)
 
 
 def _optional(annotation: Any) -> Any:

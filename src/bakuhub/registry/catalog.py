@@ -17,6 +17,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.sql.functions import FunctionElement
 
+from bakuhub.i18n import N_, _
 from bakuhub.registry import models as m
 from bakuhub.registry import resources as r
 from bakuhub.registry import schemas as s
@@ -109,8 +110,10 @@ def country_code(value: str) -> str:
         if text and text in names.split(" | "):
             return iso3
     raise ValueError(
-        f"'{value.strip()}' is not a country name or ISO code; type a name such as Chad "
-        "or a code such as TCD"
+        _(
+            "'{value}' is not a country name or ISO code; type a name such as Chad or a code "
+            "such as TCD"
+        ).format(value=value.strip())
     )
 
 
@@ -216,7 +219,8 @@ values are a code list; free text elsewhere)."""
 
 PARTIES = r.Resource(
     name="parties",
-    label="party",
+    label=N_("party"),
+    plural=N_("parties"),
     model=m.Party,
     create=s.PartyCreate,
     update=s.PartyUpdate,
@@ -242,7 +246,8 @@ PARTIES = r.Resource(
 
 AGREEMENTS = r.Resource(
     name="agreements",
-    label="agreement",
+    label=N_("agreement"),
+    plural=N_("agreements"),
     model=m.Agreement,
     create=s.AgreementCreate,
     update=s.AgreementUpdate,
@@ -268,7 +273,8 @@ AGREEMENTS = r.Resource(
 
 GROUPS = r.Resource(
     name="working-groups",
-    label="working group",
+    label=N_("working group"),
+    plural=N_("working groups"),
     model=m.WorkingGroup,
     create=s.GroupCreate,
     update=s.GroupUpdate,
@@ -292,7 +298,8 @@ GROUPS = r.Resource(
 
 PROJECTS = r.Resource(
     name="projects",
-    label="project",
+    label=N_("project"),
+    plural=N_("projects"),
     model=m.Project,
     create=s.ProjectCreate,
     update=s.ProjectUpdate,
@@ -323,46 +330,49 @@ RESOURCES: dict[str, r.Resource] = {x.name: x for x in (PARTIES, AGREEMENTS, GRO
 
 SORT_CHOICES: dict[str, list[tuple[str, str]]] = {
     "parties": [
-        ("name", "Name (A to Z)"),
-        ("-name", "Name (Z to A)"),
-        ("ref", "Ref"),
-        ("kind", "Kind"),
-        ("-hub_joined", "Joined the Hub (latest first)"),
-        ("hub_joined", "Joined the Hub (earliest first)"),
-        ("-updated_at", "Changed most recently"),
+        ("name", N_("Name (A to Z)")),
+        ("-name", N_("Name (Z to A)")),
+        ("ref", N_("Ref")),
+        ("kind", N_("Kind")),
+        ("-hub_joined", N_("Joined the Hub (latest first)")),
+        ("hub_joined", N_("Joined the Hub (earliest first)")),
+        ("-updated_at", N_("Changed most recently")),
     ],
     "agreements": [
-        ("signed", "Signed (earliest first)"),
-        ("-signed", "Signed (latest first)"),
-        ("title", "Title (A to Z)"),
-        ("ref", "Ref"),
-        ("status", "Status"),
-        ("-updated_at", "Changed most recently"),
+        ("signed", N_("Signed (earliest first)")),
+        ("-signed", N_("Signed (latest first)")),
+        ("title", N_("Title (A to Z)")),
+        ("ref", N_("Ref")),
+        ("status", N_("Status")),
+        ("-updated_at", N_("Changed most recently")),
     ],
     "working-groups": [
-        ("name", "Name (A to Z)"),
-        ("-name", "Name (Z to A)"),
-        ("-established", "Established (latest first)"),
-        ("established", "Established (earliest first)"),
-        ("-updated_at", "Changed most recently"),
+        ("name", N_("Name (A to Z)")),
+        ("-name", N_("Name (Z to A)")),
+        ("-established", N_("Established (latest first)")),
+        ("established", N_("Established (earliest first)")),
+        ("-updated_at", N_("Changed most recently")),
     ],
     "projects": [
-        ("title", "Title (A to Z)"),
-        ("-title", "Title (Z to A)"),
-        ("ref", "Ref"),
-        ("status", "Status"),
-        ("-planned_start", "Planned start (latest first)"),
-        ("planned_start", "Planned start (earliest first)"),
-        ("planned_end", "Planned end (earliest first)"),
-        ("-updated_at", "Changed most recently"),
+        ("title", N_("Title (A to Z)")),
+        ("-title", N_("Title (Z to A)")),
+        ("ref", N_("Ref")),
+        ("status", N_("Status")),
+        ("-planned_start", N_("Planned start (latest first)")),
+        ("planned_start", N_("Planned start (earliest first)")),
+        ("planned_end", N_("Planned end (earliest first)")),
+        ("-updated_at", N_("Changed most recently")),
     ],
 }
-"""The orders a list page offers by name, the first its default (any sort key works)."""
+"""The orders a list page offers by name, the first its default (any sort key works);
+the names are marked for translation (``_(name)`` where shown)."""
 SEARCH_HELP = {
-    "parties": "Words in a party's name, ref, ISO code or notes.",
-    "agreements": "Words in an agreement's title, ref, place or summary.",
-    "working-groups": "Words in a group's name, ref or mandate.",
-    "projects": "Words in a project's title, ref or description, or a country or "
-    "organisation name (e.g. Chad).",
+    "parties": N_("Words in a party's name, ref, ISO code or notes."),
+    "agreements": N_("Words in an agreement's title, ref, place or summary."),
+    "working-groups": N_("Words in a group's name, ref or mandate."),
+    "projects": N_(
+        "Words in a project's title, ref or description, or a country or "
+        "organisation name (e.g. Chad)."
+    ),
 }
 """What the search field of each list looks in, for its help text."""

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bakuhub.errors import BakuhubError, InvalidInput, StaleVersion, validated
+from bakuhub.i18n import _
 from bakuhub.registry import service
 from bakuhub.registry.resources import Resource
 
@@ -118,7 +119,13 @@ def _decode_row(
             try:
                 payload[name] = json.loads(text)
             except json.JSONDecodeError as exc:
-                errors.append({"row": line, "column": name, "msg": f"not a JSON list ({exc.msg})"})
+                errors.append(
+                    {
+                        "row": line,
+                        "column": name,
+                        "msg": _("not a JSON list ({reason})").format(reason=exc.msg),
+                    }
+                )
         elif kind == "plain":
             payload[name] = [p.strip() for p in text.split("|") if p.strip()]
         else:
@@ -130,7 +137,7 @@ def _decode_row(
     except InvalidInput as exc:
         for d in exc.details:
             loc = [str(p) for p in d["loc"]]
-            column = loc[0] if loc else "(row)"
+            column = loc[0] if loc else _("(row)")
             where = ".".join(loc[1:])
             msg = f"{where}: {d['msg']}" if where else d["msg"]
             errors.append({"row": line, "column": column, "msg": msg})
@@ -143,19 +150,28 @@ def _read_rows(resource: Resource, text: str) -> list[dict[str, str]]:
     header = reader.fieldnames or []
     unknown = [h for h in header if h not in allowed]
     if not header:
-        raise InvalidInput(f"The {resource.name} CSV is empty; it needs a header row.")
+        raise InvalidInput(
+            _("The {records} CSV is empty; it needs a header row.").format(records=resource.name)
+        )
     if unknown:
         raise InvalidInput(
-            f"The {resource.name} CSV has unknown columns {', '.join(unknown)}; the columns "
-            f"are {', '.join(columns(resource))} (export a file to see the layout)."
+            _(
+                "The {records} CSV has unknown columns {unknown}; the columns are {columns} "
+                "(export a file to see the layout)."
+            ).format(
+                records=resource.name,
+                unknown=", ".join(unknown),
+                columns=", ".join(columns(resource)),
+            )
         )
     rows = list(reader)
     for index, row in enumerate(rows):
         if None in row:
             raise InvalidInput(
-                f"Line {index + 2} of the {resource.name} CSV has more cells than the header "
-                f"({len(header)} columns); remove the extra cells or quote cells that contain "
-                "commas."
+                _(
+                    "Line {line} of the {records} CSV has more cells than the header ({count} "
+                    "columns); remove the extra cells or quote cells that contain commas."
+                ).format(line=index + 2, records=resource.name, count=len(header))
             )
     return rows
 
@@ -190,13 +206,22 @@ def import_csv(*, session: Session, resource: Resource, text: str, author: str) 
         except StaleVersion:
             raise  # changed by someone else meanwhile: 409, the whole file again
         except BakuhubError as exc:
-            column = exc.details[0]["loc"][0] if exc.details and exc.details[0]["loc"] else "(row)"
+            column = (
+                exc.details[0]["loc"][0] if exc.details and exc.details[0]["loc"] else _("(row)")
+            )
             errors.append({"row": line, "column": str(column), "msg": exc.message})
     if errors:
-        listed = "; ".join(f"line {e['row']}, column {e['column']}: {e['msg']}" for e in errors)
+        listed = "; ".join(
+            _("line {row}, column {column}: {message}").format(
+                row=e["row"], column=e["column"], message=e["msg"]
+            )
+            for e in errors
+        )
         raise InvalidInput(
-            f"Nothing was imported: {len(errors)} problem(s) in the {resource.name} CSV. "
-            f"{listed}. Correct these rows and import the file again.",
+            _(
+                "Nothing was imported: {count} problem(s) in the {records} CSV. {listed}. "
+                "Correct these rows and import the file again."
+            ).format(count=len(errors), records=resource.name, listed=listed),
             details=errors,
         )
     return ImportReport(created=created, updated=updated)

@@ -8,6 +8,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator
 
+from bakuhub.i18n import _
 from bakuhub.registry.codes import Precision
 
 _PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
@@ -21,12 +22,16 @@ def parse_partial_date(text: str) -> tuple[dt.date, Precision]:
     """
     match = _PATTERN.match(text.strip())
     if not match:
-        raise ValueError(f"'{text}' is not a date; write YYYY-MM-DD, YYYY-MM or YYYY")
+        raise ValueError(
+            _("'{text}' is not a date; write YYYY-MM-DD, YYYY-MM or YYYY").format(text=text)
+        )
     year, month, day = match.groups()
     try:
         value = dt.date(int(year), int(month or 1), int(day or 1))
     except ValueError as exc:
-        raise ValueError(f"'{text}' is not a calendar date ({exc})") from None
+        raise ValueError(
+            _("'{text}' is not a calendar date ({reason})").format(text=text, reason=exc)
+        ) from None
     precision = Precision.day if day else Precision.month if month else Precision.year
     return value, precision
 

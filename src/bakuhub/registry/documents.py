@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from bakuhub.audit import service as audit
 from bakuhub.errors import InvalidInput, NotFound
+from bakuhub.i18n import _, number
 from bakuhub.registry import models as m
 from bakuhub.registry.catalog import AGREEMENTS
 from bakuhub.registry.resources import read_document_record
@@ -65,11 +66,19 @@ def attach_document(
     """Store ``content`` under its checksum and attach it to the agreement (audited)."""
     filename = safe_filename(filename)
     if not content:
-        raise InvalidInput(f"The document '{filename}' is empty; attach a file with content.")
+        raise InvalidInput(
+            _("The document '{filename}' is empty; attach a file with content.").format(
+                filename=filename
+            )
+        )
     if len(content) > MAX_BYTES:
         raise InvalidInput(
-            f"The document '{filename}' is {len(content) / 1e6:.1f} MB; the limit is "
-            f"{MAX_BYTES / 1e6:.0f} MB. Attach a smaller file or a link in sources."
+            _(
+                "The document '{filename}' is {size} MB; the limit is {limit} MB. Attach a "
+                "smaller file or a link in sources."
+            ).format(
+                filename=filename, size=number(len(content) / 1e6, 1), limit=number(MAX_BYTES / 1e6)
+            )
         )
     agreement = fetch(session=session, resource=AGREEMENTS, ref=agreement_ref)
     digest = hashlib.sha256(content).hexdigest()
@@ -109,18 +118,23 @@ def read_document(
     """
     doc = session.get(m.Document, document_id)
     if doc is None:
-        raise NotFound(f"There is no document with id {document_id}.")
+        raise NotFound(_("There is no document with id {id}.").format(id=document_id))
     if published_only:
         agreement = session.get(m.Agreement, doc.agreement_id)
         if agreement is None or not agreement.published:
-            raise NotFound(f"There is no document with id {document_id}.")
+            raise NotFound(_("There is no document with id {id}.").format(id=document_id))
     path = stored_path(root, doc.sha256)
     if not path.exists():
-        raise NotFound(f"The file of document {document_id} ({doc.filename}) is missing.")
+        raise NotFound(
+            _("The file of document {id} ({filename}) is missing.").format(
+                id=document_id, filename=doc.filename
+            )
+        )
     content = path.read_bytes()
     if hashlib.sha256(content).hexdigest() != doc.sha256:
         raise InvalidInput(
-            f"The stored file of document {document_id} no longer matches its checksum; "
-            "upload it again."
+            _(
+                "The stored file of document {id} no longer matches its checksum; upload it again."
+            ).format(id=document_id)
         )
     return doc, content

@@ -6,14 +6,36 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bakuhub.errors import InvalidInput
+from bakuhub.i18n import _
 from bakuhub.registry.models import Agreement, Party
 
 
-def _missing(kind: str, ref: str, loc: list[str | int]) -> InvalidInput:
+class UnknownRef(InvalidInput):
+    """A reference to a record that does not exist (``kind``: party or agreement)."""
+
+    def __init__(self, message: str, *, details: list[dict[str, object]], kind: str, ref: str):
+        super().__init__(message, details=details)
+        self.kind = kind
+        self.ref = ref
+
+
+def _missing(kind: str, ref: str, loc: list[str | int]) -> UnknownRef:
     field = ".".join(str(p) for p in loc)
-    return InvalidInput(
-        f"{field}: there is no {kind} with ref '{ref}'; create it first or correct the ref",
-        details=[{"loc": loc, "msg": f"unknown {kind} '{ref}'"}],
+    if kind == "party":
+        message = _(
+            "{field}: there is no party with ref '{ref}'; create it first or correct the ref"
+        )
+        detail = _("unknown party '{ref}'")
+    else:
+        message = _(
+            "{field}: there is no agreement with ref '{ref}'; create it first or correct the ref"
+        )
+        detail = _("unknown agreement '{ref}'")
+    return UnknownRef(
+        message.format(field=field, ref=ref),
+        details=[{"loc": loc, "msg": detail.format(ref=ref)}],
+        kind=kind,
+        ref=ref,
     )
 
 

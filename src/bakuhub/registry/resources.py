@@ -22,6 +22,7 @@ from pydantic import BaseModel
 from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
+from bakuhub.i18n import _
 from bakuhub.registry import models as m
 from bakuhub.registry import schemas as s
 from bakuhub.registry.dates import format_partial_date, parse_partial_date
@@ -65,6 +66,9 @@ class Resource:
     filters: dict[str, Filter] = field(default_factory=dict)
     load: tuple[Any, ...] = ()
     """Loader options for reading rows (what ``read`` touches, nothing more)."""
+    plural: str = ""
+    """The record type's name in the plural, as a sentence says it ("working groups");
+    ``label`` and ``plural`` are marked for translation (``_(resource.label)`` where shown)."""
 
 
 def _date(text: str | None) -> tuple[Any, str | None]:
@@ -154,7 +158,7 @@ def apply_agreement(session: Session, obj: m.Agreement, data: s.AgreementCreate)
     obj.status = data.status.value
     obj.parent_id = agreement_id(session, data.parent, ["parent"])
     if obj.parent_id is not None and obj.parent_id == obj.id:
-        raise s_invalid("parent", "an agreement cannot be its own parent")
+        raise s_invalid("parent", _("an agreement cannot be its own parent"))
     obj.summary = data.summary
     obj.sources = list(data.sources)
     obj.published = data.published

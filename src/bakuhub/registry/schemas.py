@@ -12,6 +12,7 @@ from typing import Annotated, Any
 import pycountry
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model, model_validator
 
+from bakuhub.i18n import _
 from bakuhub.registry.codes import (
     IATI_ACTIVITY_STATUS,
     IATI_ORGANISATION_TYPES,
@@ -36,7 +37,11 @@ def country_iso3(code: str) -> str:
     elif len(text) == 3:
         found = pycountry.countries.get(alpha_3=text)
     if found is None:
-        raise ValueError(f"'{code}' is not an ISO 3166 country code; use e.g. TCD or TD for Chad")
+        raise ValueError(
+            _("'{code}' is not an ISO 3166 country code; use e.g. TCD or TD for Chad").format(
+                code=code
+            )
+        )
     return str(found.alpha_3)
 
 
@@ -49,14 +54,22 @@ def country_name(iso3: str) -> str:
 def _org_type(code: str) -> str:
     if code not in IATI_ORGANISATION_TYPES:
         allowed = ", ".join(f"{k} {v}" for k, v in IATI_ORGANISATION_TYPES.items())
-        raise ValueError(f"'{code}' is not an IATI organisation type; allowed: {allowed}")
+        raise ValueError(
+            _("'{code}' is not an IATI organisation type; allowed: {allowed}").format(
+                code=code, allowed=allowed
+            )
+        )
     return code
 
 
 def _activity_status(code: str) -> str:
     if code not in IATI_ACTIVITY_STATUS:
         allowed = ", ".join(f"{k} {v}" for k, v in IATI_ACTIVITY_STATUS.items())
-        raise ValueError(f"'{code}' is not an IATI activity status; allowed: {allowed}")
+        raise ValueError(
+            _("'{code}' is not an IATI activity status; allowed: {allowed}").format(
+                code=code, allowed=allowed
+            )
+        )
     return code
 
 
@@ -123,14 +136,16 @@ class PartyFields(Strict):
     def _kind_rules(self) -> PartyFields:
         if self.kind == PartyKind.country:
             if not self.iso3:
-                raise ValueError("a country needs iso3 (its ISO 3166 code)")
+                raise ValueError(_("a country needs iso3 (its ISO 3166 code)"))
             if not self.name:
                 self.name = country_name(self.iso3)
         else:
             if not self.name:
-                raise ValueError("an organisation needs a name")
+                raise ValueError(_("an organisation needs a name"))
             if not self.org_type:
-                raise ValueError("an organisation needs org_type (an IATI organisation type code)")
+                raise ValueError(
+                    _("an organisation needs org_type (an IATI organisation type code)")
+                )
         return self
 
 
@@ -278,15 +293,17 @@ def _check_shares(countries: list[ProjectCountryIn] | None) -> None:
         return
     total = sum(c.share for c in countries)
     if abs(total - 100.0) > 0.01:
-        raise ValueError(f"recipient country shares add up to {total:g} %, not 100 %")
+        raise ValueError(
+            _("recipient country shares add up to {total} %, not 100 %").format(total=f"{total:g}")
+        )
     codes = [c.country for c in countries]
     if len(set(codes)) != len(codes):
-        raise ValueError("a recipient country is listed twice")
+        raise ValueError(_("a recipient country is listed twice"))
 
 
 def _check_location(lat: float | None, lon: float | None) -> None:
     if (lat is None) != (lon is None):
-        raise ValueError("give both latitude and longitude, or neither")
+        raise ValueError(_("give both latitude and longitude, or neither"))
 
 
 class ProjectFields(Strict):
@@ -312,7 +329,7 @@ class ProjectFields(Strict):
         _check_shares(self.countries)
         _check_location(self.latitude, self.longitude)
         if self.planned_start and self.planned_end and self.planned_end < self.planned_start:
-            raise ValueError("planned_end is before planned_start")
+            raise ValueError(_("planned_end is before planned_start"))
         return self
 
 

@@ -18,7 +18,16 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from bakuhub.audit import service as audit
 from bakuhub.db import utcnow
-from bakuhub.errors import Conflict, InvalidInput, NotFound, StaleVersion, check_version, validated
+from bakuhub.errors import (
+    Conflict,
+    InvalidInput,
+    NotFound,
+    RefTaken,
+    StaleVersion,
+    check_version,
+    validated,
+)
+from bakuhub.i18n import _
 from bakuhub.registry.catalog import prepare_search
 from bakuhub.registry.resources import Resource
 from bakuhub.registry.schemas import Page
@@ -54,7 +63,12 @@ def list_records(
     text = (q or "").strip()
     if len(text) > MAX_SEARCH:
         problems.append(
-            _problem("q", f"the search text has {len(text)} characters; use at most {MAX_SEARCH}")
+            _problem(
+                "q",
+                _("the search text has {size} characters; use at most {limit}").format(
+                    size=len(text), limit=MAX_SEARCH
+                ),
+            )
         )
     elif text:
         stmt = stmt.where(or_(*(match(text, published_only) for match in resource.search)))
@@ -83,9 +97,14 @@ def _filtered(
 ) -> Any:
     for name, value in filters.items():
         if name not in resource.filters:
-            allowed = ", ".join(sorted(resource.filters)) or "none"
+            allowed = ", ".join(sorted(resource.filters)) or _("none")
             problems.append(
-                _problem(name, f"{resource.name} cannot be filtered by '{name}'; use {allowed}")
+                _problem(
+                    name,
+                    _("{records} cannot be filtered by '{name}'; use {allowed}").format(
+                        records=resource.name, name=name, allowed=allowed
+                    ),
+                )
             )
             continue
         apply: Any = resource.filters[name]
@@ -112,8 +131,10 @@ def _order(resource: Resource, sort: str | None, problems: list[dict[str, Any]])
             problems.append(
                 _problem(
                     "sort",
-                    f"{resource.name} cannot be sorted by '{name}'; use {allowed}"
-                    " (a '-' before a key sorts it in descending order)",
+                    _(
+                        "{records} cannot be sorted by '{name}'; use {allowed} (a '-' before a "
+                        "key sorts it in descending order)"
+                    ).format(records=resource.name, name=name, allowed=allowed),
                 )
             )
             continue
@@ -140,7 +161,9 @@ def fetch(*, session: Session, resource: Resource, ref: str, published_only: boo
     stmt = select(resource.model).options(*resource.load)
     row = session.scalar(stmt.where(resource.model.ref == ref))
     if row is None or (published_only and not row.published):
-        raise NotFound(f"There is no {resource.label} with ref '{ref}'.")
+        raise NotFound(
+            _("There is no {what} with ref '{ref}'.").format(what=_(resource.label), ref=ref)
+        )
     return row
 
 
@@ -166,9 +189,11 @@ def create_record(
     """Create a record from a validated create-payload."""
     ref = getattr(data, "ref", None)
     if ref and session.scalar(select(resource.model.id).where(resource.model.ref == ref)):
-        raise Conflict(
-            f"A {resource.label} with ref '{ref}' already exists; choose another ref or "
-            "update the existing record."
+        raise RefTaken(
+            _(
+                "A {what} with ref '{ref}' already exists; choose another ref or update the "
+                "existing record."
+            ).format(what=_(resource.label), ref=ref)
         )
     row = resource.model(ref="", created_by=author, updated_by=author)
     with _saving(session, resource, ref or "(new)"):
@@ -194,7 +219,7 @@ def update_record(
     """Apply a partial update that names the version it is based on."""
     row = fetch(session=session, resource=resource, ref=ref)
     based_on = getattr(data, "version")  # noqa: B009 - every update schema has it
-    check_version(what=f"The {resource.label} '{ref}'", current=row.version, based_on=based_on)
+    check_version(what=_the(resource, ref), current=row.version, based_on=based_on)
     merged = merged_payload(resource, row, data.model_dump(exclude_unset=True))
     return replace_record(session=session, resource=resource, row=row, data=merged, author=author)
 
@@ -213,7 +238,7 @@ def replace_record(
     ``version``, when given, is the version the change is based on (``StaleVersion``
     unless it is the row's).
     """
-    what = f"The {resource.label} '{row.ref}'"
+    what = _the(resource, row.ref)
     check_version(what=what, current=row.version, based_on=version)
     before = resource.read(row)
     with _saving(session, resource, row.ref):
@@ -255,9 +280,12 @@ def delete_record(
 ) -> None:
     """Delete a record (refused while other records still refer to it)."""
     row = fetch(session=session, resource=resource, ref=ref)
-    what = f"The {resource.label} '{ref}'"
+    what = _the(resource, ref)
     check_version(
-        what=what, current=row.version, based_on=version, then="delete it if you still mean to"
+        what=what,
+        current=row.version,
+        based_on=version,
+        then=_("delete it if you still mean to"),
     )
     before = resource.read(row)
     with _saving(session, resource, ref):
@@ -297,15 +325,23 @@ def _saving(session: Session, resource: Resource, ref: str) -> Iterator[None]:
             session.flush()
     except StaleDataError:
         raise StaleVersion(
-            f"The {resource.label} '{ref}' was changed by someone else at the same time; "
-            "reload it and apply your change again."
+            _(
+                "{what} was changed by someone else at the same time; reload it and apply "
+                "your change again."
+            ).format(what=_the(resource, ref))
         ) from None
     except IntegrityError as exc:
         raise Conflict(
-            f"The {resource.label} '{ref}' cannot be saved this way: it clashes with other "
-            f"records ({_reason(exc)}). Remove the references to it first, or check refs "
-            "that must be unique."
+            _(
+                "{what} cannot be saved this way: it clashes with other records ({reason}). "
+                "Remove the references to it first, or check refs that must be unique."
+            ).format(what=_the(resource, ref), reason=_reason(exc))
         ) from None
+
+
+def _the(resource: Resource, ref: str) -> str:
+    """The record named as a sentence starts: "The project 'P-1'" (translated)."""
+    return _("The {what} '{ref}'").format(what=_(resource.label), ref=ref)
 
 
 def _reason(exc: IntegrityError) -> str:

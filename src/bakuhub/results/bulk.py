@@ -31,10 +31,11 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from bakuhub.errors import BakuhubError, Conflict, InvalidInput, StaleVersion, plain_words
+from bakuhub.i18n import N_, _, ngettext
 from bakuhub.registry.models import Project
 from bakuhub.results.bulk_files import Table
 from bakuhub.results.bulk_kinds import PARENTS, SPECS, Item, parties, payload
-from bakuhub.results.bulk_templates import KEYS
+from bakuhub.results.bulk_templates import KEYS, kind_name
 from bakuhub.results.service import fetch_project
 
 MAX_LISTED = 200
@@ -46,6 +47,11 @@ KEY_COLUMN = {
     "indicators": "title",
     "periods": "start",
 }
+PARENT_REQUIRED = {
+    "result": N_("{column} is required: the title of the result this row belongs to."),
+    "indicator": N_("{column} is required: the title of the indicator this row belongs to."),
+}
+"""The problem of a row without the parent column it needs (by column)."""
 WHOLE_ROW = {"budgets": "period_end", "periods": "end", "indicators": "baseline_year"}
 """The column a rule across fields is reported at (e.g. an end before the start)."""
 
@@ -72,12 +78,21 @@ def refusal(kind: str, errors: list[dict[str, Any]]) -> InvalidInput:
     """Nothing imported: every problem listed (the first ``MAX_LISTED`` in details)."""
     errors = sorted(errors, key=lambda e: (e["row"], e["column"]))
     shown = "; ".join(
-        f"row {e['row']}, column {e['column']}: {e['msg'].rstrip('.')}" for e in errors[:20]
+        _("row {row}, column {column}: {problem}").format(
+            row=e["row"], column=e["column"], problem=e["msg"].rstrip(".")
+        )
+        for e in errors[:20]
     )
-    more = f" (and {len(errors) - 20} more)" if len(errors) > 20 else ""
+    if len(errors) > 20:
+        shown = _("{problems} (and {more} more)").format(problems=shown, more=len(errors) - 20)
     return InvalidInput(
-        f"Nothing was imported: {len(errors)} problem(s) in the {kind} file. {shown}{more}. "
-        "Correct these rows and upload the file again.",
+        ngettext(
+            "Nothing was imported: {count} problem in the {kind} file. {problems}. "
+            "Correct these rows and upload the file again.",
+            "Nothing was imported: {count} problems in the {kind} file. {problems}. "
+            "Correct these rows and upload the file again.",
+            len(errors),
+        ).format(count=len(errors), kind=kind_name(kind), problems=shown),
         details=errors[:MAX_LISTED],
     )
 
@@ -95,7 +110,9 @@ def _reason(error: Any, column: str) -> str:
     kind = error.get("type")
     if kind == "enum":
         expected = error.get("ctx", {}).get("expected", "")
-        return f"'{error.get('input')}' is not one of {expected}."
+        return _("'{value}' is not one of {expected}.").format(
+            value=error.get("input"), expected=expected
+        )
     if kind == "value_error":
         return str(error.get("msg", "")).removeprefix("Value error, ") + "."
     return plain_words(error, column).removeprefix(f"{column}: ")
@@ -105,7 +122,7 @@ def _row_item(kind: str, row: int, cells: dict[str, str]) -> tuple[Item | None, 
     """A row validated by its kind's schema (and its parent columns present)."""
     spec = SPECS[kind]
     problems = [
-        _problem(row, p, f"{p} is required: the title of the {p} this row belongs to.")
+        _problem(row, p, _(PARENT_REQUIRED.get(p, "{column} is required.")).format(column=p))
         for p in PARENTS.get(kind, ())
         if not cells.get(p)
     ]
@@ -133,13 +150,15 @@ def _check_parties(session: Session, items: list[Item]) -> list[dict[str, Any]]:
         for side in ("provider", "receiver")
         if (org := getattr(i.data, side)) is not None and org.party
     }
-    known = parties(session, {ref for _, _, ref in wanted})
+    known = parties(session, {ref for _row, _side, ref in wanted})
     return [
         _problem(
             row,
             f"{side}_party",
-            f"there is no party with ref '{ref}' in the registry; use a party's ref, or "
-            f"leave it empty and fill {side}_name or {side}_ref.",
+            _(
+                "there is no party with ref '{ref}' in the registry; use a party's ref, or "
+                "leave it empty and fill {name_column} or {ref_column}."
+            ).format(ref=ref, name_column=f"{side}_name", ref_column=f"{side}_ref"),
         )
         for row, side, ref in sorted(wanted)
         if ref not in known
@@ -169,7 +188,9 @@ def _match(session: Session, project: Project, kind: str, items: list[Item]) -> 
                 _problem(
                     item.row,
                     KEY_COLUMN[kind],
-                    f"row {seen[item.key]} has the same {KEYS[kind]}; list each record once.",
+                    _("row {row} has the same {key}; list each record once.").format(
+                        row=seen[item.key], key=_(KEYS[kind])
+                    ),
                 )
             )
             continue
@@ -180,8 +201,10 @@ def _match(session: Session, project: Project, kind: str, items: list[Item]) -> 
                 _problem(
                     item.row,
                     KEY_COLUMN[kind],
-                    f"the project has {len(targets)} {kind} with this {KEYS[kind]}, so the row "
-                    "cannot say which to update; change them on the project page.",
+                    _(
+                        "the project has {count} {kind} with this {key}, so the row cannot "
+                        "say which to update; change them on the project page."
+                    ).format(count=len(targets), kind=kind_name(kind), key=_(KEYS[kind])),
                 )
             )
         elif targets:
@@ -190,15 +213,24 @@ def _match(session: Session, project: Project, kind: str, items: list[Item]) -> 
 
 
 def _parent_problem(kind: str, key: tuple[str, ...], found: list[Any]) -> str:
-    what = "result" if kind == "indicators" else "indicator"
     name = " / ".join(f"'{k}'" for k in key)
+    if kind == "indicators":
+        if found:
+            return _("the project has {count} results named {name}; rename one first.").format(
+                count=len(found), name=name
+            )
+        return _(
+            "the project has no result {name}; add it first (the results template) or correct "
+            "the title."
+        ).format(name=name)
     if found:
-        return f"the project has {len(found)} {what}s named {name}; rename one first."
-    first = "results" if kind == "indicators" else "indicators"
-    return (
-        f"the project has no {what} {name}; add it first (the {first} template) or correct "
-        "the title."
-    )
+        return _("the project has {count} indicators named {name}; rename one first.").format(
+            count=len(found), name=name
+        )
+    return _(
+        "the project has no indicator {name}; add it first (the indicators template) or "
+        "correct the title."
+    ).format(name=name)
 
 
 def _digest(project: Project, table: Table, kind: str, items: list[Item]) -> str:
@@ -227,7 +259,11 @@ def make_plan(*, session: Session, project_ref: str, table: Table) -> Plan:
     if problems:
         raise refusal(kind, problems)
     if not items:
-        raise InvalidInput(f"The {kind} file has no rows to import; fill in the template.")
+        raise InvalidInput(
+            _("The {kind} file has no rows to import; fill in the template.").format(
+                kind=kind_name(kind)
+            )
+        )
     return Plan(project, table, items, _digest(project, table, kind, items))
 
 
@@ -265,9 +301,11 @@ def _service_column(kind: str, exc: BakuhubError) -> str:
 
 def _changed(kind: str) -> Conflict:
     return Conflict(
-        f"Nothing was imported: {kind} of this project changed since the preview (someone "
-        "saved, added or deleted one of the records the file touches). Preview the file "
-        "again to see what it does now, then commit."
+        _(
+            "Nothing was imported: {kind} of this project changed since the preview (someone "
+            "saved, added or deleted one of the records the file touches). Preview the file "
+            "again to see what it does now, then commit."
+        ).format(kind=kind_name(kind))
     )
 
 

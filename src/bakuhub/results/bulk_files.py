@@ -25,8 +25,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from bakuhub.errors import InvalidInput
+from bakuhub.i18n import _, number
 from bakuhub.registry.csvio import restore
-from bakuhub.results.bulk_templates import COMMENT, check_kind
+from bakuhub.results.bulk_templates import COMMENT, check_kind, kind_name
 
 MAX_BYTES = 5_000_000
 """The largest file accepted (5 MB: about 40,000 transaction rows of CSV)."""
@@ -57,11 +58,17 @@ def read_table(kind: str, filename: str, content: bytes) -> Table:
     check_kind(kind)
     if len(content) > MAX_BYTES:
         raise InvalidInput(
-            f"The file '{filename}' is over the limit of {MAX_BYTES // 1_000_000} MB; "
-            "split it into several files."
+            _(
+                "The file '{filename}' is over the limit of {limit} MB; "
+                "split it into several files."
+            ).format(filename=filename, limit=MAX_BYTES // 1_000_000)
         )
     if not content.strip():
-        raise InvalidInput(f"The file '{filename}' is empty; fill in a template and upload it.")
+        raise InvalidInput(
+            _("The file '{filename}' is empty; fill in a template and upload it.").format(
+                filename=filename
+            )
+        )
     if content[:4] == b"PK\x03\x04" or filename.lower().endswith(".xlsx"):
         lines = _xlsx_rows(filename, content)
     else:
@@ -81,42 +88,56 @@ def _table(kind: str, filename: str, lines: Iterable[tuple[int, list[str]]]) -> 
         header.pop()
     _check_header(kind, filename, header, allowed)
     rows: list[tuple[int, dict[str, str]]] = []
-    for number, cells in found:
+    for line, cells in found:
         if not any(c.strip() for c in cells) or cells[0].lstrip().startswith(COMMENT):
             continue
         if len(rows) >= MAX_ROWS:
             raise InvalidInput(
-                f"The file '{filename}' has more than {MAX_ROWS:,} rows; split it into "
-                "several files."
+                _(
+                    "The file '{filename}' has more than {limit} rows; split it into several files."
+                ).format(filename=filename, limit=number(MAX_ROWS))
             )
         extra = [c for c in cells[len(header) :] if c.strip()]
         if extra:
             raise InvalidInput(
-                f"Row {number} of '{filename}' has more cells than the header "
-                f"({len(header)} columns); remove the extra cells or quote cells that "
-                "contain the separator."
+                _(
+                    "Row {row} of '{filename}' has more cells than the header "
+                    "({columns} columns); remove the extra cells or quote cells that "
+                    "contain the separator."
+                ).format(row=line, filename=filename, columns=len(header))
             )
         row = {h: c.strip() for h, c in zip(header, cells, strict=False) if h and c.strip()}
-        rows.append((number, row))
+        rows.append((line, row))
     return Table(kind, tuple(rows))
 
 
 def _check_header(kind: str, filename: str, header: list[str], allowed: list[str]) -> None:
     if not header:
         raise InvalidInput(
-            f"The file '{filename}' has no header row; start from the {kind} template."
+            _("The file '{filename}' has no header row; start from the {kind} template.").format(
+                filename=filename, kind=kind_name(kind)
+            )
         )
-    unknown = [h or "(empty)" for h in header if h not in allowed]
+    unknown = [h or _("(empty)") for h in header if h not in allowed]
     twice = sorted({h for h in header if h and header.count(h) > 1})
     if unknown:
         raise InvalidInput(
-            f"The file '{filename}' has columns that {kind} do not have: {', '.join(unknown)}. "
-            f"The columns are {', '.join(allowed)} (download the {kind} template).",
-            details=[{"row": 1, "column": h, "msg": "unknown column"} for h in unknown],
+            _(
+                "The file '{filename}' has columns that {kind} do not have: {unknown}. "
+                "The columns are {allowed} (download the {kind} template)."
+            ).format(
+                filename=filename,
+                kind=kind_name(kind),
+                unknown=", ".join(unknown),
+                allowed=", ".join(allowed),
+            ),
+            details=[{"row": 1, "column": h, "msg": _("unknown column")} for h in unknown],
         )
     if twice:
         raise InvalidInput(
-            f"The file '{filename}' names the column(s) {', '.join(twice)} twice; keep one."
+            _("The file '{filename}' names the column(s) {columns} twice; keep one.").format(
+                filename=filename, columns=", ".join(twice)
+            )
         )
 
 
@@ -125,20 +146,28 @@ def _csv_rows(filename: str, content: bytes) -> Iterator[tuple[int, list[str]]]:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InvalidInput(
-            f"The file '{filename}' is neither UTF-8 text nor an Excel .xlsx workbook; save it "
-            "as 'CSV UTF-8' or as an Excel workbook and upload it again."
+            _(
+                "The file '{filename}' is neither UTF-8 text nor an Excel .xlsx workbook; save "
+                "it as 'CSV UTF-8' or as an Excel workbook and upload it again."
+            ).format(filename=filename)
         ) from None
     first = text.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=first.count)
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     try:
-        for number, cells in enumerate(reader, start=1):
+        for line, cells in enumerate(reader, start=1):
             if len(cells) > MAX_COLUMNS * 4:
-                raise InvalidInput(f"Row {number} of '{filename}' has too many cells.")
-            yield number, [restore(c) for c in cells]
+                raise InvalidInput(
+                    _("Row {row} of '{filename}' has too many cells.").format(
+                        row=line, filename=filename
+                    )
+                )
+            yield line, [restore(c) for c in cells]
     except csv.Error as exc:
         raise InvalidInput(
-            f"The file '{filename}' is not a readable CSV ({exc}); check its quotes."
+            _("The file '{filename}' is not a readable CSV ({reason}); check its quotes.").format(
+                filename=filename, reason=exc
+            )
         ) from None
 
 
@@ -146,8 +175,10 @@ def _xlsx_rows(filename: str, content: bytes) -> Iterator[tuple[int, list[str]]]
     from openpyxl import load_workbook
 
     not_excel = InvalidInput(
-        f"The file '{filename}' is not an Excel .xlsx workbook that can be read; save it "
-        "again as .xlsx (or as CSV UTF-8) and upload it."
+        _(
+            "The file '{filename}' is not an Excel .xlsx workbook that can be read; save it "
+            "again as .xlsx (or as CSV UTF-8) and upload it."
+        ).format(filename=filename)
     )
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
@@ -156,8 +187,10 @@ def _xlsx_rows(filename: str, content: bytes) -> Iterator[tuple[int, list[str]]]
         raise not_excel from None
     if unzipped > MAX_UNZIPPED:
         raise InvalidInput(
-            f"The workbook '{filename}' unpacks to over {MAX_UNZIPPED // 1_000_000} MB; "
-            "keep only the data sheet, or split it."
+            _(
+                "The workbook '{filename}' unpacks to over {limit} MB; "
+                "keep only the data sheet, or split it."
+            ).format(filename=filename, limit=MAX_UNZIPPED // 1_000_000)
         )
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
@@ -166,17 +199,19 @@ def _xlsx_rows(filename: str, content: bytes) -> Iterator[tuple[int, list[str]]]
     try:
         sheet = book.worksheets[0]
         rows = sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)
-        for number, values in enumerate(rows, start=1):
-            if number > MAX_ROWS + 100:
+        for line, values in enumerate(rows, start=1):
+            if line > MAX_ROWS + 100:
                 raise InvalidInput(
-                    f"The file '{filename}' has more than {MAX_ROWS:,} rows; split it."
+                    _("The file '{filename}' has more than {limit} rows; split it.").format(
+                        filename=filename, limit=number(MAX_ROWS)
+                    )
                 )
-            yield number, [_cell(filename, number, v) for v in values]
+            yield line, [_cell(filename, line, v) for v in values]
     finally:
         book.close()
 
 
-def _cell(filename: str, number: int, value: Any) -> str:
+def _cell(filename: str, line: int, value: Any) -> str:
     """The text of an Excel cell (dates as YYYY-MM-DD, numbers without float noise)."""
     if value is None:
         return ""
@@ -191,9 +226,11 @@ def _cell(filename: str, number: int, value: Any) -> str:
     text = str(value)
     if text.startswith("="):
         raise InvalidInput(
-            f"Row {number} of '{filename}' holds a formula ({text[:40]}); bulk import reads "
-            "values only: copy the cells and paste them as values, then upload again.",
-            details=[{"row": number, "column": "(formula)", "msg": "a formula"}],
+            _(
+                "Row {row} of '{filename}' holds a formula ({formula}); bulk import reads "
+                "values only: copy the cells and paste them as values, then upload again."
+            ).format(row=line, filename=filename, formula=text[:40]),
+            details=[{"row": line, "column": "(formula)", "msg": _("a formula")}],
         )
     return text
 
@@ -203,15 +240,17 @@ def pack(table: Table) -> str:
     packed = base64.urlsafe_b64encode(zlib.compress(table.canonical(), 6)).decode()
     if len(packed) > MAX_PACKED:
         raise InvalidInput(
-            "The file is too large to preview and commit from the page; split it into "
-            "smaller files (or use the API)."
+            _(
+                "The file is too large to preview and commit from the page; split it into "
+                "smaller files (or use the API)."
+            )
         )
     return packed
 
 
 def unpack(kind: str, packed: str) -> Table:
     """The table ``pack`` wrote (InvalidInput when damaged, too large or of another kind)."""
-    damaged = InvalidInput("The previewed file did not come back intact; upload it again.")
+    damaged = InvalidInput(_("The previewed file did not come back intact; upload it again."))
     try:
         raw = base64.urlsafe_b64decode(packed.encode("ascii"))
         inflate = zlib.decompressobj()

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from bakuhub.audit.models import AuditEntry
 from bakuhub.db import utcnow
+from bakuhub.i18n import _
 from bakuhub.registry.models import Party, Project
 from bakuhub.results import finance, finance_edit, framework_edit, service
 from bakuhub.results import models as m
@@ -159,8 +160,21 @@ def _update_transaction(session: Session, project: Project, item: Item, author: 
 
 def _transaction_what(i: Item) -> str:
     d = i.data
-    ref = f"{d.ref}: " if d.ref else ""
-    return f"{ref}{d.kind.value} of {d.value} {d.currency} on {d.date}"
+    values = {"kind": d.kind.value, "value": d.value, "currency": d.currency, "date": d.date}
+    if d.ref:
+        return _("{ref}: {kind} of {value} {currency} on {date}").format(ref=d.ref, **values)
+    return _("{kind} of {value} {currency} on {date}").format(**values)
+
+
+def _budget_what(i: Item) -> str:
+    d = i.data
+    return _("{kind} budget {start} to {end}: {value} {currency}").format(
+        kind=d.kind.value,
+        start=d.period_start,
+        end=d.period_end,
+        value=d.value,
+        currency=d.currency,
+    )
 
 
 # ---- budgets ---------------------------------------------------------------------------
@@ -292,10 +306,7 @@ SPECS: dict[str, Spec] = {
     "budgets": Spec(
         BudgetIn,
         _budget_key,
-        lambda i: (
-            f"{i.data.kind.value} budget {i.data.period_start} to {i.data.period_end}: "
-            f"{i.data.value} {i.data.currency}"
-        ),
+        _budget_what,
         _budgets,
         _version,
         _add_budgets,
@@ -315,7 +326,9 @@ SPECS: dict[str, Spec] = {
     "indicators": Spec(
         IndicatorIn,
         lambda i: (*_parent_key(i), i.data.title),
-        lambda i: f"'{i.data.title}' of '{i.extra['result']}'",
+        lambda i: _("'{indicator}' of '{result}'").format(
+            indicator=i.data.title, result=i.extra["result"]
+        ),
         _indicators,
         _indicator_print,
         _add_indicators,
@@ -325,7 +338,9 @@ SPECS: dict[str, Spec] = {
     "periods": Spec(
         PeriodIn,
         lambda i: (*_parent_key(i), i.data.start.isoformat(), i.data.end.isoformat()),
-        lambda i: f"{i.data.start} to {i.data.end} of '{i.extra['indicator']}'",
+        lambda i: _("{start} to {end} of '{indicator}'").format(
+            start=i.data.start, end=i.data.end, indicator=i.extra["indicator"]
+        ),
         _periods,
         _version,
         _add_periods,

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bakuhub.errors import NotFound
+from bakuhub.i18n import N_, _
 from bakuhub.results.codes import BudgetKind, BudgetStatus, Measure, ResultKind, TransactionKind
 
 COMMENT = "#"
@@ -114,19 +115,37 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
 }
 """The kinds, in the order a framework is imported (a period names its indicator...)."""
 KEYS = {
-    "transactions": "ref (rows without a ref are always added)",
-    "budgets": "kind, period_start and period_end",
-    "results": "title",
-    "indicators": "result and title",
-    "periods": "result, indicator, start and end",
+    "transactions": N_("ref (rows without a ref are always added)"),
+    "budgets": N_("kind, period_start and period_end"),
+    "results": N_("title"),
+    "indicators": N_("result and title"),
+    "periods": N_("result, indicator, start and end"),
 }
-"""What makes a row update a record the project already has (else it is added)."""
+"""What makes a row update a record the project already has (else it is added); in
+English, translated where shown (``_(KEYS[kind])``)."""
+KIND_NAMES = {
+    "transactions": N_("transactions"),
+    "budgets": N_("budgets"),
+    "results": N_("results"),
+    "indicators": N_("indicators"),
+    "periods": N_("periods"),
+}
+"""Each kind as a person reads it (translated by ``kind_name``)."""
+
+
+def kind_name(kind: str) -> str:
+    """A kind as the reader's language names it (the kind itself when unknown)."""
+    return _(KIND_NAMES[kind]) if kind in KIND_NAMES else kind
 
 
 def check_kind(kind: str) -> tuple[Column, ...]:
     """The columns of ``kind``, or NotFound naming the kinds."""
     if kind not in COLUMNS:
-        raise NotFound(f"There is no bulk-import kind '{kind}'; use {', '.join(COLUMNS)}.")
+        raise NotFound(
+            _("There is no bulk-import kind '{kind}'; use {kinds}.").format(
+                kind=kind, kinds=", ".join(COLUMNS)
+            )
+        )
     return COLUMNS[kind]
 
 

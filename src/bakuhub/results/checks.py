@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from bakuhub.errors import Conflict, InvalidInput
+from bakuhub.i18n import _
 from bakuhub.results import models as m
 from bakuhub.results.codes import COUNT_MEASURES, EDITABLE_STATES, Measure, PeriodState
 from bakuhub.results.schemas import DisaggregationIn
@@ -39,38 +40,51 @@ def check_disaggregations(
         categories = [g.category for g in group]
         where = [*loc, "disaggregations"]
         if len(set(categories)) != len(categories):
-            errors.append({"loc": where, "msg": f"{side} by {dimension} lists a category twice"})
+            twice = _("{side} by {dimension} lists a category twice")
+            errors.append({"loc": where, "msg": twice.format(side=side, dimension=dimension)})
         if Measure(measure) not in COUNT_MEASURES:
             continue
         total = totals[side]
         parts = sum(g.value for g in group)
         if total is None:
-            errors.append(
-                {"loc": where, "msg": f"{side} by {dimension} is given but the {side} is empty"}
-            )
+            empty = _("{side} by {dimension} is given but the {side} is empty")
+            errors.append({"loc": where, "msg": empty.format(side=side, dimension=dimension)})
         elif abs(parts - total) > TOLERANCE * max(1.0, abs(total)):
             errors.append(
                 {
                     "loc": where,
-                    "msg": f"{side} by {dimension} adds up to {parts:g}, not to the {side} "
-                    f"{total:g}; correct the parts or the total",
+                    "msg": _(
+                        "{side} by {dimension} adds up to {parts}, not to the {side} {total}; "
+                        "correct the parts or the total"
+                    ).format(
+                        side=side, dimension=dimension, parts=f"{parts:g}", total=f"{total:g}"
+                    ),
                 }
             )
     if errors:
         text = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in errors)
         raise InvalidInput(
-            f"Disaggregations do not add up: {text}. Nothing was changed.", details=errors
+            _("Disaggregations do not add up: {problems}. Nothing was changed.").format(
+                problems=text
+            ),
+            details=errors,
         )
 
 
 def check_removable(periods: list[m.IndicatorPeriod], what: str) -> None:
-    """Refuse to delete reported periods: only draft or returned ones go."""
+    """Refuse to delete reported periods: only draft or returned ones go (``what`` names
+    the record in the reader's language, as a sentence starts)."""
     locked = [p for p in periods if PeriodState(p.state) not in EDITABLE_STATES]
     if locked:
-        listed = ", ".join(f"{p.start} to {p.end} ({p.state})" for p in locked)
+        listed = ", ".join(
+            _("{start} to {end} ({state})").format(start=p.start, end=p.end, state=p.state)
+            for p in locked
+        )
         raise Conflict(
-            f"{what} cannot be deleted: it has periods submitted or approved ({listed}). "
-            "The secretariat returns them first; then delete it."
+            _(
+                "{what} cannot be deleted: it has periods submitted or approved ({listed}). "
+                "The secretariat returns them first; then delete it."
+            ).format(what=what, listed=listed)
         )
 
 
@@ -85,13 +99,17 @@ def check_overlap(
     for other in periods:
         if other.id != skip and start <= other.end and other.start <= end:
             raise InvalidInput(
-                f"start: the indicator already has a period from {other.start} to {other.end}, "
-                f"which overlaps {start} to {end}; choose dates outside it or change that period.",
+                _(
+                    "start: the indicator already has a period from {other_start} to "
+                    "{other_end}, which overlaps {start} to {end}; choose dates outside it or "
+                    "change that period."
+                ).format(other_start=other.start, other_end=other.end, start=start, end=end),
                 details=[
                     {
                         "loc": ["start"],
-                        "msg": f"it overlaps the period from {other.start} to {other.end}; "
-                        "choose dates outside it",
+                        "msg": _(
+                            "it overlaps the period from {start} to {end}; choose dates outside it"
+                        ).format(start=other.start, end=other.end),
                     }
                 ],
             )

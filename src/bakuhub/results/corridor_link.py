@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bakuhub.errors import Conflict, InvalidInput
+from bakuhub.i18n import _
 from bakuhub.registry.models import Project
 from bakuhub.results import models as m
 from bakuhub.results.codes import EDITABLE_STATES, Measure, PeriodState, ResultKind
@@ -83,8 +84,10 @@ def apply_scenario_summary(
     project = fetch_project(session, project_ref)
     if ENERGY_THEME not in (project.themes or []):
         raise InvalidInput(
-            f"Project '{project_ref}' is not an energy project (its themes do not include "
-            f"{ENERGY_THEME}); corridor figures go to energy projects only."
+            _(
+                "Project '{ref}' is not an energy project (its themes do not include "
+                "{theme}); corridor figures go to energy projects only."
+            ).format(ref=project_ref, theme=ENERGY_THEME)
         )
     by_node: dict[str, float] = {}
     for key, mw in summary.capacity_built_mw.items():
@@ -115,7 +118,9 @@ def apply_scenario_summary(
                 position=len(result.indicators),
             )
             result.indicators.append(indicator)
-            flush(session, f"indicator {code} of project '{project_ref}'")
+            flush(
+                session, _("indicator {code} of project '{ref}'").format(code=code, ref=project_ref)
+            )
         period = _period_for(indicator, summary.year)
         created = period is None
         if period is None:
@@ -128,11 +133,15 @@ def apply_scenario_summary(
                 updated_by=author,
             )
             indicator.periods.append(period)
-            flush(session, f"period {summary.year} of indicator {code}")
+            flush(
+                session, _("period {year} of indicator {code}").format(year=summary.year, code=code)
+            )
         elif PeriodState(period.state) not in EDITABLE_STATES:
             raise Conflict(
-                f"The {summary.year} period of indicator {code} of project '{project_ref}' is "
-                f"{period.state}; return it before taking new figures from a scenario."
+                _(
+                    "The {year} period of indicator {code} of project '{ref}' is "
+                    "{state}; return it before taking new figures from a scenario."
+                ).format(year=summary.year, code=code, ref=project_ref, state=period.state)
             )
         targets.append((field, code, period, created))
     applied = []

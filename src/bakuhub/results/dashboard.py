@@ -35,6 +35,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from bakuhub.errors import InvalidInput, NotFound
+from bakuhub.i18n import _
 from bakuhub.registry.codes import IATI_ACTIVITY_STATUS
 from bakuhub.registry.csvio import neutralise
 from bakuhub.registry.models import Party, Project, ProjectCountry, ProjectOrganisation
@@ -49,6 +50,9 @@ MONEY_COLUMNS = ("budget", "commitment", "disbursement", "incoming-funds", "expe
 TABLES = ("projects", "results", "money", "rates")
 KINDS = ("countries", "funders")
 FUNDING = "funding"
+FUNDING_ORGANISATION = "funding organisation"
+PROVIDER = "provider of transactions"
+"""A funder's roles in a project (``roles`` of a project row; the pages name them)."""
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 _ISO3 = re.compile(r"^[A-Z]{3}$")
 CENT = Decimal("0.01")
@@ -59,7 +63,9 @@ def check_currency(text: str) -> str:
     code = text.strip().upper()
     if not _CURRENCY.match(code):
         raise InvalidInput(
-            f"'{text[:20]}' is not a currency code; type three letters, e.g. USD or EUR."
+            _("'{typed}' is not a currency code; type three letters, e.g. USD or EUR.").format(
+                typed=text[:20]
+            )
         )
     return code
 
@@ -121,7 +127,7 @@ def country_dashboard(
     """A country's projects, results against targets and its share of their money."""
     code = iso3.upper()
     if not _ISO3.match(code) or country_name(code) == code:
-        raise NotFound(f"There is no country with ISO 3166 code '{iso3[:10]}'.")
+        raise NotFound(_("There is no country with ISO 3166 code '{code}'.").format(code=iso3[:10]))
     stmt = (
         select(Project, ProjectCountry.share)
         .join(ProjectCountry, ProjectCountry.project_id == Project.id)
@@ -147,7 +153,7 @@ def country_dashboard(
 def _party(session: Session, ref: str, published_only: bool) -> Party:
     party = session.scalar(select(Party).where(Party.ref == ref))
     if party is None or not public_ref(party, published_only):
-        raise NotFound(f"There is no party with ref '{ref[:100]}'.")
+        raise NotFound(_("There is no party with ref '{ref}'.").format(ref=ref[:100]))
     return party
 
 
@@ -186,9 +192,9 @@ def funder_dashboard(
                     money.add(cell, "budget", row, Decimal(1) / len(funders))
             elif row.kind == "expenditure" or row.id in mine_ids:
                 money.add(cell, row.kind, row, Decimal(1))
-        roles = ["funding organisation"] if party.id in funders else []
+        roles = [FUNDING_ORGANISATION] if party.id in funders else []
         if project.id in providing:
-            roles.append("provider of transactions")
+            roles.append(PROVIDER)
         rows.append({**_project(project, published_only), "share": None, "roles": roles})
     return _dashboard(
         "funders", party.ref, party.name, rows, projects, money, session, published_only
@@ -368,7 +374,11 @@ def _cents(cell: dict[str, Any]) -> dict[str, Any]:
 def table_csv(dashboard: dict[str, Any], table: str) -> str:
     """One table of a dashboard as CSV text (formula cells neutralised)."""
     if table not in TABLES:
-        raise NotFound(f"A dashboard has no table '{table[:40]}'; use {', '.join(TABLES)}.")
+        raise NotFound(
+            _("A dashboard has no table '{table}'; use {tables}.").format(
+                table=table[:40], tables=", ".join(TABLES)
+            )
+        )
     money = dashboard["money"]
     header: list[str]
     if table == "projects":

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bakuhub.errors import Conflict, NotFound, StaleVersion, validated
+from bakuhub.i18n import _
 from bakuhub.results import models as m
 from bakuhub.results.finance_schemas import STAMP, RateUpdate
 from bakuhub.results.schemas import RateIn
@@ -50,8 +51,10 @@ def fetch_rate(session: Session, rate_id: int) -> m.ExchangeRate:
     row = session.get(m.ExchangeRate, rate_id)
     if row is None:
         raise NotFound(
-            f"There is no exchange rate with id {rate_id}; it may have been deleted "
-            "(see the list of exchange rates)."
+            _(
+                "There is no exchange rate with id {id}; it may have been deleted "
+                "(see the list of exchange rates)."
+            ).format(id=rate_id)
         )
     return row
 
@@ -79,9 +82,13 @@ def _check_unique(session: Session, data: RateIn, rate_id: int | None = None) ->
         stmt = stmt.where(m.ExchangeRate.id != rate_id)
     if session.scalar(stmt):
         raise Conflict(
-            f"A {data.currency}->{data.quote} rate valid on {data.valid_on} already exists; "
-            "choose another date or keep the existing rate.",
-            details=[{"loc": ["valid_on"], "msg": "a rate of this pair already starts that day"}],
+            _(
+                "A {currency}->{quote} rate valid on {day} already exists; "
+                "choose another date or keep the existing rate."
+            ).format(currency=data.currency, quote=data.quote, day=data.valid_on),
+            details=[
+                {"loc": ["valid_on"], "msg": _("a rate of this pair already starts that day")}
+            ],
         )
 
 
@@ -99,8 +106,10 @@ def add_rate(*, session: Session, data: RateIn, author: str) -> dict[str, Any]:
 def _check_stamp(row: m.ExchangeRate, stamp: str | None) -> None:
     if stamp is not None and stamp != rate_stamp(row):
         raise StaleVersion(
-            f"The {row.currency}->{row.quote} rate {row.id} was changed by someone else since "
-            "you read it; reload it and apply your change again."
+            _(
+                "The {currency}->{quote} rate {id} was changed by someone else since "
+                "you read it; reload it and apply your change again."
+            ).format(currency=row.currency, quote=row.quote, id=row.id)
         )
 
 
@@ -111,7 +120,7 @@ def update_rate(*, session: Session, rate_id: int, data: RateUpdate, author: str
     before = read_rate(row)
     merged = {f: before[f] for f in RATE_FIELDS}
     merged.update(data.model_dump(exclude_unset=True, exclude={"stamp"}))
-    payload = validated(RateIn, merged, what=f"Exchange rate {rate_id}")
+    payload = validated(RateIn, merged, what=_("Exchange rate {id}").format(id=rate_id))
     _check_unique(session, payload, rate_id)
     for name in RATE_FIELDS:
         setattr(row, name, getattr(payload, name))

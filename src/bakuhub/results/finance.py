@@ -27,6 +27,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bakuhub.errors import InvalidInput, NotFound
+from bakuhub.i18n import _
 from bakuhub.registry.models import Agreement, Party, Project
 from bakuhub.registry.refs import party_id
 from bakuhub.registry.resources import shown
@@ -226,7 +227,11 @@ def totals(
     is needed on (``RateTable.missing_rates``).
     """
     if by not in GROUPINGS:
-        raise InvalidInput(f"Totals can be grouped by {', '.join(GROUPINGS)}, not by '{by}'.")
+        raise InvalidInput(
+            _("Totals can be grouped by {groupings}, not by '{by}'.").format(
+                groupings=", ".join(GROUPINGS), by=by
+            )
+        )
     projects = _projects(session, agreement_ref, project_ref, published_only)
     table = RateTable(session)
     groups: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
@@ -242,11 +247,16 @@ def totals(
         for key, share in _keys(row, by, projects[row.project_id], published_only):
             groups[key][column] += converted * share
     if table.missing and not partial:
-        listed = ", ".join(f"{c}->{q} on or before {d}" for c, q, d in sorted(table.missing))
+        listed = ", ".join(
+            _("{currency}->{quote} on or before {day}").format(currency=c, quote=q, day=d)
+            for c, q, d in sorted(table.missing)
+        )
         raise InvalidInput(
-            f"Totals in {currency} need exchange rates that are not in the table: {listed}. "
-            "The secretariat adds them with their source on the exchange-rates page "
-            "(/exchange-rates); totals never mix currencies."
+            _(
+                "Totals in {currency} need exchange rates that are not in the table: {listed}. "
+                "The secretariat adds them with their source on the exchange-rates page "
+                "(/exchange-rates); totals never mix currencies."
+            ).format(currency=currency, listed=listed)
         )
     columns = ["budget", *(k.value for k in TransactionKind)]
     return {
@@ -271,7 +281,7 @@ def _projects(
     if agreement_ref is not None:
         agreement = session.scalar(select(Agreement).where(Agreement.ref == agreement_ref))
         if agreement is None or (published_only and not agreement.published):
-            raise NotFound(f"There is no agreement with ref '{agreement_ref}'.")
+            raise NotFound(_("There is no agreement with ref '{ref}'.").format(ref=agreement_ref))
         stmt = stmt.where(Project.agreement_id == agreement.id)
     if project_ref is not None:
         stmt = stmt.where(Project.ref == project_ref)

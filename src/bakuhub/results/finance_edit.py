@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, object_session
 
 from bakuhub.db import utcnow
 from bakuhub.errors import NotFound, check_version, validated
+from bakuhub.i18n import _
 from bakuhub.registry.models import Project
 from bakuhub.results import models as m
 from bakuhub.results.finance import (
@@ -35,12 +36,30 @@ def _fetch(session: Session, table: type[Row], item_id: int, project_ref: str | 
     """The row with this id (of project ``project_ref`` when given), or NotFound."""
     row = cast(Row | None, session.get(table, item_id))
     if row is None or (project_ref is not None and _project_ref(row) != project_ref):
-        where = f" of project '{project_ref}'" if project_ref else ""
-        raise NotFound(
-            f"There is no {WHAT[table]} with id {item_id}{where}; it may have been deleted "
+        raise NotFound(_missing(table, project_ref).format(id=item_id, ref=project_ref))
+    return row
+
+
+def _missing(table: type[Row], project_ref: str | None) -> str:
+    """The message for a budget or transaction that is not there (``{id}``, ``{ref}``)."""
+    if table is m.Budget:
+        if project_ref:
+            return _(
+                "There is no budget with id {id} of project '{ref}'; it may have been deleted "
+                "(reload the project's page)."
+            )
+        return _(
+            "There is no budget with id {id}; it may have been deleted (reload the project's page)."
+        )
+    if project_ref:
+        return _(
+            "There is no transaction with id {id} of project '{ref}'; it may have been deleted "
             "(reload the project's page)."
         )
-    return row
+    return _(
+        "There is no transaction with id {id}; it may have been deleted "
+        "(reload the project's page)."
+    )
 
 
 def _project_ref(row: Row) -> str:
@@ -83,8 +102,14 @@ def get_transaction(
 
 
 def _check(row: Row, based_on: int | None) -> None:
-    what = f"The {WHAT[type(row)]} {row.id} of project '{_project_ref(row)}'"
-    check_version(what=what, current=row.version, based_on=based_on)
+    if isinstance(row, m.Budget):
+        what = _("The budget {id} of project '{ref}'")
+    else:
+        what = _("The transaction {id} of project '{ref}'")
+    what = what.format(id=row.id, ref=_project_ref(row))
+    check_version(
+        what=what, current=row.version, based_on=based_on, then=_("apply your change again")
+    )
 
 
 def _bump(row: Row, author: str) -> None:
@@ -108,7 +133,7 @@ def update_budget(
     before = read_budget(row)
     merged = {k: before[k] for k in BudgetIn.model_fields}
     merged.update(data.model_dump(exclude_unset=True, exclude={"version"}))
-    payload = validated(BudgetIn, merged, what=f"Budget {budget_id}")
+    payload = validated(BudgetIn, merged, what=_("Budget {id}").format(id=budget_id))
     for name, value in budget_values(payload).items():
         setattr(row, name, value)
     _bump(row, author)
@@ -134,7 +159,7 @@ def update_transaction(
     before = read_transaction(row)
     merged = {k: before[k] for k in TransactionIn.model_fields}
     merged.update(data.model_dump(exclude_unset=True, exclude={"version"}))
-    payload = validated(TransactionIn, merged, what=f"Transaction {transaction_id}")
+    payload = validated(TransactionIn, merged, what=_("Transaction {id}").format(id=transaction_id))
     for name, value in transaction_values(session, payload).items():
         setattr(row, name, value)
     _bump(row, author)

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bakuhub.errors import NotFound, validated
+from bakuhub.i18n import _
 from bakuhub.results import models as m
 from bakuhub.results.checks import check_disaggregations, check_overlap, check_removable
 from bakuhub.results.reads import read_indicator, read_period, read_result
@@ -40,7 +41,7 @@ def fetch_result(session: Session, result_id: int) -> m.Result:
     """The result with this id, or NotFound."""
     row = session.get(m.Result, result_id)
     if row is None:
-        raise NotFound(f"There is no result with id {result_id}.")
+        raise NotFound(_("There is no result with id {id}.").format(id=result_id))
     return row
 
 
@@ -48,7 +49,7 @@ def fetch_indicator(session: Session, indicator_id: int) -> m.Indicator:
     """The indicator with this id, or NotFound."""
     row = session.get(m.Indicator, indicator_id)
     if row is None:
-        raise NotFound(f"There is no indicator with id {indicator_id}.")
+        raise NotFound(_("There is no indicator with id {id}.").format(id=indicator_id))
     return row
 
 
@@ -71,7 +72,7 @@ def project_of(
         return fetch_indicator(session, indicator_id).result.project.ref
     if period_id is not None:
         return fetch_period(session, period_id).indicator.result.project.ref
-    raise NotFound("Name a result, an indicator or a period.")
+    raise NotFound(_("Name a result, an indicator or a period."))
 
 
 def get_result(*, session: Session, result_id: int) -> dict[str, Any]:
@@ -98,7 +99,7 @@ def update_result(
         if value is None:
             continue  # kind and title cannot be emptied; description None means unchanged
         setattr(row, name, value.value if name == "kind" else value)
-    flush(session, f"result {result_id}")
+    flush(session, _("result {id}").format(id=result_id))
     after = read_result(row)
     ref = result_ref(row.project.ref, row.id)
     log_change(session, author, "update", "results", ref, before, after)
@@ -119,7 +120,7 @@ def add_indicator(
     fields["measure"] = data.measure.value
     row = m.Indicator(position=len(result.indicators), periods=periods, **fields)
     result.indicators.append(row)
-    flush(session, f"indicator of result {result_id}")
+    flush(session, _("indicator of result {id}").format(id=result_id))
     out = read_indicator(row)
     log_change(session, author, "create", "indicators", indicator_ref(row), None, out)
     return out
@@ -143,7 +144,7 @@ def update_indicator(
             merged[required] = before[required]
     for text in ("description", "unit", "baseline_comment"):
         merged[text] = merged[text] or ""
-    payload = validated(IndicatorFields, merged, what=f"Indicator {indicator_id}")
+    payload = validated(IndicatorFields, merged, what=_("Indicator {id}").format(id=indicator_id))
     for period in row.periods:
         check_disaggregations(
             measure=payload.measure.value,
@@ -155,7 +156,7 @@ def update_indicator(
     for name, value in payload.model_dump().items():
         setattr(row, name, value)
     row.measure = payload.measure.value
-    flush(session, f"indicator {indicator_id}")
+    flush(session, _("indicator {id}").format(id=indicator_id))
     after = read_indicator(row)
     log_change(session, author, "update", "indicators", indicator_ref(row), before, after)
     return after
@@ -170,13 +171,13 @@ def _disaggregation_in(d: m.Disaggregation) -> DisaggregationIn:
 def delete_indicator(*, session: Session, indicator_id: int, author: str) -> None:
     """Delete an indicator with its periods (none of them submitted or approved)."""
     row = fetch_indicator(session, indicator_id)
-    check_removable(list(row.periods), f"The indicator '{row.title}'")
+    check_removable(list(row.periods), _("The indicator '{title}'").format(title=row.title))
     before, ref = read_indicator(row), indicator_ref(row)
     result = row.result
     result.indicators.remove(row)
     for position, other in enumerate(result.indicators):
         other.position = position
-    flush(session, f"indicator {indicator_id}")
+    flush(session, _("indicator {id}").format(id=indicator_id))
     log_change(session, author, "delete", "indicators", ref, before, None)
 
 
@@ -188,7 +189,7 @@ def add_period(
     check_overlap(indicator.periods, data.start, data.end)
     row = build_period(data, indicator.measure, author, [])
     indicator.periods.append(row)
-    flush(session, f"period of indicator {indicator_id}")
+    flush(session, _("period of indicator {id}").format(id=indicator_id))
     out = read_period(row)
     log_change(session, author, "create", "periods", row.id, None, out)
     return out
@@ -198,8 +199,9 @@ def delete_period(*, session: Session, period_id: int, version: int, author: str
     """Delete a draft or returned period read at ``version``."""
     period = fetch_period(session, period_id)
     check_period_version(period, version)
-    check_removable([period], f"The period {period.start} to {period.end}")
+    what = _("The period {start} to {end}").format(start=period.start, end=period.end)
+    check_removable([period], what)
     before = read_period(period)
     period.indicator.periods.remove(period)
-    flush(session, f"indicator period {period_id}")
+    flush(session, _("indicator period {id}").format(id=period_id))
     log_change(session, author, "delete", "periods", period_id, before, None)

@@ -32,3 +32,6 @@ class Activity:
     results: list[dict[str, Any]]
     skipped: list[dict[str, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    texts: list[dict[str, Any]] = field(default_factory=list)
+    """Each ``result`` element's titles and descriptions (and its indicators') in other
+    languages (``iati_xml.result_texts``), stored by ``texts.store_imported``."""

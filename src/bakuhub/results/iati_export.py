@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 
 from bakuhub.db import utcnow
 from bakuhub.errors import NotFound
+from bakuhub.i18n import _
 from bakuhub.registry.codes import IATI_ORGANISATION_ROLE_CODES, OrganisationRole
 from bakuhub.registry.models import Party, Project
 from bakuhub.registry.resources import shown
@@ -60,6 +61,7 @@ from bakuhub.results.profile import (
     theme_sectors,
 )
 from bakuhub.results.service import project_results
+from bakuhub.results.texts import other_texts
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 EVIDENCE_CATEGORY = "A08"  # IATI DocumentCategory: Results, outcomes and outputs
@@ -101,11 +103,22 @@ def _narrative(parent: ET.Element, text: str, lang: str | None = None) -> ET.Ele
     return el
 
 
-def _texts(parent: ET.Element, tag: str, main: str, others: dict[str, str], **attrs: str) -> None:
+def _texts(
+    parent: ET.Element,
+    tag: str,
+    main: str,
+    others: dict[str, str],
+    default_lang: str | None = None,
+    **attrs: str,
+) -> ET.Element:
+    """``<tag>`` with the main text unmarked (the activity's default language) and one
+    ``narrative xml:lang`` per other language (none repeating the default language)."""
     el = _sub(parent, tag, **attrs)
     _narrative(el, main)
     for lang, text in sorted(others.items()):
-        _narrative(el, text, lang)
+        if text and lang != default_lang:
+            _narrative(el, text, lang)
+    return el
 
 
 def _optional(value: float | Decimal | None, what: str, notes: list[str]) -> str | None:
@@ -113,7 +126,11 @@ def _optional(value: float | Decimal | None, what: str, notes: list[str]) -> str
     if value is None:
         return None
     if not finite(value):
-        notes.append(f"{what}: the stored value {value} is not a finite number; left out")
+        notes.append(
+            _("{what}: the stored value {value} is not a finite number; left out").format(
+                what=what, value=value
+            )
+        )
         return None
     return number(value)
 
@@ -141,9 +158,13 @@ def export_activities(
     if project_refs is not None:
         missing = sorted(set(project_refs) - {p.ref for p in projects})
         if missing:
-            raise NotFound(f"There is no project with ref {', '.join(missing)}; nothing exported.")
+            raise NotFound(
+                _("There is no project with ref {refs}; nothing exported.").format(
+                    refs=", ".join(missing)
+                )
+            )
     if not projects:
-        raise NotFound("There are no projects to export; an IATI file needs at least one.")
+        raise NotFound(_("There are no projects to export; an IATI file needs at least one."))
     now = utcnow().replace(microsecond=0)
     root = ET.Element("iati-activities", {"version": "2.03", "generated-datetime": now.isoformat()})
     notes: list[str] = []
@@ -197,14 +218,17 @@ def activity_element(
     _sub(act, "iati-identifier").text = identifier(project, profile, published_only=published_only)
     rep = _sub(act, "reporting-org", ref=org.ref, type=org.type)
     _narrative(rep, org.name)
-    _texts(act, "title", project.title, profile.titles if profile else {})
+    lang = attrs[XML_LANG]
+    _texts(act, "title", project.title, profile.titles if profile else {}, lang)
     description = project.description
     if not description:
         description = project.title
         notes.append(
-            f"{project.ref}: no description recorded; the title is exported as description"
+            _("{ref}: no description recorded; the title is exported as description").format(
+                ref=project.ref
+            )
         )
-    _texts(act, "description", description, profile.descriptions if profile else {}, type="1")
+    _texts(act, "description", description, profile.descriptions if profile else {}, lang, type="1")
     _participants(act, project, org, notes, published_only)
     _sub(act, "activity-status", code=project.status)
     _dates(act, project, notes, published_only)
@@ -223,9 +247,25 @@ def activity_element(
     for transaction in transactions:
         if _money_is_finite(transaction, project, notes):
             _transaction(act, transaction, published_only)
-    for result in project_results(session, project.id):
-        _result(act, result, approved_only, notes)
+    results = project_results(session, project.id)
+    texts = Texts(
+        lang,
+        other_texts(session, "result", [r.id for r in results]),
+        other_texts(session, "indicator", [i.id for r in results for i in r.indicators]),
+    )
+    for result in results:
+        _result(act, result, approved_only, notes, texts)
     return act
+
+
+@dataclass(frozen=True)
+class Texts:
+    """The activity's default language and its results' and indicators' other-language
+    texts (``texts.other_texts``: id -> field -> language -> text)."""
+
+    lang: str
+    results: dict[int, dict[str, dict[str, str]]]
+    indicators: dict[int, dict[str, dict[str, str]]]
 
 
 def _money_is_finite(row: m.Budget | m.Transaction, project: Project, notes: list[str]) -> bool:
@@ -233,7 +273,11 @@ def _money_is_finite(row: m.Budget | m.Transaction, project: Project, notes: lis
     if finite(row.value):
         return True
     kind = "budget" if isinstance(row, m.Budget) else "transaction"
-    notes.append(f"{project.ref}: {kind} {row.id} has the value {row.value}; left out")
+    notes.append(
+        _("{ref}: {kind} {id} has the value {value}; left out").format(
+            ref=project.ref, kind=kind, id=row.id, value=row.value
+        )
+    )
     return False
 
 
@@ -251,8 +295,10 @@ def _participants(
         el = _sub(act, "participating-org", ref=org.ref, type=org.type, role="2")
         _narrative(el, org.name)
         notes.append(
-            f"{project.ref}: no participating organisation recorded; the reporting "
-            "organisation is exported as accountable"
+            _(
+                "{ref}: no participating organisation recorded; the reporting "
+                "organisation is exported as accountable"
+            ).format(ref=project.ref)
         )
         return
     for link in links:
@@ -272,18 +318,26 @@ def _dates(act: ET.Element, project: Project, notes: list[str], published_only: 
     known = [(code, day) for code, day in dates if day is not None]
     for code, day in known:
         _sub(act, "activity-date", type=code, iso_date=day.isoformat())
-    if any(code in ("1", "2") for code, _ in known):
+    if any(code in ("1", "2") for code, _day in known):
         return
     agreement = project.agreement
     if agreement is not None and not shown(agreement, published_only):
         agreement = None
     if agreement is not None and agreement.signed_on is not None:
         day, why = agreement.signed_on, f"the signing date of agreement {agreement.ref}"
+        note = _(
+            "{ref}: no start date recorded; planned start set to the signing date of "
+            "agreement {agreement} ({day})"
+        ).format(ref=project.ref, agreement=agreement.ref, day=day)
     else:
         day, why = project.created_at.date(), "the date the project was recorded in bakuhub"
+        note = _(
+            "{ref}: no start date recorded; planned start set to the date the project was "
+            "recorded in bakuhub ({day})"
+        ).format(ref=project.ref, day=day)
     el = _sub(act, "activity-date", type="1", iso_date=day.isoformat())
-    _narrative(el, f"{PLACEHOLDER_DATE}; {why} is given instead.")
-    notes.append(f"{project.ref}: no start date recorded; planned start set to {why} ({day})")
+    _narrative(el, f"{PLACEHOLDER_DATE}; {why} is given instead.")  # the file's text: English
+    notes.append(note)
 
 
 def _theme_sectors(act: ET.Element, project: Project, notes: list[str]) -> None:
@@ -300,8 +354,10 @@ def _theme_sectors(act: ET.Element, project: Project, notes: list[str]) -> None:
         _narrative(el, sector["name"])
     themes = [s["code"] for s in sectors]
     notes.append(
-        f"{project.ref}: no sectors in its IATI profile; its Hub themes "
-        f"({', '.join(themes)}) are exported as sectors of vocabulary 99, shared equally"
+        _(
+            "{ref}: no sectors in its IATI profile; its Hub themes ({themes}) are exported "
+            "as sectors of vocabulary 99, shared equally"
+        ).format(ref=project.ref, themes=", ".join(themes))
     )
 
 
@@ -372,16 +428,26 @@ def _transaction(act: ET.Element, t: m.Transaction, published_only: bool) -> Non
             _narrative(org, name)
 
 
-def _result(act: ET.Element, r: m.Result, approved_only: bool, notes: list[str]) -> None:
+def _result(
+    act: ET.Element, r: m.Result, approved_only: bool, notes: list[str], texts: Texts
+) -> None:
     el = _sub(act, "result", type=RESULT_TYPE_CODES[ResultKind(r.kind)])
-    _narrative(_sub(el, "title"), r.title)
+    others = texts.results.get(r.id, {})
+    _texts(el, "title", r.title, others.get("title", {}), texts.lang)
     if r.description:
-        _narrative(_sub(el, "description"), r.description)
+        _texts(el, "description", r.description, others.get("description", {}), texts.lang)
     for ind in r.indicators:
-        _indicator(el, ind, approved_only, notes)
+        _indicator(el, ind, approved_only, notes, texts)
 
 
-def _indicator(parent: ET.Element, ind: m.Indicator, approved_only: bool, notes: list[str]) -> None:
+def _with_unit(title: str, unit: str | None) -> str:
+    """An indicator's title with its unit, as IATI has no unit of its own."""
+    return f"{title} ({unit})" if unit and not title.endswith(f"({unit})") else title
+
+
+def _indicator(
+    parent: ET.Element, ind: m.Indicator, approved_only: bool, notes: list[str], texts: Texts
+) -> None:
     el = _sub(
         parent,
         "indicator",
@@ -389,14 +455,11 @@ def _indicator(parent: ET.Element, ind: m.Indicator, approved_only: bool, notes:
         ascending="1" if ind.ascending else "0",
         aggregation_status="1" if ind.include_in_rollup else "0",
     )
-    title = (
-        f"{ind.title} ({ind.unit})"
-        if ind.unit and not ind.title.endswith(f"({ind.unit})")
-        else ind.title
-    )
-    _narrative(_sub(el, "title"), title)
+    others = texts.indicators.get(ind.id, {})
+    titles = {lg: _with_unit(t, ind.unit) for lg, t in others.get("title", {}).items()}
+    _texts(el, "title", _with_unit(ind.title, ind.unit), titles, texts.lang)
     if ind.description:
-        _narrative(_sub(el, "description"), ind.description)
+        _texts(el, "description", ind.description, others.get("description", {}), texts.lang)
     if ind.code:
         _sub(el, "reference", vocabulary=INDICATOR_VOCABULARY_OWN, code=ind.code)
     if ind.baseline_year is not None:

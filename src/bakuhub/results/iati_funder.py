@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bakuhub.i18n import _, ngettext
 from bakuhub.registry.catalog import PROJECTS
 from bakuhub.registry.models import Project
 from bakuhub.registry.schemas import ProjectCreate
@@ -53,15 +54,22 @@ def incoming(
         to = t.receiver.activity if t.receiver is not None else None
         if t.kind != TransactionKind.disbursement:
             reason = (
-                "a commitment of the funder: bakuhub records no incoming commitment"
+                _("a commitment of the funder: bakuhub records no incoming commitment")
                 if t.kind == TransactionKind.commitment
-                else f"the funder's own {t.kind.value.replace('-', ' ')}, not money to the project"
+                else _("the funder's own {kind}, not money to the project").format(
+                    kind=t.kind.value.replace("-", " ")
+                )
             )
             left.append({"element": "transaction", "reason": reason})
             continue
         if to and to != project_id:
             left.append(
-                {"element": "transaction", "reason": f"a disbursement to another activity ({to})"}
+                {
+                    "element": "transaction",
+                    "reason": _("a disbursement to another activity ({activity})").format(
+                        activity=to
+                    ),
+                }
             )
             continue
         provider = t.provider or funder
@@ -174,16 +182,19 @@ def funder_report(
     not_imported = [
         *left,
         *(
-            {"element": "budget", "reason": "the funder's budget; the project keeps its own"}
-            for _ in act.budgets
+            {"element": "budget", "reason": _("the funder's budget; the project keeps its own")}
+            for _budget in act.budgets
         ),
     ]
     if results:
         not_imported.append(
             {
                 "element": "result",
-                "reason": f"{len(results)} result(s) of the funder; the project keeps its own "
-                "results framework",
+                "reason": ngettext(
+                    "{count} result of the funder; the project keeps its own results framework",
+                    "{count} results of the funder; the project keeps its own results framework",
+                    len(results),
+                ).format(count=len(results)),
             }
         )
     return {

@@ -23,6 +23,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from bakuhub.errors import BakuhubError, Conflict, InvalidInput, validated
+from bakuhub.i18n import _, ngettext
 from bakuhub.registry.catalog import PROJECTS
 from bakuhub.registry.models import Project
 from bakuhub.registry.schemas import ProjectCreate
@@ -58,6 +59,7 @@ from bakuhub.results.service import (
     project_results,
     read_result,
 )
+from bakuhub.results.texts import forget_project_results, store_imported
 
 __all__ = ["Choices", "ImportReport", "import_activities", "slug"]
 
@@ -135,7 +137,7 @@ def import_activities(
     choices = choices or Choices()
     elements, version = parse_file(xml)
     if not elements:
-        raise InvalidInput("The IATI file holds no iati-activity; nothing to import.")
+        raise InvalidInput(_("The IATI file holds no iati-activity; nothing to import."))
     errors: list[dict[str, Any]] = []
     prepared: list[Prepared] = []
     for index, el in enumerate(elements):
@@ -148,7 +150,7 @@ def import_activities(
     seen: set[str] = set()
     for p in prepared:
         if p.act.identifier in seen:
-            errors.append({"loc": [p.act.identifier], "msg": "the identifier appears twice"})
+            errors.append({"loc": [p.act.identifier], "msg": _("the identifier appears twice")})
         seen.add(p.act.identifier)
     known = known_identifiers(session)
     for p in prepared:
@@ -167,8 +169,13 @@ def import_activities(
             f"{'.'.join(str(p) for p in e['loc'])}: {e['msg'].rstrip('.')}" for e in errors
         )
         raise InvalidInput(
-            f"Nothing was imported: {len(errors)} activity problem(s). {listed}. Correct the "
-            "file and import it again.",
+            ngettext(
+                "Nothing was imported: {count} activity problem. {problems}. Correct the file "
+                "and import it again.",
+                "Nothing was imported: {count} activity problems. {problems}. Correct the file "
+                "and import it again.",
+                len(errors),
+            ).format(count=len(errors), problems=listed),
             details=errors,
         )
     return report
@@ -232,7 +239,7 @@ def _entry(
         "mapped": counts,
         "not_imported": not_imported,
         "skipped": [
-            {**s, "reason": "not stored; it named the project the activity goes to"}
+            {**s, "reason": _("not stored; it named the project the activity goes to")}
             if s["element"] == p.target.matched_by
             else s
             for s in p.act.skipped
@@ -254,9 +261,14 @@ def _carry_over(session: Session, project: Project, results: list[ResultIn]) -> 
     locked = [p for i in stored for p in i.periods if p.state in ("submitted", "approved")]
     if locked:
         raise Conflict(
-            f"Project '{project.ref}' has {len(locked)} submitted or approved indicator "
-            "period(s); an import would overwrite them. Return them first, or import into "
-            "another project."
+            ngettext(
+                "Project '{project}' has {count} submitted or approved indicator period; an "
+                "import would overwrite it. Return it first, or import into another project.",
+                "Project '{project}' has {count} submitted or approved indicator periods; an "
+                "import would overwrite them. Return them first, or import into another "
+                "project.",
+                len(locked),
+            ).format(project=project.ref, count=len(locked))
         )
     units = {(i.code or i.title): i.unit for i in stored}
     weights = {((i.code or i.title), p.start, p.end): p.weight for i in stored for p in i.periods}
@@ -324,6 +336,7 @@ def _write(
         results = _carry_over(session, project, results)
         replace_record(session=session, resource=PROJECTS, row=project, data=data, author=author)
         removed = _results_and_finance(session, project)
+        forget_project_results(session, project.id)
         for table in (m.Result, m.Budget, m.Transaction):
             session.execute(delete(table).where(table.project_id == project.id))
         session.expire_all()
@@ -348,8 +361,9 @@ def _write(
             }
         )
         added.append(("transactions", transaction_row(session, project, linked, author)))
-    session.add_all(row for _, row in added)
+    session.add_all(row for _kind, row in added)
     flush(session, f"activity '{act.identifier}'")
+    store_imported(session, project.id, act.texts, author)
     for kind, row in added:
         log_change(session, author, "create", kind, f"{project.ref}/{row.id}", None, _read(row))
     counts = {
@@ -392,7 +406,7 @@ def _write_funder(
     added = join_organisations(session, project, pairs, author)
     flows, left = incoming(act, funder, hub_id)
     flows = [t.model_copy(update={"receiver": _link_org(session, t.receiver)}) for t in flows]
-    removed, _ = replace_funder_flows(session, project, act, flows, author)
+    removed, _kept = replace_funder_flows(session, project, act, flows, author)
     summary = funder_report(session, project, act, p.results, flows, left)
     counts = {
         "participating_orgs": len(added),

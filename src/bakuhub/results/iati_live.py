@@ -24,6 +24,7 @@ from typing import Any, Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bakuhub.i18n import ngettext
 from bakuhub.iati.findings import Finding, counts
 from bakuhub.iati.rules import check_activities
 from bakuhub.registry.models import Project
@@ -222,8 +223,11 @@ def _sub(rest: list[str], inputs: dict[str, str]) -> str | None:
 
 def count_text(tally: dict[str, int]) -> str:
     """ "2 errors, 1 warning" (critical findings named first, only when there are some)."""
-    parts = [f"{tally['critical']} critical"] if tally.get("critical") else []
-    for key in ("error", "warning"):
-        n = tally.get(key, 0)
-        parts.append(f"{n} {key}{'' if n == 1 else 's'}")
+    parts = []
+    if tally.get("critical"):
+        n = tally["critical"]
+        parts.append(ngettext("{count} critical", "{count} critical", n).format(count=n))
+    errors, warnings = tally.get("error", 0), tally.get("warning", 0)
+    parts.append(ngettext("{count} error", "{count} errors", errors).format(count=errors))
+    parts.append(ngettext("{count} warning", "{count} warnings", warnings).format(count=warnings))
     return ", ".join(parts)

@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from bakuhub.i18n import _
 from bakuhub.registry.models import Party, Project
 from bakuhub.results import models as m
 from bakuhub.results.iati_activity import Activity
@@ -187,14 +188,18 @@ def target_for(
         if own is not None:
             return Target(
                 "create",
-                problem=f"'{act.identifier}' is already the identifier of project "
-                f"'{own.ref}'; choose that project instead of a new one",
+                problem=_(
+                    "'{identifier}' is already the identifier of project '{project}'; choose "
+                    "that project instead of a new one"
+                ).format(identifier=act.identifier, project=own.ref),
             )
         return Target("create", matched_by="choice")
     if choice:
         project = session.scalars(select(Project).where(Project.ref == choice)).first()
         if project is None:
-            return Target("skip", problem=f"there is no project '{choice}'")
+            return Target(
+                "skip", problem=_("there is no project '{project}'").format(project=choice)
+            )
         action = "update" if project is own else "funder"
         return Target(action, project, "choice")
     if own is not None:

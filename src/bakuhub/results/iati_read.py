@@ -6,6 +6,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from bakuhub.errors import InvalidInput
+from bakuhub.i18n import _
 from bakuhub.results.codes import ACTIVITY_DATE_TYPES, RIO_MARKER_CODES
 from bakuhub.results.iati_activity import Activity, Org
 from bakuhub.results.iati_read_finance import budget_from_xml, transaction_from_xml
@@ -19,6 +20,7 @@ from bakuhub.results.iati_xml import (
     inverse,
     iso_date,
     narratives,
+    result_texts,
     validated,
 )
 from bakuhub.results.schemas import ProfileIn
@@ -61,15 +63,17 @@ def parse_file(xml: bytes) -> tuple[list[ET.Element], str]:
         root = ET.fromstring(xml)
     except ET.ParseError as exc:
         raise InvalidInput(
-            f"The IATI file is not well-formed XML ({exc}); check the file."
+            _("The IATI file is not well-formed XML ({reason}); check the file.").format(reason=exc)
         ) from None
     if root.tag == "iati-activities":
         return root.findall("iati-activity"), root.get("version", "")
     if root.tag == "iati-activity":
         return [root], ""
     raise InvalidInput(
-        f"The file's root element is <{root.tag}>; an IATI activities file starts with "
-        "<iati-activities> (or a single <iati-activity>)."
+        _(
+            "The file's root element is <{root}>; an IATI activities file starts with "
+            "<iati-activities> (or a single <iati-activity>)."
+        ).format(root=root.tag)
     )
 
 
@@ -78,7 +82,7 @@ def read_activity(el: ET.Element, default_lang: str) -> Activity:
     lang = el.get(XML_LANG, default_lang)
     ident = clean(el.findtext("iati-identifier"))
     if not ident:
-        raise InvalidInput("An activity has no iati-identifier; every activity needs one.")
+        raise InvalidInput(_("An activity has no iati-identifier; every activity needs one."))
     check_finite(el, ident)
     currency = el.get("default-currency")
     titles = [n for t in el.findall("title") for n in narratives(t, lang)]
@@ -100,7 +104,7 @@ def read_activity(el: ET.Element, default_lang: str) -> Activity:
     status_el = el.find("activity-status")
     status = status_el.get("code", "1") if status_el is not None else "1"
     if status_el is None:
-        act.notes.append("no activity-status; recorded as 1 (pipeline/identification)")
+        act.notes.append(_("no activity-status; recorded as 1 (pipeline/identification)"))
     if main_desc == main_title:
         main_desc = ""  # bakuhub exports the title when there is no description
     act.project = {"title": main_title[:500], "description": main_desc, "status": status}
@@ -111,7 +115,10 @@ def read_activity(el: ET.Element, default_lang: str) -> Activity:
         role = LEGACY_ROLES.get(role.lower(), role)
         if role not in ROLES:
             act.skipped.append(
-                {"element": "participating-org", "reason": f"role '{role}' is not 1-4"}
+                {
+                    "element": "participating-org",
+                    "reason": _("role '{role}' is not 1-4").format(role=role),
+                }
             )
             continue
         name = first_text(org, lang)
@@ -120,7 +127,9 @@ def read_activity(el: ET.Element, default_lang: str) -> Activity:
         el, act, ident, lang, currency, titles, desc_items, main_title, main_desc
     )
     if el.find("reporting-org") is None:
-        act.notes.append("no reporting-org; the project's own reporting organisation is exported")
+        act.notes.append(
+            _("no reporting-org; the project's own reporting organisation is exported")
+        )
     for tag in ("budget", "budget-planned"):
         for b in el.findall(tag):
             budget_from_xml(b, currency, act)
@@ -130,13 +139,17 @@ def read_activity(el: ET.Element, default_lang: str) -> Activity:
         result = read_result(r, lang, act.skipped)
         if result is not None:
             act.results.append(result)
+            act.texts.append(result_texts(r, lang))
     for child in el:
         if child.tag not in MAPPED and isinstance(child.tag, str):
-            act.skipped.append({"element": child.tag, "reason": "bakuhub does not record it"})
+            act.skipped.append({"element": child.tag, "reason": _("bakuhub does not record it")})
     for d in el.findall("description"):
         if d.get("type") not in (None, "1"):
             act.skipped.append(
-                {"element": "description", "reason": f"type {d.get('type')} is not kept"}
+                {
+                    "element": "description",
+                    "reason": _("type {type} is not kept").format(type=d.get("type")),
+                }
             )
     return act
 
@@ -147,15 +160,24 @@ def _dates(el: ET.Element, act: Activity) -> None:
         code = LEGACY_DATES.get(kind, kind)
         when = iso_date(d)
         if first_text(d, "en").startswith(PLACEHOLDER_DATE):
-            act.skipped.append({"element": "activity-date", "reason": "a stand-in date, not data"})
+            act.skipped.append(
+                {"element": "activity-date", "reason": _("a stand-in date, not data")}
+            )
             continue
         if code not in ACTIVITY_DATE_TYPES or when is None:
             act.skipped.append(
-                {"element": "activity-date", "reason": f"type '{kind}' or its date is unknown"}
+                {
+                    "element": "activity-date",
+                    "reason": _("type '{type}' or its date is unknown").format(type=kind),
+                }
             )
             continue
         if code != kind:
-            act.notes.append(f"activity-date type '{kind}' read as {ACTIVITY_DATE_TYPES[code]}")
+            act.notes.append(
+                _("activity-date type '{type}' read as {field}").format(
+                    type=kind, field=ACTIVITY_DATE_TYPES[code]
+                )
+            )
         act.project[ACTIVITY_DATE_TYPES[code]] = when
 
 
@@ -168,7 +190,9 @@ def _countries(el: ET.Element, act: Activity, ident: str) -> None:
             value = 100.0 / len(found)
             if len(found) > 1:
                 act.notes.append(
-                    f"recipient-country {c.get('code')}: no percentage; equal share used"
+                    _("recipient-country {code}: no percentage; equal share used").format(
+                        code=c.get("code")
+                    )
                 )
         else:
             value = finite_number(share, ident, f"recipient-country {c.get('code')}/@percentage")
@@ -179,7 +203,7 @@ def _countries(el: ET.Element, act: Activity, ident: str) -> None:
         act.skipped.append(
             {
                 "element": "recipient-region",
-                "reason": f"regions are not recorded ({region.get('code')})",
+                "reason": _("regions are not recorded ({code})").format(code=region.get("code")),
             }
         )
 
@@ -206,7 +230,7 @@ def _profile(
             act.skipped.append(
                 {
                     "element": "policy-marker",
-                    "reason": f"only Rio markers (6, 7) are kept, not {code}",
+                    "reason": _("only Rio markers (6, 7) are kept, not {code}").format(code=code),
                 }
             )
     humanitarian = el.get("humanitarian")

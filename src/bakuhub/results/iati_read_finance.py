@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from bakuhub.i18n import _
 from bakuhub.results.codes import BUDGET_STATUS_CODES, BUDGET_TYPE_CODES, TRANSACTION_CODES
 from bakuhub.results.iati_activity import Activity
 from bakuhub.results.iati_xml import clean, first_text, inverse, iso_date, validated
@@ -41,10 +42,10 @@ def _money(
 def budget_from_xml(b: ET.Element, currency: str | None, act: Activity) -> None:
     amount, cur, value_date = _money(b.find("value"), currency)
     if amount is None or cur is None:
-        act.skipped.append({"element": b.tag, "reason": "no value or no currency"})
+        act.skipped.append({"element": b.tag, "reason": _("no value or no currency")})
         return
     if b.tag == "budget-planned":
-        act.notes.append("budget-planned read as an original, indicative budget")
+        act.notes.append(_("budget-planned read as an original, indicative budget"))
     data = {
         "kind": inverse(BUDGET_TYPE_CODES).get(b.get("type", "1"), "original"),
         "status": inverse(BUDGET_STATUS_CODES).get(b.get("status", "1"), "indicative"),
@@ -77,15 +78,18 @@ def transaction_from_xml(t: ET.Element, currency: str | None, lang: str, act: Ac
     kinds = inverse(TRANSACTION_CODES)
     if code not in kinds:
         act.skipped.append(
-            {"element": "transaction", "reason": f"transaction type '{raw}' is not recorded"}
+            {
+                "element": "transaction",
+                "reason": _("transaction type '{type}' is not recorded").format(type=raw),
+            }
         )
         return
     amount, cur, value_date = _money(t.find("value"), currency)
     when = iso_date(t.find("transaction-date")) or value_date
     if t.find("transaction-date") is None and when is not None:
-        act.notes.append("transaction without transaction-date: its value-date is used")
+        act.notes.append(_("transaction without transaction-date: its value-date is used"))
     if amount is None or cur is None or when is None:
-        act.skipped.append({"element": "transaction", "reason": "no value, currency or date"})
+        act.skipped.append({"element": "transaction", "reason": _("no value, currency or date")})
         return
     provider, receiver = (
         _org(t.find("provider-org"), "provider", lang),

@@ -6,6 +6,7 @@ import re
 import xml.etree.ElementTree as ET
 from typing import Any
 
+from bakuhub.i18n import _
 from bakuhub.results.codes import INDICATOR_VOCABULARY_OWN, MEASURE_CODES, RESULT_TYPE_CODES
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -50,7 +51,12 @@ def read_result(r: ET.Element, lang: str, skipped: list[dict[str, str]]) -> dict
     kind = kinds.get(r.get("type", ""))
     title = _text(r.find("title"), lang)
     if kind is None or not title:
-        skipped.append({"element": "result", "reason": f"type '{r.get('type')}' or title missing"})
+        skipped.append(
+            {
+                "element": "result",
+                "reason": _("type '{type}' or title missing").format(type=r.get("type")),
+            }
+        )
         return None
     indicators = [i for i in (_indicator(x, lang, skipped) for x in r.findall("indicator")) if i]
     return {
@@ -67,7 +73,12 @@ def _indicator(el: ET.Element, lang: str, skipped: list[dict[str, str]]) -> dict
     title = _text(el.find("title"), lang)
     if measure is None or not title:
         skipped.append(
-            {"element": "indicator", "reason": f"measure '{el.get('measure')}' or title missing"}
+            {
+                "element": "indicator",
+                "reason": _("measure '{measure}' or title missing").format(
+                    measure=el.get("measure")
+                ),
+            }
         )
         return None
     code = None
@@ -79,7 +90,9 @@ def _indicator(el: ET.Element, lang: str, skipped: list[dict[str, str]]) -> dict
             skipped.append(
                 {
                     "element": "indicator/reference",
-                    "reason": f"vocabulary {ref.get('vocabulary')} code {candidate} is not kept",
+                    "reason": _("vocabulary {vocabulary} code {code} is not kept").format(
+                        vocabulary=ref.get("vocabulary"), code=candidate
+                    ),
                 }
             )
     out: dict[str, Any] = {
@@ -96,14 +109,19 @@ def _indicator(el: ET.Element, lang: str, skipped: list[dict[str, str]]) -> dict
         year = (baseline.get("year") or "").strip()
         out["baseline_year"] = int(year) if year.isdecimal() and int(year) else None
         if year and out["baseline_year"] is None:
-            skipped.append({"element": "indicator/baseline", "reason": f"year '{year}' unknown"})
+            skipped.append(
+                {
+                    "element": "indicator/baseline",
+                    "reason": _("year '{year}' unknown").format(year=year),
+                }
+            )
         out["baseline_value"] = _number(baseline.get("value"))
         out["baseline_comment"] = _text(baseline.find("comment"), lang)
         if baseline.get("value") and out["baseline_value"] is None:  # a qualitative baseline
             out["baseline_comment"] = f"{baseline.get('value')} {out['baseline_comment']}".strip()
         if len(el.findall("baseline")) > 1:
             skipped.append(
-                {"element": "indicator/baseline", "reason": "only the first baseline is kept"}
+                {"element": "indicator/baseline", "reason": _("only the first baseline is kept")}
             )
     return out
 
@@ -124,7 +142,7 @@ def _period(
             if not dims:
                 if f"{side}" in out:
                     skipped.append(
-                        {"element": f"period/{side}", "reason": "a second total is not kept"}
+                        {"element": f"period/{side}", "reason": _("a second total is not kept")}
                     )
                     continue
                 out[side] = value
@@ -141,7 +159,7 @@ def _period(
                 skipped.append(
                     {
                         "element": f"period/{side}/dimension",
-                        "reason": "only one sex, age, displacement or location number is kept",
+                        "reason": _("only one sex, age, displacement or location number is kept"),
                     }
                 )
                 continue

@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 from bakuhub.errors import InvalidInput
+from bakuhub.i18n import _
 
 MAX_BYTES = 20 * 1024 * 1024
 """The largest IATI file the pages accept (20 MB)."""
@@ -26,11 +27,15 @@ DIGEST = re.compile(r"[0-9a-f]{64}")
 def check_size(content: bytes, name: str) -> None:
     """Refuse an empty file or one over ``MAX_BYTES`` (``content`` read to one byte more)."""
     if not content:
-        raise InvalidInput(f"The file '{name}' is empty; choose an IATI activities file (XML).")
+        raise InvalidInput(
+            _("The file '{name}' is empty; choose an IATI activities file (XML).").format(name=name)
+        )
     if len(content) > MAX_BYTES:
         raise InvalidInput(
-            f"The file '{name}' is over the limit of {MAX_BYTES // 1024 // 1024} MB; split it "
-            "into smaller activities files, or import it with `bakuhub iati import`."
+            _(
+                "The file '{name}' is over the limit of {limit} MB; split it into smaller "
+                "activities files, or import it with `bakuhub iati import`."
+            ).format(name=name, limit=MAX_BYTES // 1024 // 1024)
         )
 
 
@@ -49,7 +54,7 @@ def keep(folder: Path, content: bytes) -> str:
 
 def _path(folder: Path, digest: str) -> Path:
     if not DIGEST.fullmatch(digest):
-        raise InvalidInput("The import form names no uploaded file; upload the file again.")
+        raise InvalidInput(_("The import form names no uploaded file; upload the file again."))
     return folder / f"{digest}.xml"
 
 
@@ -58,8 +63,10 @@ def load(folder: Path, digest: str) -> bytes:
     path = _path(folder, digest)
     if not path.is_file():
         raise InvalidInput(
-            "The uploaded file is no longer waiting (it was imported already, or uploaded "
-            "over a day ago); upload it again."
+            _(
+                "The uploaded file is no longer waiting (it was imported already, or uploaded "
+                "over a day ago); upload it again."
+            )
         )
     return path.read_bytes()
 

@@ -12,6 +12,7 @@ from pydantic import BaseModel
 
 from bakuhub import errors
 from bakuhub.errors import InvalidInput
+from bakuhub.i18n import _
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 NUMBER_ATTRIBUTES = {"percentage": None, "value": {"baseline", "target", "actual"}}
@@ -98,9 +99,11 @@ def check_finite(el: ET.Element, activity: str) -> None:
         for place, raw in found:
             if not_finite(raw):
                 raise InvalidInput(
-                    f"Activity '{activity}': {place} is '{raw.strip()[:40]}', which is not a "
-                    "finite number; IATI values are plain numbers such as 1250.5. Correct the "
-                    "file and import it again."
+                    _(
+                        "Activity '{activity}': {place} is '{raw}', which is not a finite "
+                        "number; IATI values are plain numbers such as 1250.5. Correct the "
+                        "file and import it again."
+                    ).format(activity=activity, place=place, raw=raw.strip()[:40])
                 )
         stack.extend((c, f"{where}/{c.tag}") for c in child if isinstance(c.tag, str))
 
@@ -113,7 +116,44 @@ def finite_number(raw: str, activity: str, place: str) -> float:
         value = math.nan
     if not math.isfinite(value):
         raise InvalidInput(
-            f"Activity '{activity}': {place} is '{raw[:40]}', which is not a finite number; "
-            "give a plain number such as 50. Correct the file and import it again."
+            _(
+                "Activity '{activity}': {place} is '{raw}', which is not a finite number; "
+                "give a plain number such as 50. Correct the file and import it again."
+            ).format(activity=activity, place=place, raw=raw[:40])
         )
     return value
+
+
+def other_narratives(el: ET.Element | None, lang: str) -> tuple[str, str, dict[str, str]]:
+    """(main language, main text, the other languages' texts) of an element's narratives:
+    the main one is in ``lang``, else the first (as ``first_text`` picks it); each other
+    language keeps its first text."""
+    items = narratives(el, lang)
+    if not items:
+        return lang, "", {}
+    main_lang, main = next(((lg, t) for lg, t in items if lg == lang), items[0])
+    others: dict[str, str] = {}
+    for item_lang, text in items:
+        if item_lang != main_lang:
+            others.setdefault(item_lang, text)
+    return main_lang, main, others
+
+
+def result_texts(r: ET.Element, lang: str) -> dict[str, Any]:
+    """A ``result`` element's title and description (and its indicators') in languages
+    other than the main one: ``{"main": title, "language": lang, "title": {lang: text},
+    "description": {...}, "indicators": [{...}]}`` (stored by ``texts.store_imported``)."""
+
+    def texts(el: ET.Element) -> dict[str, Any]:
+        main_lang, main, titles = other_narratives(el.find("title"), lang)
+        __, ___, descriptions = other_narratives(el.find("description"), lang)
+        return {
+            "main": main[:500],
+            "language": main_lang,
+            "title": titles,
+            "description": descriptions,
+        }
+
+    out = texts(r)
+    out["indicators"] = [texts(i) for i in r.findall("indicator")]
+    return out

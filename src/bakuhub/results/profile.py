@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bakuhub.errors import Conflict
+from bakuhub.i18n import _
 from bakuhub.registry.models import Party, Project
 from bakuhub.registry.resources import shown
 from bakuhub.results import models as m
@@ -84,8 +85,10 @@ def store_profile(session: Session, project: Project, data: ProfileIn) -> m.Acti
         )
         if other is not None:
             raise Conflict(
-                f"The IATI identifier '{data.identifier}' is already used by project "
-                f"'{other.project.ref}'; an identifier names one activity."
+                _(
+                    "The IATI identifier '{identifier}' is already used by project "
+                    "'{ref}'; an identifier names one activity."
+                ).format(identifier=data.identifier, ref=other.project.ref)
             )
     row = profile_of(session, project) or m.ActivityProfile(project_id=project.id)
     row.identifier = data.identifier
@@ -101,7 +104,7 @@ def store_profile(session: Session, project: Project, data: ProfileIn) -> m.Acti
     row.policy_markers = [x.model_dump(mode="json") for x in data.policy_markers]
     row.humanitarian_scopes = [x.model_dump() for x in data.humanitarian_scopes]
     session.add(row)
-    flush(session, f"IATI details of project '{project.ref}'")
+    flush(session, _("IATI details of project '{ref}'").format(ref=project.ref))
     return row
 
 

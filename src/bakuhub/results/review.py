@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bakuhub.errors import BakuhubError, Conflict, InvalidInput, NotFound, StaleVersion
+from bakuhub.i18n import _
 from bakuhub.registry.models import Project
 from bakuhub.results import models as m
 from bakuhub.results.codes import PeriodState
@@ -77,26 +78,33 @@ def review(*, session: Session, data: ReviewIn, author: str) -> list[dict[str, A
     """Approve or return every listed period, or none (the errors name each one)."""
     if data.to == PeriodState.returned and not data.comment:
         raise InvalidInput(
-            "comment: periods are returned with a comment that says what to correct; "
-            "write it and return them again.",
-            details=[{"loc": ["comment"], "msg": "required when returning periods"}],
+            _(
+                "comment: periods are returned with a comment that says what to correct; "
+                "write it and return them again."
+            ),
+            details=[{"loc": ["comment"], "msg": _("required when returning periods")}],
         )
     problems: list[dict[str, Any]] = []
+    kinds: list[type[BakuhubError]] = []
     moved: list[dict[str, Any]] = []
     savepoint = session.begin_nested()
     for i, ref in enumerate(data.periods):
         period = session.get(m.IndicatorPeriod, ref.id)
         if period is None:
-            problems.append(_problem(i, ref.id, f"there is no period with id {ref.id}"))
+            problems.append(
+                _problem(i, ref.id, _("there is no period with id {id}").format(id=ref.id))
+            )
+            kinds.append(NotFound)
             continue
         move = TransitionIn(to=data.to, version=ref.version, comment=data.comment)
         try:
             moved.append(apply_move(session, period, move, author))
         except BakuhubError as exc:
             problems.append(_problem(i, ref.id, exc.message))
+            kinds.append(type(exc))
     if problems:
         savepoint.rollback()
-        raise _refusal(data, problems)
+        raise _refusal(data, problems, kinds)
     savepoint.commit()
     return moved
 
@@ -105,13 +113,18 @@ def _problem(index: int, period_id: int, message: str) -> dict[str, Any]:
     return {"loc": ["periods", index], "period": period_id, "msg": message}
 
 
-def _refusal(data: ReviewIn, problems: list[dict[str, Any]]) -> BakuhubError:
-    """One error for the whole refused review, of the kind of its problems."""
-    verb = "approved" if data.to == PeriodState.approved else "returned"
+def _refusal(
+    data: ReviewIn, problems: list[dict[str, Any]], kinds: list[type[BakuhubError]]
+) -> BakuhubError:
+    """One error for the whole refused review, of the kind of its problems (a missing
+    period first, then a stale one, else a conflict)."""
     listed = " ".join(p["msg"].rstrip(".") + "." for p in problems)
-    text = f"No period was {verb}: {listed}"
-    if any("no period with id" in p["msg"] for p in problems):
+    if data.to == PeriodState.approved:
+        text = _("No period was approved: {problems}").format(problems=listed)
+    else:
+        text = _("No period was returned: {problems}").format(problems=listed)
+    if any(issubclass(k, NotFound) for k in kinds):
         return NotFound(text, details=problems)
-    if any("changed by someone else" in p["msg"] for p in problems):
+    if any(issubclass(k, StaleVersion) for k in kinds):
         return StaleVersion(text, details=problems)
     return Conflict(text, details=problems)

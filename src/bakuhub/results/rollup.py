@@ -37,6 +37,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bakuhub.errors import InvalidInput, NotFound
+from bakuhub.i18n import _
 from bakuhub.registry.models import Agreement, Project
 from bakuhub.results import models as m
 from bakuhub.results.codes import COUNT_MEASURES, RATIO_MEASURES, Measure, PeriodState, Status
@@ -95,7 +96,7 @@ def agreement_tree(
     """
     top = session.scalar(select(Agreement).where(Agreement.ref == agreement_ref))
     if top is None or (published_only and not top.published):
-        raise NotFound(f"There is no agreement with ref '{agreement_ref}'.")
+        raise NotFound(_("There is no agreement with ref '{ref}'.").format(ref=agreement_ref))
     ids = [top.id]
     frontier = [top.id]
     while frontier:
@@ -139,25 +140,31 @@ def rollup(
     rows = [(row[0], row[1]) for row in session.execute(stmt).unique().all()]
     if not rows:
         raise NotFound(
-            f"No project under agreement '{agreement_ref}' has an indicator with code '{code}'."
+            _("No project under agreement '{ref}' has an indicator with code '{code}'.").format(
+                ref=agreement_ref, code=code
+            )
         )
     included = [(ind, ref) for ind, ref in rows if ind.include_in_rollup]
     excluded: list[dict[str, Any]] = [
-        {"project": ref, "indicator": ind.id, "reason": "the project opted out of the roll-up"}
+        {"project": ref, "indicator": ind.id, "reason": _("the project opted out of the roll-up")}
         for ind, ref in rows
         if not ind.include_in_rollup
     ]
-    kinds = {(ind.measure, ind.unit, ind.ascending) for ind, _ in included}
+    kinds = {(ind.measure, ind.unit, ind.ascending) for ind, _ref in included}
     if len(kinds) > 1:
         listed = "; ".join(f"{ref}: {ind.measure} {ind.unit!r}" for ind, ref in included)
         raise InvalidInput(
-            f"Indicators with code '{code}' differ in measure, unit or direction ({listed}); "
-            "make them the same indicator or give them different codes."
+            _(
+                "Indicators with code '{code}' differ in measure, unit or direction ({listed}); "
+                "make them the same indicator or give them different codes."
+            ).format(code=code, listed=listed)
         )
     measure, unit, ascending = next(iter(kinds)) if kinds else ("unit", "", True)
     if Measure(measure) not in COUNT_MEASURES | RATIO_MEASURES:
         raise InvalidInput(
-            f"Indicators measured as {measure} cannot be rolled up; only unit or percentage."
+            _(
+                "Indicators measured as {measure} cannot be rolled up; only unit or percentage."
+            ).format(measure=measure)
         )
     ratio = Measure(measure) in RATIO_MEASURES
     parts: dict[str, list[tuple[float, float | None, float | None]]] = {}
@@ -167,12 +174,20 @@ def rollup(
                 continue
             if approved_only and period.state != PeriodState.approved.value:
                 excluded.append(
-                    {"project": ref, "period": period.id, "reason": f"period is {period.state}"}
+                    {
+                        "project": ref,
+                        "period": period.id,
+                        "reason": _("period is {state}").format(state=period.state),
+                    }
                 )
                 continue
             if ratio and period.weight is None:
                 excluded.append(
-                    {"project": ref, "period": period.id, "reason": "ratio period has no weight"}
+                    {
+                        "project": ref,
+                        "period": period.id,
+                        "reason": _("ratio period has no weight"),
+                    }
                 )
                 continue
             weight = period.weight if ratio and period.weight is not None else 1.0
@@ -212,7 +227,7 @@ def _combine(
         if not pairs:
             out.append(None)
         elif ratio:
-            out.append(sum(w * v for w, v in pairs) / sum(w for w, _ in pairs))
+            out.append(sum(w * v for w, v in pairs) / sum(w for w, _v in pairs))
         else:
-            out.append(sum(v for _, v in pairs))
+            out.append(sum(v for _w, v in pairs))
     return out[0], out[1]

@@ -9,6 +9,7 @@ from typing import Annotated
 import pycountry
 from pydantic import AfterValidator, ConfigDict, Field, model_validator
 
+from bakuhub.i18n import _
 from bakuhub.registry.schemas import Ref, Strict, Text
 from bakuhub.results.codes import (
     HUMANITARIAN_SCOPE_TYPES,
@@ -29,21 +30,31 @@ def currency_code(code: str) -> str:
     """Normalise an ISO 4217 alphabetic currency code (pycountry)."""
     text = code.strip().upper()
     if len(text) != 3 or pycountry.currencies.get(alpha_3=text) is None:
-        raise ValueError(f"'{code}' is not an ISO 4217 currency code; use e.g. EUR, USD or AZN")
+        raise ValueError(
+            _("'{code}' is not an ISO 4217 currency code; use e.g. EUR, USD or AZN").format(
+                code=code
+            )
+        )
     return text
 
 
 def _significance(code: str) -> str:
     if code not in SIGNIFICANCE:
         allowed = ", ".join(f"{k} {v}" for k, v in SIGNIFICANCE.items())
-        raise ValueError(f"'{code}' is not a Rio marker significance; allowed: {allowed}")
+        raise ValueError(
+            _("'{code}' is not a Rio marker significance; allowed: {allowed}").format(
+                code=code, allowed=allowed
+            )
+        )
     return code
 
 
 def _scope_type(code: str) -> str:
     if code not in HUMANITARIAN_SCOPE_TYPES:
         raise ValueError(
-            f"'{code}' is not a humanitarian scope type; use 1 (emergency) or 2 (appeal)"
+            _("'{code}' is not a humanitarian scope type; use 1 (emergency) or 2 (appeal)").format(
+                code=code
+            )
         )
     return code
 
@@ -91,7 +102,7 @@ class PeriodFields(Strict):
     @model_validator(mode="after")
     def _dates(self) -> PeriodFields:
         if self.end < self.start:
-            raise ValueError("the period ends before it starts")
+            raise ValueError(_("the period ends before it starts"))
         return self
 
 
@@ -133,7 +144,7 @@ class IndicatorFields(Strict):
     @model_validator(mode="after")
     def _baseline(self) -> IndicatorFields:
         if self.baseline_value is not None and self.baseline_year is None:
-            raise ValueError("a baseline value needs its year (baseline_year)")
+            raise ValueError(_("a baseline value needs its year (baseline_year)"))
         return self
 
 
@@ -189,9 +200,9 @@ class ReviewIn(Strict):
     @model_validator(mode="after")
     def _review(self) -> ReviewIn:
         if self.to not in REVIEW_MOVES:
-            raise ValueError("periods are reviewed to approved or returned")
+            raise ValueError(_("periods are reviewed to approved or returned"))
         if len({p.id for p in self.periods}) != len(self.periods):
-            raise ValueError("a period is listed twice")
+            raise ValueError(_("a period is listed twice"))
         return self
 
 
@@ -210,9 +221,9 @@ class BudgetIn(Strict):
     @model_validator(mode="after")
     def _period(self) -> BudgetIn:
         if self.period_end < self.period_start:
-            raise ValueError("the budget period ends before it starts")
+            raise ValueError(_("the budget period ends before it starts"))
         if (self.period_end - self.period_start).days > 366:
-            raise ValueError("a budget period is at most one year (IATI); split it")
+            raise ValueError(_("a budget period is at most one year (IATI); split it"))
         return self
 
 
@@ -228,7 +239,7 @@ class OrgIn(Strict):
     @model_validator(mode="after")
     def _named(self) -> OrgIn:
         if not (self.party or self.ref or self.name):
-            raise ValueError("an organisation needs party (a registry ref), ref or name")
+            raise ValueError(_("an organisation needs party (a registry ref), ref or name"))
         return self
 
 
@@ -254,7 +265,7 @@ class RateIn(Strict):
     @model_validator(mode="after")
     def _pair(self) -> RateIn:
         if self.currency == self.quote:
-            raise ValueError("a rate converts between two different currencies")
+            raise ValueError(_("a rate converts between two different currencies"))
         return self
 
 
@@ -301,7 +312,11 @@ class ProfileIn(Strict):
         for vocab, items in by_vocab.items():
             shares = [s.percentage for s in items]
             if len(items) > 1 and (None in shares or abs(sum(shares) - 100) > 0.01):  # type: ignore[arg-type]
-                raise ValueError(f"sector percentages of vocabulary {vocab} must add up to 100")
+                raise ValueError(
+                    _("sector percentages of vocabulary {vocabulary} must add up to 100").format(
+                        vocabulary=vocab
+                    )
+                )
         return self
 
 
@@ -326,7 +341,9 @@ class ScenarioSummary(Strict):
     def _keys(self) -> ScenarioSummary:
         for key, value in self.capacity_built_mw.items():
             if key.count("/") != 1 or not all(key.split("/")):
-                raise ValueError(f"capacity_built_mw key '{key}' is not '<node>/<technology>'")
+                raise ValueError(
+                    _("capacity_built_mw key '{key}' is not '<node>/<technology>'").format(key=key)
+                )
             if value < 0:
-                raise ValueError(f"capacity_built_mw['{key}'] is negative")
+                raise ValueError(_("capacity_built_mw['{key}'] is negative").format(key=key))
         return self

@@ -18,6 +18,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from bakuhub.audit import service as audit
 from bakuhub.db import utcnow
 from bakuhub.errors import Conflict, InvalidInput, NotFound, StaleVersion, check_version, validated
+from bakuhub.i18n import _
 from bakuhub.registry.models import Project
 from bakuhub.results import models as m
 from bakuhub.results.checks import check_disaggregations as check_disaggregations
@@ -44,7 +45,10 @@ def fetch_project(session: Session, ref: str) -> Project:
     project = session.scalar(select(Project).where(Project.ref == ref))
     if project is None:
         raise NotFound(
-            f"There is no project with ref '{ref}'; check the ref (bakuhub registry list projects)."
+            _(
+                "There is no project with ref '{ref}'; check the ref "
+                "(bakuhub registry list projects)."
+            ).format(ref=ref)
         )
     return project
 
@@ -53,7 +57,7 @@ def fetch_period(session: Session, period_id: int) -> m.IndicatorPeriod:
     """The indicator period with this id, or NotFound."""
     period = session.get(m.IndicatorPeriod, period_id)
     if period is None:
-        raise NotFound(f"There is no indicator period with id {period_id}.")
+        raise NotFound(_("There is no indicator period with id {id}.").format(id=period_id))
     return period
 
 
@@ -131,7 +135,7 @@ def add_result(
     position = len(project_results(session, project.id))
     row = build_result(project, data, position, author)
     session.add(row)
-    flush(session, f"result of project '{project_ref}'")
+    flush(session, _("result of project '{ref}'").format(ref=project_ref))
     out = read_result(row)
     log_change(session, author, "create", "results", result_ref(project.ref, row.id), None, out)
     return out
@@ -192,7 +196,7 @@ def get_period(*, session: Session, period_id: int, approved_only: bool = False)
     it is approved, for anonymous readers)."""
     period = fetch_period(session, period_id)
     if approved_only and period.state != PeriodState.approved.value:
-        raise NotFound(f"There is no indicator period with id {period_id}.")
+        raise NotFound(_("There is no indicator period with id {id}.").format(id=period_id))
     return read_period(period)
 
 
@@ -206,11 +210,12 @@ def delete_result(*, session: Session, result_id: int, author: str) -> None:
     """Delete a result with its indicators and periods."""
     row = session.get(m.Result, result_id)
     if row is None:
-        raise NotFound(f"There is no result with id {result_id}.")
-    check_removable([p for i in row.indicators for p in i.periods], f"The result '{row.title}'")
+        raise NotFound(_("There is no result with id {id}.").format(id=result_id))
+    periods = [p for i in row.indicators for p in i.periods]
+    check_removable(periods, _("The result '{title}'").format(title=row.title))
     before, ref = read_result(row), result_ref(row.project.ref, result_id)
     session.delete(row)
-    flush(session, f"result {result_id}")
+    flush(session, _("result {id}").format(id=result_id))
     log_change(session, author, "delete", "results", ref, before, None)
 
 
@@ -227,14 +232,16 @@ def update_period(
     state = PeriodState(period.state)
     if state not in EDITABLE_STATES:
         raise Conflict(
-            f"Indicator period {period_id} is {state.value}; only draft or returned periods can "
-            "be changed. Return it first (transition to 'returned') to correct it."
+            _(
+                "Indicator period {id} is {state}; only draft or returned periods can "
+                "be changed. Return it first (transition to 'returned') to correct it."
+            ).format(id=period_id, state=state.value)
         )
     current = read_period(period)
     changes = data.model_dump(exclude_unset=True, exclude={"version"})
     merged = {k: current[k] for k in PeriodIn.model_fields}
     merged.update(changes)
-    payload = validated(PeriodIn, merged, what=f"Indicator period {period_id}")
+    payload = validated(PeriodIn, merged, what=_("Indicator period {id}").format(id=period_id))
     if (payload.start, payload.end) != (period.start, period.end):
         check_overlap(period.indicator.periods, payload.start, payload.end, skip=period.id)
     write_period(session, period, payload, author)
@@ -271,7 +278,7 @@ def write_period(
         session.flush()
     period.disaggregations.extend(_disaggregation(d) for d in payload.disaggregations)
     _bump(period, author)
-    flush(session, f"indicator period {period.id}")
+    flush(session, _("indicator period {id}").format(id=period.id))
 
 
 def move_period(
@@ -291,17 +298,20 @@ def apply_move(
     if data.to not in TRANSITIONS[here]:
         allowed = ", ".join(sorted(s.value for s in TRANSITIONS[here]))
         raise Conflict(
-            f"Indicator period {period.id} is {here.value}; it can move to {allowed}, "
-            f"not to {data.to.value}."
+            _("Indicator period {id} is {state}; it can move to {allowed}, not to {to}.").format(
+                id=period.id, state=here.value, allowed=allowed, to=data.to.value
+            )
         )
     if data.to == PeriodState.returned and not data.comment:
         raise InvalidInput(
-            "comment: a period is returned with a comment that says what to correct.",
-            details=[{"loc": ["comment"], "msg": "required when returning a period"}],
+            _("comment: a period is returned with a comment that says what to correct."),
+            details=[{"loc": ["comment"], "msg": _("required when returning a period")}],
         )
     if data.to == PeriodState.submitted and not _has_values(period):
         raise InvalidInput(
-            f"Indicator period {period.id} has no target or actual to submit; enter them first."
+            _("Indicator period {id} has no target or actual to submit; enter them first.").format(
+                id=period.id
+            )
         )
     before = read_period(period)
     period.state = data.to.value
@@ -309,7 +319,7 @@ def apply_move(
     if data.to in (PeriodState.approved, PeriodState.returned):
         period.reviewed_by, period.reviewed_at = author, utcnow()
     _bump(period, author)
-    flush(session, f"indicator period {period.id}")
+    flush(session, _("indicator period {id}").format(id=period.id))
     after = read_period(period)
     log_change(session, author, f"move to {data.to.value}", "periods", period.id, before, after)
     return after
@@ -325,7 +335,11 @@ def _has_values(period: m.IndicatorPeriod) -> bool:
 
 def check_period_version(period: m.IndicatorPeriod, based_on: int) -> None:
     """Refuse a change based on another version of the period (StaleVersion)."""
-    check_version(what=f"Indicator period {period.id}", current=period.version, based_on=based_on)
+    check_version(
+        what=_("Indicator period {id}").format(id=period.id),
+        current=period.version,
+        based_on=based_on,
+    )
 
 
 def _bump(period: m.IndicatorPeriod, author: str) -> None:
@@ -335,16 +349,23 @@ def _bump(period: m.IndicatorPeriod, author: str) -> None:
 
 
 def flush(session: Session, what: str) -> None:
-    """Flush in a savepoint, turning database refusals into user errors."""
+    """Flush in a savepoint, turning database refusals into user errors.
+
+    ``what`` names the record in the reader's language (``_("result {id}")``).
+    """
     try:
         with session.begin_nested():
             session.flush()
     except StaleDataError:
         raise StaleVersion(
-            f"The {what} was changed by someone else at the same time; reload it and try again."
+            _(
+                "The {what} was changed by someone else at the same time; reload it and try again."
+            ).format(what=what)
         ) from None
     except IntegrityError as exc:
         reason = str(exc.orig).splitlines()[0][:200] if exc.orig else str(exc)[:200]
         raise Conflict(
-            f"The {what} cannot be saved: it clashes with other records ({reason})."
+            _("The {what} cannot be saved: it clashes with other records ({reason}).").format(
+                what=what, reason=reason
+            )
         ) from None

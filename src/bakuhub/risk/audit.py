@@ -25,6 +25,8 @@ from typing import Any
 
 import numpy as np
 
+from bakuhub import i18n
+from bakuhub.i18n import _
 from bakuhub.risk.explain import contributions
 from bakuhub.risk.index import IndexResult, IndicatorData
 from bakuhub.risk.outliers import KURT_LIMIT, SKEW_LIMIT, kurtosis, skewness
@@ -192,9 +194,9 @@ def parent_of(root: Node) -> dict[str, str]:
 
 
 def labels_of(root: Node, data: IndicatorData) -> dict[str, str]:
-    """Readable names of the indicators and pillars, by code."""
-    out = {code: meta.name for code, meta in data.indicators.items()}
-    out.update({n.code: n.name for n in nodes(root)})
+    """Readable names of the indicators and pillars, by code, in the reader's language."""
+    out = {code: _(meta.name) for code, meta in data.indicators.items()}
+    out.update({n.code: _(n.name) for n in nodes(root)})
     return out
 
 
@@ -286,12 +288,17 @@ def method_of(root: Node) -> str:
     """How the shares were computed, in words."""
     kinds = {n.aggregation for n in nodes(root)}
     if kinds == {"arithmetic"}:
-        return "arithmetic: share = effective weight x indicator score / score"
-    words = "geometric" if kinds == {"geometric"} else "arithmetic and geometric pillars"
-    return (
-        f"{words}: at a geometric pillar each child's share is its term of the log-mean, "
-        "w ln(s + c) / sum w ln(s + c); at an arithmetic one w s / score; "
-        "shares multiply down the tree"
+        return _("arithmetic: share = effective weight x indicator score / score")
+    if kinds == {"geometric"}:
+        return _(
+            "geometric: at a geometric pillar each child's share is its term of the log-mean, "
+            "w ln(s + c) / sum w ln(s + c); at an arithmetic one w s / score; shares multiply "
+            "down the tree"
+        )
+    return _(
+        "arithmetic and geometric pillars: at a geometric pillar each child's share is its "
+        "term of the log-mean, w ln(s + c) / sum w ln(s + c); at an arithmetic one w s / "
+        "score; shares multiply down the tree"
     )
 
 
@@ -303,8 +310,10 @@ def _stat_warnings(stats: list[Stats], labels: dict[str, str]) -> list[Flag]:
                 Flag(
                     "no-data",
                     (s.code,),
-                    f"No country has data for {s.name}: its weight in "
-                    f"{labels.get(s.pillar, s.pillar)} changes nothing until data is supplied.",
+                    _(
+                        "No country has data for {indicator}: its weight in {pillar} changes "
+                        "nothing until data is supplied."
+                    ).format(indicator=s.name, pillar=labels.get(s.pillar, s.pillar)),
                 )
             )
         elif s.flagged:
@@ -312,9 +321,18 @@ def _stat_warnings(stats: list[Stats], labels: dict[str, str]) -> list[Flag]:
                 Flag(
                     "outliers",
                     (s.code,),
-                    f"{s.name}: skewness {s.skew:.2f} (|skewness| limit {SKEW_LIMIT:g}) and "
-                    f"kurtosis {s.kurt:.2f} (limit {KURT_LIMIT:g}), COINr's outlier test: a few "
-                    "countries dominate its scale; consider Winsorisation or a log transform.",
+                    _(
+                        "{indicator}: skewness {skew} (|skewness| limit {skew_limit}) and "
+                        "kurtosis {kurt} (limit {kurt_limit}), COINr's outlier test: a few "
+                        "countries dominate its scale; consider Winsorisation or a log "
+                        "transform."
+                    ).format(
+                        indicator=s.name,
+                        skew=i18n.number(s.skew, 2),
+                        skew_limit=f"{SKEW_LIMIT:g}",
+                        kurt=i18n.number(s.kurt, 2),
+                        kurt_limit=f"{KURT_LIMIT:g}",
+                    ),
                 )
             )
     return out
@@ -329,21 +347,26 @@ def _pair_warnings(pairs: list[Pair], labels: dict[str, str]) -> list[Flag]:
                 Flag(
                     "negative",
                     (p.a, p.b),
-                    f"{a} and {b} correlate negatively (r = {p.pearson:.2f}, {p.n} countries) "
-                    "in the same pillar: a high score on one offsets the other.",
+                    _(
+                        "{a} and {b} correlate negatively (r = {r}, {n} countries) in the same "
+                        "pillar: a high score on one offsets the other."
+                    ).format(a=a, b=b, r=i18n.number(p.pearson, 2), n=p.n),
                 )
             )
         if abs(p.pearson) > REDUNDANT:
-            where = "in the same pillar" if p.same_pillar else "across pillars"
-            out.append(
-                Flag(
-                    "redundant",
-                    (p.a, p.b),
-                    f"{a} and {b} correlate at r = {p.pearson:.2f} ({where}; over "
-                    f"{REDUNDANT:g}, COINr's get_corr_flags threshold): they may count the "
-                    "same thing twice.",
+            text = (
+                _(
+                    "{a} and {b} correlate at r = {r} (in the same pillar; over {limit}, "
+                    "COINr's get_corr_flags threshold): they may count the same thing twice."
+                )
+                if p.same_pillar
+                else _(
+                    "{a} and {b} correlate at r = {r} (across pillars; over {limit}, COINr's "
+                    "get_corr_flags threshold): they may count the same thing twice."
                 )
             )
+            words = {"a": a, "b": b, "r": i18n.number(p.pearson, 2), "limit": f"{REDUNDANT:g}"}
+            out.append(Flag("redundant", (p.a, p.b), text.format(**words)))
     return out
 
 
@@ -352,9 +375,15 @@ def _pca_warnings(components: list[Component], labels: dict[str, str]) -> list[F
         Flag(
             "weak-component",
             (c.pillar,),
-            f"The first principal component of {labels.get(c.pillar, c.pillar)} explains "
-            f"only {c.share * 100:.0f} % of its variance (under {PC1_SHARE * 100:.0f} %, "
-            "the Handbook's rule): its indicators do not measure one thing.",
+            _(
+                "The first principal component of {pillar} explains only {share} % of its "
+                "variance (under {limit} %, the Handbook's rule): its indicators do not "
+                "measure one thing."
+            ).format(
+                pillar=labels.get(c.pillar, c.pillar),
+                share=i18n.number(c.share * 100, 0),
+                limit=i18n.number(PC1_SHARE * 100, 0),
+            ),
         )
         for c in components
         if c.share < PC1_SHARE

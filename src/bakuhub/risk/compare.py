@@ -17,6 +17,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from bakuhub.i18n import _
 from bakuhub.risk.audit import shares
 from bakuhub.risk.index import IndexResult
 from bakuhub.risk.steps import Array
@@ -126,18 +127,19 @@ def _flatten(prefix: str, value: Any, out: dict[str, str]) -> None:
 
 def _tree(node: dict[str, Any], out: dict[str, str]) -> None:
     code = node["code"]
-    out[f"aggregation of {code}"] = _text(node["aggregation"])
-    out[f"geometric offset of {code}"] = _text(node.get("offset"))
-    out[f"minimum coverage of {code}"] = _text(node.get("min_coverage"))
+    out[_("aggregation of {pillar}").format(pillar=code)] = _text(node["aggregation"])
+    out[_("geometric offset of {pillar}").format(pillar=code)] = _text(node.get("offset"))
+    out[_("minimum coverage of {pillar}").format(pillar=code)] = _text(node.get("min_coverage"))
     for child, weight in zip(node["children"], node["weights"], strict=True):
         name = child if isinstance(child, str) else child["code"]
-        out[f"weight of {name} in {code}"] = f"{float(weight):g}"
+        key = _("weight of {child} in {pillar}").format(child=name, pillar=code)
+        out[key] = f"{float(weight):g}"
         if isinstance(child, dict):
             _tree(child, out)
     known = ("code", "name", "children", "weights", "aggregation", "offset", "min_coverage")
     for key, value in node.items():
         if key not in known:
-            _flatten(f"{key} of {code}", value, out)
+            _flatten(_("{setting} of {pillar}").format(setting=key, pillar=code), value, out)
 
 
 def settings_items(settings: dict[str, Any]) -> dict[str, str]:
@@ -155,7 +157,10 @@ def settings_items(settings: dict[str, Any]) -> dict[str, str]:
     for t in model.pop("treatments", []):
         for key, value in t.items():
             if key != "indicator":
-                out[f"{key} of {t['indicator']}"] = _text(value)
+                setting = _("{setting} of {indicator}").format(
+                    setting=key, indicator=t["indicator"]
+                )
+                out[setting] = _text(value)
     _flatten("", model, out)
     _flatten("", {k: v for k, v in settings.items() if k != "model"}, out)
     return out
@@ -165,14 +170,15 @@ def differences(a: Side, b: Side) -> list[Difference]:
     """The settings that differ between the runs, in A's order, then the data."""
     sa, sb = settings_items(a.settings), settings_items(b.settings)
     keys = list(sa) + [k for k in sb if k not in sa]
+    unset = _("(not set)")
     out = [
-        Difference(k, sa.get(k, "(not set)"), sb.get(k, "(not set)"))
-        for k in keys
-        if sa.get(k) != sb.get(k)
+        Difference(k, sa.get(k, unset), sb.get(k, unset)) for k in keys if sa.get(k) != sb.get(k)
     ]
     if a.inputs_digest != b.inputs_digest:
         out.append(
-            Difference("data (SHA-256 of the inputs)", a.inputs_digest[:12], b.inputs_digest[:12])
+            Difference(
+                _("data (SHA-256 of the inputs)"), a.inputs_digest[:12], b.inputs_digest[:12]
+            )
         )
     return out
 
@@ -199,7 +205,7 @@ def drivers(
         out.append(
             Driver(
                 code=code,
-                name=names.get(code, code),
+                name=_(names.get(code, code)),
                 score_a=math.nan if sa is None else float(sa[ja]),
                 score_b=math.nan if sb is None else float(sb[jb]),
                 points_a=points_a,

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from bakuhub.errors import InvalidInput
+from bakuhub.i18n import _
 from bakuhub.risk.displacement import DisplacementRead
 from bakuhub.risk.presets import INDICATORS
 from bakuhub.risk.spec import Indicator
@@ -36,11 +37,16 @@ def _common_year(given: list[DisplacementRead], end: int, years: int) -> int:
     common = set.intersection(*sets)
     if not common:
         spans = "; ".join(
-            f"{r.name} covers {r.frame['year'].min()}-{r.frame['year'].max()}" for r in given
+            _("{file} covers {first}-{last}").format(
+                file=r.name, first=r.frame["year"].min(), last=r.frame["year"].max()
+            )
+            for r in given
         )
         raise InvalidInput(
-            f"No year of the window {start}-{end} is in every displacement file ({spans}). "
-            "Use figures for a year in the window, or move the window (--window-end)."
+            _(
+                "No year of the window {start}-{end} is in every displacement file ({spans}). "
+                "Use figures for a year in the window, or move the window (--window-end)."
+            ).format(start=start, end=end, spans=spans)
         )
     return max(common)
 
@@ -115,8 +121,10 @@ def displaced_persons(
         fallback = idps.isna() & (u["idps"] > 0)
         if "idmc" in parts and fallback.any():
             notes.append(
-                f"UNHCR's IDPs of concern used where IDMC reports no conflict IDPs "
-                f"in {year}: {', '.join(idx[fallback])}."
+                _(
+                    "UNHCR's IDPs of concern used where IDMC reports no conflict IDPs in "
+                    "{year}: {countries}."
+                ).format(year=year, countries=", ".join(idx[fallback]))
             )
         idps = idps.fillna(u["idps"])
     value = abroad + idps.fillna(0.0)

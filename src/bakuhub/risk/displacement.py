@@ -38,15 +38,16 @@ from typing import IO
 import pandas as pd
 
 from bakuhub.errors import InvalidInput
+from bakuhub.i18n import N_, _
 from bakuhub.risk.sources import ISO3, MISSING, _refuse
 
 DisplacementSource = str | Path | bytes | IO[str] | IO[bytes]
 
 NOT_COUNTRIES = {
-    "UNK": "various/unknown",
-    "UKN": "various/unknown",
-    "STA": "stateless",
-    "XXA": "stateless",
+    "UNK": N_("various/unknown"),
+    "UKN": N_("various/unknown"),
+    "STA": N_("stateless"),
+    "XXA": N_("stateless"),
     "AB9": "Abyei Area",
 }
 """Codes in the exports that name no country: their rows are left out and counted."""
@@ -89,8 +90,15 @@ class DisplacementRead:
         """A sentence listing the rows left out, or None."""
         if not self.skipped:
             return None
-        parts = [f"{n} with {code} ({NOT_COUNTRIES[code]})" for code, n in self.skipped.items()]
-        return f"{self.name}: rows naming no country left out: {', '.join(parts)}."
+        parts = [
+            _("{count} with {code} ({meaning})").format(
+                count=n, code=code, meaning=_(NOT_COUNTRIES[code])
+            )
+            for code, n in self.skipped.items()
+        ]
+        return _("{file}: rows naming no country left out: {rows}.").format(
+            file=self.name, rows=", ".join(parts)
+        )
 
 
 @lru_cache(maxsize=1)
@@ -116,7 +124,10 @@ def _read_xlsx(name: str, data: bytes) -> list[tuple[int, list[str]]]:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises several kinds on a damaged file
         raise _refuse(
-            name, None, "is not a readable .xlsx workbook", "Save the export again as .xlsx or CSV."
+            name,
+            None,
+            _("is not a readable .xlsx workbook"),
+            _("Save the export again as .xlsx or CSV."),
         ) from None
     sheet = book[IDMC_SHEET] if IDMC_SHEET in book.sheetnames else book.worksheets[0]
     rows = [
@@ -140,7 +151,9 @@ def read_table(
     if isinstance(source, (str, Path)):
         path = Path(source)
         if not path.is_file():
-            raise InvalidInput(f"{path}: no such file. Check the path and try again.")
+            raise InvalidInput(
+                _("{file}: no such file. Check the path and try again.").format(file=path)
+            )
         return read_table(path.read_bytes(), name or path.name)
     if not isinstance(source, bytes):
         data: str | bytes = source.read()
@@ -154,7 +167,9 @@ def read_table(
     try:
         return name, _read_csv(source.decode("utf-8-sig"))
     except UnicodeDecodeError:
-        raise _refuse(name, None, "is not UTF-8 text", "Save the file as UTF-8 CSV.") from None
+        raise _refuse(
+            name, None, _("is not UTF-8 text"), _("Save the file as UTF-8 CSV.")
+        ) from None
 
 
 def _columns(
@@ -169,7 +184,7 @@ def _columns(
     head = next(
         (
             k
-            for k, (_, cells) in enumerate(rows[:HEADER_SEARCH])
+            for k, (_line, cells) in enumerate(rows[:HEADER_SEARCH])
             if first.lower() in [c.lower() for c in cells]
         ),
         None,
@@ -178,9 +193,10 @@ def _columns(
         raise _refuse(
             name,
             None,
-            f"no header row with columns {first!r} and {second!r} "
-            f"in the first {HEADER_SEARCH} lines",
-            f"Use {what} unchanged.",
+            _(
+                "no header row with columns '{first}' and '{second}' in the first {lines} lines"
+            ).format(first=first, second=second, lines=HEADER_SEARCH),
+            _("Use {what} unchanged.").format(what=_(what)),
         )
     line, header = rows[head]
     lower = [c.lower() for c in header]
@@ -196,8 +212,10 @@ def _columns(
         raise _refuse(
             name,
             line,
-            f"missing column(s) {', '.join(repr(a) for a in absent)} (found {', '.join(header)})",
-            f"Use {what} with its header row unchanged.",
+            _("missing column(s) {columns} (found {found})").format(
+                columns=", ".join(repr(a) for a in absent), found=", ".join(header)
+            ),
+            _("Use {what} with its header row unchanged.").format(what=_(what)),
         )
     return line, found, [r for r in rows[head + 1 :] if any(r[1])]
 
@@ -207,8 +225,8 @@ def _text(name: str, line: int, cells: list[str], idx: int, width: int) -> str:
         raise _refuse(
             name,
             line,
-            f"{len(cells)} fields where the header has {width}",
-            "Repair the row (a stray comma or quote?).",
+            _("{count} fields where the header has {width}").format(count=len(cells), width=width),
+            _("Repair the row (a stray comma or quote?)."),
         )
     return cells[idx] if idx < len(cells) else ""
 
@@ -218,8 +236,8 @@ def _year(name: str, line: int, text: str) -> int:
         raise _refuse(
             name,
             line,
-            f"Year {text!r} is not a four-digit year",
-            "Write the year as e.g. 2024.",
+            _("Year {text} is not a four-digit year").format(text=repr(text)),
+            _("Write the year as e.g. 2024."),
             "Year",
         )
     return int(text)
@@ -234,16 +252,18 @@ def _country(name: str, line: int, column: str, text: str) -> str | None:
         raise _refuse(
             name,
             line,
-            f"{column} {text!r} is not an ISO 3166 alpha-3 code",
-            "Use the export's three-letter codes (e.g. SDN) unchanged.",
+            _("{column} {text} is not an ISO 3166 alpha-3 code").format(
+                column=column, text=repr(text)
+            ),
+            _("Use the export's three-letter codes (e.g. SDN) unchanged."),
             column,
         )
     if code not in known_codes():
         raise _refuse(
             name,
             line,
-            f"{column} {code!r} is not a known country code",
-            "Correct the code to an ISO 3166 alpha-3 code (e.g. SSD for South Sudan).",
+            _("{column} {text} is not a known country code").format(column=column, text=repr(code)),
+            _("Correct the code to an ISO 3166 alpha-3 code (e.g. SSD for South Sudan)."),
             column,
         )
     return code
@@ -259,16 +279,16 @@ def _persons(name: str, line: int, column: str, text: str) -> float:
         raise _refuse(
             name,
             line,
-            f"{column} {text!r} is not a number",
-            "Write a number of people, or leave the cell empty when nothing is reported.",
+            _("{column} {text} is not a number").format(column=column, text=repr(text)),
+            _("Write a number of people, or leave the cell empty when nothing is reported."),
             column,
         ) from None
     if not math.isfinite(value) or value < 0:
         raise _refuse(
             name,
             line,
-            f"{column} {text!r} is not a count of people",
-            "Write a number of 0 or more.",
+            _("{column} {text} is not a count of people").format(column=column, text=repr(text)),
+            _("Write a number of 0 or more."),
             column,
         )
     return value
@@ -295,7 +315,7 @@ def read_unhcr(source: DisplacementSource, name: str | None = None) -> Displacem
     One row per year, origin and asylum country; ``-`` or empty means nothing reported.
     """
     name, rows = read_table(source, name)
-    what = "the population statistics CSV from unhcr.org/refugee-statistics/download"
+    what = N_("the population statistics CSV from unhcr.org/refugee-statistics/download")
     head_line, cols, body = _columns(name, rows, UNHCR_COLUMNS, UNHCR_OPTIONAL, what)
     header = next(cells for line, cells in rows if line == head_line)
     out: list[dict[str, object]] = []
@@ -310,8 +330,10 @@ def read_unhcr(source: DisplacementSource, name: str | None = None) -> Displacem
             raise _refuse(
                 name,
                 line,
-                f"a second row for {key[1]} -> {key[2]} in {year} (first on line {seen[key]})",
-                "Keep one row per year, country of origin and country of asylum.",
+                _("a second row for {origin} -> {asylum} in {year} (first on line {first})").format(
+                    origin=key[1], asylum=key[2], year=year, first=seen[key]
+                ),
+                _("Keep one row per year, country of origin and country of asylum."),
             )
         seen[key] = line
         figures = {
@@ -324,7 +346,12 @@ def read_unhcr(source: DisplacementSource, name: str | None = None) -> Displacem
             continue
         out.append({"iso3": origin, "year": year, **figures})
     if not out:
-        raise _refuse(name, None, "no country rows", f"Use {what} with its data rows.")
+        raise _refuse(
+            name,
+            None,
+            _("no country rows"),
+            _("Use {what} with its data rows.").format(what=_(what)),
+        )
     frame = pd.DataFrame(out).groupby(["iso3", "year"], as_index=False).sum(min_count=1)
     return DisplacementRead(name=name, frame=frame, skipped=skipped)
 
@@ -337,7 +364,7 @@ def read_idmc(source: DisplacementSource, name: str | None = None) -> Displaceme
     lacks the column. The ``(Raw)`` (unrounded) figures are preferred.
     """
     name, rows = read_table(source, name)
-    what = "the GIDD export from internal-displacement.org (sheet 1_Displacement_data)"
+    what = N_("the GIDD export from internal-displacement.org (sheet 1_Displacement_data)")
     head_line, cols, body = _columns(name, rows, IDMC_COLUMNS, IDMC_OPTIONAL, what)
     header = next(cells for line, cells in rows if line == head_line)
     out: list[dict[str, object]] = []
@@ -351,8 +378,10 @@ def read_idmc(source: DisplacementSource, name: str | None = None) -> Displaceme
             raise _refuse(
                 name,
                 line,
-                f"a second row for {key[0]} in {year} (first on line {seen[key]})",
-                "Keep one row per country and year.",
+                _("a second row for {country} in {year} (first on line {first})").format(
+                    country=key[0], year=year, first=seen[key]
+                ),
+                _("Keep one row per country and year."),
             )
         seen[key] = line
         figures = {
@@ -364,5 +393,10 @@ def read_idmc(source: DisplacementSource, name: str | None = None) -> Displaceme
             continue
         out.append({"iso3": code, "year": year, **figures})
     if not out:
-        raise _refuse(name, None, "no country rows", f"Use {what} with its data rows.")
+        raise _refuse(
+            name,
+            None,
+            _("no country rows"),
+            _("Use {what} with its data rows.").format(what=_(what)),
+        )
     return DisplacementRead(name=name, frame=pd.DataFrame(out), skipped=skipped)

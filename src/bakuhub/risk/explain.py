@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from bakuhub.i18n import N_
 from bakuhub.risk import steps
 from bakuhub.risk.index import IndexResult, IndicatorData
 from bakuhub.risk.montecarlo import RankInterval
@@ -58,7 +59,7 @@ def _indicator(result: IndexResult, data: IndicatorData, code: str, j: int) -> d
         "source": meta.source,
         "unit": meta.unit,
         "vintage": meta.vintage,
-        "direction": "higher is worse" if meta.higher_is_worse else "higher is better",
+        "direction": N_("higher is worse") if meta.higher_is_worse else N_("higher is better"),
         "year": None if math.isnan(year) else int(year),
         "raw": _num(data.values[code][j]),
         "transforms": list(t.transforms),

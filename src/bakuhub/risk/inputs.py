@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from bakuhub.errors import InvalidInput
+from bakuhub.i18n import _
 from bakuhub.risk.data import OBS_COLUMNS, build_data, conflict_indicators
 from bakuhub.risk.displaced import DISPLACED, Displacement, displaced_persons
 from bakuhub.risk.index import IndicatorData
@@ -122,8 +123,10 @@ def assemble(
             inform, extra = extra, None
         if inform is None:
             raise InvalidInput(
-                "The INFORM preset needs an INFORM Risk sheet exported as CSV; none is shipped. "
-                "Pass it with --inform FILE (CLI) or choose the hub or ndgain preset."
+                _(
+                    "The INFORM preset needs an INFORM Risk sheet exported as CSV; none is "
+                    "shipped. Pass it with --inform FILE (CLI) or choose the hub or ndgain preset."
+                )
             )
         obs = inform
         codes = ["inform_hazard_exposure", "inform_vulnerability", "inform_lack_of_coping_capacity"]
@@ -211,14 +214,18 @@ def _check_displacement(
         return
     if preset != "hub":
         raise InvalidInput(
-            f"UNHCR and IDMC files feed the Hub index's displacement pillar; the {preset} "
-            "preset has none. Use --preset hub, or leave out --unhcr and --idmc."
+            _(
+                "UNHCR and IDMC files feed the Hub index's displacement pillar; the {preset} "
+                "preset has none. Use --preset hub, or leave out --unhcr and --idmc."
+            ).format(preset=preset)
         )
     if extra is not None and DISPLACED in set(extra["indicator"]):
         raise InvalidInput(
-            "displaced_persons is given twice: in the indicator file and from the UNHCR/IDMC "
-            "files. Give it one way: drop its rows from the indicator file, or leave out "
-            "--unhcr and --idmc."
+            _(
+                "displaced_persons is given twice: in the indicator file and from the UNHCR/IDMC "
+                "files. Give it one way: drop its rows from the indicator file, or leave out "
+                "--unhcr and --idmc."
+            )
         )
 
 
@@ -247,7 +254,9 @@ def observations_frame(rows: list[dict[str, object]]) -> pd.DataFrame:
     if not repeated.empty:
         first = repeated.iloc[0]
         raise InvalidInput(
-            f"observations: a second value for {first['iso3']} {first['year']} "
-            f"{first['indicator']}; keep one value per country, year and indicator."
+            _(
+                "observations: a second value for {country} {year} {indicator}; keep one value "
+                "per country, year and indicator."
+            ).format(country=first["iso3"], year=first["year"], indicator=first["indicator"])
         )
     return frame

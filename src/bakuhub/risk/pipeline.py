@@ -11,6 +11,8 @@ from typing import Any
 
 import numpy as np
 
+from bakuhub import i18n
+from bakuhub.i18n import _
 from bakuhub.risk.explain import explain
 from bakuhub.risk.index import IndexResult, IndicatorData, score_index
 from bakuhub.risk.montecarlo import RankInterval, rank_intervals
@@ -39,43 +41,63 @@ class Outcome:
 def run(model: IndexModel, data: IndicatorData) -> Outcome:
     """Score every country and run the model's Monte Carlo."""
     result = score_index(model, data)
-    intervals, _ = rank_intervals(result)
+    intervals, _draws = rank_intervals(result)
     return Outcome(data=data, result=result, intervals=intervals)
 
 
 def _part(child: str | Node, data: IndicatorData) -> tuple[str, str, list[str]]:
     """The name a reader knows a top-level child by, its label, and its indicators."""
     if isinstance(child, str):
-        name = data.indicators[child].name
-        return name, f"{name} ({child})", [child]
-    return child.name, f"{child.name} pillar ({child.code})", leaves(child)
+        name = _(data.indicators[child].name)
+        return name, _("{indicator} ({code})").format(indicator=name, code=child), [child]
+    name = _(child.name)
+    return name, _("{pillar} pillar ({code})").format(pillar=name, code=child.code), leaves(child)
 
 
 def _no_data(label: str, codes: list[str], share: float, root: Node, others: str) -> str:
-    head = f"{label}: no data given ({', '.join(codes)} missing for every country); "
+    words = {
+        "part": label,
+        "codes": ", ".join(codes),
+        "share": i18n.number(share, 2),
+        "rest": i18n.number(1.0 - share, 2),
+        "needed": i18n.number(root.min_coverage, 2),
+        "others": others,
+    }
     if 1.0 - share >= root.min_coverage - 1e-12:
-        return head + (
-            f"its weight {share:.2f} was shared among the others in proportion to their "
-            f"weights ({others})."
-        )
-    return head + (
-        f"without its weight {share:.2f} only {1.0 - share:.2f} of the index's weight has "
-        f"data, below the {root.min_coverage:.2f} the index needs, so no country is ranked. "
-        "Supply its data or set its weight to 0."
-    )
+        return _(
+            "{part}: no data given ({codes} missing for every country); its weight {share} "
+            "was shared among the others in proportion to their weights ({others})."
+        ).format(**words)
+    return _(
+        "{part}: no data given ({codes} missing for every country); without its weight "
+        "{share} only {rest} of the index's weight has data, below the {needed} the index "
+        "needs, so no country is ranked. Supply its data or set its weight to 0."
+    ).format(**words)
 
 
 def _partly(label: str, share: float, n: int, lacking: int, ranked: int) -> str:
-    head = f"{label}: no data for {lacking} of {n} countries; "
+    words = {
+        "part": label,
+        "lacking": lacking,
+        "n": n,
+        "share": i18n.number(share, 2),
+        "ranked": ranked,
+        "unranked": lacking - ranked,
+    }
     if ranked == 0:
-        return head + "they are unranked (see completeness)."
-    shared = f"its weight {share:.2f} shared among their other parts"
+        return _(
+            "{part}: no data for {lacking} of {n} countries; they are unranked (see completeness)."
+        ).format(**words)
     if ranked == lacking:
-        return head + f"they are ranked on the rest ({shared})."
-    return head + (
-        f"{ranked} of them are ranked on the rest ({shared}), {lacking - ranked} are "
-        "unranked (see completeness)."
-    )
+        return _(
+            "{part}: no data for {lacking} of {n} countries; they are ranked on the rest (its "
+            "weight {share} shared among their other parts)."
+        ).format(**words)
+    return _(
+        "{part}: no data for {lacking} of {n} countries; {ranked} of them are ranked on the "
+        "rest (its weight {share} shared among their other parts), {unranked} are unranked "
+        "(see completeness)."
+    ).format(**words)
 
 
 def coverage_notes(result: IndexResult, data: IndicatorData) -> list[str]:
@@ -101,13 +123,13 @@ def coverage_notes(result: IndexResult, data: IndicatorData) -> list[str]:
         share = float(weights[k])
         scores = (result.indicator_scores if isinstance(child, str) else result.node_scores)[code]
         missing = np.isnan(scores)
-        _, label, codes = parts[k]
+        _name, label, codes = parts[k]
         if share == 0.0:
             continue
         if _empty(data, codes) and missing.all():
             rest = 1.0 - share
             others = ", ".join(
-                f"{parts[i][0]} {float(weights[i]) / rest:.2f}"
+                f"{parts[i][0]} {i18n.number(float(weights[i]) / rest, 2)}"
                 for i in range(len(parts))
                 if i != k and rest > 0
             )

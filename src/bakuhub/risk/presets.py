@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from bakuhub.errors import InvalidInput
+from bakuhub.i18n import N_, _
 from bakuhub.risk.spec import Classes, IndexModel, Indicator, Node, Treatment, nodes, with_weights
 
 NDGAIN_VINTAGE = "ND-GAIN country index, release 2025-08 (ndgain_202508.csv)"
@@ -19,71 +20,71 @@ UCDP_VINTAGE = "UCDP/PRIO Armed Conflict Dataset v25.1"
 INDICATORS: dict[str, Indicator] = {
     "ndgain_vulnerability": Indicator(
         "ndgain_vulnerability",
-        "Climate vulnerability (ND-GAIN vulnerability)",
+        N_("Climate vulnerability (ND-GAIN vulnerability)"),
         "ND-GAIN, University of Notre Dame",
-        "score 0-1",
+        N_("score 0-1"),
         True,
         NDGAIN_VINTAGE,
     ),
     "ndgain_readiness": Indicator(
         "ndgain_readiness",
-        "Readiness to adapt (ND-GAIN readiness)",
+        N_("Readiness to adapt (ND-GAIN readiness)"),
         "ND-GAIN, University of Notre Dame",
-        "score 0-1",
+        N_("score 0-1"),
         False,
         NDGAIN_VINTAGE,
     ),
     "conflict_years": Indicator(
         "conflict_years",
-        "Years with armed conflict on the territory (25+ battle deaths)",
+        N_("Years with armed conflict on the territory (25+ battle deaths)"),
         "UCDP/PRIO Armed Conflict Dataset",
-        "years in window",
+        N_("years in window"),
         True,
         UCDP_VINTAGE,
     ),
     "war_years": Indicator(
         "war_years",
-        "Years with war on the territory (1,000+ battle deaths)",
+        N_("Years with war on the territory (1,000+ battle deaths)"),
         "UCDP/PRIO Armed Conflict Dataset",
-        "years in window",
+        N_("years in window"),
         True,
         UCDP_VINTAGE,
     ),
     "displaced_persons": Indicator(
         "displaced_persons",
-        "People displaced from the country (IDPs and refugees)",
-        "supplied by the user (e.g. IDMC, UNHCR)",
-        "persons",
+        N_("People displaced from the country (IDPs and refugees)"),
+        N_("supplied by the user (e.g. IDMC, UNHCR)"),
+        N_("persons"),
         True,
-        "as supplied",
+        N_("as supplied"),
     ),
     "inform_hazard_exposure": Indicator(
         "inform_hazard_exposure",
-        "Hazard & Exposure (INFORM)",
+        N_("Hazard & Exposure (INFORM)"),
         "INFORM Risk",
-        "score 0-10",
+        N_("score 0-10"),
         True,
-        "as supplied",
+        N_("as supplied"),
     ),
     "inform_vulnerability": Indicator(
         "inform_vulnerability",
-        "Vulnerability (INFORM)",
+        N_("Vulnerability (INFORM)"),
         "INFORM Risk",
-        "score 0-10",
+        N_("score 0-10"),
         True,
-        "as supplied",
+        N_("as supplied"),
     ),
     "inform_lack_of_coping_capacity": Indicator(
         "inform_lack_of_coping_capacity",
-        "Lack of Coping Capacity (INFORM)",
+        N_("Lack of Coping Capacity (INFORM)"),
         "INFORM Risk",
-        "score 0-10",
+        N_("score 0-10"),
         True,
-        "as supplied",
+        N_("as supplied"),
     ),
 }
 
-FIVE_CLASSES = ("Very low", "Low", "Medium", "High", "Very high")
+FIVE_CLASSES = (N_("Very low"), N_("Low"), N_("Medium"), N_("High"), N_("Very high"))
 INFORM_THRESHOLDS = (2.0, 3.5, 5.0, 6.5)
 HUB_THRESHOLDS = (2.0, 3.0, 4.5, 6.0)
 
@@ -95,7 +96,7 @@ def hub(*, window_years: int = 10) -> IndexModel:
     weight must have data."""
     return IndexModel(
         name="hub",
-        title="Hub climate-conflict-displacement index",
+        title=N_("Hub climate-conflict-displacement index"),
         treatments=(
             Treatment("ndgain_vulnerability", goalposts=(0.2, 0.7)),
             Treatment("ndgain_readiness", goalposts=(0.1, 0.9)),
@@ -107,12 +108,12 @@ def hub(*, window_years: int = 10) -> IndexModel:
         ),
         root=Node(
             "hub",
-            "Hub index",
+            N_("Hub index"),
             (
-                Node("climate", "Climate vulnerability", ("ndgain_vulnerability",), (1.0,)),
-                Node("conflict", "Conflict", ("conflict_years", "war_years"), (1.0, 1.0)),
-                Node("displacement", "Displacement pressure", ("displaced_persons",), (1.0,)),
-                Node("readiness", "Lack of readiness", ("ndgain_readiness",), (1.0,)),
+                Node("climate", N_("Climate vulnerability"), ("ndgain_vulnerability",), (1.0,)),
+                Node("conflict", N_("Conflict"), ("conflict_years", "war_years"), (1.0, 1.0)),
+                Node("displacement", N_("Displacement pressure"), ("displaced_persons",), (1.0,)),
+                Node("readiness", N_("Lack of readiness"), ("ndgain_readiness",), (1.0,)),
             ),
             (1.0, 1.0, 1.0, 1.0),
             aggregation="geometric",
@@ -133,7 +134,7 @@ def ndgain() -> IndexModel:
     """
     return IndexModel(
         name="ndgain",
-        title="ND-GAIN country index",
+        title=N_("ND-GAIN country index"),
         treatments=(
             Treatment("ndgain_vulnerability", outlier="none", goalposts=(0.0, 1.0)),
             Treatment("ndgain_readiness", outlier="none", goalposts=(0.0, 1.0)),
@@ -154,9 +155,9 @@ def inform(
     dims = ("inform_hazard_exposure", "inform_vulnerability", "inform_lack_of_coping_capacity")
     return IndexModel(
         name="inform",
-        title="INFORM-style risk",
+        title=N_("INFORM-style risk"),
         treatments=tuple(Treatment(d, goalposts=(0.0, 10.0)) for d in dims),
-        root=Node("inform", "INFORM risk", dims, (1.0, 1.0, 1.0), aggregation="geometric"),
+        root=Node("inform", N_("INFORM risk"), dims, (1.0, 1.0, 1.0), aggregation="geometric"),
         classes=Classes(tuple(thresholds), tuple(labels)),
         rank_decimals=1,
     )
@@ -189,25 +190,33 @@ def get_preset(
     preset's labels are kept when their number fits, else classes are numbered.
     """
     if name not in PRESETS:
-        raise InvalidInput(f"Unknown preset {name!r}. Choose one of: {', '.join(PRESETS)}.")
+        raise InvalidInput(
+            _("Unknown preset '{preset}'. Choose one of: {presets}.").format(
+                preset=name, presets=", ".join(PRESETS)
+            )
+        )
     model = hub(window_years=window_years) if name == "hub" and window_years else PRESETS[name]()
     if weights:
         bad = {k: v for k, v in weights.items() if not v >= 0}
         if bad:
             raise InvalidInput(
-                f"Weights must be non-negative numbers; got {bad}.", details=[{"weights": bad}]
+                _("Weights must be non-negative numbers; got {weights}.").format(weights=bad),
+                details=[{"weights": bad}],
             )
         try:
             root = with_weights(model.root, weights)
         except KeyError as exc:
             raise InvalidInput(
-                f"Unknown weight code(s) {exc.args[0]} for preset {name!r}. "
-                f"Use: {', '.join(weight_codes(model))}."
+                _("Unknown weight code(s) {codes} for preset '{preset}'. Use: {known}.").format(
+                    codes=exc.args[0], preset=name, known=", ".join(weight_codes(model))
+                )
             ) from None
         for node in nodes(root):
             if sum(node.weights) <= 0:
                 raise InvalidInput(
-                    f"All weights within pillar {node.code!r} are zero; give one a positive weight."
+                    _(
+                        "All weights within pillar '{pillar}' are zero; give one a positive weight."
+                    ).format(pillar=node.code)
                 )
         model = replace(model, root=root)
     if thresholds is not None:
@@ -215,7 +224,9 @@ def get_preset(
     mc = model.montecarlo
     if draws is not None:
         if not 1 <= draws <= 10_000:
-            raise InvalidInput(f"draws must be between 1 and 10000; got {draws}.")
+            raise InvalidInput(
+                _("draws must be between 1 and 10000; got {draws}.").format(draws=draws)
+            )
         mc = replace(mc, draws=draws)
     if seed is not None:
         mc = replace(mc, seed=seed)
@@ -226,7 +237,9 @@ def _classes(model: IndexModel, thresholds: tuple[float, ...]) -> Classes:
     t = tuple(float(x) for x in thresholds)
     if not t or any(b <= a for a, b in itertools.pairwise(t)):
         raise InvalidInput(
-            f"Class thresholds must be one or more increasing numbers; got {list(t)}."
+            _("Class thresholds must be one or more increasing numbers; got {thresholds}.").format(
+                thresholds=list(t)
+            )
         )
     if model.classes is not None and len(model.classes.labels) == len(t) + 1:
         return Classes(t, model.classes.labels)
@@ -241,8 +254,10 @@ def parse_thresholds(text: str | None) -> tuple[float, ...] | None:
         return tuple(float(x) for x in text.split(","))
     except ValueError:
         raise InvalidInput(
-            f"Cannot read thresholds {text!r}; write increasing numbers separated by commas, "
-            "e.g. 2,3.5,5,6.5."
+            _(
+                "Cannot read thresholds '{text}'; write increasing numbers separated by commas, "
+                "e.g. 2,3.5,5,6.5."
+            ).format(text=text)
         ) from None
 
 
@@ -259,7 +274,9 @@ def parse_weights(text: str | None) -> dict[str, float] | None:
             out[code.strip()] = float(value)
         except ValueError:
             raise InvalidInput(
-                f"Cannot read weight {part.strip()!r}; write code=number pairs separated by "
-                "commas, e.g. conflict=2,climate=1."
+                _(
+                    "Cannot read weight '{text}'; write code=number pairs separated by "
+                    "commas, e.g. conflict=2,climate=1."
+                ).format(text=part.strip())
             ) from None
     return out

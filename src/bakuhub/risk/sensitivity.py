@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from bakuhub.i18n import N_
 from bakuhub.risk import sobol, spec, steps
 from bakuhub.risk.index import (
     IndicatorData,
@@ -49,6 +50,11 @@ from bakuhub.risk.steps import Array
 
 IntArray = npt.NDArray[np.int64]
 WINDOW_YEARS = (5, 10, 20)
+WEIGHT_OF = N_("Weight of {pillar}")
+"""A weight factor's label (English here: the analysis is cached for every reader; a
+page translates this and the pillar's name when it shows them)."""
+NEVER_SCORED = N_("no score under any choice (too little data)")
+SOMETIMES_SCORED = N_("a score under some choices only (too little data under the others)")
 INDICATOR_CHOICES = ("outlier", "normalisation", "imputation")
 
 
@@ -115,15 +121,16 @@ def factors_of(model: IndexModel, options: Sequence[DataOption]) -> tuple[Factor
     if len(root.children) > 1:
         for code in root.child_codes():
             name = _child_name(root, code, data)
-            out.append(Factor(f"w_{code}", f"Weight of {name}", (1 - mc.spread, 1 + mc.spread)))
+            label = WEIGHT_OF.format(pillar=name)
+            out.append(Factor(f"w_{code}", label, (1 - mc.spread, 1 + mc.spread)))
     if len(mc.aggregations) > 1:
-        out.append(Factor("aggregation", "Aggregation", options=tuple(mc.aggregations)))
-    out.append(Factor("outlier", "Outlier treatment", options=spec.OUTLIERS))
-    out.append(Factor("normalisation", "Normalisation", options=spec.NORMALISATIONS))
-    out.append(Factor("imputation", "Imputation", options=spec.IMPUTATIONS))
+        out.append(Factor("aggregation", N_("Aggregation"), options=tuple(mc.aggregations)))
+    out.append(Factor("outlier", N_("Outlier treatment"), options=spec.OUTLIERS))
+    out.append(Factor("normalisation", N_("Normalisation"), options=spec.NORMALISATIONS))
+    out.append(Factor("imputation", N_("Imputation"), options=spec.IMPUTATIONS))
     if len(options) > 1:
         labels = tuple(o.label for o in options)
-        out.append(Factor("window", "Conflict window", options=labels))
+        out.append(Factor("window", N_("Conflict window"), options=labels))
     return tuple(out)
 
 
@@ -266,9 +273,7 @@ def _excluded(runs: _Runs, keep: npt.NDArray[np.bool_]) -> tuple[tuple[str, str,
         (
             code,
             name,
-            "no score under any choice (too little data)"
-            if never[j]
-            else "a score under some choices only (too little data under the others)",
+            NEVER_SCORED if never[j] else SOMETIMES_SCORED,
         )
         for j, (code, name) in enumerate(zip(runs.countries, runs.names, strict=True))
         if not keep[j]

@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bakuhub import __version__
+from bakuhub import __version__, i18n
 from bakuhub.errors import InvalidInput, NotFound
+from bakuhub.i18n import _
 from bakuhub.risk.models import RiskRun, RiskScore
 from bakuhub.risk.schemas import RunOut, RunSummary, ScoreOut
 from bakuhub.risk.spec import Aggregation, Imputation, Normalisation, Outlier
@@ -59,7 +60,7 @@ def _settings(
         try:
             model = with_choices(model, **asdict(choices))
         except ValueError as bad:
-            raise InvalidInput(f"{bad} Pick one of the values listed.") from None
+            raise InvalidInput(" ".join([str(bad), _("Pick one of the values listed.")])) from None
     return {"model": model_to_dict(model), "window": {"end": window.end, "years": window.years}}
 
 
@@ -83,7 +84,9 @@ def prepare(
 
     window = window or Window()
     if window.years < 1 or window.end < 1946:
-        raise InvalidInput("The conflict window needs at least one year ending in 1946 or later.")
+        raise InvalidInput(
+            _("The conflict window needs at least one year ending in 1946 or later.")
+        )
     settings = _settings(preset, weights, draws, seed, window, thresholds, choices)
     return settings, data if data is not None else assemble(preset, window=window)
 
@@ -122,8 +125,10 @@ def require_tables(*, session: Session) -> None:
 
     if not inspect(session.get_bind()).has_table(RiskRun.__tablename__):
         raise InvalidInput(
-            "The database has no risk tables yet; run `bakuhub db upgrade`, then repeat "
-            "the command with --save."
+            _(
+                "The database has no risk tables yet; run `bakuhub db upgrade`, then repeat "
+                "the command with --save."
+            )
         )
 
 
@@ -227,7 +232,9 @@ def get_run(*, session: Session, run_id: int) -> RiskRun:
     """A stored run, or ``NotFound``."""
     run = session.get(RiskRun, run_id)
     if run is None:
-        raise NotFound(f"No risk run {run_id}; list runs with GET /api/v1/risk/runs.")
+        raise NotFound(
+            _("No risk run {run}; list runs with GET /api/v1/risk/runs.").format(run=run_id)
+        )
     return run
 
 
@@ -270,7 +277,9 @@ def profile(*, session: Session, run_id: int, iso3: str) -> dict[str, Any]:
     code = iso3.strip().upper()
     if code not in run.inputs["countries"]:
         raise NotFound(
-            f"No country {code} in risk run {run_id}; use an ISO 3166 alpha-3 code such as TCD."
+            _(
+                "No country {code} in risk run {run}; use an ISO 3166 alpha-3 code such as TCD."
+            ).format(code=code, run=run_id)
         )
     out = outcome_of(run).explain(code)
     out["run_id"] = run.id
@@ -312,9 +321,13 @@ def run_side(run: RiskRun) -> Side:
     from bakuhub.risk.pipeline import data_from_dict
 
     data = data_from_dict(run.inputs)
-    when = run.created_at.strftime("%Y-%m-%d %H:%M")
     return Side(
-        label=f"Run {run.id}: {run.title}, {when}, by {run.created_by}",
+        label=_("Run {run}: {title}, {when}, by {author}").format(
+            run=run.id,
+            title=run.title,
+            when=i18n.datetime(run.created_at, "short"),
+            author=run.created_by,
+        ),
         settings=run.settings,
         inputs_digest=run.inputs_digest,
         result=_score(run.settings, data),

@@ -22,6 +22,7 @@ from typing import IO
 import pandas as pd
 
 from bakuhub.errors import InvalidInput
+from bakuhub.i18n import _
 
 Source = str | Path | IO[str]
 ISO3 = re.compile(r"^[A-Z]{3}$")
@@ -48,13 +49,16 @@ class UcdpRead:
 def _refuse(
     name: str, line: int | None, reason: str, todo: str, column: str | None = None
 ) -> InvalidInput:
-    where = f"{name}, line {line}" if line is not None else name
+    where = _("{file}, line {line}").format(file=name, line=line) if line is not None else name
     detail: dict[str, object] = {"file": name, "reason": reason}
     if line is not None:
         detail["line"] = line
     if column is not None:
         detail["column"] = column
-    return InvalidInput(f"{where}: {reason}. {todo}", details=[detail])
+    return InvalidInput(
+        _("{where}: {reason}. {todo}").format(where=where, reason=reason, todo=todo),
+        details=[detail],
+    )
 
 
 def _open(source: Source) -> tuple[str, IO[str]]:
@@ -141,7 +145,9 @@ def read_ndgain_csv(source: Source) -> pd.DataFrame:
     Returns columns ``iso3, name, vulnerability, readiness, index, rank``; ``NA``
     becomes NaN. Vulnerability and readiness must lie in [0, 1].
     """
-    name, _, rows = _rows(source, ",", ["ISO3", "Name", "vulnerability", "readiness", "index"])
+    name, _delimiter, rows = _rows(
+        source, ",", ["ISO3", "Name", "vulnerability", "readiness", "index"]
+    )
     out: list[dict[str, object]] = []
     seen: set[str] = set()
     for line, rec in rows:
@@ -187,7 +193,7 @@ def read_ucdp_csv(source: Source, *, skip_malformed: bool = False) -> UcdpRead:
     is refused, or, with ``skip_malformed=True``, left out and listed in
     ``UcdpRead.skipped`` so the caller can report it.
     """
-    name, _, rows = _rows(
+    name, _delimiter, rows = _rows(
         source, ";", ["conflict_id", "location", "year", "intensity_level", "gwno_loc"]
     )
     out: list[dict[str, object]] = []
@@ -302,7 +308,7 @@ def read_indicator_csv(source: Source) -> pd.DataFrame:
     One value per country, year and indicator; ``NA`` or empty means missing and the
     row is dropped. Returns the four columns with ``year`` as int and ``value`` as float.
     """
-    name, _, rows = _rows(source, ",", ["iso3", "year", "indicator", "value"])
+    name, _delimiter, rows = _rows(source, ",", ["iso3", "year", "indicator", "value"])
     out: list[dict[str, object]] = []
     seen: set[tuple[str, int, str]] = set()
     for line, rec in rows:

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from bakuhub.accounts.permissions import Principal, Role, require
 from bakuhub.db import utcnow
 from bakuhub.errors import InvalidInput
+from bakuhub.i18n import _, number
 from bakuhub.studies.models import Comment
 
 MAX_BODY = 5000
@@ -100,12 +101,14 @@ def add_comment(
     body: str,
 ) -> Comment:
     """Add a comment of ``principal`` (the caller has checked it may see the target)."""
-    who = require(principal, Role.viewer, "comment")
+    who = require(principal, Role.viewer, _("comment"))
     text = body.strip()
     if not text or len(text) > MAX_BODY:
         raise InvalidInput(
-            f"body: write a comment of 1 to {MAX_BODY:,} characters (this one has {len(text):,}).",
-            details=[{"loc": ["body"], "msg": f"1 to {MAX_BODY} characters"}],
+            _("body: write a comment of 1 to {limit} characters (this one has {size}).").format(
+                limit=number(MAX_BODY), size=number(len(text))
+            ),
+            details=[{"loc": ["body"], "msg": _("1 to {limit} characters").format(limit=MAX_BODY)}],
         )
     row = Comment(
         target_type=target_type,

@@ -32,10 +32,11 @@ from bakuhub.corridor.scenario import (
 )
 from bakuhub.db import utcnow
 from bakuhub.errors import Conflict, InvalidInput, NotFound, check_version
+from bakuhub.i18n import N_, _
 from bakuhub.studies.models import SavedScenario, Study
 
 REF = re.compile(r"^[a-z0-9][a-z0-9-]{1,79}$")
-REF_RULE = "2 to 80 lower-case letters, digits and dashes, starting with a letter or digit"
+REF_RULE = N_("2 to 80 lower-case letters, digits and dashes, starting with a letter or digit")
 MAX_TITLE = 200
 MAX_DESCRIPTION = 4000
 MAX_PAGE = 200
@@ -55,22 +56,34 @@ def may_change(principal: Principal | None, row: SavedScenario, what: str) -> Pr
     who = require(principal, Role.focal_point, what)
     if not who.is_staff and row.author != who.username:
         raise Forbidden(
-            f"The scenario '{row.ref}' is {row.author}'s; only its author or the secretariat "
-            f"can {what}. Fork it to make your own version."
+            _(
+                "The scenario '{ref}' is {author}'s; only its author or the secretariat "
+                "can {what}. Fork it to make your own version."
+            ).format(ref=row.ref, author=row.author, what=what)
         )
     return who
 
 
 def _problem(field: str, message: str) -> InvalidInput:
-    return InvalidInput(f"{field}: {message}.", details=[{"loc": [field], "msg": message}])
+    return InvalidInput(
+        _("{field}: {message}.").format(field=field, message=message),
+        details=[{"loc": [field], "msg": message}],
+    )
 
 
 def check_ref(ref: str) -> str:
     """``ref`` if it is a valid, free-to-take scenario reference, else ``InvalidInput``."""
     if not REF.fullmatch(ref):
-        raise _problem("ref", f"'{ref[:80]}' is not a scenario reference; use {REF_RULE}")
+        raise _problem(
+            "ref",
+            _("'{ref}' is not a scenario reference; use {rule}").format(
+                ref=ref[:80], rule=_(REF_RULE)
+            ),
+        )
     if shipped_scenario_path(ref) is not None:
-        raise _problem("ref", f"'{ref}' is the name of a shipped scenario; choose another")
+        raise _problem(
+            "ref", _("'{ref}' is the name of a shipped scenario; choose another").format(ref=ref)
+        )
     return ref
 
 
@@ -91,9 +104,14 @@ def validate_spec(data: Any, *, ref: str, source: str = "you sent") -> Scenario:
 def _texts(title: str, description: str) -> tuple[str, str]:
     title = title.strip()
     if not title or len(title) > MAX_TITLE:
-        raise _problem("title", f"give a title of 1 to {MAX_TITLE} characters")
+        raise _problem(
+            "title", _("give a title of 1 to {limit} characters").format(limit=MAX_TITLE)
+        )
     if len(description) > MAX_DESCRIPTION:
-        raise _problem("description", f"write at most {MAX_DESCRIPTION} characters")
+        raise _problem(
+            "description",
+            _("write at most {limit} characters").format(limit=MAX_DESCRIPTION),
+        )
     return title, description
 
 
@@ -121,8 +139,10 @@ def get_scenario(*, session: Session, principal: Principal | None, ref: str) -> 
     ).first()
     if row is None:
         raise NotFound(
-            f"There is no saved scenario '{ref[:80]}' you can see; list them at "
-            "/api/v1/corridor/scenarios."
+            _(
+                "There is no saved scenario '{ref}' you can see; list them at "
+                "/api/v1/corridor/scenarios."
+            ).format(ref=ref[:80])
         )
     return row
 
@@ -138,12 +158,14 @@ def create_scenario(
     parent: str | None = None,
 ) -> SavedScenario:
     """Save a new scenario as a draft of ``principal``."""
-    who = require(principal, Role.focal_point, "save a corridor scenario")
+    who = require(principal, Role.focal_point, _("save a corridor scenario"))
     check_ref(ref)
     title, description = _texts(title, description)
     scenario = validate_spec(spec, ref=ref)
     if session.scalars(select(SavedScenario.id).where(SavedScenario.ref == ref)).first():
-        raise Conflict(f"A saved scenario '{ref}' exists already; choose another reference.")
+        raise Conflict(
+            _("A saved scenario '{ref}' exists already; choose another reference.").format(ref=ref)
+        )
     now = utcnow()
     row = SavedScenario(
         ref=ref,
@@ -224,8 +246,10 @@ def source_spec(
         first_line = (spec.description.splitlines() or [source])[0][:MAX_TITLE]
         return data, first_line or source, spec.description
     raise NotFound(
-        f"There is no saved or shipped scenario '{source[:80]}' you can see to start from; "
-        "list them at /api/v1/corridor/scenarios."
+        _(
+            "There is no saved or shipped scenario '{ref}' you can see to start from; "
+            "list them at /api/v1/corridor/scenarios."
+        ).format(ref=source[:80])
     )
 
 
@@ -252,7 +276,7 @@ def fork_scenario(
 ) -> SavedScenario:
     """A new draft of ``principal`` copied from a saved or shipped scenario; its
     ``parent`` records where it came from."""
-    who = require(principal, Role.focal_point, "fork a corridor scenario")
+    who = require(principal, Role.focal_point, _("fork a corridor scenario"))
     data, source_title, description = source_spec(
         session=session, principal=principal, source=source
     )
@@ -304,13 +328,17 @@ def delete_scenario(
     from bakuhub.studies.comments import delete_thread
 
     row = get_scenario(session=session, principal=principal, ref=ref)
-    who = may_change(principal, row, "delete it")
-    check_version(what=f"The scenario '{ref}'", current=row.version, based_on=version)
+    who = may_change(principal, row, _("delete it"))
+    check_version(
+        what=_("The scenario '{ref}'").format(ref=ref), current=row.version, based_on=version
+    )
     used = session.scalars(select(Study.name).where(Study.scenario_ref == ref).limit(3)).all()
     if used:
         raise Conflict(
-            f"The scenario '{ref}' is the input of studies ({', '.join(used)}); it cannot be "
-            "deleted. Unpublish it instead, or fork it to change it."
+            _(
+                "The scenario '{ref}' is the input of studies ({studies}); it cannot be "
+                "deleted. Unpublish it instead, or fork it to change it."
+            ).format(ref=ref, studies=", ".join(used))
         )
     delete_thread(session=session, target_type="scenario", target=ref)
     session.delete(row)
@@ -344,10 +372,10 @@ def import_yaml(
 ) -> SavedScenario:
     """Save an uploaded YAML scenario (plain YAML, bounded size) as a new draft, with
     the same validation as a form."""
-    require(principal, Role.focal_point, "save a corridor scenario")
-    data = parse_yaml(text, "The uploaded scenario")
+    require(principal, Role.focal_point, _("save a corridor scenario"))
+    data = parse_yaml(text, _("The uploaded scenario"))
     if not isinstance(data, dict):
-        raise InvalidInput("The uploaded scenario must be a YAML mapping of fields.")
+        raise InvalidInput(_("The uploaded scenario must be a YAML mapping of fields."))
     name = str(data.get("name") or "scenario")
     new_ref = ref or free_ref(session, name)
     return create_scenario(

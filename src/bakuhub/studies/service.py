@@ -20,6 +20,7 @@ from bakuhub.accounts.permissions import Principal
 from bakuhub.corridor.compare import compare, warnings
 from bakuhub.corridor.scenario import Scenario, parse_scenario
 from bakuhub.errors import InvalidInput, NotFound
+from bakuhub.i18n import _
 from bakuhub.studies import comments, scenarios
 from bakuhub.studies.models import ORIGINS, Study
 from bakuhub.studies.store import sync
@@ -89,8 +90,12 @@ def list_studies(
     first, see :func:`bakuhub.studies.store.sync`)."""
     if where.origin is not None and where.origin not in ORIGINS:
         raise InvalidInput(
-            f"origin: '{where.origin[:20]}' is not an origin; use one of {', '.join(ORIGINS)}.",
-            details=[{"loc": ["origin"], "msg": f"one of {', '.join(ORIGINS)}"}],
+            _("origin: '{origin}' is not an origin; use one of {origins}.").format(
+                origin=where.origin[:20], origins=", ".join(ORIGINS)
+            ),
+            details=[
+                {"loc": ["origin"], "msg": _("one of {origins}").format(origins=", ".join(ORIGINS))}
+            ],
         )
     sync(session, data_dir)
     query = select(Study).where(visible(principal))
@@ -122,8 +127,10 @@ def get_study(
     row = session.scalars(select(Study).where(Study.name == name[:120], visible(principal))).first()
     if row is None:
         raise NotFound(
-            f"There is no corridor study '{name[:120]}' you can see; list them at "
-            "/api/v1/corridor/studies."
+            _(
+                "There is no corridor study '{name}' you can see; list them at "
+                "/api/v1/corridor/studies."
+            ).format(name=name[:120])
         )
     return row
 
@@ -194,13 +201,19 @@ def study_file(
     its CSV when the folder lacks it. Unknown names are refused, never looked up."""
     if file not in FILES:
         raise NotFound(
-            f"A study has no download '{file[:80]}'; the downloads are {', '.join(FILES)}."
+            _("A study has no download '{file}'; the downloads are {files}.").format(
+                file=file[:80], files=", ".join(FILES)
+            )
         )
     row = get_study(session=session, principal=principal, name=name, data_dir=data_dir)
     folder = _folder(row, data_dir)
     relative, media = FILES[file]
     if folder is None or not _has(folder, file):
-        raise NotFound(f"The study '{row.name}' has no {file} (its state: {row.state}).")
+        raise NotFound(
+            _("The study '{name}' has no {file} (its state: {state}).").format(
+                name=row.name, file=file, state=_(row.state)
+            )
+        )
     path = folder / relative
     if file.endswith(".parquet") and not path.is_file():
         _parquet_from_csv(path.with_suffix(".csv"), path)
@@ -223,8 +236,10 @@ def compare_studies(
     warnings when their resolution, weather or year differ."""
     if not 2 <= len(names) <= MAX_COMPARED:
         raise InvalidInput(
-            f"study: name 2 to {MAX_COMPARED} studies to compare (you named {len(names)}).",
-            details=[{"loc": ["study"], "msg": f"2 to {MAX_COMPARED} studies"}],
+            _("study: name 2 to {most} studies to compare (you named {count}).").format(
+                most=MAX_COMPARED, count=len(names)
+            ),
+            details=[{"loc": ["study"], "msg": _("2 to {most} studies").format(most=MAX_COMPARED)}],
         )
     rows = [
         get_study(session=session, principal=principal, name=n, data_dir=data_dir) for n in names
@@ -233,7 +248,11 @@ def compare_studies(
     for row in rows:
         folder = _folder(row, data_dir)
         if folder is None or not (folder / "summary.json").is_file():
-            raise InvalidInput(f"The study '{row.name}' has no results yet ({row.state}).")
+            raise InvalidInput(
+                _("The study '{name}' has no results yet ({state}).").format(
+                    name=row.name, state=_(row.state)
+                )
+            )
         import json
 
         summaries.append(json.loads((folder / "summary.json").read_text(encoding="utf-8")))
@@ -249,8 +268,10 @@ def rerun_scenario(
     row = get_study(session=session, principal=principal, name=name)
     if not row.scenario_json:
         raise InvalidInput(
-            f"The study '{row.name}' cannot be run again: its scenario is unknown (an older "
-            "study folder without scenario.yaml); fork a scenario and run that instead."
+            _(
+                "The study '{name}' cannot be run again: its scenario is unknown (an older "
+                "study folder without scenario.yaml); fork a scenario and run that instead."
+            ).format(name=row.name)
         )
     source = f"of the study '{row.name}'"
     return parse_scenario(dict(row.scenario_json), source, trusted=False), row.scenario_ref

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from bakuhub.accounts import service as accounts
 from bakuhub.accounts.permissions import Forbidden, Principal, Unauthenticated
+from bakuhub.i18n import _
 from bakuhub.web.deps import get_principal
 
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -61,14 +62,16 @@ async def guard(
     if request.method not in UNSAFE:
         return
     if principal is None and request.url.path not in OPEN_WRITES:
-        raise Unauthenticated("Sign in (or send an API token) to change anything.")
+        raise Unauthenticated(_("Sign in (or send an API token) to change anything."))
     if principal is None or not principal.via_token:
         expected = request.session.get("csrf")
         sent = await _sent_csrf(request)
         if not expected or not sent or not secrets.compare_digest(str(expected), sent):
             raise Forbidden(
-                "The form's security token is missing or out of date (CSRF check); reload "
-                "the page and send it again."
+                _(
+                    "The form's security token is missing or out of date (CSRF check); reload "
+                    "the page and send it again."
+                )
             )
 
 

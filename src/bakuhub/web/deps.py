@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from bakuhub.accounts.permissions import Principal, Unauthenticated
 from bakuhub.config import Settings
 from bakuhub.db import MAX_ID, session_scope
+from bakuhub.i18n import _
 
 
 def get_app_settings(request: Request) -> Settings:
@@ -32,7 +33,7 @@ def get_session(request: Request) -> Iterator[Session]:
 
 def _bearer(request: Request) -> str | None:
     header = request.headers.get("authorization", "")
-    scheme, _, value = header.partition(" ")
+    scheme, _sep, value = header.partition(" ")
     return value.strip() if scheme.lower() == "bearer" and value.strip() else None
 
 
@@ -76,8 +77,10 @@ def get_principal(
         found = accounts.user_for_token(session=session, token=token)
         if found is None:
             raise Unauthenticated(
-                "The API token is unknown, revoked or belongs to a disabled account; "
-                "create a new one on your account page."
+                _(
+                    "The API token is unknown, revoked or belongs to a disabled account; "
+                    "create a new one on your account page."
+                )
             )
         user, row = found
         principal = accounts.principal_of(user, token_role=row.role, via_token=True)

@@ -16,14 +16,35 @@ from sqlalchemy.orm.exc import StaleDataError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bakuhub.db import read_only
-from bakuhub.errors import BakuhubError, Busy, Conflict, InvalidInput, StaleVersion
+from bakuhub.errors import (
+    BakuhubError,
+    Busy,
+    Conflict,
+    InvalidInput,
+    StaleVersion,
+    pydantic_message,
+)
+from bakuhub.i18n import N_, _
 
 RETRY_AFTER_S = 2
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-NUL_MESSAGE = (
+NUL_MESSAGE = N_(
     "The {where} contains a NUL character (\\u0000), which cannot be stored; "
     "remove it and send the request again."
 )
+NUL_PLACES = {
+    "path": N_("address (path)"),
+    "query": N_("query string"),
+    "body": N_("request body"),
+}
+"""Where a NUL character was found, in the words of :data:`NUL_MESSAGE`."""
+TITLES = {
+    401: N_("Please sign in"),
+    403: N_("Not allowed"),
+    404: N_("Not found"),
+    409: N_("Conflict"),
+}
+"""The heading of an error page by status (others: "That did not work")."""
 _ESCAPED_NUL = re.compile(rb"\\u0000", re.IGNORECASE)
 
 
@@ -37,8 +58,7 @@ def _page_error(request: Request, exc: BakuhubError) -> Response:
 
     if exc.status_code == 401 and request.method == "GET":
         return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
-    titles = {401: "Please sign in", 403: "Not allowed", 404: "Not found", 409: "Conflict"}
-    title = titles.get(exc.status_code, "That did not work")
+    title = _(TITLES[exc.status_code]) if exc.status_code in TITLES else _("That did not work")
     context = {"title": title, "message": exc.message}
     return render(request, "error.html", context, status_code=exc.status_code)
 
@@ -61,9 +81,9 @@ def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
     errors = []
     for e in exc.errors():
         loc = [p for p in e["loc"] if p != "body"]
-        errors.append({"loc": loc, "msg": e["msg"]})
+        errors.append({"loc": loc, "msg": pydantic_message(e)})
     detail = "; ".join(
-        f"{'.'.join(str(p) for p in x['loc']) or 'body'}: {x['msg']}" for x in errors
+        f"{'.'.join(str(p) for p in x['loc']) or _('body')}: {x['msg']}" for x in errors
     )
     return JSONResponse(status_code=422, content={"detail": detail, "errors": errors})
 
@@ -72,21 +92,27 @@ def database_refusal(exc: Exception) -> BakuhubError:
     """The user's view of a refusal by the database (lost race, lock, value it cannot hold)."""
     if isinstance(exc, StaleDataError):
         return StaleVersion(
-            "The record was changed by someone else at the same time; reload it and apply "
-            "your change again."
+            _(
+                "The record was changed by someone else at the same time; reload it and apply "
+                "your change again."
+            )
         )
     if isinstance(exc, IntegrityError):
         return Conflict(
-            "The change clashes with a change someone else saved at the same time (a "
-            "duplicate ref, or a record in use); reload and try again."
+            _(
+                "The change clashes with a change someone else saved at the same time (a "
+                "duplicate ref, or a record in use); reload and try again."
+            )
         )
     if isinstance(exc, DataError):
         return InvalidInput(
-            "A value in the request is too long or out of range for the database; shorten "
-            "the text or use a smaller number and send it again."
+            _(
+                "A value in the request is too long or out of range for the database; shorten "
+                "the text or use a smaller number and send it again."
+            )
         )
     return Busy(
-        "The database is busy with other changes; nothing was saved. Try again in a moment."
+        _("The database is busy with other changes; nothing was saved. Try again in a moment.")
     )
 
 
@@ -145,17 +171,17 @@ class RequestEdge:
             await self.app(scope, receive, send)
             return
         if "\x00" in scope["path"]:
-            await _refuse(scope, send, "address (path)")
+            await _refuse(scope, send, "path")
             return
         if b"\x00" in unquote_to_bytes(scope.get("query_string", b"").replace(b"+", b" ")):
-            await _refuse(scope, send, "query string")
+            await _refuse(scope, send, "query")
             return
         headers = dict(scope.get("headers") or [])
         content_type = headers.get(b"content-type", b"").decode("latin-1").lower()
         if scope["method"] not in READ_METHODS and _checks_body(content_type):
             body, receive = await _buffered(receive)
             if _body_has_nul(content_type, body):
-                await _refuse(scope, send, "request body")
+                await _refuse(scope, send, "body")
                 return
         token = read_only.set(scope["method"] in READ_METHODS)
         try:
@@ -188,7 +214,7 @@ async def _buffered(receive: Receive) -> tuple[bytes, Receive]:
 
 
 async def _refuse(scope: Scope, send: Send, where: str) -> None:
-    message = NUL_MESSAGE.format(where=where)
+    message = _(NUL_MESSAGE).format(where=_(NUL_PLACES[where]))
     if scope["path"].startswith("/api/"):
         response: Response = JSONResponse(
             status_code=422, content={"detail": message, "errors": [{"loc": [], "msg": message}]}

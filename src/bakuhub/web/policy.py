@@ -20,6 +20,7 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from bakuhub.accounts.permissions import Forbidden, Principal, Role, require
+from bakuhub.i18n import _
 from bakuhub.registry import service
 from bakuhub.registry.catalog import RESOURCES
 from bakuhub.registry.resources import Resource
@@ -50,19 +51,17 @@ def belongs(principal: Principal, resource_name: str, record: dict[str, Any]) ->
     return False
 
 
-def _refuse(principal: Principal, what: str) -> Forbidden:
-    party = principal.party_ref or "no party"
-    return Forbidden(
-        f"As focal point of {party} you cannot {what}; it does not belong to your party "
-        "(ask the secretariat)."
-    )
+def _refuse(principal: Principal, sentence: str, **values: Any) -> Forbidden:
+    """Forbidden with ``sentence`` (translated, with ``{party}`` and ``values`` filled)."""
+    party = principal.party_ref or _("no party")
+    return Forbidden(sentence.format(party=party, **values))
 
 
 def check_may_create(principal: Principal | None, resource: Resource) -> Principal:
     """The principal if its role may create records of this type at all."""
-    who = require(principal, Role.focal_point, f"create a {resource.label}")
+    who = require(principal, Role.focal_point, _("create a {what}").format(what=_(resource.label)))
     if not who.is_staff and resource.name not in OWNED:
-        raise Forbidden(f"Only the secretariat creates {resource.name}.")
+        raise Forbidden(_("Only the secretariat creates {what}.").format(what=_(resource.plural)))
     return who
 
 
@@ -73,7 +72,15 @@ def check_create(principal: Principal | None, resource: Resource, data: BaseMode
         return data
     record = data.model_dump(mode="json")
     if not belongs(who, resource.name, record):
-        raise _refuse(who, f"create the {resource.label} '{record.get('ref')}' for other parties")
+        raise _refuse(
+            who,
+            _(
+                "As focal point of {party} you cannot create the {what} '{ref}' for other "
+                "parties; it does not belong to your party (ask the secretariat)."
+            ),
+            what=_(resource.label),
+            ref=record.get("ref"),
+        )
     return data.model_copy(update={"published": False})
 
 
@@ -81,25 +88,41 @@ def check_update(
     principal: Principal | None, resource: Resource, before: dict[str, Any], data: BaseModel
 ) -> BaseModel:
     """The update a principal may make to ``before``, or Forbidden."""
-    who = require(principal, Role.focal_point, f"change a {resource.label}")
+    who = require(principal, Role.focal_point, _("change a {what}").format(what=_(resource.label)))
     if who.is_staff:
         return data
     if resource.name not in OWNED:
-        raise Forbidden(f"Only the secretariat changes {resource.name}.")
+        raise Forbidden(_("Only the secretariat changes {what}.").format(what=_(resource.plural)))
     if not belongs(who, resource.name, before):
-        raise _refuse(who, f"change the {resource.label} '{before.get('ref')}'")
+        raise _refuse(
+            who,
+            _(
+                "As focal point of {party} you cannot change the {what} '{ref}'; it does not "
+                "belong to your party (ask the secretariat)."
+            ),
+            what=_(resource.label),
+            ref=before.get("ref"),
+        )
     changes = data.model_dump(mode="json", exclude_unset=True)
     if "published" in changes and changes["published"] != before.get("published"):
-        raise Forbidden("Only the secretariat publishes or unpublishes a record.")
+        raise Forbidden(_("Only the secretariat publishes or unpublishes a record."))
     after = {**before, **changes}
     if not belongs(who, resource.name, after):
-        raise _refuse(who, f"give the {resource.label} '{before.get('ref')}' to other parties")
+        raise _refuse(
+            who,
+            _(
+                "As focal point of {party} you cannot give the {what} '{ref}' to other "
+                "parties; it does not belong to your party (ask the secretariat)."
+            ),
+            what=_(resource.label),
+            ref=before.get("ref"),
+        )
     return data
 
 
 def check_delete(principal: Principal | None, resource: Resource) -> None:
     """Only the secretariat deletes records."""
-    require(principal, Role.secretariat, f"delete a {resource.label}")
+    require(principal, Role.secretariat, _("delete a {what}").format(what=_(resource.label)))
 
 
 def project_for(
@@ -111,16 +134,27 @@ def project_for(
         session=session, resource=projects, ref=ref, published_only=principal is None and not write
     )
     if write:
-        who = require(principal, Role.focal_point, "change a project's results or finance")
+        who = require(principal, Role.focal_point, _("change a project's results or finance"))
         if not belongs(who, "projects", record):
-            raise _refuse(who, f"change the project '{ref}'")
+            raise _refuse(
+                who,
+                _(
+                    "As focal point of {party} you cannot change the project '{ref}'; it does "
+                    "not belong to your party (ask the secretariat)."
+                ),
+                ref=ref,
+            )
     return record
 
 
 def check_transition(principal: Principal | None, to: PeriodState) -> None:
     """Approving or returning a period needs the secretariat."""
     if to in (PeriodState.approved, PeriodState.returned):
-        require(principal, Role.secretariat, f"move a result period to {to.value}")
+        require(
+            principal,
+            Role.secretariat,
+            _("move a result period to {state}").format(state=to.value),
+        )
 
 
 def require_staff(principal: Principal | None, what: str) -> Principal:
@@ -137,10 +171,13 @@ def check_may_create_token(principal: Principal | None) -> Principal:
     the operator (``bakuhub users token``); the new token's role is at most the
     role the request acts with.
     """
-    who = require(principal, Role.viewer, "create an API token")
+    who = require(principal, Role.viewer, _("create an API token"))
     if who.via_token:
         raise Forbidden(
-            "An API token cannot create tokens (a leaked token could otherwise outlive its "
-            "revocation); sign in and create it on /account, or use `bakuhub users token`."
+            _(
+                "An API token cannot create tokens (a leaked token could otherwise outlive "
+                "its revocation); sign in and create it on /account, or use `bakuhub users "
+                "token`."
+            )
         )
     return who

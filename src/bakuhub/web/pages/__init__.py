@@ -67,12 +67,13 @@ def install_pages(app: FastAPI) -> None:
     from bakuhub.web.pages import (
         corridor_scenarios,  # issue 15: the scenario pages
         language,  # issue 19: the language switch
+        record_texts,  # issue 19: records in several languages
     )
 
     pages = [home, account, audit, risk, risk_sensitivity, risk_audit, corridor, corridor_jobs]
     pages += [corridor_sweeps, corridor_studies, corridor_scenarios, risk_upload, project, bulk]
     pages += [finance, dashboards, iati, groups, record_forms, records]  # /new before /{ref}
-    pages += [language]
+    pages += [language, record_texts]
     for module in pages:
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

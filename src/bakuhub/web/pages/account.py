@@ -1,5 +1,5 @@
-"""Pages: sign in, sign out, your account (tokens, password); the accounts of others
-are in ``account_users`` (included here).
+"""Pages: sign in, sign out, your account (tokens, password, language); the accounts of
+others are in ``account_users`` (included here).
 
 Password hashing (argon2) is slow on purpose: the form posts read the form on the
 event loop and do the rest in a worker thread.
@@ -15,11 +15,12 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from bakuhub.accounts import service as accounts
-from bakuhub.accounts.permissions import RANK, Forbidden, Principal, Role, require
+from bakuhub.accounts.permissions import RANK, Forbidden, Principal, Role, require, role_name
 from bakuhub.accounts.throttle import Limits, Throttled, client_address, record_attempt
 from bakuhub.accounts.throttle import forget_attempts as forget
 from bakuhub.config import Settings
 from bakuhub.errors import BakuhubError, Busy
+from bakuhub.i18n import N_, _
 from bakuhub.web.auth import sign_in, sign_out
 from bakuhub.web.deps import IdPath, PrincipalDep, SessionDep, SettingsDep
 from bakuhub.web.pages import account_users
@@ -70,7 +71,7 @@ async def login(request: Request, session: SessionDep, settings: SettingsDep) ->
     if user is not None:
         sign_in(request, user)
         return redirect(target)
-    error = "The user name or the password is wrong; check both and try again."
+    error = _("The user name or the password is wrong; check both and try again.")
     context = {"next": target, "username": username, "error": error}
     return render(request, "login.html", context, status_code=401)
 
@@ -83,10 +84,14 @@ def logout(request: Request, session: SessionDep) -> Response:
 
 TOKEN_NAME_MAX = 100
 NOTICES = {
-    "changed": "Your password was changed. Your other sessions were signed out and your API "
-    "tokens revoked.",
-    "revoked": "The token was revoked: programs using it are refused from now on.",
+    "changed": N_(
+        "Your password was changed. Your other sessions were signed out and your API "
+        "tokens revoked."
+    ),
+    "revoked": N_("The token was revoked: programs using it are refused from now on."),
+    "language": N_("Your language was saved; the pages now follow it on every device."),
 }
+"""Said after a change (translated where shown)."""
 
 
 def _account(
@@ -94,9 +99,11 @@ def _account(
 ) -> Response:
     tokens = accounts.list_tokens(session=session, user_id=who.user_id)
     roles = [r.value for r in Role if RANK[r] <= RANK[who.role]]
+    user = accounts.get_user(session=session, user_id=who.user_id)
     context = {
         "tokens": tokens,
         "roles": roles,
+        "chosen_language": user.language if user else "",
         "new_token": None,
         "errors": {},
         "values": {"name": "", "role": who.role.value},
@@ -110,22 +117,26 @@ def _account(
 
 @router.get("/account")
 def account(request: Request, session: SessionDep, principal: PrincipalDep) -> Response:
-    who = require(principal, Role.viewer, "see your account")
+    who = require(principal, Role.viewer, N_("see your account"))
     notice = NOTICES.get(request.query_params.get("done", ""), "")
     if request.query_params.get("changed"):
         notice = NOTICES["changed"]
-    return _account(request, session, who, notice=notice)
+    return _account(request, session, who, notice=_(notice) if notice else "")
 
 
 def _token_errors(name: str, role: str, roles: list[str]) -> dict[str, str]:
     errors = {}
     if not name:
-        errors["name"] = "Say what the token is for (e.g. 'monthly export script')."
+        errors["name"] = _("Say what the token is for (e.g. 'monthly export script').")
     elif len(name) > TOKEN_NAME_MAX:
-        errors["name"] = f"It has {len(name)} characters; shorten it to {TOKEN_NAME_MAX} at most."
+        errors["name"] = _("It has {count} characters; shorten it to {maximum} at most.").format(
+            count=len(name), maximum=TOKEN_NAME_MAX
+        )
     if role not in roles:
-        allowed = ", ".join(r.replace("_", " ") for r in roles)
-        errors["role"] = f"A token cannot have more rights than you; choose {allowed}."
+        allowed = ", ".join(role_name(r) for r in roles)
+        errors["role"] = _("A token cannot have more rights than you; choose {roles}.").format(
+            roles=allowed
+        )
     return errors
 
 
@@ -161,28 +172,28 @@ async def new_token(request: Request, session: SessionDep, principal: PrincipalD
 def confirm_revoke(
     request: Request, token_id: IdPath, session: SessionDep, principal: PrincipalDep
 ) -> Response:
-    who = require(principal, Role.viewer, "revoke an API token")
+    who = require(principal, Role.viewer, N_("revoke an API token"))
     token = accounts.own_token(session=session, user_id=who.user_id, token_id=token_id)
     return render(
         request,
         "account_confirm.html",
         {
-            "title": f"Revoke the token “{token.name}”?",
+            "title": _("Revoke the token “{name}”?").format(name=token.name),
             "consequences": [
-                "Every program or script that sends this token is refused from now on.",
-                "This cannot be undone: to give a program access again, create a new token.",
+                _("Every program or script that sends this token is refused from now on."),
+                _("This cannot be undone: to give a program access again, create a new token."),
             ],
             "action": f"/account/tokens/{token.id}/revoke",
-            "button": "Revoke the token",
+            "button": _("Revoke the token"),
             "cancel": "/account",
-            "already": "This token is already revoked." if token.revoked else "",
+            "already": _("This token is already revoked.") if token.revoked else "",
         },
     )
 
 
 @router.post("/account/tokens/{token_id}/revoke")
 def revoke(token_id: IdPath, session: SessionDep, principal: PrincipalDep) -> Response:
-    who = require(principal, Role.viewer, "revoke an API token")
+    who = require(principal, Role.viewer, N_("revoke an API token"))
     accounts.revoke_token(
         session=session, user_id=who.user_id, token_id=token_id, actor=who.username
     )
@@ -193,14 +204,15 @@ def _change_password(
     request: Request, session: Session, who: Principal, fields: dict[str, str]
 ) -> Response:
     if fields["password"] != fields["confirm"]:
-        errors = {"confirm": "The two new passwords differ; type the same one twice."}
+        errors = {"confirm": _("The two new passwords differ; type the same one twice.")}
         return _account(request, session, who, 422, errors=errors)
     try:
         user = accounts.change_own_password(
             session=session, user_id=who.user_id, current=fields["current"], new=fields["password"]
         )
     except BakuhubError as exc:
-        field = "current" if "current password" in exc.message else "password"
+        fields_named = [d["loc"][0] for d in exc.details if isinstance(d.get("loc"), list)]
+        field = "current" if "current" in fields_named else "password"
         return _account(request, session, who, exc.status_code, errors={field: exc.message})
     sign_in(request, user)  # this session goes on; the others (and all tokens) end
     return redirect("/account?changed=1")
@@ -210,12 +222,39 @@ def _change_password(
 async def change_password(
     request: Request, session: SessionDep, principal: PrincipalDep
 ) -> Response:
-    who = require(principal, Role.viewer, "change your password")
+    who = require(principal, Role.viewer, N_("change your password"))
     if who.via_token:
-        raise Forbidden("An API token cannot change a password; sign in to do it.")
+        raise Forbidden(_("An API token cannot change a password; sign in to do it."))
     form = await request.form()
     fields = {k: str(form.get(k) or "") for k in ("current", "password", "confirm")}
     return await run_in_threadpool(_change_password, request, session, who, fields)
+
+
+def _save_language(request: Request, session: Session, who: Principal, chosen: str) -> Response:
+    try:
+        accounts.set_language(session=session, user_id=who.user_id, language=chosen)
+    except BakuhubError as exc:
+        errors = {"language": exc.message}
+        return _account(request, session, who, exc.status_code, errors=errors)
+    if chosen:
+        request.session["lang"] = chosen
+    else:
+        request.session.pop("lang", None)  # the browser's Accept-Language chooses again
+    return redirect("/account?done=language")
+
+
+@router.post("/account/language")
+async def change_language(
+    request: Request, session: SessionDep, principal: PrincipalDep
+) -> Response:
+    """Keep the pages' language on the account ('' = the browser's choice) and in this
+    browser's session; the next sign-in on any device starts in it."""
+    who = require(principal, Role.viewer, N_("choose your language"))
+    if who.via_token:
+        raise Forbidden(_("An API token cannot change the account's language; sign in to do it."))
+    form = await request.form()
+    chosen = form_text(form, "language")[:20]
+    return await run_in_threadpool(_save_language, request, session, who, chosen)
 
 
 router.include_router(account_users.router)

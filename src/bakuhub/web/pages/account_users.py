@@ -17,26 +17,38 @@ from sqlalchemy.orm import Session
 
 from bakuhub.accounts import admin
 from bakuhub.accounts import service as accounts
-from bakuhub.accounts.permissions import Principal, Role, require
+from bakuhub.accounts.permissions import Principal, Role, require, role_name
 from bakuhub.audit import service as audit
 from bakuhub.errors import BakuhubError, NotFound
+from bakuhub.i18n import N_, _
 from bakuhub.web.deps import PrincipalDep, SessionDep
 from bakuhub.web.pages.common import redirect, render
 
 router = APIRouter(include_in_schema=False)
 Text = Annotated[str, Form()]
-ROLE_LABELS = {r.value: r.value.replace("_", " ") for r in Role}
 DONE = {
-    "created": "Account {user} created. Give them their user name and initial password; "
-    "they can change the password on their account page.",
-    "updated": "Account {user} changed. Their sessions were ended if the role or party changed.",
-    "password": "A new password was set for {user}: their sessions ended, their tokens were "
-    "revoked and any sign-in lock lifted.",
-    "disable": "Account {user} disabled: their sessions and tokens stopped at once.",
-    "enable": "Account {user} enabled again (tokens not revoked work again).",
-    "revoke-tokens": "Every API token of {user} was revoked.",
+    "created": N_(
+        "Account {user} created. Give them their user name and initial password; "
+        "they can change the password on their account page."
+    ),
+    "updated": N_(
+        "Account {user} changed. Their sessions were ended if the role or party changed."
+    ),
+    "password": N_(
+        "A new password was set for {user}: their sessions ended, their tokens were "
+        "revoked and any sign-in lock lifted."
+    ),
+    "disable": N_("Account {user} disabled: their sessions and tokens stopped at once."),
+    "enable": N_("Account {user} enabled again (tokens not revoked work again)."),
+    "revoke-tokens": N_("Every API token of {user} was revoked."),
 }
+"""Said after each change (translated where shown)."""
 STATES = {"active": True, "disabled": False}
+
+
+def _roles() -> dict[str, str]:
+    """Each role's value and its name in the reader's language."""
+    return {r.value: role_name(r) for r in Role}
 
 
 def _parties(session: Session) -> list[tuple[str, str]]:
@@ -44,7 +56,7 @@ def _parties(session: Session) -> list[tuple[str, str]]:
 
 
 def _admin(principal: Principal | None) -> Principal:
-    return require(principal, Role.administrator, "manage accounts")
+    return require(principal, Role.administrator, N_("manage accounts"))
 
 
 def _errors(exc: BakuhubError, fallback: str) -> dict[str, str]:
@@ -80,13 +92,13 @@ def users_page(
     who = _admin(principal)
     every = admin.list_users(session=session)
     rows = [u for u in every if _matches(u, q.strip()[:80], role, state)]
-    notice = DONE[done].format(user=user[:80]) if done in DONE and user else ""
+    notice = _(DONE[done]).format(user=user[:80]) if done in DONE and user else ""
     context = {
         "users": rows,
         "total": len(every),
         "live": admin.live_token_counts(session=session),
         "me": who.username,
-        "roles": ROLE_LABELS,
+        "roles": _roles(),
         "filters": {"q": q[:80], "role": role, "state": state},
         "notice": notice,
     }
@@ -107,7 +119,7 @@ def _new_form(
     context = {
         "values": values,
         "errors": errors,
-        "roles": ROLE_LABELS,
+        "roles": _roles(),
         "parties": _parties(session),
     }
     return render(request, "user_new.html", context, status_code=status_code)
@@ -180,7 +192,7 @@ def _edit_page(
         "me": who.username,
         "values": values or current,
         "errors": errors or {},
-        "roles": ROLE_LABELS,
+        "roles": _roles(),
         "parties": _parties(session),
         "tokens": accounts.list_tokens(session=session, user_id=user.id),
         "history": history,
@@ -258,31 +270,32 @@ def set_user_password(
 ADMIN_ACTIONS = ("disable", "enable", "revoke-tokens")
 CONFIRM: dict[str, tuple[str, list[str], str]] = {
     "disable": (
-        "Disable the account {user}?",
+        N_("Disable the account {user}?"),
         [
-            "They are signed out everywhere at once and cannot sign in.",
-            "Their API tokens are refused until the account is enabled again.",
-            "Nothing they made is deleted; you can enable the account later.",
+            N_("They are signed out everywhere at once and cannot sign in."),
+            N_("Their API tokens are refused until the account is enabled again."),
+            N_("Nothing they made is deleted; you can enable the account later."),
         ],
-        "Disable {user}",
+        N_("Disable {user}"),
     ),
     "enable": (
-        "Enable the account {user} again?",
+        N_("Enable the account {user} again?"),
         [
-            "They can sign in with their password again.",
-            "Their API tokens that were not revoked work again.",
+            N_("They can sign in with their password again."),
+            N_("Their API tokens that were not revoked work again."),
         ],
-        "Enable {user}",
+        N_("Enable {user}"),
     ),
     "revoke-tokens": (
-        "Revoke every API token of {user}?",
+        N_("Revoke every API token of {user}?"),
         [
-            "Every program or script using one of their tokens is refused from now on.",
-            "This cannot be undone: they create new tokens on their account page.",
+            N_("Every program or script using one of their tokens is refused from now on."),
+            N_("This cannot be undone: they create new tokens on their account page."),
         ],
-        "Revoke the tokens of {user}",
+        N_("Revoke the tokens of {user}"),
     ),
 }
+"""Each action's question, consequences and button (translated where shown)."""
 
 
 def _confirm_page(
@@ -290,10 +303,10 @@ def _confirm_page(
 ) -> Response:
     title, consequences, button = CONFIRM[action]
     context = {
-        "title": title.format(user=username),
-        "consequences": consequences,
+        "title": _(title).format(user=username),
+        "consequences": [_(line) for line in consequences],
         "action": f"/account/users/{quote(username)}/{action}",
-        "button": button.format(user=username),
+        "button": _(button).format(user=username),
         "cancel": f"/account/users/{quote(username)}/edit",
         "error": error,
         "danger": action != "enable",

@@ -9,6 +9,7 @@ from fastapi.responses import Response
 
 from bakuhub.accounts.permissions import Role, require
 from bakuhub.audit import service as audit
+from bakuhub.i18n import N_, _
 from bakuhub.web.deps import PrincipalDep, SessionDep
 from bakuhub.web.pages.common import render
 from bakuhub.web.pages.records import Control, canonical, read_view
@@ -42,13 +43,13 @@ def changed_fields(before: object, after: object) -> list[str]:
 @router.get("/audit")
 def audit_page(request: Request, session: SessionDep, principal: PrincipalDep) -> Response:
     """Changes, newest first, for one record type, record or person; a page at a time."""
-    require(principal, Role.secretariat, "read the audit log")
+    require(principal, Role.secretariat, N_("read the audit log"))
     controls = [
-        Control("record_type", "Record type", kind="text", datalist=list(RECORD_TYPES)),
-        Control("record_ref", "Record", kind="text", help="Its ref exactly, e.g. P-TCD."),
-        Control("actor", "Who", kind="text", help="A user name exactly, e.g. amina."),
+        Control("record_type", _("Record type"), kind="text", datalist=list(RECORD_TYPES)),
+        Control("record_ref", _("Record"), kind="text", help=_("Its ref exactly, e.g. P-TCD.")),
+        Control("actor", _("Who"), kind="text", help=_("A user name exactly, e.g. amina.")),
     ]
-    newest = [("-at", "Newest first")]
+    newest = [("-at", _("Newest first"))]
     view = read_view(request, noun="changes", controls=controls, sorts=newest, default_sort="-at")
     shorter = canonical(request, view)
     if shorter is not None:

@@ -18,9 +18,10 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from bakuhub.errors import BakuhubError, InvalidInput
+from bakuhub.i18n import _, ngettext
 from bakuhub.results import bulk
 from bakuhub.results.bulk_files import MAX_BYTES, MAX_ROWS, pack, unpack
-from bakuhub.results.bulk_templates import COLUMNS, KEYS
+from bakuhub.results.bulk_templates import COLUMNS, KEYS, kind_name
 from bakuhub.web import policy
 from bakuhub.web.deps import PrincipalDep, SessionDep
 from bakuhub.web.pages.common import redirect, render, who
@@ -40,7 +41,7 @@ def _page(
     problem: BakuhubError | None = None,
 ) -> Response:
     context = {
-        "title": f"Bulk import into {project['title']}",
+        "title": _("Bulk import into {project}").format(project=project["title"]),
         "project": project,
         "kinds": [
             {"name": k, "columns": [c.name for c in cols], "key": KEYS[k]}
@@ -62,7 +63,11 @@ def _problem_line(problem: BakuhubError | None) -> str:
         return ""
     if problem.details and all("row" in d for d in problem.details):
         count = len(problem.details)
-        return f"Nothing was imported: the file has {count} problem(s), listed below."
+        return ngettext(
+            "Nothing was imported: the file has {count} problem, listed below.",
+            "Nothing was imported: the file has {count} problems, listed below.",
+            count,
+        ).format(count=count)
     return problem.message
 
 
@@ -93,11 +98,13 @@ def bulk_preview(
     except BakuhubError as exc:
         return _page(request, project, kind, exc)
     context = {
-        "title": f"Preview: {shown['rows']} {kind} into {project['title']}",
+        "title": _("Preview: {rows} {kind} into {project}").format(
+            rows=shown["rows"], kind=kind_name(kind), project=project["title"]
+        ),
         "project": project,
         "preview": shown,
         "packed": packed,
-        "filename": file.filename if file else "upload",
+        "filename": file.filename if file else _("upload"),
     }
     return render(request, "bulk_preview.html", context)
 
@@ -127,6 +134,6 @@ def _commit(
     session: Session, ref: str, kind: str, rows: str, digest: str, author: str
 ) -> dict[str, Any]:
     if not digest or not rows:
-        raise InvalidInput("Preview the file first: the commit needs the previewed file.")
+        raise InvalidInput(_("Preview the file first: the commit needs the previewed file."))
     table = unpack(kind, rows)
     return bulk.commit(session=session, project_ref=ref, table=table, digest=digest, author=author)

@@ -6,9 +6,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import jinja2
+import jinja2.runtime
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 
 from bakuhub import __version__, i18n
 from bakuhub.accounts.permissions import Principal
@@ -47,8 +50,6 @@ FILTERS = {
 def templates() -> Jinja2Templates:
     """The Jinja2 templates (autoescaped, with gettext in the request's language and the
     locale's formats), made on first use."""
-    import jinja2
-
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         autoescape=True,
@@ -57,8 +58,21 @@ def templates() -> Jinja2Templates:
     env.install_gettext_callables(  # type: ignore[attr-defined]
         i18n.gettext, i18n.ngettext, newstyle=True, pgettext=i18n.pgettext
     )
+    env.globals["_"] = env.globals["gettext"] = template_gettext
     env.filters.update(FILTERS)
     return Jinja2Templates(env=env)
+
+
+@jinja2.pass_context
+def template_gettext(context: jinja2.runtime.Context, message: str, **variables: Any) -> str:
+    """Jinja's new-style ``_()``, except that a message without variables is not
+    %-formatted: ``{{ _(label) }}`` of a label holding a lone ``%`` ("Share %") must not
+    fail. ``%%`` (how Jinja writes a literal ``%`` in messages) still reads ``%``."""
+    text = i18n.gettext(message)
+    shown = Markup(text) if context.eval_ctx.autoescape else text
+    if variables:
+        return shown % variables
+    return shown.replace("%%", "%")
 
 
 def principal_of(request: Request) -> Principal | None:

@@ -20,9 +20,11 @@ from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, Response
 from sqlalchemy.orm import Session
 
+from bakuhub import i18n
 from bakuhub.accounts.permissions import Principal, Role
 from bakuhub.corridor.compare import DECIMALS
 from bakuhub.corridor.study_store import studies_dir
+from bakuhub.i18n import N_, _
 from bakuhub.jobs.access import full_view
 from bakuhub.jobs.kinds import CORRIDOR_STUDY
 from bakuhub.jobs.schemas import listed_view
@@ -35,31 +37,56 @@ from bakuhub.web.pages.common import redirect, render
 router = APIRouter(include_in_schema=False)
 PER_PAGE = 25
 ORIGINS = (
-    ("page", "a page of bakuhub"),
-    ("api", "the API"),
-    ("cli", "the command line"),
-    ("startup", "the reference study (at startup)"),
-    ("sweep", "a sweep"),
+    ("page", N_("a page of bakuhub")),
+    ("api", N_("the API")),
+    ("cli", N_("the command line")),
+    ("startup", N_("the reference study (at startup)")),
+    ("sweep", N_("a sweep")),
 )
-"""Who started a study, as the list says it (the service checks the value)."""
+"""Who started a study, as the filter says it (the service checks the value)."""
+ORIGIN_NAMES = {
+    "page": N_("page"),
+    "api": "api",
+    "cli": "cli",
+    "startup": N_("startup"),
+    "sweep": N_("sweep"),
+}
+"""Who started a study, as a column of the list says it (translated where shown)."""
+STATE_NAMES = {
+    "queued": N_("queued"),
+    "running": N_("running"),
+    "succeeded": N_("succeeded"),
+    "failed": N_("failed"),
+    "cancelled": N_("cancelled"),
+    "ready": N_("ready"),
+    "unknown": N_("unknown"),
+    "shipped": N_("shipped"),
+    "published": N_("published"),
+    "draft": N_("draft"),
+}
+"""The states of jobs, studies and scenarios (the templates write ``_(state)``)."""
 Short = Annotated[str | None, Query(max_length=120)]
 
 
 def number(value: float | None, unit: str) -> str:
     """A figure already rounded by ``corridor.compare.clean``, written with the decimals
-    of its unit and without trailing zeros (``20``, ``61.5``, ``2,000``); n/a for None."""
+    of its unit and without trailing zeros (``20``, ``61.5``, ``2,000`` in English, in
+    the reader's locale's digits and signs); n/a for None."""
     if value is None:
-        return "n/a"
-    text = f"{value:,.{DECIMALS.get(unit, 3)}f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
+        return _("n/a")
+    from babel.numbers import format_decimal
+
+    digits = DECIMALS.get(unit, 3)
+    pattern = "#,##0" + ("." + "#" * digits if digits > 0 else "")
+    rounded = round(value, digits) or 0.0  # no "-0"
+    return format_decimal(rounded, format=pattern, locale=i18n.current())
 
 
 def signed(value: float | None, unit: str) -> str:
     """A difference with its sign (``+5``, ``-2,000``, ``0``); n/a for None."""
     text = number(value, unit)
-    return f"+{text}" if value is not None and text not in ("0", "n/a") and value > 0 else text
+    positive = value is not None and round(value, DECIMALS.get(unit, 3)) > 0
+    return f"+{text}" if positive else text
 
 
 def link(name: str) -> str:
@@ -194,6 +221,7 @@ def corridor(
         "studies": found,
         "filters": filters,
         "origins": ORIGINS,
+        "origin_names": ORIGIN_NAMES,
         "page": page,
         "previous": _page_link(filters, page - 1) if page > 1 else None,
         "next": _page_link(filters, page + 1) if more else None,

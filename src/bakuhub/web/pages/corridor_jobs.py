@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from bakuhub.accounts.permissions import Principal
 from bakuhub.config import Settings
 from bakuhub.errors import validated
+from bakuhub.i18n import _
 from bakuhub.jobs import access, service
 from bakuhub.jobs.runner import JobRunner
 from bakuhub.jobs.schemas import detail_view
@@ -62,7 +63,7 @@ def _submit(
     ``page``); returns the job's id."""
     from bakuhub.corridor.scenario import shipped_scenario
 
-    run = validated(RunIn, asked, what="Run a scenario")
+    run = validated(RunIn, asked, what=_("Run a scenario"))
     job = submit_study_job(
         session=session,
         runner=runner,

@@ -21,6 +21,7 @@ from starlette.concurrency import run_in_threadpool
 
 from bakuhub.accounts.permissions import Principal, Role, require
 from bakuhub.errors import BakuhubError, Conflict, InvalidInput, StaleVersion
+from bakuhub.i18n import _
 from bakuhub.studies import scenarios
 from bakuhub.web.deps import PrincipalDep, SessionDep
 from bakuhub.web.pages import corridor_scenario_form as sf
@@ -33,12 +34,12 @@ BASE = "/corridor/scenarios"
 
 def analyst(principal: PrincipalDep) -> Principal:
     """Dependency: a focal point or above (fork, upload, save, run)."""
-    return require(principal, Role.focal_point, "save, change or run corridor scenarios")
+    return require(principal, Role.focal_point, _("save, change or run corridor scenarios"))
 
 
 def signed_in(principal: PrincipalDep) -> Principal:
     """Dependency: any signed-in user (comment)."""
-    return require(principal, Role.viewer, "comment")
+    return require(principal, Role.viewer, _("comment"))
 
 
 AnalystDep = Annotated[Principal, Depends(analyst)]
@@ -57,7 +58,7 @@ def new_page(
     values = sf.form_of({**spec, "description": description})
     meta = {
         "ref": scenarios.free_ref(session, f"{source}-{who.username}"),
-        "title": f"{title if len(title) <= 80 else source} (fork)",
+        "title": _("{title} (fork)").format(title=title if len(title) <= 80 else source),
         "from": source,
     }
     return _editor(request, values, meta)
@@ -81,10 +82,10 @@ def _editor(
         "meta": meta,
         "errors": errors,
         "form_error": extra.pop("form_error", "") or form_error,
-        "inputs": sf.inputs(),
-        "groups": sf.GROUPS,
+        "inputs": sf.shown_inputs(),
+        "groups": sf.groups(),
         "nodes": sf.nodes(),
-        "techs": [(t, sf.TECH_LABELS[t]) for t in sf.EXTENDABLE],
+        "techs": [(t, _(sf.TECH_LABELS[t])) for t in sf.EXTENDABLE],
         "link_rows": sf.link_rows(values, errors),
         "limit_rows": sf.limit_rows(values, errors),
         "target_rows": sf.target_rows(values, errors),
@@ -106,7 +107,9 @@ def _checked(values: sf.Values, ref: str, title: str) -> tuple[dict[str, Any], d
     spec, found = sf.spec_of(values, ref=name)
     errors.update(found)
     if not title or len(title) > scenarios.MAX_TITLE:
-        errors["title"] = f"Title: give a title of 1 to {scenarios.MAX_TITLE} characters."
+        errors["title"] = _("Title: give a title of 1 to {limit} characters.").format(
+            limit=scenarios.MAX_TITLE
+        )
     try:
         scenarios.validate_spec(spec, ref=name)
     except InvalidInput as exc:
@@ -140,7 +143,7 @@ async def create(request: Request, session: SessionDep, who: AnalystDep) -> Resp
                 return redirect(f"{BASE}/{row.ref}")
             except Conflict as exc:
                 session.rollback()
-                errors["ref"] = f"Reference: {exc.message}"
+                errors["ref"] = _("Reference: {message}").format(message=exc.message)
         return _editor(request, values, meta, errors, 422)
 
     return await run_in_threadpool(work)
@@ -161,7 +164,7 @@ def _parent(session: Session, who: Principal, source: str) -> str | None:
 def edit_page(ref: RefPath, request: Request, session: SessionDep, who: AnalystDep) -> Response:
     """The editor of a saved scenario (its author or the secretariat)."""
     row = scenarios.get_scenario(session=session, principal=who, ref=ref)
-    scenarios.may_change(who, row, "change it")
+    scenarios.may_change(who, row, _("change it"))
     values = sf.form_of({**row.spec, "description": row.description})
     meta = {"ref": row.ref, "title": row.title, "version": row.version}
     return _editor(request, values, meta, edit=True)
@@ -175,7 +178,7 @@ async def save(ref: RefPath, request: Request, session: SessionDep, who: Analyst
 
     def work() -> Response:
         row = scenarios.get_scenario(session=session, principal=who, ref=ref)
-        scenarios.may_change(who, row, "change it")
+        scenarios.may_change(who, row, _("change it"))
         values = sf.values_of(form)
         based_on = form_version(form)
         replace = form_text(form, "replace")
@@ -200,13 +203,13 @@ async def save(ref: RefPath, request: Request, session: SessionDep, who: Analyst
         except StaleVersion:
             session.rollback()
             now = scenarios.get_scenario(session=session, principal=who, ref=ref)
-            message = (
-                f"The scenario '{ref}' was changed by someone else since you opened it (it is "
-                f"now at version {now.version}; your form is based on version {based_on}). "
+            message = _(
+                "The scenario '{ref}' was changed by someone else since you opened it (it is "
+                "now at version {version}; your form is based on version {based_on}). "
                 "Nothing was saved; your values are kept below. Open the scenario's page in "
                 "another tab to see the newer version, then save again with 'Replace the "
                 "newer version' ticked, or leave."
-            )
+            ).format(ref=ref, version=now.version, based_on=based_on)
             return _editor(
                 request,
                 values,

@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from bakuhub.i18n import N_, _
 from bakuhub.web.pages.corridor_scenario_inputs import (
     BLANK_ROWS,
     EXTENDABLE,
@@ -36,10 +37,13 @@ from bakuhub.web.pages.corridor_scenario_inputs import (
     by_name,
     cable_levels,
     countries,
+    groups,
     inputs,
     links,
     node_options,
     nodes,
+    shown_inputs,
+    translated,
 )
 
 __all__ = [
@@ -50,11 +54,14 @@ __all__ = [
     "Values",
     "cable_levels",
     "form_of",
+    "groups",
     "inputs",
     "nodes",
     "place",
     "plain",
+    "shown_inputs",
     "spec_of",
+    "translated",
     "values_of",
 ]
 
@@ -103,12 +110,12 @@ def _at(spec: Mapping[str, Any], path: tuple[str, ...]) -> Any:
 def form_of(spec: Mapping[str, Any]) -> Values:
     """The form's values of a scenario (its validated JSON)."""
     values: Values = {i.name: text(_at(spec, i.path)) for i in inputs()}
-    known = [code for code, _, _ in nodes()]
+    known = [code for code, _name, _country in nodes()]
     chosen = spec.get("nodes", "all")
     values["nodes"] = list(known) if chosen == "all" else [str(n) for n in chosen]
     values["demand_nodes_excluded"] = [str(n) for n in spec.get("demand_nodes_excluded", [])]
     given = dict(spec.get("links") or {})
-    names = [name for name, _ in links()] + [n for n in given if n not in dict(links())]
+    names = [name for name, _about in links()] + [n for n in given if n not in dict(links())]
     for i, name in enumerate(names):
         option = given.get(name) or {}
         values[f"links-{i}-name"] = name
@@ -186,10 +193,10 @@ def spec_of(values: Values, *, ref: str) -> tuple[dict[str, Any], dict[str, str]
             _put(spec, one.path, None)
     solver = spec.get("solver", {})
     solver["options"] = {k: v for k, v in solver.get("options", {}).items() if v is not None}
-    known = [code for code, _, _ in nodes()]
+    known = [code for code, _name, _country in nodes()]
     chosen = list(values.get("nodes") or [])
     if not chosen:
-        errors["nodes"] = "Nodes: tick at least one node of the model."
+        errors["nodes"] = _("Nodes: tick at least one node of the model.")
     spec["nodes"] = "all" if set(known) <= set(chosen) else chosen
     spec["demand_nodes_excluded"] = list(values.get("demand_nodes_excluded") or [])
     spec["links"] = {}
@@ -198,7 +205,7 @@ def spec_of(values: Values, *, ref: str) -> tuple[dict[str, Any], dict[str, str]
             continue
         option: dict[str, Any] = {"mode": row["mode"]}
         option.update({c: row[c] for c in ("p_nom_mw", "min_mw", "max_mw") if row[c]})
-        spec["links"][row["name"] or f"(row {i + 1})"] = option
+        spec["links"][row["name"] or f"(row {i + 1})"] = option  # a key, not for reading
     spec["build"] = {}
     for kind in EXTENDABLE:
         if values.get(f"build-{kind}-on") not in ("true", "on"):
@@ -210,26 +217,30 @@ def spec_of(values: Values, *, ref: str) -> tuple[dict[str, Any], dict[str, str]
         tech, node = row["technology"], row["node"]
         if tech not in spec["build"]:
             key = f"limits-{i}-technology"
-            errors[key] = (
-                f"Technology of limit row {i + 1}: choose a technology that may be built "
+            errors[key] = _(
+                "Technology of limit row {row}: choose a technology that may be built "
                 "(ticked above)."
-            )
+            ).format(row=i + 1)
         elif not node:
-            errors[f"limits-{i}-node"] = f"Node of limit row {i + 1}: choose a node."
-        elif node in spec["build"][tech]["max_mw"]:
-            errors[f"limits-{i}-node"] = (
-                f"Node of limit row {i + 1}: {tech} at {node} is limited in another row already."
+            errors[f"limits-{i}-node"] = _("Node of limit row {row}: choose a node.").format(
+                row=i + 1
             )
+        elif node in spec["build"][tech]["max_mw"]:
+            errors[f"limits-{i}-node"] = _(
+                "Node of limit row {row}: {technology} at {node} is limited in another row already."
+            ).format(row=i + 1, technology=tech, node=node)
         else:
             spec["build"][tech]["max_mw"][node] = row["max_mw"]
     spec["renewable_targets"] = {}
     for i, row in _rows(values, "targets", TARGET_COLUMNS):
         if not row["country"]:
-            errors[f"targets-{i}-country"] = f"Country of target row {i + 1}: choose a country."
+            errors[f"targets-{i}-country"] = _(
+                "Country of target row {row}: choose a country."
+            ).format(row=i + 1)
         elif row["country"] in spec["renewable_targets"]:
-            errors[f"targets-{i}-country"] = (
-                f"Country of target row {i + 1}: {row['country']} has a target in another row."
-            )
+            errors[f"targets-{i}-country"] = _(
+                "Country of target row {row}: {country} has a target in another row."
+            ).format(row=i + 1, country=row["country"])
         else:
             spec["renewable_targets"][row["country"]] = row["share"]
     return spec, errors
@@ -238,27 +249,34 @@ def spec_of(values: Values, *, ref: str) -> tuple[dict[str, Any], dict[str, str]
 # -- errors beside their inputs -------------------------------------------------------
 
 _PLAIN = (
-    ("Input should be a valid number, unable to parse string as a number", "write a number"),
     (
-        "Input should be a valid integer, unable to parse string as an integer",
-        "write a whole number",
+        r"Input should be a valid number, unable to parse string as a number",
+        N_("write a number"),
     ),
     (
-        "Input should be a valid integer, got a number with a fractional part",
-        "write a whole number",
+        r"Input should be a valid integer, unable to parse string as an integer",
+        N_("write a whole number"),
     ),
-    ("Input should be greater than or equal to", "must be at least"),
-    ("Input should be less than or equal to", "must be at most"),
-    ("Input should be greater than", "must be more than"),
-    ("Input should be less than", "must be less than"),
-    ("Input should be", "must be"),
+    (
+        r"Input should be a valid integer, got a number with a fractional part",
+        N_("write a whole number"),
+    ),
+    (r"Input should be greater than or equal to (?P<limit>\S+)", N_("must be at least {limit}")),
+    (r"Input should be less than or equal to (?P<limit>\S+)", N_("must be at most {limit}")),
+    (r"Input should be greater than (?P<limit>\S+)", N_("must be more than {limit}")),
+    (r"Input should be less than (?P<limit>\S+)", N_("must be less than {limit}")),
+    (r"Input should be (?P<rest>[^\n]*)", N_("must be {rest}")),
 )
 
 
 def plain(message: str) -> str:
-    """A validation message in a person's words (no "Input should be")."""
+    """A validation message in a person's words (no "Input should be"), its words in
+    the reader's language (pydantic's own values, such as the choices, stay as said)."""
     for said, meant in _PLAIN:
-        message = message.replace(said, meant)
+        found = re.search(said, message)
+        if found is not None:
+            words = _(meant).format(**found.groupdict())
+            message = message[: found.start()] + words + message[found.end() :]
     return message.rstrip(".")
 
 
@@ -281,57 +299,63 @@ def _limit_row(values: Values, tech: str, node: str) -> int | None:
 def input_of(loc: list[Any], msg: str, values: Values) -> tuple[str, str]:
     """(input name, label) an error at scenario path ``loc`` belongs to ('': the form)."""
     path = tuple(str(p) for p in loc)
-    named = {"ref": "Reference", "name": "Reference", "title": "Title"}
+    named = {"ref": N_("Reference"), "name": N_("Reference"), "title": N_("Title")}
     if path[:1] and path[0] in named:
-        return ("ref" if path[0] == "name" else path[0]), named[path[0]]
+        return ("ref" if path[0] == "name" else path[0]), _(named[path[0]])
     if path[:1] in (("nodes",), ("demand_nodes_excluded",)):
-        label = "Nodes" if path[0] == "nodes" else "Nodes without demand"
+        label = _("Nodes") if path[0] == "nodes" else _("Nodes without demand")
         return path[0], label
     if path[:1] == ("links",) and len(path) > 1:
         i = _row_of(values, "links", "name", path[1])
         if i is None:
-            return "", f"Link {path[1]}"
+            return "", _("Link {link}").format(link=path[1])
         column = path[2] if len(path) > 2 else ""
         if column not in LINK_COLUMNS:
             column = next((c for c in ("p_nom_mw", "max_mw") if c in msg), "mode")
-        return f"links-{i}-{column}", f"Link {path[1]}, {LINK_LABELS[column]}"
+        label = _("Link {link}, {column}").format(link=path[1], column=_(LINK_LABELS[column]))
+        return f"links-{i}-{column}", label
     if path[:1] == ("build",) and len(path) > 1:
         tech = path[1]
         if len(path) > 3 and path[2] == "max_mw":
             i = _limit_row(values, tech, path[3])
             if i is not None:
-                return f"limits-{i}-max_mw", f"Limit of {tech} at {path[3]} (MW)"
+                label = _("Limit of {technology} at {node} (MW)").format(
+                    technology=tech, node=path[3]
+                )
+                return f"limits-{i}-max_mw", label
         if len(path) > 2 and path[2] == "nodes":
-            return f"build-{tech}-nodes", f"Where {tech} may be built"
-        return f"build-{tech}-on", TECH_LABELS.get(tech, tech)
+            return f"build-{tech}-nodes", _("Where {technology} may be built").format(
+                technology=tech
+            )
+        return f"build-{tech}-on", _(TECH_LABELS.get(tech, tech))
     if path[:1] == ("renewable_targets",):
         country = path[1] if len(path) > 1 else msg.split(":", 1)[0]
         i = _row_of(values, "targets", "country", country)
-        if i is not None:
-            return f"targets-{i}-share", f"Renewable target of {country}"  # msg: "AZ: ..."
-        return "", "Renewable targets"
+        if i is not None:  # msg: "AZ: ..."
+            return f"targets-{i}-share", _("Renewable target of {country}").format(country=country)
+        return "", _("Renewable targets")
     found = [i for i in inputs() if path[: len(i.path)] == i.path]
     if found:
         best = max(found, key=lambda i: len(i.path))
-        return best.name, best.label
+        return best.name, translated(best).label
     if path[:1] in (("solver",), ("weather",), ("costs",), ("co2",), ("europe",)):
         fallback = {"solver": "solver-name", "weather": "weather-source"}.get(path[0], "")
         if fallback:
-            return fallback, by_name()[fallback].label
-    return "", ".".join(path) or "The scenario"
+            return fallback, translated(by_name()[fallback]).label
+    return "", ".".join(path) or _("The scenario")
 
 
 def place(details: list[dict[str, Any]], values: Values) -> dict[str, str]:
     """Each error of ``details`` beside its input (key '' for the form as a whole)."""
     errors: dict[str, str] = {}
     for detail in details:
-        msg = plain(str(detail.get("msg", "is not valid")))
+        msg = plain(str(detail.get("msg") or _("is not valid")))
         name, label = input_of(list(detail.get("loc") or []), msg, values)
         if name.startswith("targets-"):
             msg = msg.split(": ", 1)[-1]  # the country is in the label already
         for column, words in LINK_WORDS.items():
-            msg = msg.replace(column, words) if name.startswith("links-") else msg
-        sentence = f"{label}: {msg}."
+            msg = msg.replace(column, _(words)) if name.startswith("links-") else msg
+        sentence = _("{label}: {message}.").format(label=label, message=msg)
         errors[name] = f"{errors[name]} {sentence}" if name in errors and name else sentence
     return errors
 
@@ -354,14 +378,14 @@ def link_rows(values: Values, errors: Mapping[str, str]) -> list[Row]:
     out = []
     for i in _indices(values, "links"):
         name = str(values.get(f"links-{i}-name", ""))
-        row = Row(f"{name}: {about.get(name, 'not a link of the dataset')}")
-        row.cells.append(Cell(f"links-{i}-name", "Link", "hidden", name))
+        row = Row(f"{name}: {about.get(name) or _('not a link of the dataset')}")
+        row.cells.append(Cell(f"links-{i}-name", _("Link"), "hidden", name))
         for column, label in LINK_LABELS.items():
             kind = "select" if column == "mode" else "number"
             key = f"links-{i}-{column}"
-            options = LINK_MODES if kind == "select" else ()
+            options = tuple((v, _(t)) for v, t in LINK_MODES) if kind == "select" else ()
             value = str(values.get(key, ""))
-            row.cells.append(Cell(key, label, kind, value, options, errors.get(key, "")))
+            row.cells.append(Cell(key, _(label), kind, value, options, errors.get(key, "")))
         out.append(row)
     return out
 
@@ -377,7 +401,7 @@ def _repeat(
     start = (max(used) + 1) if used else 0
     out = []
     for n, i in enumerate([*filled, *range(start, start + BLANK_ROWS)][:MAX_ROWS]):
-        row = Row(f"row {n + 1}")
+        row = Row(_("row {number}").format(number=n + 1))
         for column, label, kind, options in columns:
             key = f"{prefix}-{i}-{column}"
             value = str(values.get(key, ""))
@@ -388,21 +412,21 @@ def _repeat(
 
 def limit_rows(values: Values, errors: Mapping[str, str]) -> list[Row]:
     """The per-node technology limits, with two empty rows to add more."""
-    techs = (("", "(choose)"), *((t, TECH_LABELS[t]) for t in EXTENDABLE))
-    where = (("", "(choose)"), *node_options())
+    techs = (("", _("(choose)")), *((t, _(TECH_LABELS[t])) for t in EXTENDABLE))
+    where = (("", _("(choose)")), *node_options())
     columns = (
-        ("technology", "Technology", "select", techs),
-        ("node", "Node", "select", where),
-        ("max_mw", "At most (MW)", "number", ()),
+        ("technology", _("Technology"), "select", techs),
+        ("node", _("Node"), "select", where),
+        ("max_mw", _("At most (MW)"), "number", ()),
     )
     return _repeat(values, errors, "limits", columns)
 
 
 def target_rows(values: Values, errors: Mapping[str, str]) -> list[Row]:
     """The renewable targets, with two empty rows to add more."""
-    choices = (("", "(choose)"), *((c, c) for c in countries()))
+    choices = (("", _("(choose)")), *((c, c) for c in countries()))
     columns = (
-        ("country", "Country", "select", choices),
-        ("share", "Share of renewables (0 to 1)", "number", ()),
+        ("country", _("Country"), "select", choices),
+        ("share", _("Share of renewables (0 to 1)"), "number", ()),
     )
     return _repeat(values, errors, "targets", columns)

@@ -8,13 +8,15 @@ by :mod:`bakuhub.web.pages.corridor_scenario_form`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
+from bakuhub import i18n
 from bakuhub.corridor.scenario import CABLE_LEVELS, EXTENDABLE, SolverTuning
+from bakuhub.i18n import N_, _
 
-__all__ = ["EXTENDABLE", "Input", "inputs"]
+__all__ = ["EXTENDABLE", "Input", "inputs", "shown_inputs", "translated"]
 
 Values = dict[str, Any]
 """The form's values by input name: text, or a list of texts for a checkbox group."""
@@ -22,40 +24,45 @@ BLANK_ROWS = 2
 MAX_ROWS = 100
 LINK_COLUMNS = ("mode", "p_nom_mw", "min_mw", "max_mw")
 LINK_LABELS = {
-    "mode": "Mode",
-    "p_nom_mw": "Capacity (MW, fixed)",
-    "min_mw": "Minimum (MW)",
-    "max_mw": "Maximum (MW)",
+    "mode": N_("Mode"),
+    "p_nom_mw": N_("Capacity (MW, fixed)"),
+    "min_mw": N_("Minimum (MW)"),
+    "max_mw": N_("Maximum (MW)"),
 }
-LINK_WORDS = {"p_nom_mw": "a capacity", "min_mw": "the minimum", "max_mw": "the maximum"}
+LINK_WORDS = {
+    "p_nom_mw": N_("a capacity"),
+    "min_mw": N_("the minimum"),
+    "max_mw": N_("the maximum"),
+}
 LIMIT_COLUMNS = ("technology", "node", "max_mw")
 TARGET_COLUMNS = ("country", "share")
 GROUPS = (
-    ("about", "The scenario"),
-    ("network", "Nodes and demand"),
-    ("links", "Cables and links"),
-    ("build", "Technologies that may be built"),
-    ("costs", "Costs and CO2"),
-    ("targets", "Renewable targets"),
-    ("europe", "Export to Europe"),
-    ("time", "Year, time and weather"),
-    ("economics", "Economics"),
-    ("solver", "Solver"),
+    ("about", N_("The scenario")),
+    ("network", N_("Nodes and demand")),
+    ("links", N_("Cables and links")),
+    ("build", N_("Technologies that may be built")),
+    ("costs", N_("Costs and CO2")),
+    ("targets", N_("Renewable targets")),
+    ("europe", N_("Export to Europe")),
+    ("time", N_("Year, time and weather")),
+    ("economics", N_("Economics")),
+    ("solver", N_("Solver")),
 )
+"""The editor's groups of inputs (titles translated where shown: :func:`groups`)."""
 TECH_LABELS = {
-    "solar": "Solar PV",
-    "onwind": "Onshore wind",
-    "offwind": "Offshore wind",
-    "battery": "Battery storage",
-    "CCGT": "Gas, combined cycle (CCGT)",
-    "OCGT": "Gas, open cycle (OCGT)",
+    "solar": N_("Solar PV"),
+    "onwind": N_("Onshore wind"),
+    "offwind": N_("Offshore wind"),
+    "battery": N_("Battery storage"),
+    "CCGT": N_("Gas, combined cycle (CCGT)"),
+    "OCGT": N_("Gas, open cycle (OCGT)"),
 }
 LINK_MODES = (
-    ("", "(dataset default: free)"),
-    ("free", "free: the model sizes it"),
-    ("fixed", "fixed: exactly the capacity given"),
-    ("bounds", "bounds: between the minimum and maximum"),
-    ("off", "off: left out"),
+    ("", N_("(dataset default: free)")),
+    ("free", N_("free: the model sizes it")),
+    ("fixed", N_("fixed: exactly the capacity given")),
+    ("bounds", N_("bounds: between the minimum and maximum")),
+    ("off", N_("off: left out")),
 )
 
 
@@ -64,7 +71,9 @@ class Input:
     """One single-valued input: its name, scenario path, label, kind and choices.
 
     ``optional``: empty means "none" (null in the scenario); otherwise empty leaves the
-    field out, so the scenario's default applies (said in ``help``).
+    field out, so the scenario's default applies (said in ``help``). ``label``, ``help``
+    and the choices' texts are English, marked for translation: :func:`translated` gives
+    them in the reader's language (``{option}`` and ``{about}`` filled in then).
     """
 
     name: str
@@ -75,6 +84,7 @@ class Input:
     options: tuple[tuple[str, str], ...] = ()
     help: str = ""
     optional: bool = False
+    about: str = ""
 
 
 def _choices(*values: str) -> tuple[tuple[str, str], ...]:
@@ -82,13 +92,22 @@ def _choices(*values: str) -> tuple[tuple[str, str], ...]:
 
 
 def _levels() -> tuple[tuple[str, str], ...]:
-    """The cable-cost levels with their EUR/MW/km (the table lists the sources)."""
+    """The cable-cost levels with their EUR/MW/km (the table lists the sources), in the
+    reader's language and digits."""
     out = []
     for level in CABLE_LEVELS:
         found = sorted(float(r["value"]) for r in cable_levels() if r["level"] == level)
-        shown = " to ".join(f"{v:,.0f}" for v in dict.fromkeys((found[0], found[-1])))
-        by_year = " by year" if len(found) > 1 else ""
-        out.append((level, f"{level} ({shown} EUR/MW/km{by_year})" if found else level))
+        if not found:
+            out.append((level, level))
+            continue
+        low, high = i18n.number(found[0]), i18n.number(found[-1])
+        if found[0] != found[-1]:
+            text = _("{level} ({low} to {high} EUR/MW/km by year)")
+        elif len(found) > 1:
+            text = _("{level} ({low} EUR/MW/km by year)")
+        else:
+            text = _("{level} ({low} EUR/MW/km)")
+        out.append((level, text.format(level=level, low=low, high=high)))
     return tuple(out)
 
 
@@ -107,7 +126,9 @@ def nodes() -> tuple[tuple[str, str, str], ...]:
     from bakuhub.corridor.datasets import read_table
 
     frame = read_table("nodes.csv")
-    return tuple((str(r["node"]), str(r["name"]), str(r["country"])) for _, r in frame.iterrows())
+    return tuple(
+        (str(r["node"]), str(r["name"]), str(r["country"])) for _unused, r in frame.iterrows()
+    )
 
 
 @cache
@@ -118,16 +139,8 @@ def links() -> tuple[tuple[str, str], ...]:
     frame = read_table("links.csv")
     return tuple(
         (str(r["link"]), f"{r['bus0']} - {r['bus1']}, {r['technology']} ({r['status']})")
-        for _, r in frame.iterrows()
+        for _unused, r in frame.iterrows()
     )
-
-
-def node_options() -> tuple[tuple[str, str], ...]:
-    return tuple((code, f"{code}: {name}") for code, name, _ in nodes())
-
-
-def countries() -> tuple[str, ...]:
-    return tuple(dict.fromkeys(country for _, _, country in nodes()))
 
 
 @cache
@@ -138,103 +151,106 @@ def inputs() -> tuple[Input, ...]:
         Input(
             f"solver-options-{key}",
             ("solver", "options", key),
-            f"Solver: {key.replace('_', ' ')}",
+            N_("Solver: {option}"),
             "solver",
             "select" if key == "method" else "number",
-            (("", "(solver default)"), *_choices("choose", "simplex", "ipm", "pdlp", "hipo"))
+            (("", N_("(solver default)")), *_choices("choose", "simplex", "ipm", "pdlp", "hipo"))
             if key == "method"
             else (),
-            help=f"{info.description or ''}; empty: the solver's default".lstrip("; "),
+            help=N_("{about}; empty: the solver's default")
+            if info.description
+            else N_("empty: the solver's default"),
             optional=True,
+            about=info.description or "",
         )
         for key, info in tuning.items()
     ]
     return (
-        Input("description", ("description",), "Description", "about", "textarea"),
+        Input("description", ("description",), N_("Description"), "about", "textarea"),
         Input(
             "demand_scale",
             ("demand_scale",),
-            "Demand growth (multiplier on every node's annual demand)",
+            N_("Demand growth (multiplier on every node's annual demand)"),
             "network",
-            help="1 is the dataset's demand; 1.2 is 20 % more; between 0 and 5. Empty: 1.",
+            help=N_("1 is the dataset's demand; 1.2 is 20 % more; between 0 and 5. Empty: 1."),
         ),
         Input(
             "costs-cable_cost",
             ("costs", "cable_cost"),
-            "Submarine cable cost level",
+            N_("Submarine cable cost level"),
             "costs",
             "select",
-            _levels(),
-            help="The levels and their sources are listed below.",
+            _choices(*CABLE_LEVELS),  # with their EUR/MW/km where shown (translated)
+            help=N_("The levels and their sources are listed below."),
         ),
         Input(
             "costs-wacc",
             ("costs", "wacc"),
-            "Discount rate (real, per year)",
+            N_("Discount rate (real, per year)"),
             "costs",
-            help="0.07 is 7 %. Empty: 0.07.",
+            help=N_("0.07 is 7 %. Empty: 0.07."),
         ),
         Input(
             "costs-usd_per_eur",
             ("costs", "usd_per_eur"),
-            "Exchange rate (USD per EUR)",
+            N_("Exchange rate (USD per EUR)"),
             "costs",
-            help="Converts the dataset's USD costs. Empty: 1.0813.",
+            help=N_("Converts the dataset's USD costs. Empty: 1.0813."),
         ),
         Input(
             "costs-set",
             ("costs", "set"),
-            "Cost data set",
+            N_("Cost data set"),
             "costs",
             "select",
             _choices("technology-data-v0.14.0"),
-            help="PyPSA technology-data v0.14.0 (the one shipped).",
+            help=N_("PyPSA technology-data v0.14.0 (the one shipped)."),
         ),
         Input(
             "co2-price_eur_t",
             ("co2", "price_eur_t"),
-            "CO2 price (EUR per tonne)",
+            N_("CO2 price (EUR per tonne)"),
             "costs",
-            help="Added to the cost of every tonne emitted. Empty: 0.",
+            help=N_("Added to the cost of every tonne emitted. Empty: 0."),
         ),
         Input(
             "co2-cap_mt",
             ("co2", "cap_mt"),
-            "CO2 cap (Mt per year)",
+            N_("CO2 cap (Mt per year)"),
             "costs",
-            help="Most CO2 the whole system may emit; empty: no cap.",
+            help=N_("Most CO2 the whole system may emit; empty: no cap."),
             optional=True,
         ),
         Input(
             "europe-mode",
             ("europe", "mode"),
-            "Export mode",
+            N_("Export mode"),
             "europe",
             "select",
             (
-                ("target", "target: deliver a volume a year"),
-                ("market", "market: sell at a price"),
-                ("none", "none: no export"),
+                ("target", N_("target: deliver a volume a year")),
+                ("market", N_("market: sell at a price")),
+                ("none", N_("none: no export")),
             ),
         ),
         Input(
             "europe-export_twh",
             ("europe", "export_twh"),
-            "Export volume (TWh per year, mode target)",
+            N_("Export volume (TWh per year, mode target)"),
             "europe",
-            help="Empty: 8.",
+            help=N_("Empty: 8."),
         ),
         Input(
             "europe-price_eur_mwh",
             ("europe", "price_eur_mwh"),
-            "Market price (EUR per MWh, mode market)",
+            N_("Market price (EUR per MWh, mode market)"),
             "europe",
-            help="Empty: 90.",
+            help=N_("Empty: 90."),
         ),
         Input(
             "europe-gateway",
             ("europe", "gateway"),
-            "Gateway to Europe",
+            N_("Gateway to Europe"),
             "europe",
             "select",
             node_options(),
@@ -242,7 +258,7 @@ def inputs() -> tuple[Input, ...]:
         Input(
             "year",
             ("year",),
-            "Year",
+            N_("Year"),
             "time",
             "select",
             _choices("2030", "2035", "2040", "2050"),
@@ -250,10 +266,10 @@ def inputs() -> tuple[Input, ...]:
         Input(
             "resolution",
             ("resolution",),
-            "Time resolution",
+            N_("Time resolution"),
             "time",
             "text",
-            help=(
+            help=N_(
                 "hourly, Nh (e.g. 3h), repdays, repdays:K (K days a month), repdays/S or "
                 "repdays:K/S (each day in S segments), or segments:N. Empty: repdays/12."
             ),
@@ -261,49 +277,54 @@ def inputs() -> tuple[Input, ...]:
         Input(
             "weather-source",
             ("weather", "source"),
-            "Weather source",
+            N_("Weather source"),
             "time",
             "select",
-            (("shipped", "shipped representative days"), ("agora", "agora (command line only)")),
-            help="A scenario saved here uses the shipped weather; the Agora folder is read "
-            "by 'bakuhub corridor solve' on the server.",
+            (
+                ("shipped", N_("shipped representative days")),
+                ("agora", N_("agora (command line only)")),
+            ),
+            help=N_(
+                "A scenario saved here uses the shipped weather; the Agora folder is read "
+                "by 'bakuhub corridor solve' on the server."
+            ),
         ),
         Input(
             "real_year_check",
             ("real_year_check",),
-            "After sizing, operate the design through the full year",
+            N_("After sizing, operate the design through the full year"),
             "time",
             "checkbox",
         ),
         Input(
             "voll_eur_mwh",
             ("voll_eur_mwh",),
-            "Value of lost load (EUR per MWh)",
+            N_("Value of lost load (EUR per MWh)"),
             "economics",
-            help="The cost of demand not served. Empty: 10,000.",
+            help=N_("The cost of demand not served. Empty: 10,000."),
         ),
         Input(
             "economics-export_price_eur_mwh",
             ("economics", "export_price_eur_mwh"),
-            "Export price for the cable economics (EUR per MWh)",
+            N_("Export price for the cable economics (EUR per MWh)"),
             "economics",
-            help="Empty: 90.",
+            help=N_("Empty: 90."),
         ),
         Input(
             "economics-horizon_years",
             ("economics", "horizon_years"),
-            "Horizon of the cable economics (years)",
+            N_("Horizon of the cable economics (years)"),
             "economics",
-            help="1 to 100. Empty: 40.",
+            help=N_("1 to 100. Empty: 40."),
         ),
         Input(
             "solver-name",
             ("solver", "name"),
-            "Solver",
+            N_("Solver"),
             "solver",
             "select",
             _choices("clarabel", "highs", "cupdlpx", "cuopt"),
-            help="clarabel is the default; cupdlpx and cuopt need an NVIDIA GPU on the server.",
+            help=N_("clarabel is the default; cupdlpx and cuopt need an NVIDIA GPU on the server."),
         ),
         *solver,
     )
@@ -311,3 +332,32 @@ def inputs() -> tuple[Input, ...]:
 
 def by_name() -> dict[str, Input]:
     return {i.name: i for i in inputs()}
+
+
+def translated(one: Input) -> Input:
+    """The input with its label, help and choices in the reader's language."""
+    label = _(one.label).format(option=one.path[-1].replace("_", " "))
+    help_text = _(one.help).format(about=one.about) if one.help else ""
+    if one.name == "costs-cable_cost":
+        options = _levels()
+    else:
+        options = tuple((value, _(text)) for value, text in one.options)
+    return replace(one, label=label, help=help_text, options=options)
+
+
+def shown_inputs() -> tuple[Input, ...]:
+    """Every input of the editor, in the reader's language."""
+    return tuple(translated(i) for i in inputs())
+
+
+def groups() -> tuple[tuple[str, str], ...]:
+    """The groups of inputs with their titles in the reader's language."""
+    return tuple((key, _(title)) for key, title in GROUPS)
+
+
+def node_options() -> tuple[tuple[str, str], ...]:
+    return tuple((code, f"{code}: {name}") for code, name, _unused in nodes())
+
+
+def countries() -> tuple[str, ...]:
+    return tuple(dict.fromkeys(country for _unused, _unused2, country in nodes()))

@@ -26,6 +26,7 @@ from bakuhub.config import Settings
 from bakuhub.corridor.safe_yaml import MAX_YAML_BYTES
 from bakuhub.corridor.scenario import shipped_scenario, shipped_scenario_path, shipped_scenarios
 from bakuhub.errors import Conflict, InvalidInput
+from bakuhub.i18n import _
 from bakuhub.jobs.access import TooManyJobs
 from bakuhub.studies import scenarios, service
 from bakuhub.studies.comments import MAX_BODY
@@ -102,10 +103,10 @@ def upload(
     problems: list[tuple[str, str]] = []
     message = ""
     if not content:
-        message = "YAML file: choose a scenario file (.yaml) to upload."
+        message = _("YAML file: choose a scenario file (.yaml) to upload.")
     elif len(content) > MAX_YAML_BYTES:
-        message = (
-            f"YAML file: the file is over {MAX_YAML_BYTES // 1024} KiB; a scenario is a few lines."
+        message = _("YAML file: the file is over {size} KiB; a scenario is a few lines.").format(
+            size=MAX_YAML_BYTES // 1024
         )
     else:
         try:
@@ -114,13 +115,15 @@ def upload(
             )
             return redirect(f"{BASE}/{row.ref}")
         except UnicodeDecodeError:
-            message = "YAML file: the file is not UTF-8 text; save it as UTF-8 and upload it again."
+            message = _(
+                "YAML file: the file is not UTF-8 text; save it as UTF-8 and upload it again."
+            )
         except (InvalidInput, Conflict) as exc:
             session.rollback()
             message = exc.message
             problems = [
                 (
-                    ".".join(str(p) for p in d.get("loc") or []) or "file",
+                    ".".join(str(p) for p in d.get("loc") or []) or _("file"),
                     sf.plain(str(d.get("msg"))),
                 )
                 for d in exc.details
@@ -134,44 +137,53 @@ def upload(
 def _shown(values: sf.Values) -> list[dict[str, Any]]:
     """The scenario's fields as readable groups of (label, value)."""
     groups = []
-    for key, title in sf.GROUPS[1:]:  # the first, "The scenario", is the page's head
+    for key, title in sf.groups()[1:]:  # the first, "The scenario", is the page's head
         items = []
-        for i in sf.inputs():
+        for i in sf.shown_inputs():
             if i.group != key or i.name == "description":
                 continue
             raw = str(values.get(i.name, ""))
             if i.kind == "checkbox":
-                shown = "yes" if raw else "no"
+                shown = _("yes") if raw else _("no")
             else:
                 shown = dict(i.options).get(raw, raw) if i.options else raw
             if raw or not i.optional:
-                items.append((i.label, shown or "(default)"))
+                items.append((i.label, shown or _("(default)")))
         groups.append({"key": key, "title": title, "items": items})
     return groups
 
 
 def _link(row: sf.Row) -> tuple[str, str]:
     """A link's setting as read: its title, and its mode and capacities in words."""
-    said = [f"{c.label}: {dict(c.options).get(c.value, c.value)}" for c in row.cells[1:] if c.value]
+    said = [
+        _("{label}: {value}").format(label=c.label, value=dict(c.options).get(c.value, c.value))
+        for c in row.cells[1:]
+        if c.value
+    ]
     return row.title, "; ".join(said)
 
 
 def _lists(values: sf.Values) -> dict[str, Any]:
     """Nodes, links, technologies, limits and targets of a scenario, for reading."""
-    known = [code for code, _, _ in sf.nodes()]
+    known = [code for code, _name, _country in sf.nodes()]
     chosen = list(values.get("nodes") or [])
     return {
-        "nodes": "all" if set(known) <= set(chosen) else ", ".join(chosen),
-        "excluded": ", ".join(values.get("demand_nodes_excluded") or []) or "none",
+        "nodes": _("all") if set(known) <= set(chosen) else ", ".join(chosen),
+        "excluded": ", ".join(values.get("demand_nodes_excluded") or []) or _("none"),
         "links": [_link(r) for r in sf.link_rows(values, {}) if r.cells[1].value],
         "build": [
-            (sf.TECH_LABELS[t], values.get(f"build-{t}-nodes") or "all")
+            (_(sf.TECH_LABELS[t]), _where(values.get(f"build-{t}-nodes")))
             for t in sf.EXTENDABLE
             if values.get(f"build-{t}-on")
         ],
         "limits": [r for r in sf.limit_rows(values, {}) if r.cells[0].value],
         "targets": [r for r in sf.target_rows(values, {}) if r.cells[0].value],
     }
+
+
+def _where(nodes: Any) -> str:
+    """Where a technology may be built, as the page says it."""
+    return _("all") if not nodes or nodes == "all" else str(nodes)
 
 
 def _scenario_page(
@@ -295,7 +307,7 @@ def publish(
 def delete_page(ref: RefPath, request: Request, session: SessionDep, who: AnalystDep) -> Response:
     """Ask before deleting (the author or the secretariat)."""
     row = scenarios.get_scenario(session=session, principal=who, ref=ref)
-    scenarios.may_change(who, row, "delete it")
+    scenarios.may_change(who, row, _("delete it"))
     about = scenarios.scenario_out(row)
     return render(request, "corridor_scenario_form.html", {"confirm": about})
 
@@ -324,7 +336,7 @@ def run(
     try:
         if len(resolution) > 32:
             raise InvalidInput(
-                "Time resolution: write at most 32 characters, e.g. repdays/12 or segments:48."
+                _("Time resolution: write at most 32 characters, e.g. repdays/12 or segments:48.")
             )
         scenario = scenarios.run_spec(session=session, principal=who, ref=ref)
         job = submit_study_job(
@@ -343,7 +355,9 @@ def run(
         message = exc.message
         said = [d for d in exc.details or [] if d.get("loc") == ["resolution"]]
         if isinstance(exc, InvalidInput) and said:
-            message = f"Time resolution: {sf.plain(str(said[0].get('msg')))}."
+            message = _("Time resolution: {message}.").format(
+                message=sf.plain(str(said[0].get("msg")))
+            )
         return _scenario_page(
             request, session, settings, ref, 422, run_error=message, run_resolution=resolution
         )

@@ -27,39 +27,40 @@ from sqlalchemy.orm import Session
 from bakuhub.accounts.permissions import Principal, Role
 from bakuhub.corridor.compare import FIGURES, clean, compare
 from bakuhub.errors import BakuhubError, validated
+from bakuhub.i18n import N_, _
 from bakuhub.studies import service
 from bakuhub.studies.comments import MAX_BODY
 from bakuhub.studies.schemas import RunIn
 from bakuhub.studies.service import MAX_COMPARED, TABLES
 from bakuhub.web.deps import PrincipalDep, SessionDep, SettingsDep
 from bakuhub.web.pages.common import redirect, render
-from bakuhub.web.pages.corridor import link, number, signed
+from bakuhub.web.pages.corridor import ORIGIN_NAMES, link, number, signed
 from bakuhub.web.routes.corridor_scenarios import AnalystDep, SignedInDep, submit_study_job
 from bakuhub.web.routes.jobs import RunnerDep
 
 router = APIRouter(include_in_schema=False)
 NamePath = Annotated[str, PathParam(min_length=1, max_length=120, description="A study's name.")]
 SINGLE = (
-    ("summary.json", "Summary (JSON)"),
-    ("scenario.yaml", "Scenario (YAML)"),
-    ("network.nc", "PyPSA network (netCDF)"),
-    ("report.html", "Report (HTML)"),
+    ("summary.json", N_("Summary (JSON)")),
+    ("scenario.yaml", N_("Scenario (YAML)")),
+    ("network.nc", N_("PyPSA network (netCDF)")),
+    ("report.html", N_("Report (HTML)")),
 )
 COUNTERFACTUAL = (
-    ("Total system cost", "bn EUR/a", "total_system_cost_eur_a", 1e-9),
-    ("CO2 emitted", "Mt/a", "co2_emitted_mt", 1.0),
-    ("Export", "TWh/a", "export_twh", 1.0),
-    ("Unserved energy", "TWh/a", "unserved_twh", 1.0),
+    (N_("Total system cost"), "bn EUR/a", "total_system_cost_eur_a", 1e-9),
+    (N_("CO2 emitted"), "Mt/a", "co2_emitted_mt", 1.0),
+    (N_("Export"), "TWh/a", "export_twh", 1.0),
+    (N_("Unserved energy"), "TWh/a", "unserved_twh", 1.0),
 )
 """The counterfactual's figures: label, unit, summary key, factor to the unit."""
 IDENTITY = (
-    ("scenario", "Scenario"),
-    ("counterfactual", "Counterfactual"),
-    ("year", "Year"),
-    ("resolution", "Time resolution"),
-    ("weather", "Weather"),
-    ("author", "Author"),
-    ("origin", "Started from"),
+    ("scenario", N_("Scenario")),
+    ("counterfactual", N_("Counterfactual")),
+    ("year", N_("Year")),
+    ("resolution", N_("Time resolution")),
+    ("weather", N_("Weather")),
+    ("author", N_("Author")),
+    ("origin", N_("Started from")),
 )
 """What a compared study is, shown above its key figures."""
 
@@ -73,11 +74,11 @@ def figure_rows(summary: dict[str, Any] | None, figures: dict[str, Any]) -> list
     """The key figures of one study (from its summary, else the stored figures)."""
     if summary is not None:
         return [
-            {"label": r["label"], "unit": r["unit"], "text": number(r["values"][0], r["unit"])}
+            {"label": _(r["label"]), "unit": r["unit"], "text": number(r["values"][0], r["unit"])}
             for r in compare([summary])
         ]
     return [
-        {"label": f.label, "unit": f.unit, "text": number(figures.get(f.key), f.unit)}
+        {"label": _(f.label), "unit": f.unit, "text": number(figures.get(f.key), f.unit)}
         for f in FIGURES
     ]
 
@@ -98,7 +99,7 @@ def counterfactual_rows(summary: dict[str, Any] | None) -> list[dict[str, str]]:
         diff = None if mine is None or theirs is None else clean(mine - theirs, unit)
         rows.append(
             {
-                "label": label,
+                "label": _(label),
                 "unit": unit,
                 "study": number(mine, unit),
                 "counterfactual": number(theirs, unit),
@@ -114,7 +115,7 @@ def _scaled(value: Any, factor: float, unit: str) -> float | None:
 
 def downloads(name: str, files: list[str]) -> dict[str, Any]:
     """The study's downloads: single files, and each table as CSV and Parquet."""
-    single = [(label, download_url(name, f)) for f, label in SINGLE if f in files]
+    single = [(_(label), download_url(name, f)) for f, label in SINGLE if f in files]
     tables = [
         {
             "name": t,
@@ -160,6 +161,7 @@ def study_context(
         "downloads": downloads(row.name, study["files"]),
         "report": f"{link(row.name)}/report.html" if "report.html" in study["files"] else None,
         "links": scenario_links(study),
+        "origin_names": ORIGIN_NAMES,
         "may_run": principal is not None and principal.at_least(Role.focal_point),
         "run_form": {"resolution": study["resolution"], "counterfactual": bool(row.counterfactual)},
         "errors": {},
@@ -201,7 +203,7 @@ def rerun(
         run = validated(
             RunIn,
             {"resolution": resolution.strip() or None, "counterfactual": counterfactual == "on"},
-            what="Run again",
+            what=_("Run again"),
         )
         scenario, ref = service.rerun_scenario(session=session, principal=principal, name=name)
         job = submit_study_job(
@@ -260,11 +262,11 @@ def comparison(
     studies = result["studies"]
     identity = []
     for key, label in IDENTITY:
-        values = [str(s[key]) if s[key] is not None else "not solved" for s in studies]
-        identity.append({"label": label, "values": values, "differs": len(set(values)) > 1})
+        values = [_shown(key, s[key]) for s in studies]
+        identity.append({"label": _(label), "values": values, "differs": len(set(values)) > 1})
     rows = [
         {
-            "label": r["label"],
+            "label": _(r["label"]),
             "unit": r["unit"],
             "text": [number(v, r["unit"]) for v in r["values"]],
             "differences": [signed(d, r["unit"]) for d in r["differences"][1:]],
@@ -277,6 +279,13 @@ def comparison(
         "rows": rows,
         "warnings": result["warnings"],
     }
+
+
+def _shown(key: str, value: Any) -> str:
+    """One identity cell of a compared study (who started it in the reader's words)."""
+    if value is None:
+        return _("not solved")
+    return _(ORIGIN_NAMES.get(str(value), str(value))) if key == "origin" else str(value)
 
 
 @router.get("/corridor/compare")

@@ -10,6 +10,7 @@ before the form is (dependencies), so a refusal is 401/403 whatever was sent.
 
 from __future__ import annotations
 
+import math
 import re
 from functools import cache
 from typing import Annotated, Any
@@ -18,8 +19,10 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 
+from bakuhub import i18n
 from bakuhub.accounts.permissions import Principal, Role
 from bakuhub.errors import InvalidInput, plain_words
+from bakuhub.i18n import N_, _
 from bakuhub.jobs import access
 from bakuhub.jobs.access import TooManyJobs
 from bakuhub.jobs.chart import CHARTED, LABELS
@@ -29,6 +32,7 @@ from bakuhub.jobs.sweep_define import MAX_RUNS, SweepIn, base_scenario, define, 
 from bakuhub.jobs.sweep_fields import SweepField, sweep_fields
 from bakuhub.web.deps import PrincipalDep, SessionDep
 from bakuhub.web.pages.common import redirect, render
+from bakuhub.web.pages.corridor import STATE_NAMES
 from bakuhub.web.routes.jobs import RunnerDep
 from bakuhub.web.routes.sweeps import Batch, may_run, signed_in
 
@@ -36,25 +40,25 @@ router = APIRouter(include_in_schema=False)
 SLOTS = (1, 2)
 """How many fields the form varies at once (the API takes up to four)."""
 DESIGNS = (
-    ("grid", "Grid: every combination of the values"),
-    ("lhs", "Latin hypercube samples over the ranges"),
-    ("sobol", "Sobol samples over the ranges (runs: a power of two)"),
+    ("grid", N_("Grid: every combination of the values")),
+    ("lhs", N_("Latin hypercube samples over the ranges")),
+    ("sobol", N_("Sobol samples over the ranges (runs: a power of two)")),
 )
 SHOWN = (
-    ("total_system_cost_bn_eur_a", "System cost (bn EUR/a)"),
-    ("gateway_price_eur_mwh", "Cost at the EU gateway (EUR/MWh)"),
-    ("co2_emitted_mt", "CO2 emitted (Mt/a)"),
-    ("export_twh", "Export (TWh/a)"),
-    ("caspian_cable_mw", "Caspian cable (MW)"),
+    ("total_system_cost_bn_eur_a", N_("System cost (bn EUR/a)")),
+    ("gateway_price_eur_mwh", N_("Cost at the EU gateway (EUR/MWh)")),
+    ("co2_emitted_mt", N_("CO2 emitted (Mt/a)")),
+    ("export_twh", N_("Export (TWh/a)")),
+    ("caspian_cable_mw", N_("Caspian cable (MW)")),
 )
 """The key results the page's table shows (the CSV has every figure)."""
 LABELS_OF = {
-    "name": "Name",
-    "base": "Base scenario",
-    "resolution": "Time resolution",
-    "design": "Design",
-    "n": "Runs (samples)",
-    "seed": "Seed",
+    "name": N_("Name"),
+    "base": N_("Base scenario"),
+    "resolution": N_("Time resolution"),
+    "design": N_("Design"),
+    "n": N_("Runs (samples)"),
+    "seed": N_("Seed"),
 }
 Text = Annotated[str, Form(max_length=400)]
 
@@ -78,7 +82,9 @@ def _number(text: str, label: str, errors: dict[str, str], key: str) -> float | 
     try:
         return float(text)
     except ValueError:
-        errors[key] = f"{label}: '{text[:20]}' is not a number; write a number such as 40 or 0.07."
+        errors[key] = _(
+            "{label}: '{text}' is not a number; write a number such as 40 or 0.07."
+        ).format(label=label, text=text[:20])
         return None
 
 
@@ -89,11 +95,13 @@ def body_of(form: dict[str, str]) -> tuple[dict[str, Any], dict[str, str], dict[
     for k in SLOTS:
         path = form.get(f"field_{k}", "")
         if path and path in slot_of:
-            errors[f"field_{k}"] = f"Field {k}: {path} is chosen twice; choose another field."
+            errors[f"field_{k}"] = _(
+                "Field {k}: {path} is chosen twice; choose another field."
+            ).format(k=k, path=path)
         elif path:
             slot_of[path] = k
     if not slot_of and "field_1" not in errors:
-        errors["field_1"] = "Field 1: choose the scenario field to vary."
+        errors["field_1"] = _("Field 1: choose the scenario field to vary.")
     body: dict[str, Any] = {
         "name": form.get("name") or "sweep",
         "base": form.get("base", ""),
@@ -106,13 +114,15 @@ def body_of(form: dict[str, str]) -> tuple[dict[str, Any], dict[str, str], dict[
         for path, k in slot_of.items():
             values = _values(form.get(f"values_{k}", ""))
             if not values:
-                errors[f"values_{k}"] = f"Values of field {k}: list them, separated by commas."
+                errors[f"values_{k}"] = _(
+                    "Values of field {k}: list them, separated by commas."
+                ).format(k=k)
             else:
                 body["grid"][path] = values
         return body, errors, slot_of
     ranges = {}
     for path, k in slot_of.items():
-        label = f"Range of field {k}"
+        label = _("Range of field {k}").format(k=k)
         low = _number(form.get(f"low_{k}", ""), label, errors, f"low_{k}")
         high = _number(form.get(f"high_{k}", ""), label, errors, f"high_{k}")
         if low is not None and high is not None:
@@ -150,7 +160,7 @@ def refused(exc: InvalidInput | ValidationError, slot_of: dict[str, int]) -> dic
     if isinstance(exc, ValidationError):
         for e in exc.errors():
             key = _input_of(list(e["loc"]), slot_of, known)
-            label = LABELS_OF.get(key, "The sweep")
+            label = _(LABELS_OF.get(key, N_("The sweep")))
             errors.setdefault(key, plain_words(dict(e), label))
         return errors
     for detail in exc.details or [{"loc": [], "msg": exc.message}]:
@@ -170,7 +180,7 @@ def _page(request: Request, session: Any, principal: Principal | None, **extra: 
         "scenario_items": [(name, name) for name in shipped_scenarios()],
         "fields": form_fields(),
         "field_items": [(f.path, f"{f.path} ({f.limits})") for f in form_fields()],
-        "designs": DESIGNS,
+        "designs": [(value, _(text)) for value, text in DESIGNS],
         "slots": SLOTS,
         "max_runs": MAX_RUNS,
         "form": {"base": "reference-2030", "resolution": "segments:48", "design": "grid"},
@@ -264,22 +274,22 @@ def figures(view: SweepView) -> list[dict[str, Any]]:
                 "name": name or key,
                 "x": [r.params.get(x_path) for r in runs],
                 "y": [r.figures.get(key) for r in runs],
-                "text": [f"run {r.number}" for r in runs],
+                "text": [_("run {number}").format(number=r.number) for r in runs],
             }
             for name, runs in series.items()
         ]
         layout = {
             "height": 300,
             "margin": {"l": 60, "r": 10, "t": 30, "b": 50},
-            "title": {"text": LABELS.get(key, key), "font": {"size": 14}},
+            "title": {"text": _(LABELS.get(key, key)), "font": {"size": 14}},
             "xaxis": {"title": {"text": x_path}},
-            "yaxis": {"title": {"text": LABELS.get(key, key)}},
+            "yaxis": {"title": {"text": _(LABELS.get(key, key))}},
             "showlegend": group is not None,
         }
         out.append(
             {
                 "key": key,
-                "label": LABELS.get(key, key),
+                "label": _(LABELS.get(key, key)),
                 "figure": {"data": traces, "layout": layout},
             }
         )
@@ -287,11 +297,18 @@ def figures(view: SweepView) -> list[dict[str, Any]]:
 
 
 def number(value: float | None) -> str:
-    """A result rounded to what the model can tell (3 significant digits; n/a)."""
+    """A result rounded to what the model can tell (3 significant digits, in the
+    reader's locale: ``61.5``, ``0.07``, ``1,250``; n/a)."""
     if value is None:
-        return "n/a"
-    value = 0.0 if abs(value) < 1e-9 else value
-    return f"{value:,.3g}" if abs(value) < 1000 else f"{value:,.0f}"
+        return _("n/a")
+    from babel.numbers import format_decimal
+
+    if abs(value) < 1e-9:
+        return format_decimal(0, format="0", locale=i18n.current())
+    decimals = max(0, 2 - math.floor(math.log10(abs(value))))
+    rounded = round(value, decimals)
+    pattern = "#,##0" + ("." + "#" * decimals if decimals else "")
+    return format_decimal(rounded, format=pattern, locale=i18n.current())
 
 
 def setting(value: Any) -> str:
@@ -311,6 +328,7 @@ def sweep_page(
         "full": access.full_view(principal),
         "may_cancel": own and view.active,
         "shown": SHOWN,
+        "state_names": {state: _(name) for state, name in STATE_NAMES.items()},
         "number": number,
         "setting": setting,
         "charts": figures(view),

@@ -11,44 +11,62 @@ from sqlalchemy.orm import Session
 
 from bakuhub.accounts.permissions import Principal
 from bakuhub.errors import BakuhubError, NotFound
+from bakuhub.i18n import N_, _, country_name
 from bakuhub.results import dashboard
+from bakuhub.results.codes import PeriodState
 from bakuhub.web.deps import PrincipalDep, SessionDep
 from bakuhub.web.pages.common import render
+from bakuhub.web.pages.finance_views import decimal, separators
 
 router = APIRouter(include_in_schema=False)
 DEFAULT_CURRENCY = "USD"
 STATUS_NAMES = {
-    "on-track": "On track",
-    "at-risk": "At risk",
-    "off-track": "Off track",
-    "no-data": "No data",
+    "on-track": N_("On track"),
+    "at-risk": N_("At risk"),
+    "off-track": N_("Off track"),
+    "no-data": N_("No data"),
 }
+"""Each status of a result period (translate where shown)."""
+STATE_NAMES = {
+    PeriodState.draft.value: N_("draft"),
+    PeriodState.submitted.value: N_("submitted"),
+    PeriodState.approved.value: N_("approved"),
+    PeriodState.returned.value: N_("returned"),
+}
+"""Each reporting state of a result period (translate where shown)."""
 STATUS_COLOURS = {"on-track": "#1b7f3b", "at-risk": "#b07d00", "off-track": "#a4161a"}
 SINGULAR = {"countries": "country", "funders": "funder"}
-TABLE_NAMES = {
-    "projects": "projects",
-    "results": "results against targets",
-    "money": "money by project",
-    "rates": "exchange rates used",
+DOWNLOADS = {
+    "projects": N_("Download the projects (CSV)"),
+    "results": N_("Download the results against targets (CSV)"),
+    "money": N_("Download the money by project (CSV)"),
+    "rates": N_("Download the exchange rates used (CSV)"),
 }
+"""The link to each table's CSV (translate where shown)."""
+ROLE_NAMES = {
+    dashboard.FUNDING_ORGANISATION: N_("funding organisation"),
+    dashboard.PROVIDER: N_("provider of transactions"),
+}
+"""A funder's roles in a project, as people read them."""
 
 
 def money_labels(kind: str, name: str) -> dict[str, str]:
-    """Column names of the money table: what each sum counts, for this dashboard."""
+    """Column names of the money table: what each sum counts, for this dashboard (in the
+    reader's language)."""
     if kind == "countries":
         return {
-            "budget": "Budget",
-            "commitment": "Committed",
-            "disbursement": "Disbursed",
-            "incoming-funds": "Incoming funds",
-            "expenditure": "Spent",
+            "budget": _("Budget"),
+            "commitment": _("Committed"),
+            "disbursement": _("Disbursed"),
+            "incoming-funds": _("Incoming funds"),
+            "expenditure": _("Spent"),
         }
     return {
-        "budget": f"Budget ({name}'s part)",
-        "commitment": f"Committed by {name}",
-        "disbursement": f"Disbursed by {name}",
-        "incoming-funds": f"Received from {name} (incoming funds)",
-        "expenditure": "Spent by the projects (all sources)",
+        "budget": _("Budget ({name}'s part)").format(name=name),
+        "commitment": _("Committed by {name}").format(name=name),
+        "disbursement": _("Disbursed by {name}").format(name=name),
+        "incoming-funds": _("Received from {name} (incoming funds)").format(name=name),
+        "expenditure": _("Spent by the projects (all sources)"),
     }
 
 
@@ -73,7 +91,9 @@ def _read(
         return dashboard.funder_dashboard(
             session=session, party_ref=key, currency=currency, published_only=public
         )
-    raise NotFound(f"There are dashboards of countries and funders, not of '{kind[:40]}'.")
+    raise NotFound(
+        _("There are dashboards of countries and funders, not of '{kind}'.").format(kind=kind[:40])
+    )
 
 
 @router.get("/dashboards")
@@ -87,14 +107,22 @@ def _page(
 ) -> Response:
     currency, typed, error = _currency(request)
     dash = _read(session, principal, kind, key, currency)
+    if kind == "countries":
+        dash["name"] = country_name(dash["key"], dash["name"])
     labels = money_labels(kind, dash["name"])
+    for project in dash["projects"]:
+        project["role_names"] = [
+            _(ROLE_NAMES[r]) if r in ROLE_NAMES else r for r in project["roles"]
+        ]
     context = {
         "d": dash,
         "labels": labels,
         "typed_currency": typed,
         "currency_error": error,
-        "status_names": STATUS_NAMES,
-        "tables": TABLE_NAMES,
+        "status_names": {code: _(name) for code, name in STATUS_NAMES.items()},
+        "state_names": {code: _(name) for code, name in STATE_NAMES.items()},
+        "downloads": {table: _(text) for table, text in DOWNLOADS.items()},
+        "decimal": decimal,
         "money_chart": money_chart(dash, labels),
         "results_chart": results_chart(dash),
         "query": f"?currency={currency}",
@@ -153,7 +181,12 @@ def money_chart(dash: dict[str, Any], labels: dict[str, str]) -> dict[str, Any] 
             for column, label in labels.items()
         ],
         "layout": {
-            "title": {"text": f"Money by project ({currency})", "x": 0, "xanchor": "left"},
+            "title": {
+                "text": _("Money by project ({currency})").format(currency=currency),
+                "x": 0,
+                "xanchor": "left",
+            },
+            "separators": separators(),
             "barmode": "group",
             "height": 360,
             "margin": {"l": 70, "r": 10, "t": 50, "b": 90},
@@ -184,17 +217,21 @@ def results_chart(dash: dict[str, Any]) -> dict[str, Any] | None:
                 "x": [r["progress"] for r in rows],
                 "y": [_label(r) for r in rows],
                 "marker": {"color": [STATUS_COLOURS.get(r["status"], "#5b6673") for r in rows]},
-                "text": [STATUS_NAMES[r["status"]] for r in rows],
-                "hovertemplate": "%{y}<br>%{x:.1f}% of the way to the target: %{text}"
-                "<extra></extra>",
+                "text": [_(STATUS_NAMES[r["status"]]) for r in rows],
+                "hovertemplate": "%{y}<br>"
+                + _("{progress} of the way to the target: {status}").format(
+                    progress="%{x:.1f}%", status="%{text}"
+                )
+                + "<extra></extra>",
             }
         ],
         "layout": {
-            "title": {"text": "Progress to target (%)", "x": 0, "xanchor": "left"},
+            "title": {"text": _("Progress to target (%)"), "x": 0, "xanchor": "left"},
+            "separators": separators(),
             "height": 130 + 46 * len(rows),
             "margin": {"l": 10, "r": 10, "t": 50, "b": 40},
             "xaxis": {
-                "title": {"text": "% of the way from baseline to target"},
+                "title": {"text": _("% of the way from baseline to target")},
                 "range": [min(0, *(r["progress"] for r in rows)) - 5, high],
             },
             "yaxis": {"automargin": True, "autorange": "reversed"},

@@ -26,6 +26,7 @@ from starlette.concurrency import run_in_threadpool
 
 from bakuhub.accounts.permissions import Principal
 from bakuhub.errors import BakuhubError, validated
+from bakuhub.i18n import N_, _
 from bakuhub.registry import service as registry
 from bakuhub.registry.catalog import RESOURCES
 from bakuhub.results import finance, finance_edit
@@ -57,6 +58,8 @@ class Kind:
     name: str
     one: str
     id_name: str
+    add_title: str
+    edit_title: str
     add: Callable[..., dict[str, Any]]
     get: Callable[..., dict[str, Any]]
     update: Callable[..., dict[str, Any]]
@@ -69,6 +72,8 @@ KINDS = {
         "budgets",
         "budget",
         "budget_id",
+        N_("Add a budget"),
+        N_("Edit budget {id}"),
         finance.add_budget,
         finance_edit.get_budget,
         finance_edit.update_budget,
@@ -79,6 +84,8 @@ KINDS = {
         "transactions",
         "transaction",
         "transaction_id",
+        N_("Add a transaction"),
+        N_("Edit transaction {id}"),
         finance.add_transaction,
         finance_edit.get_transaction,
         finance_edit.update_transaction,
@@ -110,6 +117,7 @@ def project_finance_context(
     sums = converted["groups"][0] if converted["groups"] else {}
     return {
         "finance": money,
+        "finance_names": forms.names(),
         "finance_chart": finance_chart(money),
         "finance_totals": {
             "currency": CURRENCY,
@@ -172,7 +180,7 @@ def _item_page(
     parties = _parties(session) if kind.name == "transactions" else None
     inputs = forms.inputs(kind.name, values, errors, parties)
     context = {
-        "title": f"Edit {kind.one} {item['id']}" if item else f"Add a {kind.one}",
+        "title": _(kind.edit_title).format(id=item["id"]) if item else _(kind.add_title),
         "one": kind.one,
         "project": project,
         "item": item,

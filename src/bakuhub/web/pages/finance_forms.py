@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from bakuhub.errors import BakuhubError, InvalidInput, validated
+from bakuhub.i18n import N_, _
 from bakuhub.results.codes import BudgetKind, BudgetStatus, TransactionKind
 from bakuhub.results.schemas import BudgetIn, RateIn, TransactionIn
 
@@ -44,107 +45,139 @@ class Input:
     mode: str = ""
 
 
-AMOUNT_HELP = "Digits with a dot for decimals, e.g. 250000 or 1250.50 (no thousands separators)."
-CURRENCY_HELP = "ISO 4217 code, e.g. USD, EUR, XAF."
+AMOUNT_HELP = N_(
+    "Digits with a dot for decimals, e.g. 250000 or 1250.50 (no thousands separators)."
+)
+CURRENCY_HELP = N_("ISO 4217 code, e.g. USD, EUR, XAF.")
+BUDGET_KINDS = {BudgetKind.original.value: N_("Original"), BudgetKind.revised.value: N_("Revised")}
+"""A budget's type as people read it (translate where shown)."""
+BUDGET_STATUSES = {
+    BudgetStatus.indicative.value: N_("Indicative (planned)"),
+    BudgetStatus.committed.value: N_("Committed (agreed)"),
+}
+"""A budget's status as people read it (translate where shown)."""
+TRANSACTION_KINDS = {
+    TransactionKind.incoming_funds.value: N_("Incoming funds"),
+    TransactionKind.commitment.value: N_("Commitment"),
+    TransactionKind.disbursement.value: N_("Disbursement"),
+    TransactionKind.expenditure.value: N_("Expenditure"),
+}
+"""A transaction's type as people read it (translate where shown)."""
 
 
-def _currency(label: str = "Currency", name: str = "currency") -> Input:
+def names() -> dict[str, dict[str, str]]:
+    """The budget types and statuses and the transaction types in the reader's language
+    (codes unknown here are shown as they are: ``names()[...].get(code, code)``)."""
+    return {
+        "budget_kinds": {k: _(v) for k, v in BUDGET_KINDS.items()},
+        "budget_statuses": {k: _(v) for k, v in BUDGET_STATUSES.items()},
+        "transaction_kinds": {k: _(v) for k, v in TRANSACTION_KINDS.items()},
+    }
+
+
+def _currency(label: str = N_("Currency"), name: str = "currency") -> Input:
     return Input(name, label, help=CURRENCY_HELP, required=True, suggestions=CURRENCIES)
 
 
 BUDGET = (
     Input(
         "kind",
-        "Type",
+        N_("Type"),
         "select",
-        options=[(BudgetKind.original, "Original"), (BudgetKind.revised, "Revised")],
+        options=list(BUDGET_KINDS.items()),
     ),
     Input(
         "status",
-        "Status",
+        N_("Status"),
         "select",
-        options=[
-            (BudgetStatus.indicative, "Indicative (planned)"),
-            (BudgetStatus.committed, "Committed (agreed)"),
-        ],
+        options=list(BUDGET_STATUSES.items()),
     ),
-    Input("period_start", "Period start", "date", required=True),
+    Input("period_start", N_("Period start"), "date", required=True),
     Input(
         "period_end",
-        "Period end",
+        N_("Period end"),
         "date",
-        "At most one year after the start (IATI); enter a longer budget year by year.",
+        N_("At most one year after the start (IATI); enter a longer budget year by year."),
         required=True,
     ),
-    Input("value", "Amount", help=AMOUNT_HELP, required=True, mode="decimal"),
+    Input("value", N_("Amount"), help=AMOUNT_HELP, required=True, mode="decimal"),
     _currency(),
     Input(
         "value_date",
-        "Exchange-rate date",
+        N_("Exchange-rate date"),
         "date",
-        "The day whose exchange rate converts this amount; empty: the period start.",
+        N_("The day whose exchange rate converts this amount; empty: the period start."),
     ),
 )
 TRANSACTION = (
     Input(
         "kind",
-        "Type",
+        N_("Type"),
         "select",
         required=True,
-        options=[(k.value, k.value.replace("-", " ").capitalize()) for k in TransactionKind],
+        options=list(TRANSACTION_KINDS.items()),
     ),
-    Input("date", "Date", "date", required=True),
+    Input("date", N_("Date"), "date", required=True),
     Input(
         "value",
-        "Amount",
-        help=f"{AMOUNT_HELP} A negative amount records a correction.",
+        N_("Amount"),
+        help=N_(
+            "Digits with a dot for decimals, e.g. 250000 or 1250.50 (no thousands "
+            "separators). A negative amount records a correction."
+        ),
         required=True,
         mode="decimal",
     ),
     _currency(),
     Input(
         "value_date",
-        "Exchange-rate date",
+        N_("Exchange-rate date"),
         "date",
-        "The day whose exchange rate converts this amount; empty: the transaction date.",
+        N_("The day whose exchange rate converts this amount; empty: the transaction date."),
     ),
-    Input("provider_party", "Provider (a party of the record)", "select"),
+    Input("provider_party", N_("Provider (a party of the record)"), "select"),
     Input(
         "provider_name",
-        "Provider (another organisation)",
-        help="Its name, only when the provider is not in the list above.",
+        N_("Provider (another organisation)"),
+        help=N_("Its name, only when the provider is not in the list above."),
     ),
-    Input("receiver_party", "Receiver (a party of the record)", "select"),
+    Input("receiver_party", N_("Receiver (a party of the record)"), "select"),
     Input(
         "receiver_name",
-        "Receiver (another organisation)",
-        help="Its name, only when the receiver is not in the list above.",
+        N_("Receiver (another organisation)"),
+        help=N_("Its name, only when the receiver is not in the list above."),
     ),
-    Input("description", "Description", "textarea"),
-    Input("ref", "Reference", help="Your own reference, e.g. a payment order number (optional)."),
+    Input("description", N_("Description"), "textarea"),
+    Input(
+        "ref",
+        N_("Reference"),
+        help=N_("Your own reference, e.g. a payment order number (optional)."),
+    ),
 )
 RATE = (
-    _currency("From currency"),
-    _currency("To currency", "quote"),
+    _currency(N_("From currency")),
+    _currency(N_("To currency"), "quote"),
     Input(
         "rate",
-        "Rate",
-        help="How many units of the 'to' currency one unit of the 'from' currency is worth, "
-        "e.g. 1.08.",
+        N_("Rate"),
+        help=N_(
+            "How many units of the 'to' currency one unit of the 'from' currency is worth, "
+            "e.g. 1.08."
+        ),
         required=True,
         mode="decimal",
     ),
     Input(
         "valid_on",
-        "Valid from",
+        N_("Valid from"),
         "date",
-        "The rate converts amounts dated from this day until the next rate of the pair.",
+        N_("The rate converts amounts dated from this day until the next rate of the pair."),
         required=True,
     ),
     Input(
         "source",
-        "Source",
-        help="Where the rate comes from: a link or a citation, e.g. the ECB reference rate.",
+        N_("Source"),
+        help=N_("Where the rate comes from: a link or a citation, e.g. the ECB reference rate."),
         required=True,
     ),
 )
@@ -167,10 +200,13 @@ def inputs(
     errors: dict[str, str],
     parties: list[tuple[str, str]] | None = None,
 ) -> list[Input]:
-    """The inputs of a form with the values to show and the errors beside them."""
+    """The inputs of a form with the values to show and the errors beside them, in the
+    reader's language (the parties' names as recorded)."""
     out = []
     for spec in SPECS[kind][0]:
-        one = Input(**{**spec.__dict__, "options": list(spec.options)})
+        one = Input(**{**spec.__dict__, "options": [(v, _(t)) for v, t in spec.options]})
+        one.label = _(spec.label)
+        one.help = _(spec.help) if spec.help else ""
         if one.name.endswith("_party"):
             one.options = list(parties or [])
         one.value = values.get(one.name, "")
@@ -240,7 +276,7 @@ def field_errors(kind: str, exc: InvalidInput) -> dict[str, str]:
             name = f"{name}_party"
         if name not in specs:
             name = next((n for key, n in WHOLE_RECORD.items() if key in msg), FORM)
-        label = specs[name].label if name in specs else ""
+        label = _(specs[name].label) if name in specs else ""
         errors.setdefault(name, plain(msg, label))
     return errors
 
@@ -255,28 +291,46 @@ def errors_of(kind: str, exc: BakuhubError) -> dict[str, str]:
 
 
 def plain(msg: str, label: str) -> str:
-    """Pydantic's terse message as a sentence that says what to do."""
-    what = label.lower() or "this"
+    """Pydantic's terse message as a sentence that says what to do (``label``: the
+    input's label in the reader's language)."""
+    what = label.lower()
+    required = (
+        _("Enter the {field}; it is required.").format(field=what)
+        if what
+        else _("Enter this; it is required.")
+    )
     rules: list[tuple[str, str]] = [
-        (r"^Field required", f"Enter the {what}; it is required."),
-        (r"valid date|date format|date from", "Enter a date as year-month-day, e.g. 2025-03-31."),
+        (r"^Field required", required),
+        (
+            r"valid date|date format|date from",
+            _("Enter a date as year-month-day, e.g. 2025-03-31."),
+        ),
         (
             r"valid decimal|valid number|finite number",
-            "Enter a number: digits, with a dot for decimals, e.g. 1250.50.",
+            _("Enter a number: digits, with a dot for decimals, e.g. 1250.50."),
         ),
-        (r"no more than (\d+) decimal places", "Use at most {0} digits after the decimal dot."),
-        (r"no more than (\d+) digits", "This number is too large."),
-        (r"greater than or equal to 0", "Enter zero or more; a budget cannot be negative."),
-        (r"greater than 0", "Enter a number above zero."),
-        (r"at most (\d+) characters", "Shorten this to at most {0} characters."),
-        (r"at least 1 character", f"Enter the {what}; it is required."),
-        (r"^Input should be '", "Choose one of the options in the list."),
-        (r"^unknown party '([^']*)'", "There is no party '{0}'; choose one from the list."),
+        (
+            r"no more than (?P<digits>\d+) decimal places",
+            _("Use at most {digits} digits after the decimal dot."),
+        ),
+        (r"no more than (\d+) digits", _("This number is too large.")),
+        (r"greater than or equal to 0", _("Enter zero or more; a budget cannot be negative.")),
+        (r"greater than 0", _("Enter a number above zero.")),
+        (
+            r"at most (?P<limit>\d+) characters",
+            _("Shorten this to at most {limit} characters."),
+        ),
+        (r"at least 1 character", required),
+        (r"^Input should be '", _("Choose one of the options in the list.")),
+        (
+            r"^unknown party '(?P<party>[^']*)'",
+            _("There is no party '{party}'; choose one from the list."),
+        ),
     ]
     for pattern, text in rules:
         found = re.search(pattern, msg)
         if found:
-            return text.format(*found.groups())
+            return text.format(**found.groupdict())
     text = msg.removeprefix("Value error, ").strip()
     text = text[:1].upper() + text[1:]
     return text if text.endswith((".", "?", "!")) else f"{text}."

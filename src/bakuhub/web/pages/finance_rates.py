@@ -15,6 +15,7 @@ from starlette.concurrency import run_in_threadpool
 
 from bakuhub.accounts.permissions import Principal
 from bakuhub.errors import BakuhubError, validated
+from bakuhub.i18n import _
 from bakuhub.results import exchange
 from bakuhub.results.finance_schemas import STAMP, RateUpdate
 from bakuhub.results.schemas import RateIn
@@ -37,11 +38,12 @@ CURRENCY = "USD"
 def rates_page(request: Request, session: SessionDep, principal: PrincipalDep) -> Response:
     staff = principal is not None and principal.is_staff
     context = {
-        "title": "Exchange rates",
+        "title": _("Exchange rates"),
         "rates": rate_links(exchange.list_rates(session=session)),
         "can_edit": staff,
         "missing": staff_missing(session, CURRENCY) if staff else [],
         "changed": form_text(request.query_params, "changed"),
+        "currency": CURRENCY,
     }
     return render(request, "finance_rates.html", context)
 
@@ -54,7 +56,9 @@ def _rate_page(
     status_code: int = 200,
 ) -> Response:
     context = {
-        "title": f"Edit exchange rate {rate['id']}" if rate else "Add an exchange rate",
+        "title": _("Edit exchange rate {id}").format(id=rate["id"])
+        if rate
+        else _("Add an exchange rate"),
         "inputs": forms.inputs("exchange-rates", values, errors),
         "form_error": errors.get(forms.FORM, ""),
         "action": f"/exchange-rates/{rate['id']}/edit" if rate else "/exchange-rates/new",
@@ -69,7 +73,7 @@ def _rate_page(
 
 @router.get("/exchange-rates/new")
 def new_rate(request: Request, principal: PrincipalDep) -> Response:
-    policy.require_staff(principal, "add exchange rates")
+    policy.require_staff(principal, _("add exchange rates"))
     asked = request.query_params
     values = {k: form_text(asked, k)[:10] for k in ("currency", "quote", "valid_on")}
     return _rate_page(request, values, {})
@@ -85,7 +89,7 @@ async def add_rate(request: Request, session: SessionDep, principal: PrincipalDe
 def edit_rate(
     rate_id: IdPath, request: Request, session: SessionDep, principal: PrincipalDep
 ) -> Response:
-    policy.require_staff(principal, "change exchange rates")
+    policy.require_staff(principal, _("change exchange rates"))
     rate = exchange.get_rate(session=session, rate_id=rate_id)
     return _rate_page(request, forms.stored_values("exchange-rates", rate), {}, rate)
 
@@ -102,7 +106,7 @@ def _save_rate(
     rate_id: int | None, request: Request, form: Any, session: Session, principal: Principal | None
 ) -> Response:
     """Add (``rate_id`` None) or change an exchange rate from its form."""
-    policy.require_staff(principal, "add or change exchange rates")
+    policy.require_staff(principal, _("add or change exchange rates"))
     rate = exchange.get_rate(session=session, rate_id=rate_id) if rate_id is not None else None
     payload, values, errors = forms.decode("exchange-rates", form)
     values["stamp"] = form_text(form, "stamp")[:STAMP] if rate else ""
@@ -131,7 +135,7 @@ def _save_rate(
 def confirm_rate(
     rate_id: IdPath, request: Request, session: SessionDep, principal: PrincipalDep
 ) -> Response:
-    policy.require_staff(principal, "delete exchange rates")
+    policy.require_staff(principal, _("delete exchange rates"))
     rate = exchange.get_rate(session=session, rate_id=rate_id)
     return confirm_page(request, "exchange rate", None, rate, "/exchange-rates", "")
 
@@ -147,7 +151,7 @@ async def delete_rate(
 def _delete_rate(
     rate_id: int, request: Request, form: Any, session: Session, principal: Principal | None
 ) -> Response:
-    policy.require_staff(principal, "delete exchange rates")
+    policy.require_staff(principal, _("delete exchange rates"))
     rate = exchange.get_rate(session=session, rate_id=rate_id)
     stamp = form_text(form, "stamp")[:STAMP] or "-" * STAMP
     try:

@@ -11,6 +11,7 @@ for who reads them (no router: ``pages.finance`` has the routes).
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
@@ -18,9 +19,39 @@ from fastapi import Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
+from bakuhub import i18n
 from bakuhub.accounts.permissions import Principal
+from bakuhub.i18n import N_, _
 from bakuhub.results import finance
 from bakuhub.web.pages.common import render
+from bakuhub.web.pages.finance_forms import TRANSACTION_KINDS, names
+
+DELETE_TITLES = {
+    "budget": N_("Delete budget {id}"),
+    "transaction": N_("Delete transaction {id}"),
+    "exchange rate": N_("Delete exchange rate {id}"),
+}
+"""The title of the page that asks before deleting, per kind of record."""
+
+
+def decimal(value: Any, most: int = 6) -> str:
+    """A number as the reader's locale writes it, with at most ``most`` decimals and no
+    trailing zeros (a rate ``1.1000000000`` reads ``1.1``; ``""`` for None)."""
+    if value is None:
+        return ""
+    from babel.numbers import format_decimal
+
+    pattern = "#,##0" + ("." + "#" * most if most > 0 else "")
+    return format_decimal(Decimal(str(value)), format=pattern, locale=i18n.current())
+
+
+def separators() -> str:
+    """Plotly's ``separators`` for the reader's locale: the decimal sign, then the group
+    sign (``.,`` in English, ``,`` and a narrow space in French)."""
+    from babel.numbers import get_decimal_symbol, get_group_symbol
+
+    locale = i18n.current()
+    return get_decimal_symbol(locale) + get_group_symbol(locale)
 
 
 def _is_link(text: str) -> bool:
@@ -28,8 +59,16 @@ def _is_link(text: str) -> bool:
 
 
 def rate_links(rates: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Rates with ``link`` set when their source is a web address."""
-    return [{**r, "link": r["source"] if _is_link(str(r["source"])) else ""} for r in rates]
+    """Rates with ``link`` set when their source is a web address, and ``shown``: the
+    rate as the reader's locale writes it."""
+    return [
+        {
+            **r,
+            "link": r["source"] if _is_link(str(r["source"])) else "",
+            "shown": decimal(r["rate"], 10),
+        }
+        for r in rates
+    ]
 
 
 def add_rate_link(missing: dict[str, Any]) -> str:
@@ -62,7 +101,8 @@ def finance_chart(money: dict[str, Any]) -> dict[str, Any] | None:
     """Cumulative transactions per kind and currency, for a plotly line chart."""
     series: dict[str, list[tuple[str, float]]] = {}
     for t in money["transactions"]:
-        key = f"{t['kind']} ({t['currency']})"
+        kind = _(TRANSACTION_KINDS[t["kind"]]) if t["kind"] in TRANSACTION_KINDS else t["kind"]
+        key = f"{kind} ({t['currency']})"
         total = (series[key][-1][1] if series.get(key) else 0.0) + float(t["value"])
         series.setdefault(key, []).append((str(t["date"]), total))
     if not series:
@@ -80,7 +120,8 @@ def finance_chart(money: dict[str, Any]) -> dict[str, Any] | None:
             for k, v in series.items()
         ],
         "layout": {
-            "title": {"text": "Cumulative transactions"},
+            "title": {"text": _("Cumulative transactions")},
+            "separators": separators(),
             "height": 320,
             "margin": {"l": 60, "r": 20, "t": 40, "b": 40},
         },
@@ -97,9 +138,12 @@ def confirm_page(
     status_code: int = 200,
 ) -> Response:
     """The page that asks before a budget, transaction or rate is deleted."""
+    if what == "exchange rate":
+        item = rate_links([item])[0]
     context = {
-        "title": f"Delete {what} {item['id']}",
+        "title": _(DELETE_TITLES[what]).format(id=item["id"]),
         "what": what,
+        "names": names(),
         "project": project,
         "item": item,
         "action": f"{base}/{item['id']}/delete",

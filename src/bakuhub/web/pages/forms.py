@@ -13,14 +13,16 @@ import enum
 import json
 import re
 import typing
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
 import pycountry
 from pydantic import BaseModel, ValidationError
 
-from bakuhub.errors import as_sentence, plain_words
+from bakuhub import i18n
+from bakuhub.errors import as_sentence, plain_words, pydantic_message
+from bakuhub.i18n import N_, _
 from bakuhub.registry.codes import (
     IATI_ACTIVITY_STATUS,
     IATI_ORGANISATION_TYPES,
@@ -36,7 +38,8 @@ Choices = dict[str, list[tuple[str, str]]]
 
 @dataclass(frozen=True)
 class Column:
-    """One input of a repeatable row; ``source`` names its picker's options."""
+    """One input of a repeatable row; ``source`` names its picker's options (``label`` and
+    ``blank`` are marked for translation: translate them where shown)."""
 
     name: str
     label: str
@@ -48,7 +51,8 @@ class Column:
 
 @dataclass(frozen=True)
 class Rows:
-    """A list edited as repeatable rows (``plain``: a list of single values)."""
+    """A list edited as repeatable rows (``plain``: a list of single values; ``add``, the
+    button's text, is marked for translation)."""
 
     columns: tuple[Column, ...]
     add: str
@@ -59,43 +63,43 @@ def _enum_options(members: type[enum.Enum]) -> list[tuple[str, str]]:
     return [(m.value, str(m.value).replace("-", " ").capitalize()) for m in members]
 
 
-PARTY = Column("party", "Party", "select", "parties", "(choose a party)")
-SOURCES = Rows((Column("source", "Source (link or citation)"),), "Add a source", plain=True)
+PARTY = Column("party", N_("Party"), "select", "parties", N_("(choose a party)"))
+SOURCES = Rows((Column("source", N_("Source (link or citation)")),), N_("Add a source"), plain=True)
 ROWS: dict[tuple[str, str], Rows] = {
     ("projects", "countries"): Rows(
         (
-            Column("country", "Country", "select", "countries", "(choose a country)"),
-            Column("share", "Share %", "number"),
+            Column("country", N_("Country"), "select", "countries", N_("(choose a country)")),
+            Column("share", N_("Share %"), "number"),
         ),
-        "Add a country",
+        N_("Add a country"),
     ),
     ("projects", "organisations"): Rows(
-        (PARTY, Column("role", "Role", "select", "organisation-roles", counts=False)),
-        "Add an organisation",
+        (PARTY, Column("role", N_("Role"), "select", "organisation-roles", counts=False)),
+        N_("Add an organisation"),
     ),
     ("projects", "milestones"): Rows(
         (
-            Column("title", "Milestone"),
-            Column("due", "Due", "date"),
-            Column("done", "Done on", "date"),
-            Column("status", "Milestone status", "select", "item-statuses", counts=False),
+            Column("title", N_("Milestone")),
+            Column("due", N_("Due"), "date"),
+            Column("done", N_("Done on"), "date"),
+            Column("status", N_("Milestone status"), "select", "item-statuses", counts=False),
         ),
-        "Add a milestone",
+        N_("Add a milestone"),
     ),
     ("agreements", "parties"): Rows(
-        (PARTY, Column("role", "Role", "select", "agreement-roles", counts=False)),
-        "Add a party",
+        (PARTY, Column("role", N_("Role"), "select", "agreement-roles", counts=False)),
+        N_("Add a party"),
     ),
     ("agreements", "ratifications"): Rows(
         (
             PARTY,
-            Column("date", "Ratified on"),
-            Column("body", "Ratified by (body)"),
-            Column("source", "Source of the ratification"),
+            Column("date", N_("Ratified on")),
+            Column("body", N_("Ratified by (body)")),
+            Column("source", N_("Source of the ratification")),
         ),
-        "Add a ratification",
+        N_("Add a ratification"),
     ),
-    ("working-groups", "parties"): Rows((PARTY,), "Add a party", plain=True),
+    ("working-groups", "parties"): Rows((PARTY,), N_("Add a party"), plain=True),
 }
 PICKERS: dict[tuple[str, str], str] = {
     ("projects", "agreement"): "agreements",
@@ -117,27 +121,67 @@ EDITED_BY_ITEM: dict[str, frozenset[str]] = {
 }
 """Lists left off a record's form: each item has its own form (``pages.groups``)."""
 LABELS = {
-    "iso3": "Country",
-    "org_type": "Organisation type",
-    "iati_ref": "IATI organisation identifier",
-    "hub_role": "Role in the Hub",
-    "hub_joined": "Joined the Hub",
-    "parent": "Part of (agreement)",
-    "latitude": "Latitude",
-    "longitude": "Longitude",
+    "iso3": N_("Country"),
+    "org_type": N_("Organisation type"),
+    "iati_ref": N_("IATI organisation identifier"),
+    "hub_role": N_("Role in the Hub"),
+    "hub_joined": N_("Joined the Hub"),
+    "parent": N_("Part of (agreement)"),
+    "latitude": N_("Latitude"),
+    "longitude": N_("Longitude"),
 }
+FIELD_NAMES = {
+    "ref": N_("Ref"),
+    "name": N_("Name"),
+    "kind": N_("Kind"),
+    "notes": N_("Notes"),
+    "sources": N_("Sources"),
+    "published": N_("Published"),
+    "title": N_("Title"),
+    "place": N_("Place"),
+    "signed": N_("Signed"),
+    "status": N_("Status"),
+    "parent": N_("Parent"),
+    "summary": N_("Summary"),
+    "parties": N_("Parties"),
+    "ratifications": N_("Ratifications"),
+    "agreement": N_("Agreement"),
+    "established": N_("Established"),
+    "mandate": N_("Mandate"),
+    "members": N_("Members"),
+    "meetings": N_("Meetings"),
+    "decisions": N_("Decisions"),
+    "action_items": N_("Action items"),
+    "description": N_("Description"),
+    "themes": N_("Themes"),
+    "planned_start": N_("Planned start"),
+    "actual_start": N_("Actual start"),
+    "planned_end": N_("Planned end"),
+    "actual_end": N_("Actual end"),
+    "countries": N_("Countries"),
+    "organisations": N_("Organisations"),
+    "milestones": N_("Milestones"),
+}
+"""The labels of the other schema fields (as ``label_of`` would write them)."""
 LONG_TEXT = {"description", "summary", "mandate", "notes"}
 DATES = {"planned_start", "actual_start", "planned_end", "actual_end"}
-PARTIAL = "a date at the precision known: 2024, 2024-11 or 2024-11-13"
+PARTIAL = N_("a date at the precision known: 2024, 2024-11 or 2024-11-13")
 EXAMPLES = {
-    "ref": "a short name for links: letters, digits, '-', '_', '.' or ':', e.g. CHAD-SOLAR-2025",
-    "countries": "the recipient countries and each one's share of the project (adding up to 100)",
-    "organisations": "who funds, implements or is accountable for the project",
+    "ref": N_(
+        "a short name for links: letters, digits, '-', '_', '.' or ':', e.g. CHAD-SOLAR-2025"
+    ),
+    "countries": N_(
+        "the recipient countries and each one's share of the project (adding up to 100)"
+    ),
+    "organisations": N_("who funds, implements or is accountable for the project"),
     "signed": PARTIAL,
     "hub_joined": PARTIAL,
     "established": PARTIAL,
-    "ratifications": f"'Ratified on' is {PARTIAL}",
+    "ratifications": N_(
+        "'Ratified on' is a date at the precision known: 2024, 2024-11 or 2024-11-13"
+    ),
 }
+"""The help under an input (marked for translation: ``_(text)`` where shown)."""
 BLANK_ROWS = 2
 _ROW_KEY = re.compile(r"^([a-z_]+)-(\d{1,3})-([a-z_]+)$")
 
@@ -161,16 +205,20 @@ class Field:
     choices: Choices = field(default_factory=dict)
     note: str = ""
     add: str = ""
-    blank: str = "(none)"
+    blank: str = ""
+    """The empty choice of an optional select ("" : the template's "(none)")."""
 
 
-@lru_cache(maxsize=1)
 def countries() -> list[tuple[str, str]]:
-    """Every ISO 3166 country as (alpha-3 code, "Name (code)"), by name."""
-    named = [
-        (str(getattr(c, "common_name", None) or c.name), str(c.alpha_3))
-        for c in pycountry.countries
-    ]
+    """Every ISO 3166 country as (alpha-3 code, "Name (code)"), by name, in the reader's
+    language."""
+    return _countries(i18n.current())
+
+
+@lru_cache(maxsize=len(i18n.LANGUAGES))
+def _countries(locale: str) -> list[tuple[str, str]]:
+    with i18n.use(locale):
+        named = [(i18n.country_name(str(c.alpha_3)), str(c.alpha_3)) for c in pycountry.countries]
     return [(code, f"{name} ({code})") for name, code in sorted(named)]
 
 
@@ -189,7 +237,8 @@ def _list_item_enum(annotation: Any) -> type[enum.Enum] | None:
 
 def label_of(name: str) -> str:
     """The label a person reads for a schema field."""
-    return LABELS.get(name) or name.replace("_", " ").capitalize()
+    known = LABELS.get(name) or FIELD_NAMES.get(name)
+    return _(known) if known else name.replace("_", " ").capitalize()
 
 
 def _is_bool(annotation: Any) -> bool:
@@ -255,16 +304,16 @@ def fields(
         f = Field(name=name, label=label_of(name), kind="text", value=values.get(name, ""))
         f.required = info.is_required()
         f.error = errors.get(name, "")
-        f.help = EXAMPLES.get(name, info.description or "")
+        f.help = _(EXAMPLES[name]) if name in EXAMPLES else (info.description or "")
         f.note = (notes or {}).get(name, "")
         spec = rows_of(resource, name)
         member = _list_item_enum(info.annotation)
         choice = _enum_of(info.annotation)
         picker = PICKERS.get((resource.name, name))
         if name == "published":
-            f.kind, f.label = "checkbox", "Published (the public sees it)"
+            f.kind, f.label = "checkbox", _("Published (the public sees it)")
         elif spec is not None:
-            f.kind, f.columns, f.add, f.choices = "rows", spec.columns, spec.add, options
+            f.kind, f.columns, f.add, f.choices = "rows", _columns(spec), _(spec.add), options
             f.items = [*(values.get(name) or []), *([{}] * BLANK_ROWS)]
             prefix = f"{name}-"
             f.item_errors = {k: v for k, v in errors.items() if k.startswith(prefix)}
@@ -290,9 +339,16 @@ def fields(
     return out
 
 
+def _columns(spec: Rows) -> tuple[Column, ...]:
+    """The row's columns with their label and empty choice in the reader's language."""
+    return tuple(
+        replace(c, label=_(c.label), blank=_(c.blank) if c.blank else "") for c in spec.columns
+    )
+
+
 def with_current(options: list[tuple[str, str]], current: Any) -> list[tuple[str, str]]:
     """The options, with the current value added when it is not among them (kept as typed)."""
-    if current and all(v != current for v, _ in options):
+    if current and all(v != current for v, _text in options):
         return [(str(current), str(current)), *options]
     return options
 
@@ -330,8 +386,10 @@ def _legacy_rows(text: str, spec: Rows) -> list[dict[str, str]]:
         left, sep, right = part.partition(":")
         if not sep or not left.strip() or not right.strip():
             raise ValueError(
-                f"'{part}' is not written as {names[0]}:{names[1]}; choose the "
-                f"{names[0]} and fill in the {names[1]} in the rows below"
+                _(
+                    "'{part}' is not written as {first}:{second}; choose the {first} and fill "
+                    "in the {second} in the rows below"
+                ).format(part=part, first=names[0], second=names[1])
             )
         out.append({names[0]: left.strip(), names[1]: right.strip()})
     return out
@@ -380,7 +438,9 @@ def decode(
     except ValidationError as exc:
         for e in exc.errors():
             key, label = where(resource, [*e["loc"]])
-            message = plain_words(dict(e), label) if key != "_form" else as_sentence(e["msg"])
+            message = (
+                plain_words(dict(e), label) if key != "_form" else as_sentence(pydantic_message(e))
+            )
             errors.setdefault(_model_field(resource, e) if key == "_form" else key, message)
         model = None
     return (None if errors else model), values, errors
@@ -400,7 +460,8 @@ def where(resource: Resource, loc: list[Any]) -> tuple[str, str]:
             column = c
     if column is None:
         return name, label_of(name)
-    return f"{name}-{loc[1]}-{column.name}", f"{column.label} (row {loc[1] + 1})"
+    label = _("{label} (row {row})").format(label=_(column.label), row=loc[1] + 1)
+    return f"{name}-{loc[1]}-{column.name}", label
 
 
 def _model_field(resource: Resource, error: Any) -> str:
@@ -422,6 +483,6 @@ def summary(inputs: list[Field]) -> list[tuple[str, str]]:
 
 def sentence(msg: str) -> str:
     """Pydantic's terse messages as sentences that say what to do."""
-    if msg == "Field required":
-        return "This field is required; fill it in."
+    if msg in ("Field required", _("Field required")):
+        return _("This field is required; fill it in.")
     return as_sentence(msg)

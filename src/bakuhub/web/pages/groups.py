@@ -24,6 +24,7 @@ from bakuhub.accounts.permissions import Principal
 from bakuhub.audit import service as audit
 from bakuhub.db import utcnow
 from bakuhub.errors import BakuhubError, InvalidInput, NotFound, plain_words, validated
+from bakuhub.i18n import N_, _
 from bakuhub.registry import service
 from bakuhub.registry.catalog import GROUPS
 from bakuhub.registry.codes import ItemStatus
@@ -41,7 +42,8 @@ UNDO_MINUTES = 30
 
 @dataclass(frozen=True)
 class Input:
-    """One input of an item form: (name, label, kind, help)."""
+    """One input of an item form: (name, label, kind, help); label and help are marked
+    for translation (translated where shown)."""
 
     name: str
     label: str
@@ -51,7 +53,8 @@ class Input:
 
 @dataclass(frozen=True)
 class Part:
-    """A list of items on a working group (members, meetings...)."""
+    """A list of items on a working group (members, meetings...); ``label`` is marked for
+    translation."""
 
     field: str
     label: str
@@ -60,47 +63,57 @@ class Part:
 
     @property
     def one(self) -> str:
-        """The label with its article: 'a meeting', 'an action item'."""
-        return f"{'an' if self.label[0] in 'aeiou' else 'a'} {self.label}"
+        """The label with its article, in the reader's language: 'a meeting', 'an action
+        item'."""
+        return _(ONE[self.field])
+
+
+ONE = {
+    "members": N_("a member"),
+    "meetings": N_("a meeting"),
+    "decisions": N_("a decision"),
+    "action_items": N_("an action item"),
+}
+"""Each part's label with its article (the forms' headings say "Add a meeting")."""
 
 
 PARTS: dict[str, Part] = {
     "members": Part(
         "members",
-        "member",
+        N_("member"),
         MemberIn,
         (
-            Input("name", "Name"),
-            Input("organisation", "Organisation"),
-            Input("country", "Country", "country"),
-            Input("role", "Role in the group", help="e.g. chair, member, observer"),
+            Input("name", N_("Name")),
+            Input("organisation", N_("Organisation")),
+            Input("country", N_("Country"), "country"),
+            Input("role", N_("Role in the group"), help=N_("e.g. chair, member, observer")),
         ),
     ),
     "meetings": Part(
         "meetings",
-        "meeting",
+        N_("meeting"),
         MeetingIn,
         (
-            Input("date", "Date", "date"),
-            Input("place", "Place"),
-            Input("minutes", "Minutes", "textarea", "what was discussed and agreed"),
+            Input("date", N_("Date"), "date"),
+            Input("place", N_("Place")),
+            Input("minutes", N_("Minutes"), "textarea", N_("what was discussed and agreed")),
         ),
     ),
     "decisions": Part(
         "decisions",
-        "decision",
+        N_("decision"),
         DecisionIn,
-        (Input("date", "Date", "date"), Input("text", "Decision", "textarea")),
+        (Input("date", N_("Date"), "date"), Input("text", N_("Decision"), "textarea")),
     ),
     "action-items": Part(
         "action_items",
-        "action item",
+        N_("action item"),
         ActionItemIn,
         (
-            Input("description", "What is to be done", "textarea"),
-            Input("owner", "Who does it"),
-            Input("due", "Due", "date"),
-            Input("status", "Status", "select"),
+            Input("description", N_("What is to be done"), "textarea"),
+            Input("owner", N_("Who does it")),
+            Input("due", N_("Due"), "date"),
+            Input("status", N_("Status"), "select"),
         ),
     ),
 }
@@ -108,7 +121,11 @@ PARTS: dict[str, Part] = {
 
 def _part(name: str) -> Part:
     if name not in PARTS:
-        raise NotFound(f"A working group has no '{name}'; use {', '.join(PARTS)}.")
+        raise NotFound(
+            _("A working group has no '{name}'; use {allowed}.").format(
+                name=name, allowed=", ".join(PARTS)
+            )
+        )
     return PARTS[name]
 
 
@@ -128,8 +145,9 @@ def _index(group: dict[str, Any], part: Part, number: int) -> int:
     items = _items(group, part)
     if not 1 <= number <= len(items):
         raise NotFound(
-            f"The working group '{group['ref']}' has no {part.label} number {number} "
-            f"(it has {len(items)})."
+            _("The working group '{ref}' has no {item} number {number} (it has {count}).").format(
+                ref=group["ref"], item=_(part.label), number=number, count=len(items)
+            )
         )
     return number - 1
 
@@ -150,11 +168,11 @@ def _inputs(part: Part, values: dict[str, Any], errors: dict[str, str]) -> list[
         value = values.get(spec.name)
         field = Field(
             name=spec.name,
-            label=spec.label,
+            label=_(spec.label),
             kind=spec.kind,
             value="" if value is None else value,
             required=spec.name in required,
-            help=spec.help,
+            help=_(spec.help) if spec.help else "",
             error=errors.get(spec.name, ""),
             rows=4,
         )
@@ -171,7 +189,7 @@ def _decode(part: Part, form: Any) -> tuple[dict[str, Any] | None, dict[str, str
     """(the item as JSON values, or None; the values typed; errors per input)."""
     values = {spec.name: form_text(form, spec.name) for spec in part.inputs}
     given = {k: v for k, v in values.items() if v != ""}
-    labels = {spec.name: spec.label for spec in part.inputs}
+    labels = {spec.name: _(spec.label) for spec in part.inputs}
     try:
         item = part.schema.model_validate(given)
     except ValidationError as exc:
@@ -315,7 +333,7 @@ def _edit(
     principal: Principal | None,
     form: Any,
 ) -> Response:
-    _, group, index = _located(session, principal, part, ref, number)
+    _spec, group, index = _located(session, principal, part, ref, number)
     return _handle(request, session, principal, group, part, form, index)
 
 
@@ -356,7 +374,7 @@ def confirm_form(
     """Ask before removing an item: what it is, and a button that removes it."""
     spec, group, index = _located(session, principal, part, ref, number)
     item = _items(group, spec)[index]
-    shown = [(i.label, item.get(i.name)) for i in spec.inputs if item.get(i.name)]
+    shown = [(_(i.label), item.get(i.name)) for i in spec.inputs if item.get(i.name)]
     context = {
         "group": group,
         "part": spec,
@@ -400,10 +418,10 @@ def _removed_item(
         )
         if entry.isdigit() and e.id == int(entry)
     ]
-    late = (
-        f"This removal can no longer be undone here (undo works for {UNDO_MINUTES} minutes, "
-        f"for your own removals); add the {spec.label} again, its text is in the audit log."
-    )
+    late = _(
+        "This removal can no longer be undone here (undo works for {minutes} minutes, for "
+        "your own removals); add the {item} again, its text is in the audit log."
+    ).format(minutes=UNDO_MINUTES, item=_(spec.label))
     if not found:
         raise NotFound(late)
     at = found[0]["at"] if found[0]["at"].tzinfo else found[0]["at"].replace(tzinfo=dt.UTC)

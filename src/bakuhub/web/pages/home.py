@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from bakuhub.accounts.permissions import Principal
 from bakuhub.errors import BakuhubError
+from bakuhub.i18n import _
 from bakuhub.registry import service
 from bakuhub.registry.catalog import RESOURCES
 from bakuhub.registry.schemas import country_name
@@ -61,8 +62,8 @@ def home(request: Request, session: SessionDep, principal: PrincipalDep) -> Resp
         key=lambda kr: kr[1]["updated_at"],
         reverse=True,
     )[:8]
-    scale = count_scale(dict(shares), "Projects per country", "Blues")
-    figure = point_map(dict(shares), title="", label="project(s)", zoom=True, scale=scale)
+    scale = count_scale(dict(shares), _("Projects per country"), "Blues")
+    figure = point_map(dict(shares), title="", label=_("project(s)"), zoom=True, scale=scale)
     context = {
         "counts": {kind: len(rows) for kind, rows in records.items()},
         "countries": sorted(shares.items(), key=lambda kv: (-kv[1], kv[0])),

@@ -22,6 +22,7 @@ from starlette.datastructures import UploadFile
 from bakuhub.accounts.permissions import Principal, Role
 from bakuhub.config import Settings
 from bakuhub.errors import BakuhubError, InvalidInput, NotFound
+from bakuhub.i18n import N_, _
 from bakuhub.registry.catalog import PROJECTS
 from bakuhub.registry.service import list_labels
 from bakuhub.results import iati_uploads as uploads
@@ -80,7 +81,7 @@ def _page(
 ) -> dict[str, Any]:
     reader = principal is not None and principal.at_least(Role.focal_point)
     return {
-        "title": "IATI exchange",
+        "title": _("IATI exchange"),
         "activities_url": f"{API}/activities.xml",
         "organisation_url": (
             f"{API}/organisation.xml" if _has_route(request, f"{API}/organisation.xml") else None
@@ -111,11 +112,11 @@ def _upload(
     request: Request, form: Any, session: Session, principal: Principal | None, settings: Settings
 ) -> Response:
     """Keep the uploaded file and show what importing it would do."""
-    who = policy.require_staff(principal, "import IATI files")
+    who = policy.require_staff(principal, N_("import IATI files"))
     sent = form.get("file")
     try:
         if not isinstance(sent, UploadFile) or not sent.filename:
-            raise InvalidInput("Choose an IATI activities file (XML) to upload.")
+            raise InvalidInput(_("Choose an IATI activities file (XML) to upload."))
         content = sent.file.read(uploads.MAX_BYTES + 1)
         uploads.check_size(content, sent.filename)
         digest = uploads.keep(_folder(settings), content)
@@ -141,7 +142,7 @@ def _choices(form: Any) -> Choices:
     for name, value in form.multi_items():
         if not isinstance(value, str) or len(name) > MAX_CHOICE or len(value) > MAX_CHOICE:
             continue
-        kind, _, key = name.partition(":")
+        kind, _sep, key = name.partition(":")
         if kind == "org" and key:
             orgs[key] = value
         elif kind == "project" and key:
@@ -153,7 +154,7 @@ def _import(
     request: Request, form: Any, session: Session, principal: Principal | None, settings: Settings
 ) -> Response:
     """Preview again with the choices made, or import the waiting file with them."""
-    who = policy.require_staff(principal, "import IATI files")
+    who = policy.require_staff(principal, N_("import IATI files"))
     digest, name = form_text(form, "upload"), form_text(form, "filename")[:255]
     dry_run = form_text(form, "do") != "import"
     try:
@@ -188,7 +189,7 @@ def _report(
 ) -> Response:
     """The import's report (a preview when ``dry_run``), or the file's problems."""
     context: dict[str, Any] = {
-        "title": "Preview of the IATI import" if dry_run else "IATI import done",
+        "title": _("Preview of the IATI import") if dry_run else _("IATI import done"),
         "upload": upload.digest,
         "filename": upload.name,
         "dry_run": dry_run,

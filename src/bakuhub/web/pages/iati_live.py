@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from bakuhub.accounts.permissions import Principal
 from bakuhub.errors import BakuhubError
+from bakuhub.i18n import N_, _
 from bakuhub.iati.findings import Finding
 from bakuhub.results import iati_live
 from bakuhub.results.iati_live import LiveFinding, Place, ProjectCheck, RecordKind
@@ -29,13 +30,23 @@ from bakuhub.web import policy
 log = logging.getLogger(__name__)
 
 LABELS: dict[str, str] = {
-    "project": "Project",
-    "budget": "Budget",
-    "transaction": "Transaction",
-    "result": "Result",
-    "indicator": "Indicator",
-    "period": "Period",
+    "project": N_("Project"),
+    "budget": N_("Budget"),
+    "transaction": N_("Transaction"),
+    "result": N_("Result"),
+    "indicator": N_("Indicator"),
+    "period": N_("Period"),
 }
+"""Each record kind as a person reads it (translated where shown)."""
+NUMBERED: dict[str, str] = {
+    "project": N_("Project {id}"),
+    "budget": N_("Budget {id}"),
+    "transaction": N_("Transaction {id}"),
+    "result": N_("Result {id}"),
+    "indicator": N_("Indicator {id}"),
+    "period": N_("Period {id}"),
+}
+"""A record of each kind with its id ("Transaction 12"), translated where shown."""
 DATE_PAIRS = {
     "planned_start": "planned_end",
     "actual_start": "actual_end",
@@ -45,7 +56,11 @@ DATE_PAIRS = {
 """A start input and its end: a finding that they are out of order shows at both."""
 ORDER_RULES = frozenset({"11.1.2", "11.1.3", "8.6.1", "8.6.3"})
 """The ruleset's date-order rules between a start and an end (not "not in the future")."""
-SEVERITY_WORDS = {"critical": "IATI critical", "error": "IATI error", "warning": "IATI warning"}
+SEVERITY_WORDS = {
+    "critical": N_("IATI critical"),
+    "error": N_("IATI error"),
+    "warning": N_("IATI warning"),
+}
 
 
 @dataclass
@@ -73,7 +88,7 @@ def checked(session: Session, ref: str) -> ProjectCheck | str:
         return iati_live.check_project(session=session, project_ref=ref)
     except BakuhubError as exc:
         log.warning("IATI check of %s could not run: %s", ref, exc.message)
-        return f"The IATI check could not run: {exc.message}"
+        return _("The IATI check could not run: {reason}").format(reason=exc.message)
 
 
 def form_url(ref: str, place: Place) -> str:
@@ -92,8 +107,9 @@ def form_url(ref: str, place: Place) -> str:
 
 def where(place: Place) -> str:
     """The record a finding concerns, as a person reads it ("Transaction 12")."""
-    label = LABELS[place.kind]
-    return label if place.id is None else f"{label} {place.id}"
+    if place.id is None:
+        return _(LABELS[place.kind])
+    return _(NUMBERED[place.kind]).format(id=place.id)
 
 
 def summary(
@@ -104,7 +120,7 @@ def summary(
         return None
     check = checked(session, project["ref"])
     if isinstance(check, str):
-        return {"unavailable": check, "findings": [], "text": "not run"}
+        return {"unavailable": check, "findings": [], "text": _("not run")}
     editable = policy.belongs(principal, "projects", project)
     items = [_item(project["ref"], f, editable) for f in check.findings]
     return {
@@ -119,7 +135,7 @@ def _item(ref: str, found: LiveFinding, editable: bool) -> dict[str, Any]:
     f = found.finding
     return {
         "severity": f.severity,
-        "word": SEVERITY_WORDS[f.severity],
+        "word": _(SEVERITY_WORDS[f.severity]),
         "where": where(found.place),
         "message": f.message,
         "rule_id": f.rule_id,
@@ -141,7 +157,7 @@ def for_form(
     """
     check = checked(session, project_ref)
     if isinstance(check, str):
-        return FormFindings(unavailable=check, text="not run")
+        return FormFindings(unavailable=check, text=_("not run"))
     out = FormFindings()
     grouped = check.by_input(kind, record_id)
     mine = [f for group in grouped.values() for f in group]
@@ -167,6 +183,6 @@ def with_sections(
     record_id: int,
 ) -> dict[str, Any]:
     """A results form's context (``sections`` of inputs) with the record's findings."""
-    names = {i.name for _, group in context["sections"] for i in group}
+    names = {i.name for _title, group in context["sections"] for i in group}
     found = for_form(session, ref, kind, record_id, names)
     return {**context, "iati": found, "iati_what": kind}

@@ -12,6 +12,8 @@ from functools import lru_cache
 from importlib.resources import files
 from typing import Any
 
+from bakuhub import i18n
+
 DATA = files("bakuhub") / "datasets" / "web"
 
 # Sequential colours, pale first and the strong (alarming or "most") end last. Written
@@ -100,9 +102,11 @@ def outline_trace() -> dict[str, Any]:
 
 
 def count_scale(points: dict[str, float], title: str, ramp: str = "Blues") -> Scale:
-    """A scale from 0 to the largest count: more is darker."""
+    """A scale from 0 to the largest count: more is darker (its words in the reader's
+    language)."""
     top = max(points.values(), default=1.0) or 1.0
-    return Scale(0.0, float(top), title, ramp, low_words="fewer", high_words="more")
+    fewer, more = i18n.gettext("fewer"), i18n.gettext("more")
+    return Scale(0.0, float(top), title, ramp, low_words=fewer, high_words=more)
 
 
 def _colour_bar(scale: Scale) -> dict[str, Any]:
@@ -141,7 +145,10 @@ def point_map(
         "mode": "markers",
         "x": [centroids()[k][0] for k in known],
         "y": [centroids()[k][1] for k in known],
-        "text": [f"{centroids()[k][2]}: {v:g} {label}".rstrip() for k, v in known.items()],
+        "text": [
+            f"{i18n.country_name(k, centroids()[k][2])}: {v:g} {label}".rstrip()
+            for k, v in known.items()
+        ],
         "customdata": list(known),
         "hoverinfo": "text",
         "marker": {

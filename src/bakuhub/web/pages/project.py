@@ -19,15 +19,22 @@ from starlette.datastructures import FormData
 
 from bakuhub.accounts.permissions import Principal, Role
 from bakuhub.errors import BakuhubError, InvalidInput, validated
+from bakuhub.i18n import _
 from bakuhub.results import service as results
 from bakuhub.results.codes import ResultKind
 from bakuhub.results.schemas import TransitionIn
 from bakuhub.web import policy
 from bakuhub.web.deps import PrincipalDep, SessionDep
 from bakuhub.web.pages import finance as finance_pages
-from bakuhub.web.pages import iati_live, results_pages, results_periods, results_review
+from bakuhub.web.pages import (
+    iati_live,
+    record_texts,
+    results_pages,
+    results_periods,
+    results_review,
+)
 from bakuhub.web.pages.common import form_text, redirect, render, who
-from bakuhub.web.pages.results_forms import MEASURES
+from bakuhub.web.pages.results_forms import measures
 from bakuhub.web.routes.results import transition
 
 router = APIRouter(include_in_schema=False)
@@ -50,15 +57,16 @@ def project_context(
         "can_report": owner,
         "can_approve": principal is not None and principal.at_least(Role.secretariat),
         "result_kinds": [k.value for k in ResultKind],
-        "measures": MEASURES,
+        "measures": measures(),
         "iati_check": iati_live.summary(session, principal, project),
+        **record_texts.project_texts(session, principal, project),
     }
 
 
 def _fail(request: Request, exc: BakuhubError, back: str) -> Response:
     if exc.status_code in (401, 403):
         raise exc
-    context = {"title": "That did not work", "message": exc.message, "back": back}
+    context = {"title": _("That did not work"), "message": exc.message, "back": back}
     return render(request, "error.html", context, status_code=exc.status_code)
 
 
@@ -91,7 +99,7 @@ def _move(
         "comment": form_text(form, "comment"),
     }
     try:
-        data = validated(TransitionIn, fields, what="The change of state")
+        data = validated(TransitionIn, fields, what=_("The change of state"))
         with session.begin_nested():
             transition(session, principal, who(principal), period_id, data)
     except InvalidInput as exc:

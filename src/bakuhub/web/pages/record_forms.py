@@ -16,9 +16,11 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from bakuhub.accounts.permissions import Forbidden, Principal
-from bakuhub.errors import BakuhubError, NotFound, as_sentence
+from bakuhub.errors import BakuhubError, NotFound, RefTaken, as_sentence
+from bakuhub.i18n import _
 from bakuhub.registry import service
 from bakuhub.registry.catalog import RESOURCES
+from bakuhub.registry.refs import UnknownRef
 from bakuhub.registry.resources import Resource
 from bakuhub.web import policy
 from bakuhub.web.deps import PrincipalDep, SessionDep
@@ -34,7 +36,7 @@ OWN_PARTY_LIST = {"projects": "organisations", "working-groups": "parties"}
 def resource_named(kind: str) -> Resource:
     """The record type of a page's path segment (404 for an unknown one)."""
     if kind not in RESOURCES:
-        raise NotFound(f"There is no page '{kind}'.")
+        raise NotFound(_("There is no page '{name}'.").format(name=kind))
     return RESOURCES[kind]
 
 
@@ -159,35 +161,42 @@ def cross_checks(kind: str, payload: dict[str, Any]) -> dict[str, str]:
         if rows and None not in shares:
             total = sum(s or 0 for s in shares)
             if abs(total - 100.0) > 0.01:
-                out["countries"] = (
-                    f"Countries: the shares add up to {total:g} %, not 100 %; "
-                    "change them so that they add up to 100."
-                )
+                out["countries"] = _(
+                    "Countries: the shares add up to {total} %, not 100 %; change them so that "
+                    "they add up to 100."
+                ).format(total=f"{total:g}")
         codes = [r.get("country") for r in rows if r.get("country")]
         twice = sorted({c for c in codes if codes.count(c) > 1})
         if twice:
             out.setdefault(
-                "countries", f"Countries: {', '.join(twice)} is listed twice; keep one row each."
+                "countries",
+                _("Countries: {codes} is listed twice; keep one row each.").format(
+                    codes=", ".join(twice)
+                ),
             )
         lat, lon = payload.get("latitude"), payload.get("longitude")
         if bool(lat) != bool(lon):
-            missing = "longitude" if lat else "latitude"
-            out[missing] = (
-                f"{missing.capitalize()} is missing; give both latitude and longitude, or neither."
-            )
+            if lat:
+                out["longitude"] = _(
+                    "Longitude is missing; give both latitude and longitude, or neither."
+                )
+            else:
+                out["latitude"] = _(
+                    "Latitude is missing; give both latitude and longitude, or neither."
+                )
         start, end = _date(payload.get("planned_start")), _date(payload.get("planned_end"))
         if start and end and end < start:
-            out["planned_end"] = (
-                f"Planned end ({end}) is before planned start ({start}); correct one of them."
-            )
+            out["planned_end"] = _(
+                "Planned end ({end}) is before planned start ({start}); correct one of them."
+            ).format(end=end, start=start)
     if kind == "parties":
         if payload.get("kind") == "country" and not payload.get("iso3"):
-            out["iso3"] = "Country is required for a party of kind country; choose it."
+            out["iso3"] = _("Country is required for a party of kind country; choose it.")
         if payload.get("kind") == "organisation":
             if not payload.get("name"):
-                out["name"] = "Name is required for an organisation; fill it in."
+                out["name"] = _("Name is required for an organisation; fill it in.")
             if not payload.get("org_type"):
-                out["org_type"] = "Organisation type is required for an organisation; choose it."
+                out["org_type"] = _("Organisation type is required for an organisation; choose it.")
     return out
 
 
@@ -207,22 +216,39 @@ def _notes(principal: Principal | None, resource: Resource) -> dict[str, str]:
     if not party or resource.name not in OWN_PARTY_LIST:
         return {}
     name = OWN_PARTY_LIST[resource.name]
-    also = " or as a recipient country" if principal and principal.party_iso3 else ""
-    return {
-        name: f"Your party, {party}, is filled in below. Remove that row if it does not take "
-        f"part in this {resource.label}; the {resource.label} must still name {party} here"
-        f"{also}, as only the secretariat creates records of other parties."
-    }
+    if principal and principal.party_iso3:
+        note = _(
+            "Your party, {party}, is filled in below. Remove that row if it does not take "
+            "part in this {what}; the {what} must still name {party} here or as a recipient "
+            "country, as only the secretariat creates records of other parties."
+        )
+    else:
+        note = _(
+            "Your party, {party}, is filled in below. Remove that row if it does not take "
+            "part in this {what}; the {what} must still name {party} here, as only the "
+            "secretariat creates records of other parties."
+        )
+    return {name: note.format(party=party, what=_(resource.label))}
 
 
 def _not_yours(principal: Principal, resource: Resource) -> dict[str, str]:
     """The error beside the party list when a focal point's party is left out."""
-    party = principal.party_ref or "your party"
-    also = " or choose it as a recipient country" if principal.party_iso3 else ""
+    party = principal.party_ref or _("your party")
+    if principal.party_iso3:
+        text = _(
+            "Your party, {party}, is not named in this {what}: add {party} in a row here or "
+            "choose it as a recipient country. As focal point you can only save {records} your "
+            "party takes part in."
+        )
+    else:
+        text = _(
+            "Your party, {party}, is not named in this {what}: add {party} in a row here. As "
+            "focal point you can only save {records} your party takes part in."
+        )
     return {
-        OWN_PARTY_LIST.get(resource.name, "_form"): f"Your party, {party}, is not named in this "
-        f"{resource.label}: add {party} in a row here{also}. As focal point you can only save "
-        f"{resource.name.replace('-', ' ')} your party takes part in."
+        OWN_PARTY_LIST.get(resource.name, "_form"): text.format(
+            party=party, what=_(resource.label), records=_(resource.plural)
+        )
     }
 
 
@@ -232,11 +258,19 @@ def _errors_of(resource: Resource, exc: BakuhubError) -> dict[str, str]:
     for d in exc.details:
         key, label = forms.where(resource, list(d.get("loc") or []))
         msg = str(d.get("msg", exc.message))
-        if msg.startswith("unknown "):
-            msg = f"{label}: there is no {msg.removeprefix('unknown ')}; choose one from the list"
+        if isinstance(exc, UnknownRef) and exc.kind == "party":
+            msg = _("{label}: there is no party '{ref}'; choose one from the list").format(
+                label=label, ref=exc.ref
+            )
+        elif isinstance(exc, UnknownRef):
+            msg = _("{label}: there is no agreement '{ref}'; choose one from the list").format(
+                label=label, ref=exc.ref
+            )
         errors.setdefault(key, forms.sentence(msg) if key == "_form" else as_sentence(msg))
-    if not errors and "already exists" in exc.message and "ref" in resource.create.model_fields:
-        errors["ref"] = as_sentence(f"Ref: {exc.message[:1].lower()}{exc.message[1:]}")
+    if not errors and isinstance(exc, RefTaken) and "ref" in resource.create.model_fields:
+        errors["ref"] = as_sentence(
+            _("Ref: {message}").format(message=f"{exc.message[:1].lower()}{exc.message[1:]}")
+        )
     return errors or {"_form": exc.message}
 
 

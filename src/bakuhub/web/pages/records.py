@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from bakuhub.accounts.permissions import Principal, Role
 from bakuhub.errors import BakuhubError
+from bakuhub.i18n import _, ngettext
 from bakuhub.registry import service
 from bakuhub.registry.catalog import RESOURCES, SEARCH_HELP, SORT_CHOICES
 from bakuhub.registry.codes import (
@@ -76,8 +77,10 @@ class ListView:
     page_error: str = ""
     total: int = 0
     problem: bool = False
-    sort_control: Control = field(default_factory=lambda: Control("sort", "Sort by"))
-    per_page_control: Control = field(default_factory=lambda: Control("per_page", "Rows per page"))
+    sort_control: Control = field(default_factory=lambda: Control("sort", _("Sort by")))
+    per_page_control: Control = field(
+        default_factory=lambda: Control("per_page", _("Rows per page"))
+    )
 
     @property
     def pages(self) -> int:
@@ -152,32 +155,32 @@ def _filter_controls(kind: str, session: Session, published_only: bool) -> list[
     agreements = partial(_labels, session, "agreements", published_only)
     if kind == "parties":
         return [
-            Control("kind", "Kind", options=_codes(PartyKind)),
-            Control("hub_role", "Role in the Hub", options=_codes(HubRole)),
+            Control("kind", _("Kind"), options=_codes(PartyKind)),
+            Control("hub_role", _("Role in the Hub"), options=_codes(HubRole)),
         ]
     if kind == "agreements":
         return [
-            Control("kind", "Kind", options=_codes(AgreementKind)),
-            Control("status", "Status", options=_codes(AgreementStatus)),
-            Control("party", "Party", options=parties()),
+            Control("kind", _("Kind"), options=_codes(AgreementKind)),
+            Control("status", _("Status"), options=_codes(AgreementStatus)),
+            Control("party", _("Party"), options=parties()),
         ]
     if kind == "working-groups":
         return [
-            Control("agreement", "Agreement", options=agreements()),
-            Control("party", "Party", options=parties()),
+            Control("agreement", _("Agreement"), options=agreements()),
+            Control("party", _("Party"), options=parties()),
         ]
     return [
         Control(
             "country",
-            "Country",
+            _("Country"),
             kind="text",
-            help="A name or ISO code, e.g. Chad or TCD.",
+            help=_("A name or ISO code, e.g. Chad or TCD."),
             datalist=country_names(),
         ),
-        Control("theme", "Theme", options=_codes(Theme)),
-        Control("status", "Status", options=list(IATI_ACTIVITY_STATUS.items())),
-        Control("agreement", "Agreement", options=agreements()),
-        Control("organisation", "Organisation", options=parties()),
+        Control("theme", _("Theme"), options=_codes(Theme)),
+        Control("status", _("Status"), options=list(IATI_ACTIVITY_STATUS.items())),
+        Control("agreement", _("Agreement"), options=agreements()),
+        Control("organisation", _("Organisation"), options=parties()),
     ]
 
 
@@ -199,25 +202,37 @@ def read_view(
     for c in controls:
         c.value = query.get(c.name, "").strip()
         if len(c.value) > MAX_TEXT:
-            c.error = f"{c.label}: this is {len(c.value)} characters long; use at most {MAX_TEXT}."
+            c.error = _("{label}: this is {size} characters long; use at most {limit}.").format(
+                label=c.label, size=len(c.value), limit=MAX_TEXT
+            )
         elif c.value and c.kind == "select" and c.value not in dict(c.options):
-            c.error = f"{c.label}: there is no '{c.value}' to choose; pick one from the list."
-    sort = Control("sort", "Sort by", options=sorts, value=query.get("sort") or default_sort)
+            c.error = _("{label}: there is no '{value}' to choose; pick one from the list.").format(
+                label=c.label, value=c.value
+            )
+    named = [(key, _(text)) for key, text in sorts]
+    sort = Control("sort", _("Sort by"), options=named, value=query.get("sort") or default_sort)
     extra = {f"{d}{k}" for k in keys for d in ("", "-")} - set(dict(sorts))
     if sort.value in extra:
-        way = "descending" if sort.value.startswith("-") else "ascending"
-        sort.options = [*sorts, (sort.value, f"{_words(sort.value)} ({way})")]
+        if sort.value.startswith("-"):
+            text = _("{key} (descending)").format(key=_words(sort.value))
+        else:
+            text = _("{key} (ascending)").format(key=_words(sort.value))
+        sort.options = [*named, (sort.value, text)]
     elif sort.value not in dict(sorts):
-        sort.error = f"Sort by: '{sort.value[:40]}' is not one of this list's orders; pick one."
+        sort.error = _("Sort by: '{value}' is not one of this list's orders; pick one.").format(
+            value=sort.value[:40]
+        )
         sort.value = default_sort
     view = ListView(request.url.path, noun, controls, sorts, sort.value, default_sort)
     view.sort_control = sort
     sizes = [(str(n), str(n)) for n in PER_PAGE]
     typed = query.get("per_page") or str(DEFAULT_PER_PAGE)
-    view.per_page_control = Control("per_page", "Rows per page", options=sizes, value=typed)
+    view.per_page_control = Control("per_page", _("Rows per page"), options=sizes, value=typed)
     if typed not in dict(sizes):
         choices = ", ".join(map(str, PER_PAGE))
-        view.per_page_control.error = f"Rows per page: '{typed[:20]}' is not {choices}; pick one."
+        view.per_page_control.error = _(
+            "Rows per page: '{value}' is not {choices}; pick one."
+        ).format(value=typed[:20], choices=choices)
         view.per_page_control.value = str(DEFAULT_PER_PAGE)
     view.per_page = int(view.per_page_control.value)
     view.page_typed = query.get("page", "")
@@ -237,7 +252,9 @@ def _number(text: str) -> tuple[int, str]:
         return 1, ""
     if digits.isascii() and digits.isdigit() and len(digits) <= 6 and int(digits) >= 1:
         return int(digits), ""
-    return 1, f"Page: '{text[:20]}' is not a page number; type a whole number from 1."
+    return 1, _("Page: '{value}' is not a page number; type a whole number from 1.").format(
+        value=text[:20]
+    )
 
 
 def canonical(request: Request, view: ListView) -> Response | None:
@@ -258,10 +275,11 @@ def canonical(request: Request, view: ListView) -> Response | None:
 def place(view: ListView) -> None:
     """Check the page asked for exists once the total is known (else page 1 and why)."""
     if view.page > view.pages:
-        view.page_error = (
-            f"Page {view.page} is past the end: the list has {view.pages} "
-            f"page{'s' if view.pages > 1 else ''}."
-        )
+        view.page_error = ngettext(
+            "Page {page} is past the end: the list has {pages} page.",
+            "Page {page} is past the end: the list has {pages} pages.",
+            view.pages,
+        ).format(page=view.page, pages=view.pages)
         view.page = view.pages
 
 
@@ -270,7 +288,7 @@ def list_page(request: Request, session: SessionDep, principal: PrincipalDep) ->
     kind = request.url.path.strip("/").split("/")[0]
     published_only = principal is None
     controls = [
-        Control("q", "Search", kind="search", help=SEARCH_HELP[kind]),
+        Control("q", _("Search"), kind="search", help=_(SEARCH_HELP[kind])),
         *_filter_controls(kind, session, published_only),
     ]
     view = read_view(

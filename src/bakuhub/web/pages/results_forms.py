@@ -8,21 +8,36 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from bakuhub.i18n import N_, _
 from bakuhub.results.codes import Dimension, Measure, ResultKind, Side
 from bakuhub.web.pages.common import form_text
 
 MEASURES = {
-    Measure.unit.value: "Count (people, households, MW...)",
-    Measure.percentage.value: "Percentage",
-    Measure.nominal.value: "Named categories (nominal)",
-    Measure.ordinal.value: "Ranked levels (ordinal)",
-    Measure.qualitative.value: "Qualitative (described in words)",
+    Measure.unit.value: N_("Count (people, households, MW...)"),
+    Measure.percentage.value: N_("Percentage"),
+    Measure.nominal.value: N_("Named categories (nominal)"),
+    Measure.ordinal.value: N_("Ranked levels (ordinal)"),
+    Measure.qualitative.value: N_("Qualitative (described in words)"),
 }
+"""Each measure's name (English: translate it where shown, see :func:`measures`)."""
 LEVELS = {
-    ResultKind.output.value: "Output",
-    ResultKind.outcome.value: "Outcome",
-    ResultKind.impact.value: "Impact",
+    ResultKind.output.value: N_("Output"),
+    ResultKind.outcome.value: N_("Outcome"),
+    ResultKind.impact.value: N_("Impact"),
 }
+
+
+def measures() -> dict[str, str]:
+    """Each measure's name in the reader's language."""
+    return {k: _(v) for k, v in MEASURES.items()}
+
+
+def translated(choices: list[tuple[str, str]] | dict[str, str]) -> list[tuple[str, str]]:
+    """``(value, text)`` choices with each text in the reader's language."""
+    items = choices.items() if isinstance(choices, dict) else choices
+    return [(value, _(text)) for value, text in items]
+
+
 EMPTY_ROWS = 2
 """Blank disaggregation rows a period form offers (results.js adds more)."""
 MAX_ROWS = 60
@@ -46,14 +61,14 @@ def result_inputs(values: dict[str, Any], errors: dict[str, str]) -> list[Input]
     """Level, title and description of a result."""
     return _filled(
         [
-            Input("kind", "Level", "select", options=list(LEVELS.items()), required=True),
+            Input("kind", _("Level"), "select", options=translated(LEVELS), required=True),
             Input(
                 "title",
-                "Result",
+                _("Result"),
                 required=True,
-                help="what the project changes, e.g. 'Villages have safe water'",
+                help=_("what the project changes, e.g. 'Villages have safe water'"),
             ),
-            Input("description", "Description", "textarea"),
+            Input("description", _("Description"), "textarea"),
         ],
         values,
         errors,
@@ -66,27 +81,30 @@ def indicator_inputs(
     """An indicator's inputs: what it measures, how, and its baseline."""
     return _filled(
         [
-            Input(title_name, "Indicator", required=True, help="what is counted or observed"),
+            Input(title_name, _("Indicator"), required=True, help=_("what is counted or observed")),
             Input(
                 "code",
-                "Code",
-                help="the same code on several projects rolls them up, e.g. HH-WATER",
+                _("Code"),
+                help=_("the same code on several projects rolls them up, e.g. HH-WATER"),
             ),
-            Input("measure", "Measure", "select", options=list(MEASURES.items())),
-            Input("unit", "Unit", help="e.g. households, MW, %"),
+            Input("measure", _("Measure"), "select", options=translated(MEASURES)),
+            Input("unit", _("Unit"), help=_("e.g. households, MW, %")),
             Input(
                 "direction",
-                "Better when the value is",
+                _("Better when the value is"),
                 "select",
-                options=[("higher", "higher"), ("lower", "lower")],
+                options=[("higher", _("higher")), ("lower", _("lower"))],
             ),
-            Input("baseline_year", "Baseline year", "number", help="e.g. 2024"),
+            Input("baseline_year", _("Baseline year"), "number", help=_("e.g. 2024")),
             Input(
-                "baseline_value", "Baseline value", "number", help="the value before the project"
+                "baseline_value",
+                _("Baseline value"),
+                "number",
+                help=_("the value before the project"),
             ),
-            Input("baseline_comment", "Baseline note", "textarea"),
-            Input("include_in_rollup", "Count it in roll-ups to the agreement", "checkbox"),
-            Input("description", "Description", "textarea") if title_name == "title" else None,
+            Input("baseline_comment", _("Baseline note"), "textarea"),
+            Input("include_in_rollup", _("Count it in roll-ups to the agreement"), "checkbox"),
+            Input("description", _("Description"), "textarea") if title_name == "title" else None,
         ],
         values,
         errors,
@@ -97,29 +115,35 @@ def period_inputs(values: dict[str, Any], errors: dict[str, str], measure: str) 
     """A period's dates, target and actual (in words for a qualitative indicator)."""
     words = measure == Measure.qualitative.value
     numbers: list[Input | None] = [
-        None if words else Input("target", "Target", "number"),
-        None if words else Input("actual", "Actual", "number", help="leave empty until known"),
+        None if words else Input("target", _("Target"), "number"),
+        None
+        if words
+        else Input("actual", _("Actual"), "number", help=_("leave empty until known")),
     ]
     return _filled(
         [
-            Input("start", "Period start", "date", required=True),
-            Input("end", "Period end", "date", required=True),
+            Input("start", _("Period start"), "date", required=True),
+            Input("end", _("Period end"), "date", required=True),
             *numbers,
-            Input("target_comment", "Target in words" if words else "Target note", "textarea"),
-            Input("actual_comment", "What was achieved" if words else "Actual note", "textarea"),
+            Input(
+                "target_comment", _("Target in words") if words else _("Target note"), "textarea"
+            ),
+            Input(
+                "actual_comment", _("What was achieved") if words else _("Actual note"), "textarea"
+            ),
             Input(
                 "evidence_url",
-                "Evidence link",
+                _("Evidence link"),
                 "url",
-                help="a web address, e.g. https://example.org/report.pdf",
+                help=_("a web address, e.g. https://example.org/report.pdf"),
             ),
             None
             if measure != Measure.percentage.value
             else Input(
                 "weight",
-                "Weight in roll-ups",
+                _("Weight in roll-ups"),
                 "number",
-                help="e.g. the number of people the percentage is of",
+                help=_("e.g. the number of people the percentage is of"),
             ),
         ],
         values,
@@ -152,8 +176,17 @@ class Row:
     error: str = ""
 
 
-SIDES = [(s.value, s.value.capitalize()) for s in Side]
-DIMENSIONS = [(d.value, d.value.capitalize()) for d in Dimension]
+SIDE_NAMES = {Side.target.value: N_("Target"), Side.actual.value: N_("Actual")}
+DIMENSION_NAMES = {
+    Dimension.sex.value: N_("Sex"),
+    Dimension.age.value: N_("Age"),
+    Dimension.displacement.value: N_("Displacement"),
+    Dimension.location.value: N_("Location"),
+}
+SIDES = [(s.value, SIDE_NAMES[s.value]) for s in Side]
+"""The sides a row splits, with their English names (translate them where shown)."""
+DIMENSIONS = [(d.value, DIMENSION_NAMES[d.value]) for d in Dimension]
+"""The dimensions a row splits by, with their English names (translate them where shown)."""
 
 
 def rows_of(items: list[dict[str, Any]], errors: dict[str, str]) -> list[Row]:
@@ -265,20 +298,20 @@ def period_body(form: Any) -> dict[str, Any]:
 
 
 PLAIN = (
-    ("valid number", "Enter a number, e.g. 150 or 12.5."),
-    ("finite number", "Enter a finite number, e.g. 150 (not NaN or infinity)."),
-    ("valid integer", "Enter a whole number, e.g. 2024."),
-    ("valid date", "Enter a date as YYYY-MM-DD, e.g. 2025-12-31."),
-    ("Field required", "Fill this in."),
-    ("at least 1 character", "Fill this in."),
-    ("https?://", "Enter a web address that starts with http:// or https://."),
-    ("A-Za-z0-9", "Use letters, digits and . _ : - only, starting with a letter or digit."),
-    ("greater than 0", "Enter a number above 0."),
-    ("greater than or equal to 1900", "Enter a year from 1900 to 2200."),
-    ("less than or equal to 2200", "Enter a year from 1900 to 2200."),
-    ("1000000000000000", "Enter a number at most 10^15 in size."),
-    ("at most", "This is too long; shorten it."),
-    ("Input should be", "Choose one of the options offered."),
+    ("valid number", N_("Enter a number, e.g. 150 or 12.5.")),
+    ("finite number", N_("Enter a finite number, e.g. 150 (not NaN or infinity).")),
+    ("valid integer", N_("Enter a whole number, e.g. 2024.")),
+    ("valid date", N_("Enter a date as YYYY-MM-DD, e.g. 2025-12-31.")),
+    ("Field required", N_("Fill this in.")),
+    ("at least 1 character", N_("Fill this in.")),
+    ("https?://", N_("Enter a web address that starts with http:// or https://.")),
+    ("A-Za-z0-9", N_("Use letters, digits and . _ : - only, starting with a letter or digit.")),
+    ("greater than 0", N_("Enter a number above 0.")),
+    ("greater than or equal to 1900", N_("Enter a year from 1900 to 2200.")),
+    ("less than or equal to 2200", N_("Enter a year from 1900 to 2200.")),
+    ("1000000000000000", N_("Enter a number at most 10^15 in size.")),
+    ("at most", N_("This is too long; shorten it.")),
+    ("Input should be", N_("Choose one of the options offered.")),
 )
 
 
@@ -286,7 +319,7 @@ def plain(message: str) -> str:
     """A validation message as a sentence that says what to do."""
     for marker, text in PLAIN:
         if marker in message:
-            return text
+            return _(text)
     text = message.removeprefix("Value error, ")
     return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
 

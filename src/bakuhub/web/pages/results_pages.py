@@ -20,6 +20,7 @@ from starlette.concurrency import run_in_threadpool
 
 from bakuhub.accounts.permissions import Principal
 from bakuhub.errors import BakuhubError, InvalidInput, validated
+from bakuhub.i18n import _
 from bakuhub.results import framework_edit as edit
 from bakuhub.results import service as results
 from bakuhub.results.schemas import IndicatorIn, IndicatorUpdate, ResultIn, ResultUpdate
@@ -47,7 +48,7 @@ def page(request: Request, context: dict[str, Any], status_code: int = 200) -> R
     """The results form page (``results_form.html``) with these inputs."""
     base = {"form_error": "", "rows": None, "delete_action": None, "delete_error": ""}
     full = {**base, **context}
-    inputs = [i for _, group in full["sections"] for i in group]
+    inputs = [i for _title, group in full["sections"] for i in group]
     full["has_errors"] = bool(
         any(i.error for i in inputs)
         or full.get("rows_error")
@@ -84,14 +85,14 @@ def _new_result_page(
     request: Request, ref: str, values: dict[str, Any], errors: dict[str, str], status: int = 200
 ) -> Response:
     context = {
-        "heading": "Add a result",
+        "heading": _("Add a result"),
         "project": ref,
         "action": f"/projects/{ref}/results/new",
-        "button": "Add result",
+        "button": _("Add result"),
         "sections": [
-            ("The result", rf.result_inputs(values, errors)),
-            ("Its first indicator", rf.indicator_inputs(values, errors, title_name="indicator")),
-            ("The indicator's first period (optional)", _first_period(values, errors)),
+            (_("The result"), rf.result_inputs(values, errors)),
+            (_("Its first indicator"), rf.indicator_inputs(values, errors, title_name="indicator")),
+            (_("The indicator's first period (optional)"), _first_period(values, errors)),
         ],
         "form_error": errors.get("_form", ""),
         "full": True,
@@ -135,7 +136,7 @@ def _add_result(
     body["indicators"] = [indicator]
 
     def save() -> str:
-        data = validated(ResultIn, body, what="The result")
+        data = validated(ResultIn, body, what=_("The result"))
         with session.begin_nested():
             results.add_result(session=session, project_ref=ref, data=data, author=who(principal))
         return f"/projects/{ref}#results"
@@ -169,14 +170,14 @@ def _result_page(
 ) -> Response:
     """A result's form; with ``session`` (a form just opened) its IATI findings too."""
     context = {
-        "heading": f"Edit the result “{result['title']}”",
+        "heading": _("Edit the result “{title}”").format(title=result["title"]),
         "project": ref,
         "action": f"/results/{result['id']}/edit",
-        "button": "Save result",
+        "button": _("Save result"),
         "sections": [("", rf.result_inputs(values, errors))],
         "form_error": errors.get("_form", ""),
         "delete_action": f"/results/{result['id']}/delete",
-        "delete_what": "this result, its indicators and their periods",
+        "delete_what": _("Yes, delete this result, its indicators and their periods"),
         "delete_error": errors.get("confirm", ""),
     }
     if session is not None:
@@ -199,7 +200,7 @@ def _edit_result(
     body = rf.result_body(form)
 
     def save() -> str:
-        data = validated(ResultUpdate, body, what="The result")
+        data = validated(ResultUpdate, body, what=_("The result"))
         with session.begin_nested():
             edit.update_result(
                 session=session, result_id=result_id, data=data, author=who(principal)
@@ -245,7 +246,7 @@ def confirmed(form: Any) -> dict[str, str]:
     """No error when the deletion was confirmed by its tick."""
     if form_text(form, "confirm") == "yes":
         return {}
-    return {"confirm": "Tick the box to confirm the deletion; nothing was deleted."}
+    return {"confirm": _("Tick the box to confirm the deletion; nothing was deleted.")}
 
 
 # ---- an indicator ------------------------------------------------------------------------
@@ -265,22 +266,22 @@ def _indicator_page(
     """An indicator's form; with ``session`` (a form just opened) its IATI findings too."""
     sections = [("", rf.indicator_inputs(values, errors))]
     if indicator is None:
-        sections.append(("Its first period (optional)", _first_period(values, errors)))
+        sections.append((_("Its first period (optional)"), _first_period(values, errors)))
     context = {
-        "heading": "Add an indicator" if indicator is None else "Edit the indicator",
-        "subheading": f"of the result “{result['title']}”",
+        "heading": _("Add an indicator") if indicator is None else _("Edit the indicator"),
+        "subheading": _("of the result “{title}”").format(title=result["title"]),
         "project": ref,
         "action": f"/results/{result['id']}/indicators/new"
         if indicator is None
         else f"/indicators/{indicator['id']}/edit",
-        "button": "Add indicator" if indicator is None else "Save indicator",
+        "button": _("Add indicator") if indicator is None else _("Save indicator"),
         "sections": sections,
         "form_error": errors.get("_form", ""),
         "full": True,
     }
     if indicator is not None:
         context["delete_action"] = f"/indicators/{indicator['id']}/delete"
-        context["delete_what"] = "this indicator and its periods"
+        context["delete_what"] = _("Yes, delete this indicator and its periods")
         context["delete_error"] = errors.get("confirm", "")
         if session is not None:
             context = iati_live.with_sections(context, session, ref, "indicator", indicator["id"])
@@ -315,7 +316,7 @@ def _add_indicator(
     body["periods"] = [period] if dated else []
 
     def save() -> str:
-        data = validated(IndicatorIn, body, what="The indicator")
+        data = validated(IndicatorIn, body, what=_("The indicator"))
         with session.begin_nested():
             edit.add_indicator(
                 session=session, result_id=result_id, data=data, author=who(principal)
@@ -360,7 +361,7 @@ def _edit_indicator(
     body = rf.indicator_body(form)
 
     def save() -> str:
-        data = validated(IndicatorUpdate, body, what="The indicator")
+        data = validated(IndicatorUpdate, body, what=_("The indicator"))
         with session.begin_nested():
             edit.update_indicator(
                 session=session, indicator_id=indicator_id, data=data, author=who(principal)

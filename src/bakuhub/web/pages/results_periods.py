@@ -16,6 +16,7 @@ from starlette.concurrency import run_in_threadpool
 
 from bakuhub.accounts.permissions import Principal
 from bakuhub.errors import validated
+from bakuhub.i18n import _
 from bakuhub.results import framework_edit as edit
 from bakuhub.results import service as results
 from bakuhub.results.schemas import PeriodIn, PeriodUpdate
@@ -42,20 +43,25 @@ def period_page(
 ) -> Response:
     """The form of a new period of ``indicator``, or of ``period`` (with ``session``:
     just opened, its IATI findings beside the inputs)."""
-    unit = f" ({indicator['unit']})" if indicator.get("unit") else ""
+    if indicator.get("unit"):
+        subheading = _("of the indicator “{title}” ({unit})").format(
+            title=indicator["title"], unit=indicator["unit"]
+        )
+    else:
+        subheading = _("of the indicator “{title}”").format(title=indicator["title"])
     context: dict[str, Any] = {
-        "heading": "Add a period" if period is None else "Edit the period",
-        "subheading": f"of the indicator “{indicator['title']}”{unit}",
+        "heading": _("Add a period") if period is None else _("Edit the period"),
+        "subheading": subheading,
         "project": ref,
         "action": f"/indicators/{indicator['id']}/periods/new"
         if period is None
         else f"/periods/{period['id']}/edit",
-        "button": "Add period" if period is None else "Save period",
+        "button": _("Add period") if period is None else _("Save period"),
         "sections": [("", rf.period_inputs(values, errors, indicator["measure"]))],
         "rows": rf.rows_of(rows or [], errors),
         "rows_error": errors.get("disaggregations", ""),
-        "sides": rf.SIDES,
-        "dimensions": rf.DIMENSIONS,
+        "sides": rf.translated(rf.SIDES),
+        "dimensions": rf.translated(rf.DIMENSIONS),
         "form_error": errors.get("_form", ""),
         "counts_add_up": indicator["measure"] == "unit",
     }
@@ -65,7 +71,7 @@ def period_page(
         context["version"] = period["version"]
         context["period"] = period
         context["delete_action"] = f"/periods/{period['id']}/delete"
-        context["delete_what"] = "this period"
+        context["delete_what"] = _("Yes, delete this period")
         context["delete_error"] = errors.get("confirm", "")
         if session is not None:
             context = iati_live.with_sections(context, session, ref, "period", period["id"])
@@ -102,7 +108,7 @@ def _add_period(
     body = rf.period_body(form)
 
     def save() -> str:
-        data = validated(PeriodIn, body, what="The period")
+        data = validated(PeriodIn, body, what=_("The period"))
         with session.begin_nested():
             made = edit.add_period(
                 session=session, indicator_id=indicator_id, data=data, author=who(principal)
@@ -153,7 +159,9 @@ def save_period(
     body = rf.period_body(form) if full else _values_only(form)
 
     def save() -> str:
-        data = validated(PeriodUpdate, {**body, "version": form_version(form)}, what="The period")
+        data = validated(
+            PeriodUpdate, {**body, "version": form_version(form)}, what=_("The period")
+        )
         with session.begin_nested():
             results.update_period(
                 session=session, period_id=period_id, data=data, author=who(principal)

@@ -13,6 +13,7 @@ from starlette.concurrency import run_in_threadpool
 
 from bakuhub.accounts.permissions import Principal, Role, require
 from bakuhub.errors import BakuhubError, validated
+from bakuhub.i18n import N_, _, ngettext
 from bakuhub.results import review
 from bakuhub.results.codes import PeriodState
 from bakuhub.results.schemas import ReviewIn
@@ -49,12 +50,17 @@ def _context(session: Session, principal: Principal) -> dict[str, Any]:
 
 @router.get("/review")
 def review_page(request: Request, session: SessionDep, principal: PrincipalDep) -> Response:
-    who = require(principal, Role.viewer, "see the periods waiting for review")
+    who = require(principal, Role.viewer, N_("see the periods waiting for review"))
     context = {**_context(session, who), "errors": {}, "row_errors": {}, "ticked": set()}
     done = request.query_params.get("done", "")
     verb = request.query_params.get("to", "")
     if done.isdigit() and len(done) < 6 and verb in ("approved", "returned"):
-        context["done"] = f"{done} period{'s' if done != '1' else ''} {verb}."
+        count = int(done)
+        if verb == "approved":
+            text = ngettext("{count} period approved.", "{count} periods approved.", count)
+        else:
+            text = ngettext("{count} period returned.", "{count} periods returned.", count)
+        context["done"] = text.format(count=count)
     return render(request, "results_review.html", {**context, "comment": ""})
 
 
@@ -68,7 +74,7 @@ def _ticked(form: Any) -> list[dict[str, int]]:
     """The ticked periods as ``{"id", "version"}`` (``id:version`` values)."""
     out = []
     for value in form.getlist("period"):
-        left, _, right = str(value).partition(":")
+        left, _colon, right = str(value).partition(":")
         if left.isdigit() and right.isdigit() and len(left) < 11 and len(right) < 11:
             out.append({"id": int(left), "version": int(right)})
     return out
@@ -76,16 +82,16 @@ def _ticked(form: Any) -> list[dict[str, int]]:
 
 def _review(request: Request, form: Any, session: Session, principal: Principal | None) -> Response:
     """Approve or return the ticked periods (secretariat), all or none."""
-    who = policy.require_staff(principal, "approve or return result periods")
+    who = policy.require_staff(principal, N_("approve or return result periods"))
     to = form_text(form, "to")
     comment = form_text(form, "comment")
     ticked = _ticked(form)
     errors: dict[str, str] = {}
     row_errors: dict[int, str] = {}
     if not ticked:
-        errors["period"] = "Tick the periods to approve or return; none was ticked."
+        errors["period"] = _("Tick the periods to approve or return; none was ticked.")
     if to == PeriodState.returned.value and not comment:
-        errors["comment"] = "Write what the focal point should correct; it is shown to them."
+        errors["comment"] = _("Write what the focal point should correct; it is shown to them.")
     if not errors:
         try:
             data = validated(ReviewIn, {"to": to, "periods": ticked, "comment": comment})

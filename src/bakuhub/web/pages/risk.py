@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from bakuhub import i18n
 from bakuhub.db import MAX_ID
 from bakuhub.errors import InvalidInput, NotFound
+from bakuhub.i18n import N_, _
 from bakuhub.risk.schemas import MAX_WEIGHT
 from bakuhub.risk.service import Choices
 from bakuhub.web.deps import SessionDep
@@ -51,37 +53,92 @@ class View:
 
 VIEWS: dict[str, View] = {
     "hub": View(
-        title="Hub index (climate, conflict, displacement, readiness)",
-        score="Risk score (0-10, higher = more at risk)",
-        rank="Rank (1 = most at risk)",
-        about="A composite index: each indicator normalised to 0-10, the pillars weighted "
-        "and combined. Rank 1 is the country most at risk.",
-        first="Most at risk first",
-        last="Least at risk first",
-        low_words="less at risk",
-        high_words="more at risk",
-        dark="the darker red, the more at risk",
+        title=N_("Hub index (climate, conflict, displacement, readiness)"),
+        score=N_("Risk score (0-10, higher = more at risk)"),
+        rank=N_("Rank (1 = most at risk)"),
+        about=N_(
+            "A composite index: each indicator normalised to 0-10, the pillars weighted "
+            "and combined. Rank 1 is the country most at risk."
+        ),
+        first=N_("Most at risk first"),
+        last=N_("Least at risk first"),
+        low_words=N_("less at risk"),
+        high_words=N_("more at risk"),
+        dark=N_("the darker red, the more at risk"),
     ),
     "ndgain": View(
-        title="ND-GAIN (readiness to adapt, 0-100)",
-        score="ND-GAIN score (0-100, higher = more ready)",
-        rank="ND-GAIN rank (1 = most ready)",
-        about="The Notre Dame Global Adaptation Initiative's index: how ready a country is "
-        "to adapt to climate change. Higher is better: rank 1 is the most ready country, "
-        "and the countries that most need support come last (choose “Least ready first”).",
-        first="Most ready first (ND-GAIN's ranks)",
-        last="Least ready first",
-        low_words="less ready",
-        high_words="more ready",
-        dark="the darker red, the less ready",
+        title=N_("ND-GAIN (readiness to adapt, 0-100)"),
+        score=N_("ND-GAIN score (0-100, higher = more ready)"),
+        rank=N_("ND-GAIN rank (1 = most ready)"),
+        about=N_(
+            "The Notre Dame Global Adaptation Initiative's index: how ready a country is "
+            "to adapt to climate change. Higher is better: rank 1 is the most ready country, "
+            "and the countries that most need support come last (choose “Least ready first”)."
+        ),
+        first=N_("Most ready first (ND-GAIN's ranks)"),
+        last=N_("Least ready first"),
+        low_words=N_("less ready"),
+        high_words=N_("more ready"),
+        dark=N_("the darker red, the less ready"),
         decimals=1,
-        fixed="ND-GAIN always counts vulnerability and readiness equally, so it has no "
-        "weights to change; the Hub index has.",
-        report="The ND-GAIN score is 100 - 10 x the combined value below, which runs from 0 "
-        "to 10 (higher = more vulnerable and less ready).",
+        fixed=N_(
+            "ND-GAIN always counts vulnerability and readiness equally, so it has no "
+            "weights to change; the Hub index has."
+        ),
+        report=N_(
+            "The ND-GAIN score is 100 - 10 x the combined value below, which runs from 0 "
+            "to 10 (higher = more vulnerable and less ready)."
+        ),
     ),
 }
 ORDERS = ("rank", "reverse")
+
+
+def view_of(preset: str) -> View:
+    """The words of ``preset``'s view in the reader's language."""
+    view = VIEWS[preset]
+    return replace(
+        view,
+        title=_(view.title),
+        score=_(view.score),
+        rank=_(view.rank),
+        about=_(view.about),
+        first=_(view.first),
+        last=_(view.last),
+        low_words=_(view.low_words),
+        high_words=_(view.high_words),
+        dark=_(view.dark),
+        fixed=_(view.fixed) if view.fixed else "",
+        report=_(view.report) if view.report else "",
+    )
+
+
+def views() -> dict[str, View]:
+    """Every preset's view, in the reader's language."""
+    return {preset: view_of(preset) for preset in VIEWS}
+
+
+def decimal(value: float, most: int = 3) -> str:
+    """A number as the reader's locale writes it, with as many decimals as it has, up
+    to ``most`` (``2``, ``0.5``, ``0,5``)."""
+    from babel.numbers import format_decimal
+
+    pattern = "#,##0" + ("." + "#" * most if most > 0 else "")
+    return str(format_decimal(value, format=pattern, locale=i18n.current()))
+
+
+def separators() -> str:
+    """Plotly's ``separators`` for the reader's locale: the decimal sign, then the
+    digit group sign (``.,`` in English, ``, `` in French)."""
+    from babel.numbers import get_decimal_symbol, get_group_symbol
+
+    locale = i18n.current()
+    return str(get_decimal_symbol(locale)) + str(get_group_symbol(locale))
+
+
+def weights_words(weights: list[dict[str, Any]]) -> str:
+    """The weights of a form in words (``Climate vulnerability 1, Conflict 2``)."""
+    return ", ".join(f"{w['name']} {decimal(w['value'])}" for w in weights)
 
 
 def pillars(preset: str) -> list[dict[str, Any]]:
@@ -91,7 +148,7 @@ def pillars(preset: str) -> list[dict[str, Any]]:
 
     root = model_to_dict(get_preset(preset, None))["root"]
     return [
-        {"code": child["code"], "name": child["name"], "weight": weight}
+        {"code": child["code"], "name": _(child["name"]), "weight": weight}
         for child, weight in zip(root["children"], root["weights"], strict=True)
         if isinstance(child, dict)
     ]
@@ -103,7 +160,7 @@ def scale_of(preset: str) -> Scale:
 
     model = get_preset(preset, None)
     ends = (model.report_offset, model.report_offset + 10 * model.report_factor)
-    view = VIEWS[preset]
+    view = view_of(preset)
     return Scale(
         low=min(ends),
         high=max(ends),
@@ -131,7 +188,11 @@ def preset_from(params: Mapping[str, str]) -> str:
     """The preset named in ``params`` (``hub`` when none), or InvalidInput."""
     preset = params.get("preset") or "hub"
     if preset not in VIEWS:
-        raise InvalidInput(f"There is no index '{preset}'; use one of: {', '.join(VIEWS)}.")
+        raise InvalidInput(
+            _("There is no index '{preset}'; use one of: {presets}.").format(
+                preset=preset, presets=", ".join(VIEWS)
+            )
+        )
     return preset
 
 
@@ -139,9 +200,13 @@ def _weight_error(name: str, text: str) -> str | None:
     try:
         value = float(text)
     except ValueError:
-        return f"Weight of {name}: '{text}' is not a number; type a number such as 1 or 0.5."
+        return _(
+            "Weight of {pillar}: '{text}' is not a number; type a number such as 1 or 0.5."
+        ).format(pillar=name, text=text)
     if not math.isfinite(value) or not 0 <= value <= MAX_WEIGHT:
-        return f"Weight of {name}: use a number from 0 to {MAX_WEIGHT:g}, not '{text}'."
+        return _("Weight of {pillar}: use a number from 0 to {most}, not '{text}'.").format(
+            pillar=name, most=decimal(MAX_WEIGHT), text=text
+        )
     return None
 
 
@@ -167,7 +232,7 @@ def weights_from(
     if any(r["error"] for r in rows):
         return rows, {}
     if chosen and sum(r["value"] for r in rows) <= 0:
-        rows[0]["error"] = "At least one weight must be above 0; give one pillar a weight."
+        rows[0]["error"] = _("At least one weight must be above 0; give one pillar a weight.")
         return rows, {}
     return rows, chosen
 
@@ -213,7 +278,7 @@ def ranking_context(params: Mapping[str, str], data: Any = None) -> dict[str, An
     """What the ranking shows for the preset, weights, choices and order in ``params``;
     ``data`` replaces the shipped input table (an upload's)."""
     preset = preset_from(params)
-    view = VIEWS[preset]
+    view = view_of(preset)
     order = params.get("order") or "rank"
     order = order if order in ORDERS else "rank"
     weights_form, chosen = weights_from(params, preset)
@@ -224,12 +289,14 @@ def ranking_context(params: Mapping[str, str], data: Any = None) -> dict[str, An
     points = {r["iso3"]: round(r["score"], 2) for r in ranked}
     scale = scale_of(preset).fitted(list(points.values()))
     figure = point_map(points, title="", label="", scale=scale)
+    figure.setdefault("layout", {})["separators"] = separators()
     return {
         "preset": preset,
         "view": view,
-        "views": VIEWS,
+        "views": views(),
         "order": order,
         "weights": weights_form,
+        "weights_words": weights_words(weights_form),
         "chosen": chosen,
         "rows": rows,
         "shown": SHOWN,
@@ -291,6 +358,20 @@ def risk_table(request: Request) -> Response:
     return render(request, "risk_live.html", _context(request))
 
 
+def _readable(node: dict[str, Any]) -> dict[str, Any]:
+    """A node of a country's explanation with its words in the reader's language and
+    its raw value as the locale writes it (``raw_text``)."""
+    out = dict(node)
+    for key in ("name", "source", "unit", "vintage", "direction"):
+        if isinstance(out.get(key), str) and out[key]:
+            out[key] = _(out[key])
+    if out.get("raw") is not None:
+        out["raw_text"] = decimal(out["raw"], 6)
+    if out.get("children"):
+        out["children"] = [_readable(c) for c in out["children"]]
+    return out
+
+
 def country_profile(request: Request, iso3: str) -> dict[str, Any]:
     """A country's explanation with the preset and weights carried in the address."""
     from bakuhub.risk import service
@@ -307,14 +388,18 @@ def country_profile(request: Request, iso3: str) -> dict[str, Any]:
     code = iso3.strip().upper()
     if code not in outcome.result.countries:
         raise NotFound(
-            f"No country {code} in the {preset} index; use an ISO 3166 alpha-3 code such as TCD."
+            _(
+                "No country {code} in the {preset} index; use an ISO 3166 alpha-3 code such as TCD."
+            ).format(code=code, preset=preset)
         )
+    found = outcome.explain(code)
     return {
-        "p": outcome.explain(code),
+        "p": {**found, "tree": _readable(found["tree"])},
         "preset": preset,
-        "view": VIEWS[preset],
+        "view": view_of(preset),
         "classes": has_classes(preset),
         "weights": weights_form,
+        "weights_words": weights_words(weights_form),
         "custom": bool(chosen),
         "construction": describe(choices),
         "draws": outcome.intervals.draws,

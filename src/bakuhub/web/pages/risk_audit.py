@@ -12,9 +12,18 @@ from fastapi.responses import Response
 
 from bakuhub.db import MAX_ID
 from bakuhub.errors import InvalidInput, NotFound
+from bakuhub.i18n import _
 from bakuhub.web.deps import SessionDep
 from bakuhub.web.pages.common import render
-from bakuhub.web.pages.risk import VIEWS, profile_query, read_preset, read_weights, runs_to_pick
+from bakuhub.web.pages.risk import (
+    profile_query,
+    read_preset,
+    read_weights,
+    runs_to_pick,
+    separators,
+    view_of,
+    weights_words,
+)
 from bakuhub.web.pages.risk_choices import describe, read_choices
 
 router = APIRouter(include_in_schema=False)
@@ -46,11 +55,12 @@ def heat_map(codes: tuple[str, ...], labels: dict[str, str], r: Any) -> dict[str
                 "zmax": 1,
                 "colorscale": [[0.0, "#2166ac"], [0.5, "#f7f7f7"], [1.0, "#b2182b"]],
                 "texttemplate": "%{z:.2f}",
-                "hovertemplate": "%{y} / %{x}: r = %{z:.2f}<extra></extra>",
+                "hovertemplate": _("%{y} / %{x}: r = %{z:.2f}") + "<extra></extra>",
                 "colorbar": {"title": {"text": "r"}},
             }
         ],
         "layout": {
+            "separators": separators(),
             "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
             "height": 420,
             "xaxis": {"automargin": True, "tickangle": -30},
@@ -95,8 +105,9 @@ def audit_page(request: Request) -> Response:
     )
     context = {
         "preset": preset,
-        "view": VIEWS[preset],
+        "view": view_of(preset),
         "weights": weights_form,
+        "weights_words": weights_words(weights_form),
         "custom": bool(chosen),
         "construction": describe(choices),
         "query": profile_query(preset, chosen, choices=choices),
@@ -117,8 +128,9 @@ def _run_number(request: Request, key: str) -> int | None:
         return None
     if not text.isdigit() or len(text) > 12 or not 1 <= int(text) <= MAX_ID:
         raise InvalidInput(
-            f"Run {key.upper()}: '{text[:40]}' is not the number of a stored run; "
-            "pick a run from the list."
+            _(
+                "Run {run}: '{text}' is not the number of a stored run; pick a run from the list."
+            ).format(run=key.upper(), text=text[:40])
         )
     return int(text)
 
@@ -130,28 +142,35 @@ def _comparison(request: Request, session: Any) -> tuple[Any, dict[str, Any]]:
 
     a, b = _run_number(request, "a"), _run_number(request, "b")
     if a is not None and b is not None:
-        try:
-            return service.compare_runs(session=session, a=a, b=b), {"a": a, "b": b}
-        except NotFound as missing:
-            raise NotFound(
-                f"{missing.message.split(';')[0]}: it may never have been stored, or the "
-                "address was mistyped. Pick two runs from the list on the risk page (/risk)."
-            ) from missing
+        for number in (a, b):
+            try:
+                service.get_run(session=session, run_id=number)
+            except NotFound as missing:
+                raise NotFound(
+                    _(
+                        "No risk run {run}: it may never have been stored, or the address was "
+                        "mistyped. Pick two runs from the list on the risk page (/risk)."
+                    ).format(run=number)
+                ) from missing
+        return service.compare_runs(session=session, a=a, b=b), {"a": a, "b": b}
     if a is not None or b is not None:
-        raise InvalidInput("Pick two runs to compare: run A and run B.")
+        raise InvalidInput(_("Pick two runs to compare: run A and run B."))
     preset = read_preset(request)
     _form, chosen = _chosen(request, preset)
     _rows, choices, _errors = read_choices(request.query_params, preset)
-    title = VIEWS[preset].title
-    given = [f"weights {', '.join(f'{k} {v:g}' for k, v in chosen.items())}"] if chosen else []
+    title = view_of(preset).title
+    given = [_("weights {weights}").format(weights=weights_words(_form))] if chosen else []
     given += [describe(choices)] if describe(choices) else []
+    published = _("{index}, as published").format(index=title)
     comparison = compare(
-        service.preset_side(preset=preset, weights=None, label=f"{title}, as published"),
+        service.preset_side(preset=preset, weights=None, label=published),
         service.preset_side(
             preset=preset,
             weights=chosen or None,
             choices=choices,
-            label=f"{title}, {'; '.join(given)}" if given else f"{title}, as published",
+            label=_("{index}, {settings}").format(index=title, settings="; ".join(given))
+            if given
+            else published,
         ),
     )
     query = profile_query(preset, chosen, choices=choices)

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, cast
 
+from bakuhub.i18n import N_, _
 from bakuhub.risk.service import Choices
 from bakuhub.risk.spec import AGGREGATIONS, IMPUTATIONS, NORMALISATIONS, OUTLIERS
 
@@ -27,48 +28,55 @@ class Field:
 
 
 WORDS = {
-    "minmax": "min-max (on the goalposts)",
-    "zscore": "z-score (mean ± 3 SD to 0-10)",
-    "rank": "rank (percentile)",
-    "target": "distance to target",
-    "none": "none",
-    "clip": "clip to the goalposts",
-    "winsor": "Winsorise (2.5 % each end)",
-    "skew_kurt": "Winsorise or log by skew and kurtosis",
-    "group_mean": "group mean",
-    "regression": "regression",
-    "em": "EM",
-    "arithmetic": "arithmetic mean",
-    "geometric": "geometric mean",
+    "minmax": N_("min-max (on the goalposts)"),
+    "zscore": N_("z-score (mean ± 3 SD to 0-10)"),
+    "rank": N_("rank (percentile)"),
+    "target": N_("distance to target"),
+    "none": N_("none"),
+    "clip": N_("clip to the goalposts"),
+    "winsor": N_("Winsorise (2.5 % each end)"),
+    "skew_kurt": N_("Winsorise or log by skew and kurtosis"),
+    "group_mean": N_("group mean"),
+    "regression": N_("regression"),
+    "em": N_("EM"),
+    "arithmetic": N_("arithmetic mean"),
+    "geometric": N_("geometric mean"),
 }
 
 FIELDS: tuple[Field, ...] = (
     Field(
         "normalisation",
-        "Normalisation",
+        N_("Normalisation"),
         tuple((v, WORDS[v]) for v in NORMALISATIONS),
-        "How each indicator becomes a 0-10 score.",
+        N_("How each indicator becomes a 0-10 score."),
     ),
     Field(
         "outlier",
-        "Outlier treatment",
+        N_("Outlier treatment"),
         tuple((v, WORDS[v]) for v in OUTLIERS),
-        "Applied to every indicator before it is normalised.",
+        N_("Applied to every indicator before it is normalised."),
     ),
     Field(
         "imputation",
-        "Imputation",
+        N_("Imputation"),
         tuple((v, WORDS[v]) for v in IMPUTATIONS),
-        "How missing values are filled; imputed values are flagged in a country's profile.",
+        N_("How missing values are filled; imputed values are flagged in a country's profile."),
     ),
     Field(
         "aggregation",
-        "Aggregation of the pillars",
+        N_("Aggregation of the pillars"),
         tuple((v, WORDS[v]) for v in AGGREGATIONS),
-        "How the pillars combine into the index.",
+        N_("How the pillars combine into the index."),
     ),
 )
 KEYS = tuple(f.key for f in FIELDS)
+LOWER = {
+    "normalisation": N_("normalisation"),
+    "outlier": N_("outlier treatment"),
+    "imputation": N_("imputation"),
+    "aggregation": N_("aggregation of the pillars"),
+}
+"""Each choice's name inside a sentence (:func:`describe`)."""
 
 
 def own_choices(preset: str) -> dict[str, str]:
@@ -79,22 +87,21 @@ def own_choices(preset: str) -> dict[str, str]:
     model = get_preset(preset, None)
 
     def one(values: set[str]) -> str:
-        return WORDS[values.pop()] if len(values) == 1 else "mixed, per indicator"
+        return _(WORDS[values.pop()]) if len(values) == 1 else _("mixed, per indicator")
 
     return {
         "normalisation": one({t.normalisation for t in model.treatments}),
         "outlier": one({t.outlier for t in model.treatments}),
-        "imputation": WORDS[model.imputation],
-        "aggregation": WORDS[model.root.aggregation],
+        "imputation": _(WORDS[model.imputation]),
+        "aggregation": _(WORDS[model.root.aggregation]),
     }
 
 
 def _error(field: Field, text: str) -> str:
-    allowed = ", ".join(words for _value, words in field.options)
-    return (
-        f"{field.label}: '{text[:40]}' is not one of the choices; pick one of {allowed}, "
-        "or the index's own."
-    )
+    allowed = ", ".join(_(words) for _value, words in field.options)
+    return _(
+        "{choice}: '{text}' is not one of the choices; pick one of {allowed}, or the index's own."
+    ).format(choice=_(field.label), text=text[:40], allowed=allowed)
 
 
 def read_choices(
@@ -114,9 +121,9 @@ def read_choices(
         rows.append(
             {
                 "key": field.key,
-                "label": field.label,
-                "options": field.options,
-                "help": field.help,
+                "label": _(field.label),
+                "options": tuple((value, _(words)) for value, words in field.options),
+                "help": _(field.help),
                 "own": own[field.key],
                 "value": text if error is None else "",
                 "error": error,
@@ -130,5 +137,7 @@ def read_choices(
 
 def describe(choices: Choices) -> str:
     """The choices made, in words ('' when none): for captions and profiles."""
-    labels = {f.key: f.label.lower() for f in FIELDS}
-    return ", ".join(f"{labels[k]} {WORDS[v]}" for k, v in choices.given().items())
+    return ", ".join(
+        _("{choice} {option}").format(choice=_(LOWER[k]), option=_(WORDS[v]))
+        for k, v in choices.given().items()
+    )

@@ -30,6 +30,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from bakuhub.accounts.permissions import Role, require
 from bakuhub.config import Settings
 from bakuhub.errors import BakuhubError, InvalidInput
+from bakuhub.i18n import _
 from bakuhub.risk.displaced import DISPLACED, Displacement
 from bakuhub.risk.spec import Indicator
 from bakuhub.web.deps import PrincipalDep, SessionDep, SettingsDep
@@ -60,7 +61,7 @@ def _params(query: str) -> dict[str, str]:
         return dict(parse_qsl(query, max_num_fields=40))
     except ValueError:
         raise InvalidInput(
-            "The form carries more settings than a ranking has; reload the risk page."
+            _("The form carries more settings than a ranking has; reload the risk page.")
         ) from None
 
 
@@ -72,11 +73,17 @@ def _content(sent: UploadFile | None, what: str) -> tuple[bytes, str] | None:
     content = sent.file.read(MAX_BYTES + 1)
     if len(content) > MAX_BYTES:
         raise InvalidInput(
-            f"{name}: the {what} is over {UPLOAD_MB} MB. Download the export for recent years "
-            "only (the index uses the latest year of its ten-year window)."
+            _(
+                "{file}: the {source} file is over {mb} MB. Download the export for recent "
+                "years only (the index uses the latest year of its ten-year window)."
+            ).format(file=name, source=what, mb=UPLOAD_MB)
         )
     if not content:
-        raise InvalidInput(f"{name}: the {what} is empty. Choose the exported file.")
+        raise InvalidInput(
+            _("{file}: the {source} file is empty. Choose the exported file.").format(
+                file=name, source=what
+            )
+        )
     return content, name
 
 
@@ -86,12 +93,14 @@ def read_files(unhcr: UploadFile | None, idmc: UploadFile | None) -> Displacemen
     from bakuhub.risk.displacement import read_idmc, read_unhcr
     from bakuhub.risk.inputs import Window
 
-    u = _content(unhcr, "UNHCR file")
-    i = _content(idmc, "IDMC file")
+    u = _content(unhcr, "UNHCR")
+    i = _content(idmc, "IDMC")
     if u is None and i is None:
         raise InvalidInput(
-            "Choose a UNHCR population statistics CSV, an IDMC displacement export "
-            "(.xlsx or CSV), or both."
+            _(
+                "Choose a UNHCR population statistics CSV, an IDMC displacement export "
+                "(.xlsx or CSV), or both."
+            )
         )
     window = Window()
     return displaced_persons(
@@ -131,8 +140,10 @@ def unsign(token: str, settings: Settings) -> Displacement:
         d = _serializer(settings).loads(token)
     except BadSignature:
         raise InvalidInput(
-            "The uploaded displacement figures could not be checked (the form was changed, "
-            "or the server's key changed since). Upload the files again."
+            _(
+                "The uploaded displacement figures could not be checked (the form was changed, "
+                "or the server's key changed since). Upload the files again."
+            )
         ) from None
     from bakuhub.risk.presets import INDICATORS
 
@@ -180,6 +191,7 @@ def upload_displacement(
         token=sign(displacement, settings),
         displacement=displacement,
         counted=len(displacement.observations),
+        indicator_name=_(displacement.indicator.name),
     )
     return render(request, "risk_upload.html", context)
 
@@ -203,7 +215,7 @@ def store_ranking(
     _choice_form, choices, choice_errors = read_choices(params, preset)
     errors = [w["error"] for w in form if w["error"]] + choice_errors
     if errors:
-        raise InvalidInput(" ".join(errors) + " Correct the ranking first, then store it.")
+        raise InvalidInput(" ".join([*errors, _("Correct the ranking first, then store it.")]))
     data = _data(unsign(displacement, settings)) if displacement else None
     run = service.rank(
         session=session,

@@ -12,6 +12,7 @@ from bakuhub.accounts import admin
 from bakuhub.accounts import service as accounts
 from bakuhub.accounts.permissions import Principal, Role, require
 from bakuhub.audit import service as audit
+from bakuhub.i18n import N_
 from bakuhub.registry.schemas import Ref, Strict
 from bakuhub.web.deps import IdPath, PrincipalDep, SessionDep
 from bakuhub.web.policy import check_may_create_token
@@ -73,13 +74,13 @@ def _token_out(row: Any) -> dict[str, Any]:
     summary="Your personal API tokens, newest first (never their secrets; they do not expire)",
 )
 def list_tokens(session: SessionDep, principal: PrincipalDep) -> list[dict[str, Any]]:
-    who = require(principal, Role.viewer, "list your API tokens")
+    who = require(principal, Role.viewer, N_("list your API tokens"))
     return [_token_out(t) for t in accounts.list_tokens(session=session, user_id=who.user_id)]
 
 
 @router.delete("/tokens/{token_id}", status_code=204, summary="Revoke one of your tokens")
 def revoke_token(token_id: IdPath, session: SessionDep, principal: PrincipalDep) -> Response:
-    who = require(principal, Role.viewer, "revoke an API token")
+    who = require(principal, Role.viewer, N_("revoke an API token"))
     accounts.revoke_token(
         session=session, user_id=who.user_id, token_id=token_id, actor=who.username
     )
@@ -129,7 +130,7 @@ def _user_out(user: accounts.User, live: dict[int, int]) -> dict[str, Any]:
 
 def _administrator(principal: PrincipalDep) -> Principal:
     """The principal, when an administrator (checked before the body is read)."""
-    return require(principal, Role.administrator, "manage accounts")
+    return require(principal, Role.administrator, N_("manage accounts"))
 
 
 AdminDep = Annotated[Principal, Depends(_administrator)]
@@ -245,7 +246,7 @@ def audit_log(
     limit: int = Query(100, ge=1, le=1000),
     offset: int = Query(0, ge=0),
 ) -> list[dict[str, Any]]:
-    require(principal, Role.secretariat, "read the audit log")
+    require(principal, Role.secretariat, N_("read the audit log"))
     rows = audit.list_entries(
         session=session,
         record_type=record_type,

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Form, Path, UploadFile
 from fastapi.responses import Response
 
 from bakuhub.errors import InvalidInput
+from bakuhub.i18n import _
 from bakuhub.results import bulk
 from bakuhub.results.bulk_files import MAX_BYTES, Table, read_table
 from bakuhub.results.bulk_templates import XLSX_TYPE, template_csv, template_xlsx
@@ -41,7 +42,7 @@ def upload_table(kind: str, file: UploadFile | None) -> Table:
     """An uploaded file read (at most ``MAX_BYTES`` are read)."""
     if file is None or not file.filename:
         raise InvalidInput(
-            "No file came with the request; choose a CSV or Excel file (form field 'file')."
+            _("No file came with the request; choose a CSV or Excel file (form field 'file').")
         )
     content = file.file.read(MAX_BYTES + 1)  # callers are plain defs: in the threadpool
     return read_table(kind, file.filename or "upload", content)
@@ -101,6 +102,6 @@ def commit(
 ) -> dict[str, Any]:
     policy.project_for(session, principal, ref, write=True)
     if digest is None:
-        raise InvalidInput("digest: send the digest the preview answered (form field 'digest').")
+        raise InvalidInput(_("digest: send the digest the preview answered (form field 'digest')."))
     table = upload_table(kind, file)
     return bulk.commit(session=session, project_ref=ref, table=table, digest=digest, author=author)

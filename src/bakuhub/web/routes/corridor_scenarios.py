@@ -15,6 +15,7 @@ from fastapi.responses import Response
 from bakuhub.accounts.permissions import Principal, Role, require
 from bakuhub.config import Settings
 from bakuhub.corridor.scenario import Scenario
+from bakuhub.i18n import _
 from bakuhub.jobs import access
 from bakuhub.jobs import service as jobs
 from bakuhub.jobs.retry import in_session
@@ -39,11 +40,11 @@ from bakuhub.web.routes.jobs import RunnerDep
 
 
 def _analyst(principal: PrincipalDep) -> Principal:
-    return require(principal, Role.focal_point, "save, change or run corridor scenarios")
+    return require(principal, Role.focal_point, _("save, change or run corridor scenarios"))
 
 
 def _signed_in(principal: PrincipalDep) -> Principal:
-    return require(principal, Role.viewer, "comment")
+    return require(principal, Role.viewer, _("comment"))
 
 
 AnalystDep = Annotated[Principal, Depends(_analyst)]

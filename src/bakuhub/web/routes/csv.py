@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from bakuhub.errors import InvalidInput, NotFound
+from bakuhub.i18n import _
 from bakuhub.registry.catalog import RESOURCES
 from bakuhub.registry.csvio import export_csv, import_csv
 from bakuhub.registry.resources import Resource
@@ -17,7 +18,11 @@ router = APIRouter(prefix="/csv", tags=["csv"])
 
 def _resource(name: str) -> Resource:
     if name not in RESOURCES:
-        raise NotFound(f"There is no record type '{name}'; use {', '.join(RESOURCES)}.")
+        raise NotFound(
+            _("There is no record type '{name}'; use {allowed}.").format(
+                name=name, allowed=", ".join(RESOURCES)
+            )
+        )
     return RESOURCES[name]
 
 
@@ -38,13 +43,15 @@ def export(name: str, session: SessionDep, principal: PrincipalDep) -> Response:
 async def import_(
     name: str, request: Request, session: SessionDep, principal: PrincipalDep, author: AuthorDep
 ) -> dict[str, int]:
-    require_staff(principal, "import CSV files")
+    require_staff(principal, _("import CSV files"))
     resource = _resource(name)
     raw = await request.body()
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise InvalidInput("The CSV is not UTF-8 text; save it as UTF-8 and try again.") from None
+        raise InvalidInput(
+            _("The CSV is not UTF-8 text; save it as UTF-8 and try again.")
+        ) from None
     # Parsing and writing take seconds for a large file: off the event loop.
     report = await run_in_threadpool(
         import_csv, session=session, resource=resource, text=text, author=author

@@ -7,6 +7,7 @@ from fastapi.responses import Response
 
 from bakuhub.db import MAX_ID
 from bakuhub.errors import InvalidInput
+from bakuhub.i18n import _, number
 from bakuhub.registry.documents import (
     MAX_BYTES,
     attach_document,
@@ -34,12 +35,14 @@ def upload(
     principal: PrincipalDep,
     author: AuthorDep,
 ) -> DocumentOut:
-    require_staff(principal, "attach documents")
+    require_staff(principal, _("attach documents"))
     content = file.file.read(MAX_BYTES + 1)  # a plain def: runs in the threadpool
     if len(content) > MAX_BYTES:
         raise InvalidInput(
-            f"The document '{file.filename}' is over the limit of {MAX_BYTES / 1e6:.0f} MB; "
-            "attach a smaller file or a link in sources."
+            _(
+                "The document '{filename}' is over the limit of {limit} MB; attach a smaller "
+                "file or a link in sources."
+            ).format(filename=file.filename, limit=number(MAX_BYTES / 1e6))
         )
     doc = attach_document(
         session=session,

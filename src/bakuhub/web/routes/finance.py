@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 
+from bakuhub.i18n import _
 from bakuhub.results import exchange, finance_edit
 from bakuhub.results.finance_schemas import STAMP, BudgetUpdate, RateUpdate, TransactionUpdate
 from bakuhub.web import policy
@@ -134,7 +135,7 @@ def update_rate(
     principal: PrincipalDep,
     author: AuthorDep,
 ) -> dict[str, Any]:
-    policy.require_staff(principal, "change exchange rates")
+    policy.require_staff(principal, _("change exchange rates"))
     return exchange.update_rate(session=session, rate_id=rate_id, data=data, author=author)
 
 
@@ -148,6 +149,6 @@ def delete_rate(
     author: AuthorDep,
     stamp: StampQuery = None,
 ) -> Response:
-    policy.require_staff(principal, "delete exchange rates")
+    policy.require_staff(principal, _("delete exchange rates"))
     exchange.delete_rate(session=session, rate_id=rate_id, stamp=stamp, author=author)
     return Response(status_code=204)

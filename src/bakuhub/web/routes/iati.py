@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
+from bakuhub.i18n import N_
 from bakuhub.iati.findings import counts
 from bakuhub.iati.rules import check_activities
 from bakuhub.results.iati_export import export_activities
@@ -79,7 +80,7 @@ def check(
 async def import_(
     request: Request, session: SessionDep, principal: PrincipalDep, author: AuthorDep
 ) -> dict[str, Any]:
-    require_staff(principal, "import IATI files")
+    require_staff(principal, N_("import IATI files"))
     body = await request.body()
     # Parsing XML and writing projects: off the event loop.
     report = await run_in_threadpool(import_activities, session=session, xml=body, author=author)

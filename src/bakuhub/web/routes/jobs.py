@@ -19,6 +19,7 @@ from fastapi.responses import FileResponse
 from bakuhub.accounts.permissions import Unauthenticated
 from bakuhub.db import read_only
 from bakuhub.errors import InvalidInput
+from bakuhub.i18n import _
 from bakuhub.jobs import access, service
 from bakuhub.jobs.retry import in_session
 from bakuhub.jobs.runner import JobRunner
@@ -193,7 +194,9 @@ def result_file(
     job_id: JobId, name: str, session: SessionDep, principal: PrincipalDep
 ) -> FileResponse:
     if not name:
-        raise InvalidInput("Name a result file, e.g. report.html or tables/capacities.csv.")
+        raise InvalidInput(_("Name a result file, e.g. report.html or tables/capacities.csv."))
     if name in INPUT_FILES and not access.full_view(principal):
-        raise Unauthenticated(f"Sign in (or send an API token) to read a job's {name}.")
+        raise Unauthenticated(
+            _("Sign in (or send an API token) to read a job's {file}.").format(file=name)
+        )
     return FileResponse(service.result_file(session=session, job_id=job_id, name=name))

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Query, Response
 
 from bakuhub.accounts.permissions import Principal, Role, require
+from bakuhub.i18n import N_
 from bakuhub.results import corridor_link, finance, framework_edit, profile, review, rollup, service
 from bakuhub.results.codes import PeriodState
 from bakuhub.results.schemas import (
@@ -52,7 +53,7 @@ def _period_writable(period_id: IdPath, session: SessionDep, principal: Principa
 
 
 def _reviewer(principal: PrincipalDep) -> None:
-    policy.require_staff(principal, "approve or return result periods")
+    policy.require_staff(principal, N_("approve or return result periods"))
 
 
 ResultWritable = Depends(_result_writable)
@@ -209,7 +210,7 @@ def list_review(
     principal: PrincipalDep,
     state: PeriodState = PeriodState.submitted,
 ) -> list[dict[str, Any]]:
-    require(principal, Role.viewer, "read the periods waiting for review")
+    require(principal, Role.viewer, N_("read the periods waiting for review"))
     return review.list_periods(session=session, states=(state,))
 
 
@@ -337,7 +338,7 @@ def list_rates(session: SessionDep) -> list[dict[str, Any]]:
 def add_rate(
     data: RateIn, session: SessionDep, principal: PrincipalDep, author: AuthorDep
 ) -> dict[str, Any]:
-    policy.require_staff(principal, "add exchange rates")
+    policy.require_staff(principal, N_("add exchange rates"))
     return finance.add_rate(session=session, data=data, author=author)
 
 

@@ -18,6 +18,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from bakuhub.accounts.permissions import Principal, Role, require
+from bakuhub.i18n import _
 from bakuhub.jobs import access
 from bakuhub.jobs.retry import in_session
 from bakuhub.jobs.sweep_batches import SweepView, cancel_sweep, list_sweeps, read_sweep
@@ -41,7 +42,7 @@ def may_run(principal: PrincipalDep) -> Principal:
 
 def signed_in(principal: PrincipalDep) -> Principal:
     """Dependency: a signed-in user (who may cancel own sweeps)."""
-    return require(principal, Role.viewer, "cancel a sweep")
+    return require(principal, Role.viewer, _("cancel a sweep"))
 
 
 class FieldOut(BaseModel):

@@ -1,6 +1,7 @@
 // bakuhub dashboards: draw each chart with plotly.js (served by the app, offline),
 // keep plotly's own "Download plot as a png" button in view, and add a keyboard-usable
-// button that runs the same download. The tables give the same figures without it.
+// button that runs the same download (its words come from the page's data-download, in
+// the reader's language). The tables give the same figures without it.
 (function () {
   "use strict";
   function draw(el) {
@@ -14,10 +15,12 @@
       modeBarButtons: [["toImage"]],
       toImageButtonOptions: image
     });
+    var words = el.getAttribute("data-download");
+    if (!words) { return; }
     var button = document.createElement("button");
     button.type = "button";
     button.className = "dash-download";
-    button.textContent = el.getAttribute("data-download") || "Download the chart (PNG)";
+    button.textContent = words;
     button.addEventListener("click", function () { window.Plotly.downloadImage(el, image); });
     el.insertAdjacentElement("afterend", button);
   }
