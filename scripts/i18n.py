@@ -51,6 +51,12 @@ def extract() -> Catalog:
             auto_comments=comments,
             context=context,
         )
+    from bakuhub.iati.codelists import SHOWN, shipped
+
+    for name in SHOWN:  # official IATI names shown on pages (translated where the file is not)
+        where = [(f"bakuhub/datasets/iati/codelists/{name}.xml", 0)]
+        for text in shipped(name).active().values():
+            catalog.add(text, None, where, auto_comments=[f"IATI codelist {name}"])
     return catalog
 
 

@@ -34,11 +34,12 @@ LANGUAGES: dict[str, str] = {
     "en": "English",
     "fr": "Français",
     "pt": "Português",
+    "ru": "Русский",
     "ar": "العربية",
 }
 """The shipped languages, each named in itself (the switcher lists them so): a language
 is shipped when every message is translated (``tests/test_i18n.py``)."""
-PREPARING: dict[str, str] = {"ru": "Русский", "az": "Azərbaycan dili"}
+PREPARING: dict[str, str] = {"az": "Azərbaycan dili"}
 """Languages whose catalogs are being translated: kept up to date by
 ``scripts/i18n.py``, offered to readers once complete (then moved to LANGUAGES)."""
 RTL = frozenset({"ar"})

@@ -29,7 +29,7 @@ def study() -> Study:
 @pytest.fixture(scope="module")
 def outputs(study: Study, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("study")
-    write_outputs(study, out)
+    write_outputs(study, out, language="en", also=["fr", "ar", "en", "xx"])
     return out
 
 
@@ -90,6 +90,22 @@ def test_report_is_self_contained(outputs: Path) -> None:
     page = (outputs / "report.html").read_text(encoding="utf-8")
     assert "Plotly" in page and "Nodes and cables" in page and "duration" in page
     assert "<script src=" not in page  # plotly.js is embedded, nothing loads from a CDN
+
+
+def test_the_report_is_also_written_in_the_languages_asked_for(outputs: Path) -> None:
+    from bakuhub import i18n
+
+    assert sorted(p.name for p in outputs.glob("report*.html")) == [
+        "report.ar.html",
+        "report.fr.html",
+        "report.html",
+    ]  # English once, an unknown language never
+    french = (outputs / "report.fr.html").read_text(encoding="utf-8")
+    with i18n.use("fr"):
+        key_figures = i18n.gettext("Key figures")
+    assert '<html lang="fr" dir="ltr">' in french and f"<h2>{key_figures}</h2>" in french
+    assert key_figures != "Key figures"
+    assert '<html lang="ar" dir="rtl">' in (outputs / "report.ar.html").read_text("utf-8")
 
 
 @pytest.mark.parametrize("resolution", [COARSE, "segments:48"])

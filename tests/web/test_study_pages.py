@@ -118,6 +118,15 @@ def test_a_cli_study_is_listed_with_its_figures_inputs_and_downloads(
     report = anon_client.get("/corridor/studies/cli-run/report.html")
     assert "Report of the study" in report.text
     assert "default-src 'none'" in report.headers["content-security-policy"]
+    (folder / "report.fr.html").write_text("<html><h1>Rapport de l'étude</h1></html>")
+    french = {"Accept-Language": "fr"}
+    assert (
+        "Rapport" in anon_client.get("/corridor/studies/cli-run/report.html", headers=french).text
+    )
+    arabic = anon_client.get(
+        "/corridor/studies/cli-run/report.html", headers={"Accept-Language": "ar"}
+    )
+    assert "Report of the study" in arabic.text  # not written in Arabic: the English one
 
     links = dict(re.findall(r'href="([^"]+/files/cables\.(csv|parquet))"', page))
     assert set(links.values()) == {"csv", "parquet"}

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bakuhub import __version__
+from bakuhub import __version__, i18n
 from bakuhub.corridor import results as r
 from bakuhub.corridor.costs import num
 from bakuhub.corridor.datasets import load_dataset
@@ -150,9 +151,14 @@ def run_study(
     return Study(solved=solved, counterfactual=cf, summary=summary, real_year=real_year)
 
 
-def write_outputs(study: Study, out: Path, *, language: str | None = None) -> list[Path]:
+def write_outputs(
+    study: Study, out: Path, *, language: str | None = None, also: Iterable[str] = ()
+) -> list[Path]:
     """Write summary.json, tables (CSV and Parquet), network.nc and report.html (in
-    ``language``, default the current one: English outside a request)."""
+    ``language``, default the current one: English outside a request), and the report in
+    each language of ``also`` as ``report.<lang>.html`` (:func:`report_name`): the report
+    is made with the solved network at hand, so the languages it is wanted in are written
+    now (the one who asked for the study, every shipped one for the reference study)."""
     out.mkdir(parents=True, exist_ok=True)
     n = study.solved.network
     data = load_dataset(study.solved.scenario.year, study.solved.scenario.costs.cable_cost)
@@ -186,7 +192,16 @@ def write_outputs(study: Study, out: Path, *, language: str | None = None) -> li
         study.solved, study.summary, tables, out / "report.html", language=language
     )
     written.append(report)
+    for other in sorted(set(also) - {language or i18n.current()}):
+        if other in i18n.LANGUAGES:
+            path = out / report_name(other)
+            written.append(write_report(study.solved, study.summary, tables, path, language=other))
     return written
+
+
+def report_name(language: str) -> str:
+    """The file of the report in ``language`` (``report.html`` holds the default one)."""
+    return f"report.{language}.html"
 
 
 def _scenario_yaml(scenario: Scenario) -> str:

@@ -10,6 +10,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from bakuhub import i18n
 from bakuhub.errors import BakuhubError, NotFound
 from bakuhub.i18n import _
 
@@ -90,7 +91,7 @@ def solve_into(data_dir: Path, scenario_name: str) -> Path:
     final.mkdir(parents=True, exist_ok=True)
     (final / "status.json").write_text(json.dumps({"state": "running"}), encoding="utf-8")
     study = run_study(scenario)
-    write_outputs(study, work)
+    write_outputs(study, work, language="en", also=i18n.LANGUAGES)  # read by everyone
     (work / "status.json").write_text(json.dumps({"state": "ready"}), encoding="utf-8")
     shutil.rmtree(final)
     work.rename(final)

@@ -38,6 +38,11 @@ from bakuhub.iati.paths import Locator
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
+SHOWN = ("ActivityStatus", "OrganisationType", "OrganisationRole")
+"""Codelists whose names people read on the pages: ``scripts/i18n.py`` extracts their
+English names for the catalogs (for the languages the official files do not carry)."""
+
+
 @dataclass(frozen=True)
 class Codelist:
     """One codelist: code -> English name, with its withdrawn codes and kind."""
@@ -48,6 +53,9 @@ class Codelist:
     codes: dict[str, str] = field(default_factory=dict)
     withdrawn: frozenset[str] = frozenset()
     advice: dict[str, str] = field(default_factory=dict)
+    translated: dict[str, dict[str, str]] = field(default_factory=dict)
+    """language -> code -> name, where the official file names a code in that language
+    (many IATI codelists carry French names)."""
 
     def __contains__(self, code: object) -> bool:
         return code in self.codes
@@ -59,6 +67,16 @@ class Codelist:
     def name_of(self, code: str) -> str:
         """The official name of ``code`` (KeyError when it is not on the list)."""
         return self.codes[code]
+
+    def active_in(self, language: str) -> dict[str, str]:
+        """:meth:`active` with each name in ``language``: the official file's name where it
+        gives one (many lists have French), else bakuhub's catalog translation of the
+        English name (the lists shown on pages: :data:`SHOWN`), else the English name."""
+        from bakuhub import i18n
+
+        names = self.translated.get(language, {})
+        with i18n.use(language):
+            return {c: names.get(c) or i18n.gettext(n) for c, n in self.active().items()}
 
 
 def default_directory() -> Path:
@@ -120,11 +138,14 @@ def _load(name: str, folder: Path) -> Codelist:
     codes: dict[str, str] = {}
     withdrawn: set[str] = set()
     advice: dict[str, str] = {}
+    translated: dict[str, dict[str, str]] = {}
     for item in root.iterfind("codelist-items/codelist-item"):
         code = (item.findtext("code") or "").strip()
         if not code:
             continue
         codes[code] = _english(item.find("name")) or code
+        for language, text in _others(item.find("name")):
+            translated.setdefault(language, {})[code] = text
         if item.get("status") == "withdrawn":
             withdrawn.add(code)
             advice[code] = _english(item.find("description"))
@@ -135,7 +156,20 @@ def _load(name: str, folder: Path) -> Codelist:
         codes=codes,
         withdrawn=frozenset(withdrawn),
         advice=advice,
+        translated=translated,
     )
+
+
+def _others(element: ET.Element | None) -> list[tuple[str, str]]:
+    """(language, text) of a name's narratives in languages other than English."""
+    if element is None:
+        return []
+    found = []
+    for narrative in element.iterfind("narrative"):
+        language, text = narrative.get(XML_LANG), " ".join((narrative.text or "").split())
+        if language not in (None, "en") and text:
+            found.append((str(language), text))
+    return found
 
 
 def _english(element: ET.Element | None) -> str:

@@ -25,9 +25,11 @@ Runner = Callable[[dict[str, Any], Path, Progress], dict[str, Any]]
 
 
 def input_hash(kind: str, inputs: dict[str, Any]) -> str:
-    """SHA-256 of the kind, the canonical JSON of the inputs and the bakuhub version."""
+    """SHA-256 of the kind, the canonical JSON of the inputs and the bakuhub version (the
+    language the report is wanted in is not an input of the result: left out)."""
+    same = {key: value for key, value in inputs.items() if key != "language"}
     text = json.dumps(
-        {"kind": kind, "inputs": inputs, "version": __version__},
+        {"kind": kind, "inputs": same, "version": __version__},
         sort_keys=True,
         separators=(",", ":"),
     )
@@ -81,7 +83,9 @@ def run_corridor_study(inputs: dict[str, Any], out: Path, progress: Progress) ->
     scenario = parse_scenario(inputs["scenario"], "of the job", trusted=True)
     study = run_study(scenario, counterfactual=bool(inputs["counterfactual"]), progress=progress)
     progress("writing summary, tables, network and report")
-    write_outputs(study, out)
+    wanted = inputs.get("language")  # the submitter's: their report too, besides English
+    also = [wanted] if isinstance(wanted, str) else []
+    write_outputs(study, out, language="en", also=also)
     return study.summary
 
 

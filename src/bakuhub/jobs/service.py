@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import event, false, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from bakuhub import i18n
 from bakuhub.db import session_scope, utcnow
 from bakuhub.errors import Conflict, InvalidInput, NotFound
 from bakuhub.i18n import _
@@ -151,8 +152,11 @@ def submit_study(
     quota: Quota | None = None,
     join_other_batches: bool = True,
 ) -> Job:
-    """Submit a corridor study of ``scenario`` (see :func:`submit`)."""
+    """Submit a corridor study of ``scenario`` (see :func:`submit`); its report is also
+    written in the language of the request that submits it."""
     inputs = study_inputs(scenario, resolution=resolution, counterfactual=counterfactual)
+    if i18n.current() != i18n.DEFAULT:
+        inputs["language"] = i18n.current()
     return submit(
         session=session,
         kind=CORRIDOR_STUDY,

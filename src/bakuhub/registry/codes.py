@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from bakuhub import i18n
 from bakuhub.iati.codelists import shipped
 
 IATI_ORGANISATION_TYPES: dict[str, str] = shipped("OrganisationType").active()
@@ -20,6 +21,18 @@ IATI_ORGANISATION_TYPES: dict[str, str] = shipped("OrganisationType").active()
 IATI_ACTIVITY_STATUS: dict[str, str] = shipped("ActivityStatus").active()
 """IATI ActivityStatus, code -> official name, from the shipped codelist file
 (https://iatistandard.org/en/iati-standard/203/codelists/activitystatus/)."""
+
+
+def activity_statuses() -> dict[str, str]:
+    """:data:`IATI_ACTIVITY_STATUS` named in the reader's language where the official
+    codelist gives one (French), else in English."""
+    return shipped("ActivityStatus").active_in(i18n.current())
+
+
+def organisation_types() -> dict[str, str]:
+    """:data:`IATI_ORGANISATION_TYPES` named in the reader's language where the official
+    codelist gives one (French), else in English."""
+    return shipped("OrganisationType").active_in(i18n.current())
 
 
 class PartyKind(StrEnum):

@@ -190,6 +190,8 @@ class Decision(Base):
     group_id: Mapped[int] = mapped_column(ForeignKey("working_groups.id", ondelete="CASCADE"))
     decided_on: Mapped[dt.date | None]
     text: Mapped[str] = mapped_column(Text)
+    texts: Mapped[dict[str, str]] = mapped_column(JSON, default=dict, server_default="{}")
+    """The decision in more languages (language -> text); ``text`` is as it was taken."""
 
 
 class ActionItem(Base):

@@ -251,7 +251,9 @@ def apply_group(session: Session, obj: m.WorkingGroup, data: s.GroupCreate) -> N
     _replace(session, obj, "members", [m.GroupMember(**x.model_dump()) for x in data.members])
     meetings = [m.Meeting(held_on=x.date, place=x.place, minutes=x.minutes) for x in data.meetings]
     _replace(session, obj, "meetings", meetings)
-    decisions = [m.Decision(decided_on=x.date, text=x.text) for x in data.decisions]
+    decisions = [
+        m.Decision(decided_on=x.date, text=x.text, texts=dict(x.texts)) for x in data.decisions
+    ]
     _replace(session, obj, "decisions", decisions)
     items = [
         m.ActionItem(description=x.description, owner=x.owner, due_on=x.due, status=x.status)
@@ -276,7 +278,10 @@ def read_group(obj: m.WorkingGroup, *, published_only: bool = False) -> dict[str
         "meetings": [
             {"date": x.held_on, "place": x.place, "minutes": x.minutes} for x in obj.meetings
         ],
-        "decisions": [{"date": x.decided_on, "text": x.text} for x in obj.decisions],
+        "decisions": [
+            {"date": x.decided_on, "text": x.text, "texts": dict(x.texts or {})}
+            for x in obj.decisions
+        ],
         "action_items": [
             {"description": x.description, "owner": x.owner, "due": x.due_on, "status": x.status}
             for x in obj.action_items

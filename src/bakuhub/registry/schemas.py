@@ -230,9 +230,28 @@ class MeetingIn(Strict):
     minutes: Text = ""
 
 
+def _languages_known(texts: dict[str, str]) -> dict[str, str]:
+    from bakuhub.i18n import LANGUAGES, PREPARING
+
+    known = {**LANGUAGES, **PREPARING}
+    for language in texts:
+        if language not in known:
+            raise ValueError(
+                _("'{language}' is not a language bakuhub speaks; use one of {known}.").format(
+                    language=language[:20], known=", ".join(known)
+                )
+            )
+    return {k: v.strip() for k, v in texts.items() if v.strip()}
+
+
 class DecisionIn(Strict):
     date: dt.date | None = None
     text: Text = Field(min_length=1)
+    texts: Annotated[
+        dict[Annotated[str, Field(max_length=8)], Text],
+        Field(max_length=8, description="The decision in more languages: code -> text."),
+        AfterValidator(_languages_known),
+    ] = Field(default_factory=dict)
 
 
 class ActionItemIn(Strict):

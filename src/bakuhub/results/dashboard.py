@@ -36,7 +36,7 @@ from sqlalchemy.orm import Session
 
 from bakuhub.errors import InvalidInput, NotFound
 from bakuhub.i18n import _
-from bakuhub.registry.codes import IATI_ACTIVITY_STATUS
+from bakuhub.registry.codes import activity_statuses
 from bakuhub.registry.csvio import neutralise
 from bakuhub.registry.models import Party, Project, ProjectCountry, ProjectOrganisation
 from bakuhub.registry.resources import public_ref
@@ -217,7 +217,7 @@ def _project(p: Project, published_only: bool) -> dict[str, Any]:
         "ref": p.ref,
         "title": p.title,
         "status": p.status,
-        "status_name": IATI_ACTIVITY_STATUS.get(p.status, p.status),
+        "status_name": activity_statuses().get(p.status, p.status),
         "published": p.published,
         "agreement": public_ref(p.agreement, published_only),
     }

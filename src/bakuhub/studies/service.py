@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, or_, select, true
 from sqlalchemy.orm import Session
 
+from bakuhub import i18n
 from bakuhub.accounts.permissions import Principal
 from bakuhub.corridor.compare import compare, warnings
 from bakuhub.corridor.scenario import Scenario, parse_scenario
@@ -215,6 +216,9 @@ def study_file(
             )
         )
     path = folder / relative
+    if file == "report.html":  # the reader's language where the study wrote it
+        localised = folder / f"report.{i18n.current()}.html"
+        path = localised if localised.is_file() else path
     if file.endswith(".parquet") and not path.is_file():
         _parquet_from_csv(path.with_suffix(".csv"), path)
     return path, media

@@ -3,8 +3,10 @@
 Revision ID: 0009_languages
 Revises: 0008_studies
 
-``users.language`` ('' = follow the browser) and ``record_texts``: one field of one
-record (project title, result narrative...) in one more language.
+``users.language`` ('' = follow the browser), ``record_texts``: one field of one
+record (result or indicator title, description) in one more language, and
+``decisions.texts``: a working group's decision in more languages (kept with the
+decision, since a group's decisions are written as a list).
 """
 
 from __future__ import annotations
@@ -37,6 +39,10 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("target", "target_id", "field", "language"),
     )
+    with op.batch_alter_table("decisions", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("texts", sa.JSON(), nullable=False, server_default=sa.text("'{}'"))
+        )
     op.create_index("ix_record_texts_target", "record_texts", ["target"])
     op.create_index("ix_record_texts_target_id", "record_texts", ["target_id"])
 
@@ -46,5 +52,7 @@ def downgrade() -> None:
     op.drop_index("ix_record_texts_target_id", table_name="record_texts")
     op.drop_index("ix_record_texts_target", table_name="record_texts")
     op.drop_table("record_texts")
+    with op.batch_alter_table("decisions", schema=None) as batch_op:
+        batch_op.drop_column("texts")
     with op.batch_alter_table("users", schema=None) as batch_op:
         batch_op.drop_column("language")

@@ -13,6 +13,7 @@ import enum
 import json
 import re
 import typing
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
@@ -23,9 +24,8 @@ from pydantic import BaseModel, ValidationError
 from bakuhub import i18n
 from bakuhub.errors import as_sentence, plain_words, pydantic_message
 from bakuhub.i18n import N_, _
+from bakuhub.registry import codes
 from bakuhub.registry.codes import (
-    IATI_ACTIVITY_STATUS,
-    IATI_ORGANISATION_TYPES,
     AgreementRole,
     ItemStatus,
     OrganisationRole,
@@ -112,10 +112,11 @@ FIXED: Choices = {
     "agreement-roles": _enum_options(AgreementRole),
     "item-statuses": _enum_options(ItemStatus),
 }
-CODE_LISTS: dict[tuple[str, str], dict[str, str]] = {
-    ("projects", "status"): IATI_ACTIVITY_STATUS,
-    ("parties", "org_type"): IATI_ORGANISATION_TYPES,
+CODE_LISTS: dict[tuple[str, str], Callable[[], dict[str, str]]] = {
+    ("projects", "status"): codes.activity_statuses,
+    ("parties", "org_type"): codes.organisation_types,
 }
+"""Fields whose choices are an IATI codelist, named in the reader's language."""
 EDITED_BY_ITEM: dict[str, frozenset[str]] = {
     "working-groups": frozenset({"members", "meetings", "decisions", "action_items"}),
 }
@@ -324,7 +325,7 @@ def fields(
             f.kind, f.options = "select", with_current(options.get(picker, []), f.value)
         elif (resource.name, name) in CODE_LISTS:
             f.kind = "select"
-            f.options = [(k, f"{k} {v}") for k, v in CODE_LISTS[(resource.name, name)].items()]
+            f.options = [(k, f"{k} {v}") for k, v in CODE_LISTS[(resource.name, name)]().items()]
         elif choice is not None:
             f.kind, f.options = "select", _enum_options(choice)
         elif name in DATES:

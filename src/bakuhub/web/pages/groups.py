@@ -20,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from bakuhub import i18n
 from bakuhub.accounts.permissions import Principal
 from bakuhub.audit import service as audit
 from bakuhub.db import utcnow
@@ -49,6 +50,8 @@ class Input:
     label: str
     kind: str = "text"
     help: str = ""
+    language: str = ""
+    """For a text in another language: its code (the label names the language)."""
 
 
 @dataclass(frozen=True)
@@ -103,7 +106,14 @@ PARTS: dict[str, Part] = {
         "decisions",
         N_("decision"),
         DecisionIn,
-        (Input("date", N_("Date"), "date"), Input("text", N_("Decision"), "textarea")),
+        (
+            Input("date", N_("Date"), "date"),
+            Input("text", N_("Decision"), "textarea", N_("as it was taken, in its language")),
+            *(
+                Input(f"texts.{code}", N_("The decision in {language}"), "textarea", "", code)
+                for code in i18n.LANGUAGES
+            ),
+        ),
     ),
     "action-items": Part(
         "action_items",
@@ -166,9 +176,12 @@ def _inputs(part: Part, values: dict[str, Any], errors: dict[str, str]) -> list[
     out = []
     for spec in part.inputs:
         value = values.get(spec.name)
+        label = _(spec.label)
+        if spec.language:
+            label = label.format(language=i18n.LANGUAGES[spec.language])
         field = Field(
             name=spec.name,
-            label=_(spec.label),
+            label=label,
             kind=spec.kind,
             value="" if value is None else value,
             required=spec.name in required,
@@ -188,7 +201,10 @@ def _inputs(part: Part, values: dict[str, Any], errors: dict[str, str]) -> list[
 def _decode(part: Part, form: Any) -> tuple[dict[str, Any] | None, dict[str, str], dict[str, str]]:
     """(the item as JSON values, or None; the values typed; errors per input)."""
     values = {spec.name: form_text(form, spec.name) for spec in part.inputs}
-    given = {k: v for k, v in values.items() if v != ""}
+    given: dict[str, Any] = {k: v for k, v in values.items() if v != "" and "." not in k}
+    texts = {k.split(".", 1)[1]: v for k, v in values.items() if v and k.startswith("texts.")}
+    if texts:
+        given["texts"] = texts
     labels = {spec.name: _(spec.label) for spec in part.inputs}
     try:
         item = part.schema.model_validate(given)
@@ -229,6 +245,9 @@ def _page(
     status_code: int = 200,
 ) -> Response:
     part = PARTS[part_name]
+    texts = values.get("texts")
+    if isinstance(texts, dict):  # an item's other languages, one input each
+        values = {**values, **{f"texts.{k}": v for k, v in texts.items()}}
     inputs = _inputs(part, values, errors)
     action = (
         f"/working-groups/{group['ref']}/{part_name}/new"

@@ -21,10 +21,9 @@ from sqlalchemy.orm import Session
 from bakuhub.accounts.permissions import Principal, Role
 from bakuhub.errors import BakuhubError
 from bakuhub.i18n import _, ngettext
-from bakuhub.registry import service
+from bakuhub.registry import codes, service
 from bakuhub.registry.catalog import RESOURCES, SEARCH_HELP, SORT_CHOICES
 from bakuhub.registry.codes import (
-    IATI_ACTIVITY_STATUS,
     AgreementKind,
     AgreementStatus,
     HubRole,
@@ -178,7 +177,7 @@ def _filter_controls(kind: str, session: Session, published_only: bool) -> list[
             datalist=country_names(),
         ),
         Control("theme", _("Theme"), options=_codes(Theme)),
-        Control("status", _("Status"), options=list(IATI_ACTIVITY_STATUS.items())),
+        Control("status", _("Status"), options=list(codes.activity_statuses().items())),
         Control("agreement", _("Agreement"), options=agreements()),
         Control("organisation", _("Organisation"), options=parties()),
     ]
@@ -311,7 +310,7 @@ def list_page(request: Request, session: SessionDep, principal: PrincipalDep) ->
         "items": items,
         "total": view.total,
         "view": view,
-        "statuses": IATI_ACTIVITY_STATUS,
+        "statuses": codes.activity_statuses(),
         "can_create": principal is not None and principal.at_least(Role.focal_point),
         "country_name": country_name,
     }
@@ -371,7 +370,7 @@ def detail(
         principal.is_staff or policy.belongs(principal, kind, record)
     )
     context["country_name"] = country_name
-    context["statuses"] = IATI_ACTIVITY_STATUS
+    context["statuses"] = codes.activity_statuses()
     if kind == "projects":
         from bakuhub.web.pages.project import project_context
 
