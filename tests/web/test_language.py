@@ -65,3 +65,17 @@ def test_a_users_choice_follows_them_to_another_browser(
     page = second.get("/projects")
     assert page.headers["content-language"] == "fr"
     assert "Déconnexion" in page.text or ">Se déconnecter<" in page.text
+
+
+def test_the_apis_messages_follow_accept_language(app: FastAPI) -> None:
+    api = testing.anonymous_client(app)
+    english = api.get("/api/v1/projects/NO-SUCH")
+    french = api.get("/api/v1/projects/NO-SUCH", headers={"Accept-Language": "fr"})
+    assert english.status_code == french.status_code == 404
+    assert french.headers["content-language"] == "fr"
+    assert french.json()["detail"] != english.json()["detail"]
+    assert "NO-SUCH" in french.json()["detail"]  # the same sentence, in French
+    invalid = api.get("/api/v1/projects?limit=nope", headers={"Accept-Language": "ar"})
+    assert invalid.status_code == 422 and invalid.headers["content-language"] == "ar"
+    english_invalid = api.get("/api/v1/projects?limit=nope").json()["detail"]
+    assert invalid.json()["detail"] != english_invalid  # pydantic's message, in Arabic

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+from bakuhub.i18n import N_, _
+
 # Elements bakuhub keeps as lists: their index is always shown.
 LISTED = frozenset(
     {
@@ -99,15 +101,28 @@ class Locator:
         return _field(steps, attribute)
 
     def subject(self, path: str, field: str | None) -> str:
-        """How a message names the place: activity (or file), element and field."""
+        """How a message names the place: activity (or file), element and field, in the
+        reader's language (the element path and the field name stay as written)."""
         if self.unit is self.root:
-            who = "The file"
+            who = _("The file")
         elif self.identifier:
-            who = f"{self.kind.capitalize()} {self.identifier}"
+            named = WHO_NAMED.get(self.kind, N_("Activity {identifier}"))
+            who = _(named).format(identifier=self.identifier)
         else:
-            who = f"An {self.kind} without identifier"
-        where = f"{who}, {path}" if path != "." else who
-        return f"{where} (field {field})" if field else where
+            who = _(WHO_UNNAMED.get(self.kind, N_("An activity without identifier")))
+        where = _("{who}, {path}").format(who=who, path=path) if path != "." else who
+        return _("{where} (field {field})").format(where=where, field=field) if field else where
+
+
+WHO_NAMED = {
+    "activity": N_("Activity {identifier}"),
+    "organisation": N_("Organisation {identifier}"),
+}
+WHO_UNNAMED = {
+    "activity": N_("An activity without identifier"),
+    "organisation": N_("An organisation without identifier"),
+}
+"""How a finding names the activity or organisation it is about."""
 
 
 _ACTIVITY_ATTRS = {

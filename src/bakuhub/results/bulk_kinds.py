@@ -142,7 +142,7 @@ def _add_transactions(session: Session, project: Project, items: list[Item], aut
     orgs: dict[Any, Any] = {}
     rows = [_transaction(session, project, i.data, author, orgs) for i in items]
     session.add_all(rows)
-    service.flush(session, f"transactions of project '{project.ref}'")
+    service.flush(session, _("transactions of project '{ref}'").format(ref=project.ref))
     done = [(f"{project.ref}/{r.id}", finance.read_transaction(r)) for r in rows]
     _audit_many(session, author, "transactions", done)
 
@@ -196,7 +196,7 @@ def _budgets(session: Session, project: Project) -> dict[Key, list[Any]]:
 def _add_budgets(session: Session, project: Project, items: list[Item], author: str) -> None:
     rows = [finance.budget_row(project, i.data, author) for i in items]
     session.add_all(rows)
-    service.flush(session, f"budgets of project '{project.ref}'")
+    service.flush(session, _("budgets of project '{ref}'").format(ref=project.ref))
     done = [(f"{project.ref}/{r.id}", finance.read_budget(r)) for r in rows]
     _audit_many(session, author, "budgets", done)
 

@@ -97,7 +97,7 @@ def add_rate(*, session: Session, data: RateIn, author: str) -> dict[str, Any]:
     _check_unique(session, data)
     row = m.ExchangeRate(created_by=author, **data.model_dump(include=set(RATE_FIELDS)))
     session.add(row)
-    flush(session, "exchange rate")
+    flush(session, _("exchange rate"))
     out = read_rate(row)
     log_change(session, author, "create", "exchange-rates", row.id, None, out)
     return out
@@ -124,7 +124,7 @@ def update_rate(*, session: Session, rate_id: int, data: RateUpdate, author: str
     _check_unique(session, payload, rate_id)
     for name in RATE_FIELDS:
         setattr(row, name, getattr(payload, name))
-    flush(session, f"exchange rate {rate_id}")
+    flush(session, _("exchange rate {id}").format(id=rate_id))
     after = read_rate(row)
     log_change(session, author, "update", "exchange-rates", rate_id, before, after)
     return after
@@ -136,7 +136,7 @@ def delete_rate(*, session: Session, rate_id: int, stamp: str | None, author: st
     _check_stamp(row, stamp)
     before = read_rate(row)
     session.delete(row)
-    flush(session, f"exchange rate {rate_id}")
+    flush(session, _("exchange rate {id}").format(id=rate_id))
     log_change(session, author, "delete", "exchange-rates", rate_id, before, None)
 
 

@@ -128,7 +128,7 @@ def add_budget(
     """Record a budget of a project."""
     row = budget_row(fetch_project(session, project_ref), data, author)
     session.add(row)
-    flush(session, f"budget of project '{project_ref}'")
+    flush(session, _("budget of project '{ref}'").format(ref=project_ref))
     out = read_budget(row)
     log_change(session, author, "create", "budgets", f"{project_ref}/{row.id}", None, out)
     return out
@@ -140,7 +140,7 @@ def add_transaction(
     """Record a transaction of a project."""
     row = transaction_row(session, fetch_project(session, project_ref), data, author)
     session.add(row)
-    flush(session, f"transaction of project '{project_ref}'")
+    flush(session, _("transaction of project '{ref}'").format(ref=project_ref))
     out = read_transaction(row)
     log_change(session, author, "create", "transactions", f"{project_ref}/{row.id}", None, out)
     return out

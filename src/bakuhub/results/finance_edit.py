@@ -29,7 +29,6 @@ from bakuhub.results.schemas import BudgetIn, TransactionIn
 from bakuhub.results.service import flush, log_change
 
 Row = m.Budget | m.Transaction
-WHAT = {m.Budget: "budget", m.Transaction: "transaction"}
 
 
 def _fetch(session: Session, table: type[Row], item_id: int, project_ref: str | None) -> Row:
@@ -137,7 +136,7 @@ def update_budget(
     for name, value in budget_values(payload).items():
         setattr(row, name, value)
     _bump(row, author)
-    flush(session, f"budget {budget_id}")
+    flush(session, _("budget {id}").format(id=budget_id))
     after = read_budget(row)
     ref = f"{_project_ref(row)}/{budget_id}"
     log_change(session, author, "update", "budgets", ref, before, after)
@@ -163,7 +162,7 @@ def update_transaction(
     for name, value in transaction_values(session, payload).items():
         setattr(row, name, value)
     _bump(row, author)
-    flush(session, f"transaction {transaction_id}")
+    flush(session, _("transaction {id}").format(id=transaction_id))
     session.expire(row, ["provider_party", "receiver_party"])
     after = read_transaction(row)
     ref = f"{_project_ref(row)}/{transaction_id}"
@@ -205,5 +204,6 @@ def _remove(
     _check(row, version)
     ref = f"{_project_ref(row)}/{row.id}"
     session.delete(row)
-    flush(session, f"{WHAT[type(row)]} {row.id}")
+    named = _("budget {id}") if isinstance(row, m.Budget) else _("transaction {id}")
+    flush(session, named.format(id=row.id))
     log_change(session, author, "delete", kind, ref, before, None)

@@ -107,7 +107,7 @@ def replace_funder_flows(
         session.delete(row)
     rows = [transaction_row(session, project, t, author) for t in flows]
     session.add_all(rows)
-    flush(session, f"activity '{act.identifier}'")
+    flush(session, _("activity '{identifier}'").format(identifier=act.identifier))
     for row in rows:
         log_change(
             session,

@@ -362,7 +362,7 @@ def _write(
         )
         added.append(("transactions", transaction_row(session, project, linked, author)))
     session.add_all(row for _kind, row in added)
-    flush(session, f"activity '{act.identifier}'")
+    flush(session, _("activity '{identifier}'").format(identifier=act.identifier))
     store_imported(session, project.id, act.texts, author)
     for kind, row in added:
         log_change(session, author, "create", kind, f"{project.ref}/{row.id}", None, _read(row))
