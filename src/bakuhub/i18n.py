@@ -36,10 +36,11 @@ LANGUAGES: dict[str, str] = {
     "pt": "Português",
     "ru": "Русский",
     "ar": "العربية",
+    "az": "Azərbaycan dili",
 }
 """The shipped languages, each named in itself (the switcher lists them so): a language
 is shipped when every message is translated (``tests/test_i18n.py``)."""
-PREPARING: dict[str, str] = {"az": "Azərbaycan dili"}
+PREPARING: dict[str, str] = {}
 """Languages whose catalogs are being translated: kept up to date by
 ``scripts/i18n.py``, offered to readers once complete (then moved to LANGUAGES)."""
 RTL = frozenset({"ar"})

@@ -69,9 +69,26 @@ def test_a_focal_point_works_in_french_from_sign_in_to_a_reported_period(french:
     page.get_by_label(fr("Target"), exact=True).fill("1250.5")
     page.get_by_role("button", name=fr("Add result")).click()
     page.wait_for_url("**/projects/FR-TCD-1#results")
-    results = page.locator("#results ~ section").first.inner_text()
-    assert "Ménages avec un point d'eau" in results
-    assert fr("Add a period to “%(title)s”", title="Ménages avec un point d'eau") in results
+    indicator = "Ménages avec un point d'eau"
+    page.get_by_role("link", name=fr("Add a period to “%(title)s”", title=indicator)).click()
+    page.wait_for_url("**/periods/new")
+    page.get_by_label(fr("Period start")).fill("2026-01-01")
+    page.get_by_label(fr("Period end")).fill("2026-12-31")
+    page.get_by_label(fr("Target"), exact=True).fill("1400")
+    page.get_by_label(fr("Actual"), exact=True).fill("quatre cents")  # not a number
+    page.get_by_role("button", name=fr("Add period")).click()
+    wrong = page.locator("#err-actual").inner_text()
+    assert wrong and "number" not in wrong.lower(), wrong  # the mistake, said in French
+    page.get_by_label(fr("Actual"), exact=True).fill("400")
+    page.get_by_role("button", name=fr("Add period")).click()
+    page.wait_for_url("**/projects/FR-TCD-1#period-*")
+    rows = page.locator("tr[id^='period-']")
+    assert rows.count() == 2
+    reported = rows.nth(1)
+    inputs = reported.locator("input[type=text], input[inputmode], input[type=number]")
+    values = [inputs.nth(i).input_value() for i in range(inputs.count())]
+    assert "400" in values, values  # the actual reported, kept
+    assert fr("off track") in reported.inner_text()  # 400 of 1,400: judged, in French
     shot(page, "lang-fr-project")
 
 

@@ -101,7 +101,7 @@ def listed(study: dict[str, Any]) -> dict[str, Any]:
     return {
         **study,
         "href": link(study["name"]),
-        "date": created.strftime("%Y-%m-%d %H:%M") if created is not None else "",
+        "date": i18n.datetime(created, "short") if created is not None else "",
         "cost": number(figures.get("total_system_cost"), "bn EUR/a"),
         "export": number(figures.get("export"), "TWh/a"),
     }

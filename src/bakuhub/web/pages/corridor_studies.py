@@ -24,6 +24,7 @@ from fastapi import Path as PathParam
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
+from bakuhub import i18n
 from bakuhub.accounts.permissions import Principal, Role
 from bakuhub.corridor.compare import FIGURES, clean, compare
 from bakuhub.errors import BakuhubError, validated
@@ -154,7 +155,7 @@ def study_context(
     return {
         "study": study,
         "href": link(row.name),
-        "date": row.created_at.strftime("%Y-%m-%d %H:%M"),
+        "date": i18n.datetime(row.created_at, "short"),
         "figures": figure_rows(summary, study["figures"]),
         "versus": counterfactual_rows(summary),
         "inputs_yaml": yaml.safe_dump(study["inputs"], sort_keys=False, allow_unicode=True),
