@@ -202,6 +202,27 @@ def number(value: float | int | Decimal | None, digits: int = 0) -> str:
     return format_decimal(value, format=pattern, locale=current())
 
 
+def decimal(value: float | int | Decimal | None, most: int = 6) -> str:
+    """A number with as many decimals as it has, up to ``most``, in the locale's way
+    (a rate ``1.1000000000`` reads ``1.1``, in French ``1,1``; ``""`` for None)."""
+    if value is None:
+        return ""
+    from babel.numbers import format_decimal
+
+    pattern = "#,##0" + ("." + "#" * most if most > 0 else "")
+    exact = value if isinstance(value, int | Decimal) else Decimal(str(value))
+    return str(format_decimal(exact, format=pattern, locale=current()))
+
+
+def separators() -> str:
+    """Plotly's ``separators`` for the locale: the decimal sign, then the digit group
+    sign (``.,`` in English; ``,`` and a narrow space in French), so charts write numbers
+    as the tables do."""
+    from babel.numbers import get_decimal_symbol, get_group_symbol
+
+    return str(get_decimal_symbol(current())) + str(get_group_symbol(current()))
+
+
 def percent(value: float | None, digits: int = 0) -> str:
     """A share (0.25) as the locale writes a percentage (``25%``, ``25 %``, ``%25``)."""
     if value is None:

@@ -26,7 +26,6 @@ from bakuhub.corridor.report_tables import (
     model,
     nodes_section,
     note,
-    separators,
 )
 from bakuhub.i18n import _
 
@@ -73,7 +72,7 @@ def _stacked(frame: pd.DataFrame, value: str, color: str, title: str, unit: str)
             go.Bar(x=part.node, y=part[value], name=str(key), marker_color=COLORS.get(str(key)))
         )
     fig.update_layout(
-        barmode="relative", title=title, yaxis_title=unit, height=420, separators=separators()
+        barmode="relative", title=title, yaxis_title=unit, height=420, separators=i18n.separators()
     )
     return fig
 
@@ -133,7 +132,7 @@ def _week(solved: Solved) -> go.Figure:
         xaxis_title=_("hour of the year"),
         yaxis_title="MW",
         height=420,
-        separators=separators(),
+        separators=i18n.separators(),
     )
     return fig
 
@@ -156,7 +155,7 @@ def _durations(prices: pd.DataFrame) -> go.Figure:
         xaxis_title=_("hours of the year"),
         yaxis_title="EUR/MWh",
         height=420,
-        separators=separators(),
+        separators=i18n.separators(),
     )
     return fig
 
@@ -179,7 +178,7 @@ def _comparison(summary: dict[str, Any]) -> go.Figure | None:
         title=_("Against the counterfactual without the Caspian cable"),
         showlegend=False,
         height=380,
-        separators=separators(),
+        separators=i18n.separators(),
     )
     return fig
 

@@ -17,8 +17,9 @@ from functools import lru_cache
 from importlib.resources import files
 from typing import TYPE_CHECKING, Any
 
+from bakuhub import i18n
 from bakuhub.corridor.datasets import records
-from bakuhub.corridor.report_tables import BUILT_MW, fmt, separators
+from bakuhub.corridor.report_tables import BUILT_MW, fmt
 from bakuhub.i18n import N_, _
 
 if TYPE_CHECKING:
@@ -165,7 +166,7 @@ def network_map(n: pypsa.Network, cables: pd.DataFrame) -> go.Figure:
     fig.update_layout(
         title=_("Nodes and cables (line width and label: size in MW)"),
         height=480,
-        separators=separators(),
+        separators=i18n.separators(),
         plot_bgcolor="#fbfbf8",
         xaxis={"range": [box[0], box[1]], "title": _("longitude, degrees E"), "showgrid": False},
         yaxis={

@@ -68,14 +68,6 @@ def pct(value: Any, digits: int = 1) -> str:
     return i18n.percent(rounded / 100, digits)
 
 
-def separators() -> str:
-    """Plotly's ``separators`` for the reader's locale: the decimal sign, then the
-    thousands separator."""
-    from babel.numbers import get_decimal_symbol, get_group_symbol
-
-    return get_decimal_symbol(i18n.current()) + get_group_symbol(i18n.current())
-
-
 def sig(value: float, figures: int = 3) -> str:
     """A small figure with ``figures`` significant digits (unserved energy can be tiny)."""
     if value == 0 or not math.isfinite(value):

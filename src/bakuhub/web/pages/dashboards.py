@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
+from bakuhub import i18n
 from bakuhub.accounts.permissions import Principal
 from bakuhub.errors import BakuhubError, NotFound
 from bakuhub.i18n import N_, _, country_name
@@ -16,7 +17,6 @@ from bakuhub.results import dashboard
 from bakuhub.results.codes import PeriodState
 from bakuhub.web.deps import PrincipalDep, SessionDep
 from bakuhub.web.pages.common import render
-from bakuhub.web.pages.finance_views import decimal, separators
 
 router = APIRouter(include_in_schema=False)
 DEFAULT_CURRENCY = "USD"
@@ -122,7 +122,7 @@ def _page(
         "status_names": {code: _(name) for code, name in STATUS_NAMES.items()},
         "state_names": {code: _(name) for code, name in STATE_NAMES.items()},
         "downloads": {table: _(text) for table, text in DOWNLOADS.items()},
-        "decimal": decimal,
+        "decimal": i18n.decimal,
         "money_chart": money_chart(dash, labels),
         "results_chart": results_chart(dash),
         "query": f"?currency={currency}",
@@ -186,7 +186,7 @@ def money_chart(dash: dict[str, Any], labels: dict[str, str]) -> dict[str, Any] 
                 "x": 0,
                 "xanchor": "left",
             },
-            "separators": separators(),
+            "separators": i18n.separators(),
             "barmode": "group",
             "height": 360,
             "margin": {"l": 70, "r": 10, "t": 50, "b": 90},
@@ -227,7 +227,7 @@ def results_chart(dash: dict[str, Any]) -> dict[str, Any] | None:
         ],
         "layout": {
             "title": {"text": _("Progress to target (%)"), "x": 0, "xanchor": "left"},
-            "separators": separators(),
+            "separators": i18n.separators(),
             "height": 130 + 46 * len(rows),
             "margin": {"l": 10, "r": 10, "t": 50, "b": 40},
             "xaxis": {

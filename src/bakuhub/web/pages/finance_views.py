@@ -11,7 +11,6 @@ for who reads them (no router: ``pages.finance`` has the routes).
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
@@ -34,26 +33,6 @@ DELETE_TITLES = {
 """The title of the page that asks before deleting, per kind of record."""
 
 
-def decimal(value: Any, most: int = 6) -> str:
-    """A number as the reader's locale writes it, with at most ``most`` decimals and no
-    trailing zeros (a rate ``1.1000000000`` reads ``1.1``; ``""`` for None)."""
-    if value is None:
-        return ""
-    from babel.numbers import format_decimal
-
-    pattern = "#,##0" + ("." + "#" * most if most > 0 else "")
-    return format_decimal(Decimal(str(value)), format=pattern, locale=i18n.current())
-
-
-def separators() -> str:
-    """Plotly's ``separators`` for the reader's locale: the decimal sign, then the group
-    sign (``.,`` in English, ``,`` and a narrow space in French)."""
-    from babel.numbers import get_decimal_symbol, get_group_symbol
-
-    locale = i18n.current()
-    return get_decimal_symbol(locale) + get_group_symbol(locale)
-
-
 def _is_link(text: str) -> bool:
     return text.startswith(("https://", "http://")) and " " not in text
 
@@ -65,7 +44,7 @@ def rate_links(rates: list[dict[str, Any]]) -> list[dict[str, Any]]:
         {
             **r,
             "link": r["source"] if _is_link(str(r["source"])) else "",
-            "shown": decimal(r["rate"], 10),
+            "shown": i18n.decimal(r["rate"], 10),
         }
         for r in rates
     ]
@@ -121,7 +100,7 @@ def finance_chart(money: dict[str, Any]) -> dict[str, Any] | None:
         ],
         "layout": {
             "title": {"text": _("Cumulative transactions")},
-            "separators": separators(),
+            "separators": i18n.separators(),
             "height": 320,
             "margin": {"l": 60, "r": 20, "t": 40, "b": 40},
         },

@@ -118,27 +118,9 @@ def views() -> dict[str, View]:
     return {preset: view_of(preset) for preset in VIEWS}
 
 
-def decimal(value: float, most: int = 3) -> str:
-    """A number as the reader's locale writes it, with as many decimals as it has, up
-    to ``most`` (``2``, ``0.5``, ``0,5``)."""
-    from babel.numbers import format_decimal
-
-    pattern = "#,##0" + ("." + "#" * most if most > 0 else "")
-    return str(format_decimal(value, format=pattern, locale=i18n.current()))
-
-
-def separators() -> str:
-    """Plotly's ``separators`` for the reader's locale: the decimal sign, then the
-    digit group sign (``.,`` in English, ``, `` in French)."""
-    from babel.numbers import get_decimal_symbol, get_group_symbol
-
-    locale = i18n.current()
-    return str(get_decimal_symbol(locale)) + str(get_group_symbol(locale))
-
-
 def weights_words(weights: list[dict[str, Any]]) -> str:
     """The weights of a form in words (``Climate vulnerability 1, Conflict 2``)."""
-    return ", ".join(f"{w['name']} {decimal(w['value'])}" for w in weights)
+    return ", ".join(f"{w['name']} {i18n.decimal(w['value'], 3)}" for w in weights)
 
 
 def pillars(preset: str) -> list[dict[str, Any]]:
@@ -205,7 +187,7 @@ def _weight_error(name: str, text: str) -> str | None:
         ).format(pillar=name, text=text)
     if not math.isfinite(value) or not 0 <= value <= MAX_WEIGHT:
         return _("Weight of {pillar}: use a number from 0 to {most}, not '{text}'.").format(
-            pillar=name, most=decimal(MAX_WEIGHT), text=text
+            pillar=name, most=i18n.decimal(MAX_WEIGHT, 3), text=text
         )
     return None
 
@@ -289,7 +271,7 @@ def ranking_context(params: Mapping[str, str], data: Any = None) -> dict[str, An
     points = {r["iso3"]: round(r["score"], 2) for r in ranked}
     scale = scale_of(preset).fitted(list(points.values()))
     figure = point_map(points, title="", label="", scale=scale)
-    figure.setdefault("layout", {})["separators"] = separators()
+    figure.setdefault("layout", {})["separators"] = i18n.separators()
     return {
         "preset": preset,
         "view": view,
@@ -366,7 +348,7 @@ def _readable(node: dict[str, Any]) -> dict[str, Any]:
         if isinstance(out.get(key), str) and out[key]:
             out[key] = _(out[key])
     if out.get("raw") is not None:
-        out["raw_text"] = decimal(out["raw"], 6)
+        out["raw_text"] = i18n.decimal(out["raw"], 6)
     if out.get("children"):
         out["children"] = [_readable(c) for c in out["children"]]
     return out

@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from bakuhub import i18n
 from bakuhub.db import MAX_ID
 from bakuhub.errors import InvalidInput, NotFound
 from bakuhub.i18n import _
@@ -20,7 +21,6 @@ from bakuhub.web.pages.risk import (
     read_preset,
     read_weights,
     runs_to_pick,
-    separators,
     view_of,
     weights_words,
 )
@@ -60,7 +60,7 @@ def heat_map(codes: tuple[str, ...], labels: dict[str, str], r: Any) -> dict[str
             }
         ],
         "layout": {
-            "separators": separators(),
+            "separators": i18n.separators(),
             "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
             "height": 420,
             "xaxis": {"automargin": True, "tickangle": -30},

@@ -20,7 +20,7 @@ from bakuhub.errors import InvalidInput
 from bakuhub.i18n import N_, _
 from bakuhub.risk import sensitivity
 from bakuhub.web.pages.common import render
-from bakuhub.web.pages.risk import pillars, read_preset, separators, view_of, views
+from bakuhub.web.pages.risk import pillars, read_preset, view_of, views
 
 router = APIRouter(include_in_schema=False)
 MIN_N, MAX_N, DEFAULT_N = 64, 4096, 1024
@@ -156,7 +156,7 @@ def _bars(overview: list[dict[str, Any]], measure: str) -> dict[str, Any]:
         "data": traces,
         "layout": {
             "barmode": "group",
-            "separators": separators(),
+            "separators": i18n.separators(),
             "height": 120 + 44 * len(labels),
             "margin": {"l": 10, "r": 10, "t": 10, "b": 40},
             "xaxis": {
