@@ -46,6 +46,11 @@ FRAMEWORK = {
 """FastAPI's own pages (the schema is built once, in memory)."""
 GROUP_PARTS = ("members", "meetings", "decisions", "action-items")
 REVIEWED_ASYNC: set[tuple[str, str]] = {
+    ("POST", "/language"),
+    ("POST", "/account/language"),
+    ("POST", "/projects/{ref}/languages"),
+    ("POST", "/results/{result_id}/languages"),
+    ("POST", "/indicators/{indicator_id}/languages"),
     ("POST", "/iati/preview"),
     ("POST", "/iati/import"),
     ("POST", "/exchange-rates/new"),
