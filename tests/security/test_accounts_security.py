@@ -439,8 +439,9 @@ def test_every_answer_carries_the_security_headers(anon_client: TestClient) -> N
 def test_templates_hold_no_inline_script_or_event_handler() -> None:
     for path in TEMPLATES.glob("*.html"):
         html = path.read_text(encoding="utf-8")
+        markup = re.sub(r"\{%.*?%\}", "", html, flags=re.S)  # Jinja's own statements
         assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), path.name
-        assert not re.search(r"\son[a-z]+\s*=", html), path.name
+        assert not re.search(r"\son[a-z]+\s*=", markup), path.name
         assert "javascript:" not in html, path.name
 
 

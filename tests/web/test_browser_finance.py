@@ -85,7 +85,7 @@ def test_a_focal_point_enters_a_transaction_with_the_keyboard_only(any_page: Any
     page.wait_for_url(re.compile(rf".*/projects/{ref}\?finance=transaction-added#finance$"))
     assert page.locator("#finance-done").inner_text() == "The transaction was added."
     row = page.locator("tr[id^='transaction-']").first.inner_text()
-    assert "2025-03-15" in row and "12,500.50 USD" in row and "disbursement" in row
+    assert "Mar 15, 2025" in row and "$12,500.50" in row and "Disbursement" in row
     assert page.locator("#total-disbursement").inner_text() == "$12,500.50"
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     shot(page, f"project-finance-{width}")

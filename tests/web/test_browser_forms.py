@@ -78,7 +78,7 @@ def test_a_focal_point_removes_a_group_item_after_confirming_and_undoes_it(
     page.wait_for_url(f"**/working-groups/{ref}")
     for text in ("Meet monthly", "Share the minutes"):
         page.get_by_role("link", name="Add a decision").click()
-        page.get_by_label("Decision").fill(text)
+        page.locator("#f-text").fill(text)  # the decision as taken (others: languages)
         page.get_by_role("button", name="Add decision").click()
         page.wait_for_url(f"**/working-groups/{ref}#decisions")
     page.get_by_role("link", name=re.compile("Remove decision 1")).click()
