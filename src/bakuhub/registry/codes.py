@@ -12,6 +12,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from bakuhub import i18n
+from bakuhub.i18n import N_, _
 from bakuhub.iati.codelists import shipped
 
 IATI_ORGANISATION_TYPES: dict[str, str] = shipped("OrganisationType").active()
@@ -119,3 +120,45 @@ class ItemStatus(StrEnum):
     in_progress = "in-progress"
     done = "done"
     cancelled = "cancelled"
+
+
+ENUM_LABELS = {
+    "country": N_("Country"),
+    "organisation": N_("Organisation"),
+    "co-lead": N_("Co-lead"),
+    "supporter": N_("Supporter"),
+    "announced-intention": N_("Announced intention"),
+    "signatory": N_("Signatory"),
+    "call": N_("Call"),
+    "agreement": N_("Agreement"),
+    "memorandum": N_("Memorandum"),
+    "implementation-programme": N_("Implementation programme"),
+    "declaration": N_("Declaration"),
+    "observer": N_("Observer"),
+    "draft": N_("Draft"),
+    "signed": N_("Signed"),
+    "partially-ratified": N_("Partially ratified"),
+    "in-force": N_("In force"),
+    "expired": N_("Expired"),
+    "financier": N_("Financier"),
+    "funding": N_("Funding"),
+    "accountable": N_("Accountable"),
+    "extending": N_("Extending"),
+    "implementing": N_("Implementing"),
+    "open": N_("Open"),
+    "in-progress": N_("In progress"),
+    "done": N_("Done"),
+    "cancelled": N_("Cancelled"),
+    "adaptation": N_("climate adaptation"),
+    "mitigation-energy": N_("mitigation and energy"),
+    "peacebuilding": N_("peacebuilding"),
+    "migration-displacement": N_("migration and displacement"),
+    "humanitarian": N_("humanitarian"),
+}
+"""The Hub's own codes (``registry.codes``) in words, translated where shown."""
+
+
+def label(value: str) -> str:
+    """A code of the Hub's vocabularies in words, in the reader's language."""
+    label = ENUM_LABELS.get(value)
+    return _(label) if label else value.replace("-", " ").capitalize()

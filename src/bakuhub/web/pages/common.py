@@ -75,6 +75,13 @@ def template_gettext(context: jinja2.runtime.Context, message: str, **variables:
     return shown.replace("%%", "%")
 
 
+def theme_names() -> dict[str, str]:
+    """The Hub's themes in words, in the reader's language."""
+    from bakuhub.registry.codes import Theme, label
+
+    return {theme.value: label(theme.value) for theme in Theme}
+
+
 def principal_of(request: Request) -> Principal | None:
     """The principal resolved for this request (None: anonymous)."""
     found: Principal | None = getattr(request.state, "principal", None)
@@ -99,6 +106,7 @@ def render(
         "text_dir": "rtl" if i18n.is_rtl() else "ltr",
         "languages": i18n.LANGUAGES,
         "role_names": {role: i18n.gettext(name) for role, name in ROLE_NAMES.items()},
+        "theme_names": theme_names(),
     }
     return templates().TemplateResponse(request, name, {**base, **context}, status_code=status_code)
 

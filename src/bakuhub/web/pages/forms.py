@@ -59,8 +59,9 @@ class Rows:
     plain: bool = False
 
 
-def _enum_options(members: type[enum.Enum]) -> list[tuple[str, str]]:
-    return [(m.value, str(m.value).replace("-", " ").capitalize()) for m in members]
+def enum_options(members: type[enum.Enum]) -> list[tuple[str, str]]:
+    """A vocabulary's codes with their words in the reader's language."""
+    return [(m.value, codes.label(str(m.value))) for m in members]
 
 
 PARTY = Column("party", N_("Party"), "select", "parties", N_("(choose a party)"))
@@ -107,11 +108,12 @@ PICKERS: dict[tuple[str, str], str] = {
     ("agreements", "parent"): "agreements",
     ("parties", "iso3"): "countries",
 }
-FIXED: Choices = {
-    "organisation-roles": _enum_options(OrganisationRole),
-    "agreement-roles": _enum_options(AgreementRole),
-    "item-statuses": _enum_options(ItemStatus),
+FIXED: dict[str, type[enum.Enum]] = {
+    "organisation-roles": OrganisationRole,
+    "agreement-roles": AgreementRole,
+    "item-statuses": ItemStatus,
 }
+"""Choices from the Hub's vocabularies (labelled in the reader's language when shown)."""
 CODE_LISTS: dict[tuple[str, str], Callable[[], dict[str, str]]] = {
     ("projects", "status"): codes.activity_statuses,
     ("parties", "org_type"): codes.organisation_types,
@@ -294,7 +296,8 @@ def fields(
 ) -> list[Field]:
     """The inputs of a record's form, with values, pickers and errors."""
     out = []
-    options = {**FIXED, "countries": countries(), **choices}
+    fixed = {name: enum_options(members) for name, members in FIXED.items()}
+    options = {**fixed, "countries": countries(), **choices}
     schema = resource.create.model_fields
     for name in sorted(schema, key=lambda n: n != "ref"):  # the ref first, then the schema's order
         info = schema[name]
@@ -319,7 +322,7 @@ def fields(
             prefix = f"{name}-"
             f.item_errors = {k: v for k, v in errors.items() if k.startswith(prefix)}
         elif member is not None:
-            f.kind, f.options = "checkboxes", _enum_options(member)
+            f.kind, f.options = "checkboxes", enum_options(member)
             f.value = values.get(name) or []
         elif picker is not None:
             f.kind, f.options = "select", with_current(options.get(picker, []), f.value)
@@ -327,7 +330,7 @@ def fields(
             f.kind = "select"
             f.options = [(k, f"{k} {v}") for k, v in CODE_LISTS[(resource.name, name)]().items()]
         elif choice is not None:
-            f.kind, f.options = "select", _enum_options(choice)
+            f.kind, f.options = "select", enum_options(choice)
         elif name in DATES:
             f.kind = "date"
         elif name in ("latitude", "longitude"):

@@ -133,7 +133,8 @@ class ListView:
 
 
 def _codes(values: Any) -> Options:
-    return [(str(v), str(v).replace("-", " ").replace("_", " ")) for v in values]
+    """A vocabulary's codes with their words in the reader's language."""
+    return [(str(v), codes.label(str(v))) for v in values]
 
 
 def _labels(session: Session, kind: str, published_only: bool) -> Options:
