@@ -101,3 +101,10 @@ def test_the_note_says_which_language_is_shown(world: TestClient, session: Sessi
         html = templates().env.get_template("_language_note.html").render(language_note=made)
         assert "Shown in English: no French text yet." in html
         assert shown["title"].text == "Projet du Tchad"
+
+
+def test_an_untranslated_record_is_shown_as_written_without_a_note(world: TestClient) -> None:
+    """No text in any other language: the record's own language is only assumed, so the
+    page does not claim a French title is "English"."""
+    page = world.get("/projects/P-TCD", headers={"Accept-Language": "fr"}).text
+    assert 'id="language-note"' not in page

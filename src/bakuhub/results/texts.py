@@ -258,12 +258,16 @@ def for_reader(
 
 
 def pick(texts: dict[str, Any], wanted: str) -> dict[str, Shown]:
-    """What :func:`for_reader` shows, from :func:`get_texts`' answer."""
+    """What :func:`for_reader` shows, from :func:`get_texts`' answer. A record with no
+    text in any other language is shown as written, without a fallback note: its own
+    language is then only assumed (the IATI default, else English), and a note would
+    call a French title "English"."""
     own_lang, out = texts["language"], {}
+    translated = any(texts["texts"].get(field) for field in FIELDS)
     for field in FIELDS:
         own = texts["own"].get(field, "")
         other = texts["texts"].get(field, {}).get(wanted, "")
-        if wanted == own_lang or not own:
+        if wanted == own_lang or not own or not translated:
             out[field] = Shown(own, own_lang, wanted, False)
         elif other:
             out[field] = Shown(other, wanted, wanted, False)

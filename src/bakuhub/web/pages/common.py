@@ -15,6 +15,7 @@ from markupsafe import Markup
 
 from bakuhub import __version__, i18n
 from bakuhub.accounts.permissions import Principal
+from bakuhub.registry.codes import label
 from bakuhub.web.auth import CSRF_FIELD, csrf_token
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
@@ -41,6 +42,7 @@ FILTERS = {
     "date": i18n.date,
     "datetime": i18n.datetime,
     "country": i18n.country_name,
+    "code": label,
 }
 """Locale-aware formatting in templates: ``{{ x|number(1) }}``, ``{{ amount|money('USD')
 }}``, ``{{ day|date }}``, ``{{ 'TCD'|country }}``."""
@@ -77,7 +79,7 @@ def template_gettext(context: jinja2.runtime.Context, message: str, **variables:
 
 def theme_names() -> dict[str, str]:
     """The Hub's themes in words, in the reader's language."""
-    from bakuhub.registry.codes import Theme, label
+    from bakuhub.registry.codes import Theme
 
     return {theme.value: label(theme.value) for theme in Theme}
 
