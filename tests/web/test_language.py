@@ -52,6 +52,8 @@ def test_switching_never_leaves_the_site_and_ignores_unknown_languages(app: Fast
     web = testing.anonymous_client(app)
     assert _switch(web, "fr", "//evil.example/x") == "/"
     assert _switch(web, "fr", "https://evil.example/") == "/"
+    assert _switch(web, "fr", "/\t/evil.example") == "/"  # browsers drop the tab: //evil
+    assert _switch(web, "fr", "/\\evil.example") == "/"
     assert _switch(web, "xx", "/parties") == "/parties"
     assert web.get("/parties").headers["content-language"] == "fr"  # unchanged by 'xx'
 

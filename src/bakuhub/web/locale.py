@@ -10,6 +10,7 @@ varies on the headers that chose it. The switch itself is a page
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -17,6 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from bakuhub import i18n
 
 MAX_NEXT = 2_000
+LOCAL_PATH = re.compile(r"/(?![/\\])[^\s\x00-\x1f\x7f\\]*")
 
 
 def _session_language(scope: Scope) -> str | None:
@@ -66,10 +68,10 @@ class LocaleMiddleware:
 
 
 def safe_next(target: str) -> str:
-    """A local path to go back to after switching (no open redirect, bounded)."""
-    if len(target) > MAX_NEXT or not target.startswith("/") or target.startswith("//"):
+    """A local path to go back to (no open redirect, bounded): it starts with one ``/``
+    and holds no backslash, whitespace or control character (browsers drop tabs and
+    newlines, so ``/\t/evil.example`` would become ``//evil.example``); else ``/``."""
+    if len(target) > MAX_NEXT or not LOCAL_PATH.fullmatch(target):
         return "/"
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or "\\" in target:
-        return "/"
-    return target
+    return "/" if parts.scheme or parts.netloc else target

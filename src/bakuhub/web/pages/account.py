@@ -23,6 +23,7 @@ from bakuhub.errors import BakuhubError, Busy
 from bakuhub.i18n import N_, _
 from bakuhub.web.auth import sign_in, sign_out
 from bakuhub.web.deps import IdPath, PrincipalDep, SessionDep, SettingsDep
+from bakuhub.web.locale import safe_next
 from bakuhub.web.pages import account_users
 from bakuhub.web.pages.common import form_text, redirect, render
 from bakuhub.web.policy import check_may_create_token
@@ -30,14 +31,9 @@ from bakuhub.web.policy import check_may_create_token
 router = APIRouter(include_in_schema=False)
 
 
-def _safe_next(target: str) -> str:
-    """Only local paths (no open redirect)."""
-    return target if target.startswith("/") and not target.startswith("//") else "/"
-
-
 @router.get("/login")
 def login_form(request: Request, next: str = "/") -> Response:
-    return render(request, "login.html", {"next": _safe_next(next), "username": "", "error": ""})
+    return render(request, "login.html", {"next": safe_next(next), "username": "", "error": ""})
 
 
 def _check_login(
@@ -60,7 +56,7 @@ def _check_login(
 async def login(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
     form = await request.form()
     username, password = form_text(form, "username"), str(form.get("password") or "")
-    target = _safe_next(form_text(form, "next") or "/")
+    target = safe_next(form_text(form, "next") or "/")
     peer = request.client.host if request.client else None
     address = client_address(peer, request.headers.get("x-forwarded-for"), settings.trusted_proxies)
     try:
