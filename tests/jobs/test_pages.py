@@ -30,6 +30,7 @@ def test_a_scenario_runs_from_the_page_and_its_page_follows_the_job(
     answer = server.post(
         "/corridor/run",
         data={"scenario": "reference-2030", "resolution": TINY},
+        headers={"Accept-Language": "fr"},  # asked for in French: the report is in French too
         follow_redirects=False,
     )
     assert answer.status_code == 303, answer.text
@@ -44,6 +45,9 @@ def test_a_scenario_runs_from_the_page_and_its_page_follows_the_job(
     assert "succeeded" in shown.text and 'http-equiv="refresh"' not in shown.text
     assert f"/api/v1/jobs/{job_id}/result/report.html" in shown.text
     assert "optimal" in shown.text  # the solve's progress lines are in the log
+    report = f"/api/v1/jobs/{job_id}/result/report.html"
+    assert '<html lang="fr"' in server.get(report, headers={"Accept-Language": "fr"}).text
+    assert '<html lang="en"' in server.get(report).text
     listed = server.get("/corridor").text
     assert f'href="/corridor/jobs/{job_id}"' in listed
 

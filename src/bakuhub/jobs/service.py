@@ -368,9 +368,12 @@ def result_folder(*, session: Session, job_id: int) -> Path:
 
 
 def result_file(*, session: Session, job_id: int, name: str) -> Path:
-    """One file of a job's result (``report.html``, ``tables/capacities.csv``...)."""
+    """One file of a job's result (``report.html``, ``tables/capacities.csv``...); the
+    report in the reader's language where the job wrote it (``report.<lang>.html``)."""
     folder = result_folder(session=session, job_id=job_id).resolve()
     path = (folder / name).resolve()
+    if name == "report.html" and (folder / f"report.{i18n.current()}.html").is_file():
+        path = folder / f"report.{i18n.current()}.html"
     if not path.is_relative_to(folder) or not path.is_file():
         raise NotFound(_("Job {job}'s result has no file '{file}'.").format(job=job_id, file=name))
     return path
