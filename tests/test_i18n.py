@@ -116,3 +116,26 @@ def test_messages_are_translated_in_the_current_language_only() -> None:
     assert i18n.gettext("Projects") == "Projects"
     with i18n.use("klingon"):
         assert i18n.current() == "en"
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("ru", {1: 0, 21: 0, 3: 1, 24: 1, 5: 2, 11: 2}),
+        ("ar", {0: 0, 1: 1, 2: 2, 5: 3, 11: 5, 100: 4}),
+    ],
+)
+def test_plural_forms_follow_each_languages_rule(language: str, expected: dict[int, int]) -> None:
+    """Russian has three plural forms, Arabic six: each count gets the form its
+    language's rule names (checked on the message whose forms differ most)."""
+    from babel.messages.pofile import read_po
+
+    with i18n.po_path(language).open("rb") as handle:
+        po = read_po(handle, locale=language)
+    plurals = [m for m in po if isinstance(m.id, tuple)]
+    message = max(plurals, key=lambda m: len(set(m.string)))  # the most distinct forms
+    assert len(set(message.string)) >= 3
+    singular, plural = message.id
+    with i18n.use(language):
+        for n, form in expected.items():
+            assert i18n.ngettext(singular, plural, n) == message.string[form], (n, form)
