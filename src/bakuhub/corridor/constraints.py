@@ -63,11 +63,19 @@ def define_export_target(n: pypsa.Network, generator: str, energy_mwh: float) ->
 
 
 def define_renewable_share(
-    n: pypsa.Network, country: str, share: float, carriers: tuple[str, ...]
+    n: pypsa.Network,
+    country: str,
+    share: float,
+    carriers: tuple[str, ...],
+    penalty: float | None = None,
 ) -> None:
     """National renewable share (MWh):
 
     ``sum_(g in RE(c), t) w_t p_g,t >= s * sum_(l in c, t) w_t d_l,t``.
+
+    With ``penalty`` (EUR/MWh) the share is soft: a shortfall ``S >= 0`` joins the
+    left-hand side and costs ``penalty * S`` (for an operating LP that must be feasible
+    for any design).
     """
     buses = n.buses.index[n.buses.country == country]
     gens = n.generators.index[n.generators.bus.isin(buses) & n.generators.carrier.isin(carriers)]
@@ -78,6 +86,10 @@ def define_renewable_share(
     demand = float((n.loads_t.p_set[loads].sum(axis=1) * weights).sum())
     p = n.model["Generator-p"].sel(name=list(gens))
     lhs = (p * weights).sum()
+    if penalty is not None:
+        short = n.model.add_variables(lower=0.0, name=f"renewable_shortfall_{country}")
+        lhs = lhs + short
+        n.model.add_objective(n.model.objective.expression + penalty * short, overwrite=True)
     n.model.add_constraints(lhs >= share * demand, name=f"renewable_share_{country}")
 
 
