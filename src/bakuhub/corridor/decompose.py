@@ -58,10 +58,11 @@ FIX = "benders-fix-"
 ALPHA = 0.5
 """How far below the best cost the level is, as a share of the gap (1: Kelley's
 cutting plane, 0: stay put)."""
-STRIDE = 0.05
+STRIDE = 0.02
 """The most the level asks for below the best cost at first, as a share of it: doubled
-after each step that gains at least half of what the level asked, halved (down to this)
-after one that does not."""
+after each step that gains at least half of what the level asked, halved (down to
+:data:`STRIDE_MIN`) after one that does not."""
+STRIDE_MIN = 1e-4
 
 
 class DecompositionError(RuntimeError):
@@ -107,6 +108,9 @@ class _Master:
     boxed: np.ndarray
     eq: tuple[np.ndarray, np.ndarray]
     le: tuple[np.ndarray, np.ndarray]
+    budget: tuple[np.ndarray, float] | None = None
+    """``c'x <= UB``: the capital cost alone of a better design is below the best cost
+    (set when operating costs cannot be negative)."""
 
     def project(self, x: np.ndarray) -> np.ndarray:
         """The point of ``X`` nearest ``x`` (scaled distance)."""
@@ -153,6 +157,10 @@ class _Master:
         bounded_hi = np.isfinite(self.upper)
         rows_le.append(np.hstack([np.eye(n)[bounded_hi], np.zeros((int(bounded_hi.sum()), extra))]))
         rows_le.append(np.hstack([-np.eye(n), np.zeros((n, extra))]))
+        budget_b: list[float] = []
+        if self.budget is not None:
+            rows_le.append(widen((self.budget[0] * self.scale)[None, :]))
+            budget_b.append(self.budget[1])
         a = np.vstack([rows_eq, *rows_le])
         b = np.r_[
             eq_b if len(eq_b) else [],
@@ -160,6 +168,7 @@ class _Master:
             cut_b,
             (self.upper / self.scale)[bounded_hi],
             -(self.lower / self.scale),
+            budget_b,
         ]
         cones = []
         if len(rows_eq):
@@ -229,6 +238,14 @@ class OperatingLP:
                 raise DecompositionError("A capacity row is missing from the operating LP.")
             rows.append(at)
         self.rows = np.concatenate(rows).astype(np.int32)
+        lp = self.highs.getLp()
+        cost = np.asarray(lp.col_cost_, dtype=float)
+        at = np.searchsorted(m.variables.label_index.vlabels, label)
+        self.capital = cost[at]
+        others = np.ones(len(cost), dtype=bool)
+        others[at] = False
+        self.operating_nonnegative = bool((cost[others] >= 0).all()) and _dispatch_nonnegative(n)
+        """Whether no operating cost can be negative (then ``F(x) >= c'x``)."""
         self.highs.setOptionValue("output_flag", False)
 
     @staticmethod
@@ -314,6 +331,33 @@ class OperatingLP:
         n.optimize.post_processing()
 
 
+def _dispatch_nonnegative(n: pypsa.Network) -> bool:
+    """Whether every dispatch that costs something runs one way only (generators and
+    links with a marginal cost have ``p_min_pu >= 0``; stores and storage units cost
+    nothing to run), so that positive cost coefficients give a nonnegative cost. PyPSA
+    writes dispatch bounds as rows, so the LP's column bounds do not say it."""
+    for listing in ("generators", "links"):
+        static = getattr(n, listing)
+        if static.empty:
+            continue
+        dynamic = getattr(n, f"{listing}_t")
+        paid = static.marginal_cost > 0
+        varying = dynamic.marginal_cost
+        if not varying.empty:
+            paid = paid | (varying > 0).any().reindex(static.index, fill_value=False)
+        lowest = static.p_min_pu.copy()
+        if not dynamic.p_min_pu.empty:
+            lowest = np.minimum(lowest, dynamic.p_min_pu.min().reindex(static.index).fillna(0))
+        if (lowest[paid] < 0).any():
+            return False
+    for listing in ("stores", "storage_units"):
+        static = getattr(n, listing)
+        varying = getattr(n, f"{listing}_t").marginal_cost
+        if (static.marginal_cost != 0).any() or (not varying.empty and (varying != 0).any().any()):
+            return False
+    return True
+
+
 def decompose(
     n: pypsa.Network,
     *,
@@ -358,9 +402,14 @@ def decompose(
         elif upper - value >= 0.5 * asked:
             stride *= 2.0
         else:
-            stride = max(stride / 2.0, STRIDE)
+            stride = max(stride / 2.0, STRIDE_MIN)
         if value < upper:
             best_x, upper, best_at = x.copy(), value, k
+        if k == 0 and lp.operating_nonnegative:  # F(x) >= c'x: the capital cost alone
+            cuts_a.append(lp.capital / unit)
+            cuts_b.append(0.0)
+        if lp.operating_nonnegative:
+            master.budget = (lp.capital / unit, min(upper, value) / unit)
         # the cut g'x - theta <= g'x_k - F_k, costs in units of the first design's
         cuts_a.append(g / unit)
         cuts_b.append(float(g @ x - value) / unit)
