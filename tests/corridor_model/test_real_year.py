@@ -105,11 +105,21 @@ def test_the_verdict_says_when_the_design_holds() -> None:
     assert summary["unserved_twh"] == pytest.approx(0.0, abs=1e-12)
 
 
-def test_a_small_study_carries_its_real_year_check(tmp_path: Path) -> None:
-    study = run_study(
-        load_scenario("reference-2030"), resolution="repdays:2/4", counterfactual=False
-    )
+def test_a_small_study_carries_its_refinement_and_real_year_check(tmp_path: Path) -> None:
+    # one operating solve of the refinement: the sizing design's hourly cost, which the
+    # real-year check of the same design must reproduce (the two accountings agree)
+    scenario = load_scenario("reference-2030").model_copy(update={"refine_solves": 1})
+    study = run_study(scenario, resolution="repdays:2/4", counterfactual=False)
+    refined = study.summary["refinement"]
+    assert refined["evaluations"] == 1 and refined["sizing_resolution"] == "repdays:2/4"
+    assert refined["weather"] == "rebuilt"
+    assert refined["lower_eur_a"] <= refined["upper_eur_a"]
+    assert refined["upper_eur_a"] == pytest.approx(refined["sizing_design_hourly_cost_eur_a"])
+    assert all(v == pytest.approx(0.0, abs=1e-3) for v in refined["shortfall_mwh"].values())
+    assert study.summary["model"]["snapshots"] == 8760
+    assert study.summary["total_system_cost_eur_a"] == pytest.approx(refined["upper_eur_a"])
     check = study.summary["real_year"]
+    assert check["system_cost_eur_a"] == pytest.approx(refined["upper_eur_a"], rel=1e-6)
     for key in (
         "weather",
         "weather_note",
@@ -141,3 +151,4 @@ def test_a_small_study_carries_its_real_year_check(tmp_path: Path) -> None:
     assert written <= set(TABLES), f"not downloadable from the study: {written - set(TABLES)}"
     page = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert "Real-year check" in page and ry.REBUILT in page
+    assert "Refined on the full year" in page and "operating solve of the Benders" in page

@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     import linopy
     import pypsa
 
-Progress = Callable[[str], None]
+OnStep = Callable[[int, "Step"], None]
 
 CAPACITY_VARIABLES = {
     "Generator-p_nom": "generators",
@@ -78,6 +78,10 @@ class Step:
     upper: float
     seconds: float
     solve_s: float
+
+    @property
+    def gap(self) -> float:
+        return (self.upper - self.lower) / abs(self.upper)
 
 
 @dataclass
@@ -366,16 +370,16 @@ def decompose(
     max_evaluations: int = 60,
     time_limit_s: float = 3600.0,
     cap: float | None = None,
-    progress: Progress | None = None,
+    on_step: OnStep | None = None,
     assign: bool = True,
 ) -> Decomposed:
     """Solve the capacity expansion of ``n`` (its linopy model built) by Benders.
 
     ``start``: a first design (e.g. from an aggregated solve); ``cap``: the box for
     capacities with no upper bound (default: four times the largest load's peak sum).
-    With ``assign``, the best design's hourly solution is written back to ``n``.
+    ``on_step(k, step)`` hears of each evaluation. With ``assign``, the best design's
+    hourly solution is written back to ``n``.
     """
-    say = progress or (lambda _line: None)
     started = time.perf_counter()
     if cap is None:
         peak = float(n.loads_t.p_set.sum(axis=1).max()) if not n.loads_t.p_set.empty else 0.0
@@ -417,12 +421,9 @@ def decompose(
         lower = max(lower, master.kelley(a, b) * unit)
         elapsed = time.perf_counter() - started
         steps.append(Step(value, lower, upper, elapsed, solve_s))
+        if on_step is not None:
+            on_step(k, steps[-1])
         gap = (upper - lower) / abs(upper)
-        say(
-            f"Benders {k + 1}: design {value / 1e9:.4f}, best {upper / 1e9:.4f}, "
-            f"bound {lower / 1e9:.4f} bn EUR/a (gap {gap:.2%}; solve {solve_s:.0f} s, "
-            f"{elapsed:.0f} s in all)"
-        )
         if gap <= tolerance:
             converged = True
             break

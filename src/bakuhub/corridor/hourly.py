@@ -20,10 +20,11 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from bakuhub import i18n
 from bakuhub.corridor import constraints as con
 from bakuhub.corridor.costs import RENEWABLE_CARRIERS
 from bakuhub.corridor.datasets import load_dataset
-from bakuhub.corridor.decompose import Decomposed, decompose
+from bakuhub.corridor.decompose import Decomposed, Step, decompose
 from bakuhub.corridor.network import EXPORT, build_network
 from bakuhub.corridor.real_year import (
     CAPACITIES,
@@ -32,8 +33,9 @@ from bakuhub.corridor.real_year import (
     weather_year,
 )
 from bakuhub.corridor.scenario import Scenario
-from bakuhub.corridor.solve import Progress, add_co2_cap
-from bakuhub.corridor.temporal import blocks
+from bakuhub.corridor.solve import Progress, Solved, add_co2_cap
+from bakuhub.corridor.temporal import Temporal, blocks
+from bakuhub.i18n import _, number
 
 if TYPE_CHECKING:
     import pypsa
@@ -44,6 +46,7 @@ class HourlyOptimum:
     """The hourly expansion's best design, bounds and the solved hourly network."""
 
     network: pypsa.Network
+    temporal: Temporal
     result: Decomposed
     weather: str
     build_s: float
@@ -78,7 +81,7 @@ def start_design(design: pypsa.Network) -> dict[tuple[str, str], float]:
     return out
 
 
-def hourly_network(scenario: Scenario) -> tuple[pypsa.Network, str]:
+def hourly_network(scenario: Scenario) -> tuple[pypsa.Network, Temporal, str]:
     """The scenario's network on the 8,760 hours of its weather, capacities extendable,
     with its model: the hourly expansion with soft annual targets."""
     hourly, source = weather_year(scenario)
@@ -95,7 +98,7 @@ def hourly_network(scenario: Scenario) -> tuple[pypsa.Network, str]:
         define_soft_export_target(n, EXPORT, target, EXPORT_PENALTY_OF_VOLL * voll)
     for country, share in scenario.renewable_targets.items():
         con.define_renewable_share(n, country, share, RENEWABLE_CARRIERS, penalty=voll)
-    return n, source
+    return n, temporal, source
 
 
 def solve_hourly(
@@ -110,11 +113,13 @@ def solve_hourly(
     """The hourly expansion of ``scenario`` by Benders, from ``start``'s design."""
     say = progress or (lambda _line: None)
     started = time.perf_counter()
-    n, source = hourly_network(scenario)
+    n, temporal, source = hourly_network(scenario)
     built = time.perf_counter()
     say(
-        f"hourly expansion ({source} weather): {n.model.nvars:,} variables, "
-        f"{n.model.ncons:,} constraints, built in {built - started:.0f} s"
+        _(
+            "hourly refinement: {variables} variables, {constraints} constraints; one "
+            "operating solve of the year per design"
+        ).format(variables=number(int(n.model.nvars)), constraints=number(int(n.model.ncons)))
     )
     result = decompose(
         n,
@@ -122,7 +127,7 @@ def solve_hourly(
         tolerance=tolerance,
         max_evaluations=max_evaluations,
         time_limit_s=time_limit_s,
-        progress=say,
+        on_step=lambda k, step: say(step_line(k, step)),
     )
     shortfall = {
         name: float(n.model[name].solution.sum())
@@ -131,9 +136,62 @@ def solve_hourly(
     }
     return HourlyOptimum(
         network=n,
+        temporal=temporal,
         result=result,
         weather=source,
         build_s=built - started,
         seconds=time.perf_counter() - started,
         shortfall_mwh=shortfall,
     )
+
+
+def step_line(k: int, step: Step) -> str:
+    """One operating solve of the refinement, for the progress display."""
+    return _(
+        "hourly refinement, solve {k}: design {cost} bn EUR/a; best {best}, bound {bound} "
+        "(gap {gap}; {seconds} s)"
+    ).format(
+        k=k + 1,
+        cost=number(step.cost / 1e9, 4),
+        best=number(step.upper / 1e9, 4),
+        bound=number(step.lower / 1e9, 4),
+        gap=i18n.percent(step.gap, 2),
+        seconds=number(step.seconds, 0),
+    )
+
+
+REFINE_TOLERANCE = 1e-3
+"""The refinement stops early when the certified gap is below this (0.1 %)."""
+
+
+def refine(
+    solved: Solved, solves: int, *, progress: Progress | None = None
+) -> tuple[Solved, dict[str, Any]]:
+    """The study's design refined on the full year: at most ``solves`` operating solves of
+    the Benders decomposition from the sizing solve's design. Returns the hourly solve (the
+    best design and its operation) and the refinement's figures for the summary."""
+    say = progress or (lambda _line: None)
+    found = solve_hourly(
+        solved.scenario,
+        solved.network,
+        tolerance=REFINE_TOLERANCE,
+        max_evaluations=solves,
+        time_limit_s=float("inf"),
+        progress=say,
+    )
+    n = found.network
+    stats = {
+        **solved.stats,
+        "variables": int(n.model.nvars),
+        "constraints": int(n.model.ncons),
+        "snapshots": len(n.snapshots),
+        "solve_s": solved.stats["solve_s"] + found.seconds,
+        "resolution": f"{solved.stats['resolution']}+hourly",
+    }
+    first = found.result.steps[0].cost
+    figures = {
+        "sizing_resolution": solved.stats["resolution"],
+        "sizing_design_hourly_cost_eur_a": first,
+        **found.summary(),
+    }
+    return Solved(solved.scenario, n, found.temporal, stats), figures

@@ -17,6 +17,7 @@ from bakuhub.corridor.report_summary import (
     counterfactual_section,
     key_figures,
     real_year_section,
+    refinement_section,
     unserved_section,
 )
 from bakuhub.corridor.report_tables import (
@@ -226,6 +227,7 @@ def _sections(solved: Solved, summary: dict[str, Any], t: dict[str, pd.DataFrame
         counterfactual_section(summary),
         _html(comparison) if comparison is not None else "",
         unserved_section(summary, t["unserved"]),
+        refinement_section(summary),
         real_year_section(summary),
     ]
     return "\n".join(part for part in parts if part)

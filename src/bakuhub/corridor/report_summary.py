@@ -260,3 +260,37 @@ def real_year_section(summary: dict[str, Any]) -> str:
             cells(cables, (_("cable"), "MW", _("mean utilisation"), _("hours at capacity"))),
         ]
     return "\n".join(parts)
+
+
+def refinement_section(summary: dict[str, Any]) -> str:
+    """The refinement on the full year (``hourly.py``): how far the operating solves moved
+    the design's hourly cost, and the bounds on the hourly optimum."""
+    done = summary.get("refinement")
+    if not done:
+        return ""
+    sized = float(done["sizing_design_hourly_cost_eur_a"])
+    best = float(done["upper_eur_a"])
+    said = ngettext(
+        "The sizing solve's design ({resolution}) was refined on the full year with {count} "
+        "operating solve of the Benders decomposition.",
+        "The sizing solve's design ({resolution}) was refined on the full year with {count} "
+        "operating solves of the Benders decomposition.",
+        int(done["evaluations"]),
+    ).format(resolution=done["sizing_resolution"], count=i18n.number(int(done["evaluations"])))
+    figures = [
+        (_("Hourly cost of the sizing solve's design, bn EUR/a"), fmt(sized / 1e9, 3)),
+        (_("Hourly cost of the refined design, bn EUR/a"), fmt(best / 1e9, 3)),
+        (_("Lower bound on the hourly optimum, bn EUR/a"), fmt(done["lower_eur_a"] / 1e9, 3)),
+        (_("Gap between the bounds"), pct(done["gap_rel"], 2)),
+    ]
+    note = _(
+        "The hourly optimum lies between the lower bound and the refined design's cost; the "
+        "tables and figures of this report are the refined design's."
+    )
+    return "\n".join(
+        [
+            _heading(2, _("Refined on the full year")),
+            f"<p>{html.escape(said)} {html.escape(note)}</p>",
+            cells(figures, (_("figure"), _("value"))),
+        ]
+    )

@@ -134,11 +134,17 @@ def run_study(
     solver_log: bool = False,
     real_year_check: bool | None = None,
 ) -> Study:
-    """Solve the scenario and (unless asked not to) its no-Caspian counterfactual; check
-    the design on the full year unless ``real_year_check`` (default: the scenario's
-    ``real_year_check``) is false. The counterfactual is never checked."""
+    """Solve the scenario and (unless asked not to) its no-Caspian counterfactual; refine
+    the design on the full year when the scenario asks (``refine_solves``); check the
+    design on the full year unless ``real_year_check`` (default: the scenario's
+    ``real_year_check``) is false. The counterfactual is neither refined nor checked."""
     say = progress or (lambda _line: None)
     solved = solve_scenario(scenario, resolution=resolution, progress=say, solver_log=solver_log)
+    refinement = None
+    if scenario.refine_solves:
+        from bakuhub.corridor.hourly import refine
+
+        solved, refinement = refine(solved, scenario.refine_solves, progress=say)
     check = scenario.real_year_check if real_year_check is None else real_year_check
     real_year = check_design(solved, progress=say, solver_log=solver_log) if check else None
     cf = None
@@ -146,6 +152,8 @@ def run_study(
         say(_("counterfactual: the same scenario without the Caspian cable"))
         cf = solve_scenario(counterfactual_of(solved.scenario), progress=say, solver_log=solver_log)
     summary = summarise(solved, cf)
+    if refinement is not None:
+        summary["refinement"] = _clean(refinement)
     if real_year is not None:
         summary["real_year"] = _clean(real_year.summary)
     return Study(solved=solved, counterfactual=cf, summary=summary, real_year=real_year)

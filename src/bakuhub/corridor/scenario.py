@@ -268,6 +268,15 @@ class Scenario(Strict):
         default=True,
         description="after sizing, operate the design through the full year (real_year.py)",
     )
+    refine_solves: int = Field(
+        default=0,
+        ge=0,
+        le=60,
+        description=(
+            "after sizing, refine the design on the full year by Benders decomposition "
+            "with at most this many operating solves of the year (hourly.py); 0: off"
+        ),
+    )
     economics: Economics = Field(default_factory=Economics)
 
     @field_validator("resolution")

@@ -67,10 +67,13 @@ def expected_lines(kind: str, inputs: dict[str, Any]) -> int:
     if kind == CORRIDOR_STUDY:
         # per solve: data, resolution, model size, optimum; the counterfactual adds a
         # line of its own and a second solve; the real-year check (on unless the scenario
-        # turns it off) adds start, model size and result; one line for writing the files
+        # turns it off) adds start, model size and result; one line for writing the files;
+        # the refinement one line and one a solve at most
         scenario = inputs.get("scenario")
         checked = not isinstance(scenario, dict) or scenario.get("real_year_check", True)
-        return 5 + (5 if inputs.get("counterfactual") else 0) + (3 if checked else 0)
+        refined = scenario.get("refine_solves", 0) if isinstance(scenario, dict) else 0
+        refined = refined + 1 if isinstance(refined, int) and refined > 0 else 0
+        return 5 + (5 if inputs.get("counterfactual") else 0) + (3 if checked else 0) + refined
     return 1
 
 

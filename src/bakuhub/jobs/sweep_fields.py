@@ -42,6 +42,7 @@ NOT_SWEPT = frozenset(
         "resolution",
         "solver",
         "real_year_check",
+        "refine_solves",
     }
 )
 """Scenario fields outside the allow-list (links and targets are added per base)."""

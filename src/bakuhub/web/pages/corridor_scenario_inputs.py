@@ -297,6 +297,16 @@ def inputs() -> tuple[Input, ...]:
             "checkbox",
         ),
         Input(
+            "refine_solves",
+            ("refine_solves",),
+            N_("Refine the design on the full year: operating solves"),
+            "time",
+            help=N_(
+                "0 to 60. Each solve operates a design through the 8,760 hours (about half a "
+                "minute) and moves it towards the hourly optimum. Empty: 0, no refinement."
+            ),
+        ),
+        Input(
             "voll_eur_mwh",
             ("voll_eur_mwh",),
             N_("Value of lost load (EUR per MWh)"),
