@@ -45,6 +45,8 @@ DEFAULT = ["hourly", "2h", "3h", "repdays", "repdays:3", "repdays:2", "repdays/8
 FLATNESS = (0.8, 1.2)
 BENDERS_TOLERANCE = 1e-3
 BENDERS_LIMIT_S = 1500.0
+BENDERS_WORKERS = 2
+"""Operating solves at once (one per core here)."""
 KEYS = ("cost_bn_eur", "caspian_mw", "blacksea_mw", "pv_gw", "wind_gw", "storage_gwh")
 
 
@@ -127,6 +129,7 @@ def benders(scenario: Any) -> dict[str, Any]:
         start.network,
         tolerance=BENDERS_TOLERANCE,
         time_limit_s=BENDERS_LIMIT_S,
+        workers=BENDERS_WORKERS,
         progress=lambda line: print(f"    {line}", flush=True),
     )
     n, r = found.network, found.result

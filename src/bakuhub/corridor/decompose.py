@@ -36,7 +36,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -362,6 +362,58 @@ def _dispatch_nonnegative(n: pypsa.Network) -> bool:
     return True
 
 
+class _Pool:
+    """Operating solves of several designs at once: the first in this process, the others
+    in ``workers - 1`` processes forked before any solve (each inherits the operating LP;
+    HiGHS's threads start in each process after the fork)."""
+
+    def __init__(self, lp: OperatingLP, workers: int) -> None:
+        import multiprocessing as mp
+
+        self.lp = lp
+        self.links: list[Any] = []
+        self.procs: list[Any] = []
+        if workers > 1 and "fork" in mp.get_all_start_methods():
+            ctx = mp.get_context("fork")
+            for _ in range(workers - 1):
+                mine, theirs = ctx.Pipe()
+                proc = ctx.Process(target=_serve, args=(theirs, lp), daemon=True)
+                proc.start()
+                self.links.append(mine)
+                self.procs.append(proc)
+
+    @property
+    def size(self) -> int:
+        return 1 + len(self.links)
+
+    def evaluate(self, points: list[np.ndarray]) -> list[tuple[float, np.ndarray, float]]:
+        for link, x in zip(self.links, points[1:], strict=False):
+            link.send(x)
+        out = [self.lp.evaluate(points[0])]
+        for link, _x in zip(self.links, points[1:], strict=False):
+            kind, answer = link.recv()
+            if kind != "ok":
+                raise DecompositionError(str(answer))
+            out.append(answer)
+        return out
+
+    def close(self) -> None:
+        for link in self.links:
+            link.send(None)
+        for proc in self.procs:
+            proc.join(timeout=10)
+            if proc.is_alive():
+                proc.kill()
+
+
+def _serve(link: Any, lp: OperatingLP) -> None:
+    while (x := link.recv()) is not None:
+        try:
+            link.send(("ok", lp.evaluate(x)))
+        except DecompositionError as exc:
+            link.send(("error", str(exc)))
+
+
 def decompose(
     n: pypsa.Network,
     *,
@@ -370,6 +422,7 @@ def decompose(
     max_evaluations: int = 60,
     time_limit_s: float = 3600.0,
     cap: float | None = None,
+    workers: int = 1,
     on_step: OnStep | None = None,
     assign: bool = True,
 ) -> Decomposed:
@@ -377,74 +430,107 @@ def decompose(
 
     ``start``: a first design (e.g. from an aggregated solve); ``cap``: the box for
     capacities with no upper bound (default: four times the largest load's peak sum).
-    ``on_step(k, step)`` hears of each evaluation. With ``assign``, the best design's
-    hourly solution is written back to ``n``.
+    ``workers``: designs solved at once (each round also tries a longer step, twice
+    what the level asks, in a forked process). ``on_step(k, step)`` hears of
+    each evaluation. With ``assign``, the best design's hourly solution is written back
+    to ``n``.
     """
     started = time.perf_counter()
     if cap is None:
         peak = float(n.loads_t.p_set.sum(axis=1).max()) if not n.loads_t.p_set.empty else 0.0
         cap = max(4.0 * peak, 4.0 * float(n.loads.p_set.sum()), 1.0)
     lp = OperatingLP(n, cap)
+    pool = _Pool(lp, workers)
+    try:
+        found = _bundle(
+            lp, pool, start, (tolerance, max_evaluations, time_limit_s, started), on_step
+        )
+        if assign:
+            if found.best_at != len(found.steps) - 1 or pool.size > 1:
+                lp.evaluate(found.best_x)
+            lp.assign(n)
+    finally:
+        pool.close()
     master = lp.master
+    at_box = master.boxed & (found.best_x >= master.upper * (1 - 1e-6))
     keys = master.keys
-    x = np.array([(start or {}).get(key, 0.0) for key in keys], dtype=float)
+    design = {key: float(v) for key, v in zip(keys, found.best_x, strict=True)}
+    boxed = [f"{listing} {name}" for (listing, name), hit in zip(keys, at_box, strict=True) if hit]
+    return Decomposed(
+        design, float(found.upper), float(found.lower), found.steps, boxed, found.converged
+    )
+
+
+@dataclass
+class _Found:
+    best_x: np.ndarray
+    best_at: int
+    upper: float
+    lower: float
+    steps: list[Step]
+    converged: bool
+
+
+def _bundle(
+    lp: OperatingLP,
+    pool: _Pool,
+    start: dict[tuple[str, str], float] | None,
+    limits: tuple[float, int, float, float],
+    on_step: OnStep | None,
+) -> _Found:
+    """The level bundle's rounds (see the module's docstring); ``limits``: the gap
+    tolerance, most evaluations, seconds and the moment they count from."""
+    tolerance, max_evaluations, time_limit_s, started = limits
+    master = lp.master
+    x = np.array([(start or {}).get(key, 0.0) for key in master.keys], dtype=float)
     x = np.clip(x, master.lower, master.upper)
     # distances in units of the start design (a floor of 1 % of the box for what it lacks)
     master.scale = np.maximum(x, lp.floor)
-    x = master.project(x)
+    points = [master.project(x)]
     cuts_a: list[np.ndarray] = []
     cuts_b: list[float] = []
     steps: list[Step] = []
-    best_x, upper, lower = x, np.inf, -np.inf
+    best_x, upper, lower = points[0], np.inf, -np.inf
     best_at = -1
-    converged = False
-    stride, asked = STRIDE, 0.0
-    for k in range(max_evaluations):
-        value, g, solve_s = lp.evaluate(x)
-        if k == 0:
-            unit = max(abs(value), 1e-9)  # the master's costs in units of the first
-        elif upper - value >= 0.5 * asked:
-            stride *= 2.0
-        else:
-            stride = max(stride / 2.0, STRIDE_MIN)
-        if value < upper:
-            best_x, upper, best_at = x.copy(), value, k
-        if k == 0 and lp.operating_nonnegative:  # F(x) >= c'x: the capital cost alone
-            cuts_a.append(lp.capital / unit)
-            cuts_b.append(0.0)
-        if lp.operating_nonnegative:
-            master.budget = (lp.capital / unit, min(upper, value) / unit)
-        # the cut g'x - theta <= g'x_k - F_k, costs in units of the first design's
-        cuts_a.append(g / unit)
-        cuts_b.append(float(g @ x - value) / unit)
-        a, b = np.array(cuts_a), np.array(cuts_b)
-        lower = max(lower, master.kelley(a, b) * unit)
-        elapsed = time.perf_counter() - started
-        steps.append(Step(value, lower, upper, elapsed, solve_s))
-        if on_step is not None:
-            on_step(k, steps[-1])
-        gap = (upper - lower) / abs(upper)
-        if gap <= tolerance:
-            converged = True
+    stride, asked, unit = STRIDE, 0.0, 1.0
+    while True:
+        points = points[: max_evaluations - len(steps)]
+        answers = pool.evaluate(points)
+        before = upper
+        for x, (value, g, solve_s) in zip(points, answers, strict=True):
+            if not steps:
+                unit = max(abs(value), 1e-9)  # the master's costs in units of the first
+                if lp.operating_nonnegative:  # F(x) >= c'x: the capital cost alone
+                    cuts_a.append(lp.capital / unit)
+                    cuts_b.append(0.0)
+            if value < upper:
+                best_x, upper, best_at = x.copy(), value, len(steps)
+            # the cut g'x - theta <= g'x_k - F_k, costs in units of the first design's
+            cuts_a.append(g / unit)
+            cuts_b.append(float(g @ x - value) / unit)
+            if lp.operating_nonnegative:
+                master.budget = (lp.capital / unit, upper / unit)
+            a, b = np.array(cuts_a), np.array(cuts_b)
+            lower = max(lower, master.kelley(a, b) * unit)
+            steps.append(Step(value, lower, upper, time.perf_counter() - started, solve_s))
+            if on_step is not None:
+                on_step(len(steps) - 1, steps[-1])
+        if len(steps) > len(points):  # not the first round: widen or narrow the stride
+            stride = (
+                stride * 2.0 if before - upper >= 0.5 * asked else max(stride / 2.0, STRIDE_MIN)
+            )
+        converged = (upper - lower) / abs(upper) <= tolerance
+        if converged or len(steps) >= max_evaluations:
             break
-        if elapsed >= time_limit_s:
+        if time.perf_counter() - started >= time_limit_s:
             break
-        # the level: ALPHA of the gap below the best, but at most STRIDE of its cost
+        # the level: ALPHA of the gap below the best, but at most the stride of its cost
         # (while the bound is far below, a level near it sends the design far away)
         asked = ALPHA * min(upper - lower, stride * abs(upper))
-        level = (upper - asked) / unit
+        a, b = np.array(cuts_a), np.array(cuts_b)
         # cut_k(x) <= level  <=>  g_k'x <= level + g_k'x_k - F_k
-        x = master.nearest(best_x, a, b + level)
-    if assign:
-        if best_at != len(steps) - 1:
-            lp.evaluate(best_x)
-        lp.assign(n)
-    design = {key: float(v) for key, v in zip(keys, best_x, strict=True)}
-    boxed = [
-        f"{listing} {name}"
-        for (listing, name), v, hi, box in zip(
-            keys, best_x, master.upper, master.boxed, strict=True
-        )
-        if box and v >= hi * (1 - 1e-6)
-    ]
-    return Decomposed(design, float(upper), float(lower), steps, boxed, converged)
+        points = [
+            master.nearest(best_x, a, b + (upper - share * asked) / unit)
+            for share in (1.0, 2.0)[: pool.size]
+        ]
+    return _Found(best_x, best_at, upper, lower, steps, converged)

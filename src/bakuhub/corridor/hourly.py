@@ -108,9 +108,12 @@ def solve_hourly(
     tolerance: float = 1e-3,
     time_limit_s: float = 1800.0,
     max_evaluations: int = 80,
+    workers: int = 1,
     progress: Progress | None = None,
 ) -> HourlyOptimum:
-    """The hourly expansion of ``scenario`` by Benders, from ``start``'s design."""
+    """The hourly expansion of ``scenario`` by Benders, from ``start``'s design
+    (``workers``: operating solves at once, in forked processes: not from a threaded
+    server, so a study's refinement keeps to one)."""
     say = progress or (lambda _line: None)
     started = time.perf_counter()
     n, temporal, source = hourly_network(scenario)
@@ -127,6 +130,7 @@ def solve_hourly(
         tolerance=tolerance,
         max_evaluations=max_evaluations,
         time_limit_s=time_limit_s,
+        workers=workers,
         on_step=lambda k, step: say(step_line(k, step)),
     )
     shortfall = {
