@@ -84,3 +84,13 @@ def test_solve_refuses_a_yaml_alias_bomb_in_one_sentence(tmp_path: Path) -> None
     assert "anchors and aliases (&name, *name, <<: *name) are not accepted" in out.stderr
     assert "Traceback" not in out.stderr
     assert not (tmp_path / "o").exists()
+
+
+def test_solve_refuses_a_refinement_beyond_its_bound_before_solving(tmp_path: Path) -> None:
+    out = RUNNER.invoke(
+        app, ["solve", "reference-2030", "--refine", "61", "--out", str(tmp_path / "o")]
+    )
+    assert out.exit_code == 2
+    said = " ".join(out.output.replace("│", " ").split())
+    assert "--refine" in said and "less than or equal to 60" in said
+    assert not (tmp_path / "o").exists()

@@ -56,12 +56,23 @@ def solve(
             "scenario's real_year_check, on unless it says false)"
         ),
     ] = True,
+    refine: Annotated[
+        int | None,
+        typer.Option(
+            min=0,
+            max=60,
+            help="Override refine_solves: refine the design on the full year with at most "
+            "this many operating solves of a Benders decomposition (0: off)",
+        ),
+    ] = None,
 ) -> None:
     """Solve a scenario: summary, tables, network (netCDF) and HTML report in OUT."""
     from bakuhub.corridor.run_study import run_study, write_outputs
     from bakuhub.corridor.scenario import load_scenario
 
     spec = load_scenario(scenario)
+    if refine is not None:
+        spec = spec.model_copy(update={"refine_solves": refine})
     target = out or _default_folder(spec.name)
 
     def say(line: str) -> None:
