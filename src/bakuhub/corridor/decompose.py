@@ -60,8 +60,9 @@ ALPHA = 0.5
 cutting plane, 0: stay put)."""
 STRIDE = 0.02
 """The most the level asks for below the best cost at first, as a share of it: doubled
-after each step that gains at least half of what the level asked, halved (down to
-:data:`STRIDE_MIN`) after one that does not."""
+after each round that gains at least half of what the level asked, halved (down to
+:data:`STRIDE_MIN`) after one that gains nothing (a small gain keeps it: halving then
+shrank the steps faster than the cuts improved the model, on the real year)."""
 STRIDE_MIN = 1e-4
 
 
