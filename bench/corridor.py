@@ -318,6 +318,8 @@ def print_real_year(
                 f"{row['wall_s']:.0f} s): between {row['lower_bn']:.3f} and "
                 f"{row['cost_bn_eur']:.3f} bn EUR/a (gap {100 * row['gap']:.2f} %)"
                 + (f"; at a box: {', '.join(row['boxed'])}" if row["boxed"] else "")
+                + "; shortfalls (MWh): "
+                + ", ".join(f"{k} {v:,.0f}" for k, v in row["shortfall_mwh"].items())
             )
             for seconds, cost, lower, upper in row["steps"]:
                 print(f"  {seconds:7.0f} s  design {cost:.4f}  best {upper:.4f}  bound {lower:.4f}")
