@@ -17,11 +17,14 @@ everywhere:
   hourly operation, so the best design's cost on the hourly year.
 * **Next point** (the level bundle of Lemarechal, Nemirovskii and Nesterov 1995): the
   point nearest the best design (in scaled units) whose cut model is at most the
-  level ``LB + alpha (UB - LB)``, a QP (Clarabel).
+  level ``UB - alpha min(UB - LB, s UB)``, a QP (Clarabel); the stride ``s`` keeps the
+  level near the best design while ``LB`` is far below (see :data:`STRIDE`).
 
-The gap ``(UB - LB) / UB`` is certified: the hourly optimum lies between the two
-(for designs within ``X``; a capacity with no upper bound is boxed at ``cap``, and
-the result says whether the best design touches a box). The operating LP must be
+The gap ``(UB - LB) / UB`` is certified (to the master solver's tolerance): the hourly
+optimum lies between the two. When no operating cost can be negative, ``F(x) >= c'x``
+is a cut and ``c'x <= UB`` holds for any better design, so a capacity with a capital
+cost needs no box; one without (and with no upper bound of its own) is boxed at
+``cap``, and the result says whether the best design touches such a box. The operating LP must be
 feasible for every ``x`` in ``X``: load shedding at the value of lost load keeps
 demand feasible; annual targets are written soft, with a penalty (see
 :mod:`bakuhub.corridor.real_year`), which is exact when the best design meets them.
@@ -33,6 +36,7 @@ year a warm-started dual simplex took 250-280 s where a cold solve took about 30
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -431,7 +435,7 @@ def decompose(
 
     ``start``: a first design (e.g. from an aggregated solve); ``cap``: the box for
     capacities with no upper bound (default: four times the largest load's peak sum).
-    ``workers``: designs solved at once (each round also tries a longer step, twice
+    ``workers``: designs solved at once (each round also tries a longer step, 1.8 times
     what the level asks, in a forked process). ``on_step(k, step)`` hears of
     each evaluation. With ``assign``, the best design's hourly solution is written back
     to ``n``.
@@ -504,6 +508,12 @@ def _bundle(
                 if lp.operating_nonnegative:  # F(x) >= c'x: the capital cost alone
                     cuts_a.append(lp.capital / unit)
                     cuts_b.append(0.0)
+                    # a better design has c_i x_i <= F(x_0): no box tighter than that, so
+                    # the bound holds for every capacity that costs something
+                    priced = master.boxed & (lp.capital > 0)
+                    room = value / np.where(priced, lp.capital, 1.0)
+                    master.upper = np.where(priced, np.maximum(master.upper, room), master.upper)
+                    master.boxed = master.boxed & ~priced
             if value < upper:
                 best_x, upper, best_at = x.copy(), value, len(steps)
             # the cut g'x - theta <= g'x_k - F_k, costs in units of the first design's
@@ -530,8 +540,8 @@ def _bundle(
         asked = ALPHA * min(upper - lower, stride * abs(upper))
         a, b = np.array(cuts_a), np.array(cuts_b)
         # cut_k(x) <= level  <=>  g_k'x <= level + g_k'x_k - F_k
-        points = [
-            master.nearest(best_x, a, b + (upper - share * asked) / unit)
-            for share in (1.0, 2.0)[: pool.size]
-        ]
+        points = [master.nearest(best_x, a, b + (upper - asked) / unit)]
+        if pool.size > 1:  # a longer step, whose level may lie too near the bound to reach
+            with contextlib.suppress(DecompositionError):
+                points.append(master.nearest(best_x, a, b + (upper - 1.8 * asked) / unit))
     return _Found(best_x, best_at, upper, lower, steps, converged)
