@@ -129,7 +129,7 @@ def benders(scenario: Any, limit_s: float = BENDERS_LIMIT_S) -> dict[str, Any]:
         start.network,
         tolerance=BENDERS_TOLERANCE,
         time_limit_s=limit_s,
-        workers=BENDERS_WORKERS,
+        workers=int(os.environ.get("BENCH_BENDERS_WORKERS", BENDERS_WORKERS)),
         progress=lambda line: print(f"    {line}", flush=True),
     )
     n, r = found.network, found.result
@@ -349,11 +349,15 @@ def main() -> None:
         "--benders-limit", type=float, default=BENDERS_LIMIT_S, help="seconds, benders row"
     )
     parser.add_argument(
+        "--benders-workers", type=int, default=BENDERS_WORKERS, help="solves at once, benders"
+    )
+    parser.add_argument(
         "--flatness", action="store_true", help="real-year cost of the default with +-20 %% storage"
     )
     args = parser.parse_args()
     resolutions = [args.only] if args.only else args.resolutions
     os.environ["BENCH_BENDERS_LIMIT_S"] = str(args.benders_limit)  # for the spawned process
+    os.environ["BENCH_BENDERS_WORKERS"] = str(args.benders_workers)
     print(
         f"corridor resolution benchmark: {args.scenario}, {os.cpu_count()} CPUs, "
         f"timeout {args.timeout:.0f} s each",
