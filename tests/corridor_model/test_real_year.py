@@ -109,7 +109,15 @@ def test_a_small_study_carries_its_refinement_and_real_year_check(tmp_path: Path
     # one operating solve of the refinement: the sizing design's hourly cost, which the
     # real-year check of the same design must reproduce (the two accountings agree)
     scenario = load_scenario("reference-2030").model_copy(update={"refine_solves": 1})
-    study = run_study(scenario, resolution="repdays:2/4", counterfactual=False)
+    lines: list[str] = []
+    study = run_study(
+        scenario, resolution="repdays:2/4", counterfactual=False, progress=lines.append
+    )
+    # the job's progress fraction counts on these lines (plus one for writing the files)
+    from bakuhub.jobs.kinds import CORRIDOR_STUDY, expected_lines
+
+    job = {"scenario": scenario.model_dump(mode="json"), "counterfactual": False}
+    assert len(lines) + 1 == expected_lines(CORRIDOR_STUDY, job), lines
     refined = study.summary["refinement"]
     assert refined["evaluations"] == 1 and refined["sizing_resolution"] == "repdays:2/4"
     assert refined["weather"] == "rebuilt"
