@@ -16,6 +16,7 @@ from bakuhub import __version__
 from bakuhub.config import Settings, get_settings, secret_key_warning
 from bakuhub.db import make_engine, make_sessionmaker
 from bakuhub.web.auth import guard
+from bakuhub.web.contract import BakuhubAPI
 from bakuhub.web.errors import RequestEdge, install_error_handlers
 from bakuhub.web.locale import LocaleMiddleware
 
@@ -121,7 +122,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         yield
         engine.dispose()
 
-    app = FastAPI(
+    app = BakuhubAPI(
         title="bakuhub",
         version=__version__,
         summary="The COP29 Baku partnerships platform: the Hub's record and the energy corridor.",

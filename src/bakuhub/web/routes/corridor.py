@@ -26,6 +26,7 @@ from bakuhub.studies.schemas import (
     StudyOut,
 )
 from bakuhub.studies.service import FILES, StudyFilter
+from bakuhub.web.contract import TOO_MANY_JOBS
 from bakuhub.web.deps import PrincipalDep, SessionDep, SettingsDep
 from bakuhub.web.routes.corridor_scenarios import (
     AnalystDep,
@@ -124,7 +125,12 @@ def report(
     return FileResponse(path, media_type=media)
 
 
-@router.post("/studies/{name}/rerun", summary="Run a study's exact scenario again", status_code=202)
+@router.post(
+    "/studies/{name}/rerun",
+    summary="Run a study's exact scenario again",
+    status_code=202,
+    responses=TOO_MANY_JOBS,
+)
 def rerun(
     name: NamePath,
     body: RunIn,

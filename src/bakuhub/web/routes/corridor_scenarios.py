@@ -35,6 +35,7 @@ from bakuhub.studies.schemas import (
     ScenarioOut,
 )
 from bakuhub.studies.store import note_submission
+from bakuhub.web.contract import TOO_MANY_JOBS
 from bakuhub.web.deps import PrincipalDep, SessionDep, SettingsDep
 from bakuhub.web.routes.jobs import RunnerDep
 
@@ -242,7 +243,10 @@ def publish(
 
 
 @scenario_routes.post(
-    "/scenarios/{ref}/run", summary="Run a saved scenario as a job", status_code=202
+    "/scenarios/{ref}/run",
+    summary="Run a saved scenario as a job",
+    status_code=202,
+    responses=TOO_MANY_JOBS,
 )
 def run(
     ref: RefPath,

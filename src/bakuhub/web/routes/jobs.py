@@ -35,6 +35,7 @@ from bakuhub.jobs.schemas import (
     job_out,
     listed_view,
 )
+from bakuhub.web.contract import TOO_MANY_JOBS
 from bakuhub.web.deps import PrincipalDep, SessionDep, SettingsDep
 
 log = logging.getLogger(__name__)
@@ -92,7 +93,12 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 router = APIRouter(prefix="/jobs", tags=["jobs"], lifespan=lifespan)
 
 
-@router.post("", summary="Submit a corridor study as a job", status_code=202)
+@router.post(
+    "",
+    summary="Submit a corridor study as a job",
+    status_code=202,
+    responses=TOO_MANY_JOBS,
+)
 def submit(
     body: StudyJobIn,
     session: SessionDep,

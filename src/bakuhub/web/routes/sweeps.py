@@ -25,6 +25,7 @@ from bakuhub.jobs.sweep_batches import SweepView, cancel_sweep, list_sweeps, rea
 from bakuhub.jobs.sweep_batches import results_csv as table_csv
 from bakuhub.jobs.sweep_define import SweepIn, base_scenario, submit_request
 from bakuhub.jobs.sweep_fields import sweep_fields
+from bakuhub.web.contract import TOO_MANY_JOBS
 from bakuhub.web.deps import PrincipalDep, SessionDep
 from bakuhub.web.routes.jobs import RunnerDep
 
@@ -144,7 +145,12 @@ def fields(
     ]
 
 
-@router.post("", summary="Run a sweep: one corridor study per run, as jobs", status_code=202)
+@router.post(
+    "",
+    summary="Run a sweep: one corridor study per run, as jobs",
+    status_code=202,
+    responses=TOO_MANY_JOBS,
+)
 def submit(
     body: SweepIn,
     who: Annotated[Principal, Depends(may_run)],

@@ -1,0 +1,105 @@
+"""The API's OpenAPI document says what the API really does: each error answer's body is
+the documented one, for a status the operation documents.
+
+Each answer is checked by schemathesis against the document the app serves, as a
+client generated from it would read it (runs on SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import schemathesis
+from fastapi.testclient import TestClient
+
+API = "/api/v1"
+WRITES = {"post", "put", "patch", "delete"}
+
+
+def _document(client: TestClient) -> dict[str, Any]:
+    answer = client.get(f"{API}/openapi.json")
+    assert answer.status_code == 200
+    document: dict[str, Any] = answer.json()
+    return document
+
+
+def _operations(document: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    return [
+        (path, method, operation)
+        for path, item in document["paths"].items()
+        for method, operation in item.items()
+        if path.startswith(API)
+    ]
+
+
+def _conforms(
+    document: dict[str, Any], method: str, path: str, answer: httpx.Response, status: int
+) -> dict[str, Any]:
+    """``answer`` has ``status``, which the operation documents, and the body documented."""
+    assert answer.status_code == status, answer.text
+    responses = document["paths"][path][method]["responses"]
+    assert str(status) in responses, f"{method.upper()} {path} does not document {status}"
+    operation = schemathesis.openapi.from_dict(document)[path][method.upper()]
+    operation.validate_response(answer)  # raises naming every mismatch
+    body: dict[str, Any] = answer.json()
+    return body
+
+
+def test_every_operation_documents_its_error_answers_with_the_body_sent(
+    client: TestClient,
+) -> None:
+    document = _document(client)
+    assert "HTTPValidationError" not in str(document)
+    error = document["components"]["schemas"]["ErrorBody"]
+    assert error["required"] == ["detail", "errors"]
+    for path, method, operation in _operations(document):
+        expected = {"401", "403", "422"}
+        if "{" in path:
+            expected.add("404")
+        if method in WRITES:
+            expected |= {"409", "503"}
+        responses = operation["responses"]
+        assert expected <= set(responses), f"{method} {path}: {sorted(responses)}"
+        for status, answer in responses.items():
+            if status[0] in "45":
+                schema = answer["content"]["application/json"]["schema"]
+                assert schema == {"$ref": "#/components/schemas/ErrorBody"}, (method, path)
+        if method in WRITES:
+            assert "Retry-After" in responses["503"]["headers"]
+    submit = document["paths"][f"{API}/jobs"]["post"]["responses"]
+    assert "429" in submit
+
+
+def test_error_answers_are_the_documented_ones(
+    client: TestClient, client_as: Callable[..., TestClient]
+) -> None:
+    document = _document(client)
+    parties, party = f"{API}/parties", f"{API}/parties/{{ref}}"
+
+    bad_query = client.get(parties, params={"limit": 0})
+    body = _conforms(document, "get", parties, bad_query, 422)
+    assert body["errors"][0]["loc"] == ["query", "limit"]
+
+    bad_body = client.post(parties, json={"kind": "country", "iso3": "XX"})
+    assert _conforms(document, "post", parties, bad_body, 422)["errors"][0]["loc"] == ["iso3"]
+
+    missing = client.get(f"{parties}/NOPE")
+    assert "NOPE" in _conforms(document, "get", party, missing, 404)["detail"]
+
+    created = client.post(parties, json={"kind": "country", "iso3": "TCD"})
+    assert _conforms(document, "post", parties, created, 201)["ref"] == "TCD"
+    taken = client.post(parties, json={"kind": "country", "iso3": "TCD"})
+    _conforms(document, "post", parties, taken, 409)
+    stale = client.patch(f"{parties}/TCD", json={"version": 99, "name": "Tchad"})
+    _conforms(document, "patch", party, stale, 409)
+
+    anonymous = client_as(None)
+    not_signed_in = anonymous.post(parties, json={"kind": "country", "iso3": "GNB"})
+    _conforms(document, "post", parties, not_signed_in, 401)
+    bad_token = anonymous.get(parties, headers={"Authorization": "Bearer not-a-token"})
+    _conforms(document, "get", parties, bad_token, 401)
+
+    viewer = client_as("viewer")
+    refused = viewer.post(parties, json={"kind": "country", "iso3": "GNB"})
+    _conforms(document, "post", parties, refused, 403)
