@@ -1,20 +1,23 @@
 """The API's OpenAPI document says what the API really does: each error answer's body is
-the documented one, for a status the operation documents.
+the documented one, for a status the operation documents; operation ids are readable.
 
 Each answer is checked by schemathesis against the document the app serves, as a
 client generated from it would read it (runs on SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
 import httpx
+import pytest
 import schemathesis
 from fastapi.testclient import TestClient
 
 API = "/api/v1"
 WRITES = {"post", "put", "patch", "delete"}
+FASTAPI_DEFAULT_ID = re.compile(r"_api_v1_|_(get|post|put|patch|delete)$|__")
 
 
 def _document(client: TestClient) -> dict[str, Any]:
@@ -103,3 +106,29 @@ def test_error_answers_are_the_documented_ones(
     viewer = client_as("viewer")
     refused = viewer.post(parties, json={"kind": "country", "iso3": "GNB"})
     _conforms(document, "post", parties, refused, 403)
+
+
+def test_operation_ids_are_unique_and_readable(client: TestClient) -> None:
+    ids = [operation["operationId"] for _p, _m, operation in _operations(_document(client))]
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    defaults = [i for i in ids if FASTAPI_DEFAULT_ID.search(i)]
+    assert not defaults, defaults
+    assert all(re.fullmatch(r"[a-z][a-z0-9_]*", i) for i in ids)
+    for expected in ("list_parties", "get_party", "create_project", "update_working_group"):
+        assert expected in ids
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "operation_id"),
+    [
+        ("get", "/parties", "list_parties"),
+        ("delete", "/projects/{ref}", "delete_project"),
+        ("get", "/corridor/scenarios/{ref}", "get_scenario"),
+        ("post", "/jobs", "submit_job"),
+        ("get", "/health", "get_health"),
+    ],
+)
+def test_operation_ids_name_what_the_operation_does(
+    client: TestClient, method: str, path: str, operation_id: str
+) -> None:
+    assert _document(client)["paths"][f"{API}{path}"][method]["operationId"] == operation_id

@@ -1,5 +1,5 @@
 """The API's contract as the OpenAPI document states it: one error body for every error
-status an operation can answer.
+status an operation can answer, readable operation ids.
 
 ``BakuhubAPI.openapi`` finishes FastAPI's document once: each ``/api/`` operation gets
 the statuses every request can meet (401 for a bad token, 403 for a refused role or
@@ -14,6 +14,7 @@ import re
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field
 
 ERROR_REF = "#/components/schemas/ErrorBody"
@@ -72,6 +73,12 @@ def error_response(status: int, description: str) -> dict[str, Any]:
     if status == 503:
         answer["headers"] = RETRY_AFTER
     return answer
+
+
+def operation_id(route: APIRoute) -> str:
+    """The operation id of ``route``: its function's name (``list_parties``); the app's
+    ``generate_unique_id_function`` (tests/web/test_api_contract.py checks they are unique)."""
+    return route.name
 
 
 def error_statuses(path: str, method: str) -> dict[int, str]:

@@ -26,7 +26,7 @@ class TokenIn(Strict):
 
 
 @router.get("/me", summary="Who the request is made as")
-def me(principal: PrincipalDep) -> dict[str, Any]:
+def get_me(principal: PrincipalDep) -> dict[str, Any]:
     if principal is None:
         return {"signed_in": False}
     return {
@@ -237,7 +237,7 @@ def revoke_user_tokens(
 
 
 @router.get("/audit", summary="The audit log, newest first (secretariat)")
-def audit_log(
+def list_audit_log(
     session: SessionDep,
     principal: PrincipalDep,
     record_type: str | None = None,

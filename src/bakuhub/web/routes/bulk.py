@@ -53,14 +53,14 @@ def _attachment(name: str) -> dict[str, str]:
 
 
 @router.get("/bulk/templates/{kind}.csv", summary="The CSV template of a bulk-import kind")
-def template_as_csv(kind: KindPath) -> Response:
+def get_bulk_template_csv(kind: KindPath) -> Response:
     text = template_csv(kind)
     headers = _attachment(f"bakuhub-{kind}.csv")
     return Response(text, media_type="text/csv; charset=utf-8", headers=headers)
 
 
 @router.get("/bulk/templates/{kind}.xlsx", summary="The Excel template of a bulk-import kind")
-def template_as_xlsx(kind: KindPath) -> Response:
+def get_bulk_template_xlsx(kind: KindPath) -> Response:
     content = template_xlsx(kind)
     return Response(content, media_type=XLSX_TYPE, headers=_attachment(f"bakuhub-{kind}.xlsx"))
 
@@ -72,7 +72,7 @@ def template_as_xlsx(kind: KindPath) -> Response:
     "update and a `digest` to commit with; a bad file is refused (422) with every bad row "
     "in `details` (row, column, msg).",
 )
-def preview(
+def preview_bulk_import(
     ref: str,
     kind: KindPath,
     session: SessionDep,
@@ -91,7 +91,7 @@ def preview(
     description="Multipart form with the same `file` and the preview's `digest`. A record "
     "the file touches that changed since the preview refuses the whole file (409).",
 )
-def commit(
+def commit_bulk_import(
     ref: str,
     kind: KindPath,
     session: SessionDep,

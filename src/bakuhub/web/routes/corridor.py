@@ -56,7 +56,7 @@ class StudyState(BaseModel):
     response_model=list[StudyOut | StudyState],
     response_model_exclude_unset=True,
 )
-def studies(
+def list_studies(
     session: SessionDep,
     principal: PrincipalDep,
     settings: SettingsDep,
@@ -83,7 +83,7 @@ def studies(
 
 
 @router.get("/studies/{name}", summary="A study: inputs and hash, downloads, summary")
-def detail(
+def get_study(
     name: NamePath, session: SessionDep, principal: PrincipalDep, settings: SettingsDep
 ) -> StudyDetail:
     row = service.get_study(
@@ -97,7 +97,7 @@ def detail(
     summary=f"One download of a study: {', '.join(FILES)}",
     response_class=FileResponse,
 )
-def download(
+def download_study_file(
     name: NamePath,
     file: Annotated[str, PathParam(max_length=40)],
     session: SessionDep,
@@ -111,7 +111,7 @@ def download(
 
 
 @router.get("/studies/{name}/report", summary="The study's self-contained HTML report")
-def report(
+def get_study_report(
     name: NamePath, session: SessionDep, principal: PrincipalDep, settings: SettingsDep
 ) -> FileResponse:
     service.get_study(session=session, principal=principal, name=name, data_dir=settings.data_dir)
@@ -131,7 +131,7 @@ def report(
     status_code=202,
     responses=TOO_MANY_JOBS,
 )
-def rerun(
+def rerun_study(
     name: NamePath,
     body: RunIn,
     session: SessionDep,
@@ -154,7 +154,7 @@ def rerun(
 
 
 @router.get("/compare", summary="Two or more studies side by side, with differences")
-def compare(
+def compare_studies(
     session: SessionDep,
     principal: PrincipalDep,
     settings: SettingsDep,
@@ -170,7 +170,7 @@ def compare(
 
 
 @router.get("/studies/{name}/comments", summary="The discussion on a study")
-def study_comments(
+def list_study_comments(
     name: NamePath, session: SessionDep, principal: PrincipalDep, settings: SettingsDep
 ) -> list[CommentOut]:
     service.get_study(session=session, principal=principal, name=name, data_dir=settings.data_dir)

@@ -146,7 +146,7 @@ def list_scenarios(
 
 
 @scenario_routes.post("/scenarios", summary="Save a scenario (a draft)", status_code=201)
-def create(body: ScenarioIn, session: SessionDep, principal: AnalystDep) -> ScenarioOut:
+def create_scenario(body: ScenarioIn, session: SessionDep, principal: AnalystDep) -> ScenarioOut:
     row = scenarios.create_scenario(
         session=session,
         principal=principal,
@@ -161,7 +161,7 @@ def create(body: ScenarioIn, session: SessionDep, principal: AnalystDep) -> Scen
 @scenario_routes.post(
     "/scenarios/import", summary="Save a scenario YAML file as a draft", status_code=201
 )
-def import_yaml(body: ImportIn, session: SessionDep, principal: AnalystDep) -> ScenarioOut:
+def import_scenario_yaml(body: ImportIn, session: SessionDep, principal: AnalystDep) -> ScenarioOut:
     row = scenarios.import_yaml(
         session=session, principal=principal, text=body.yaml, ref=body.ref, title=body.title
     )
@@ -173,20 +173,20 @@ def import_yaml(body: ImportIn, session: SessionDep, principal: AnalystDep) -> S
     summary="A saved scenario as a YAML file (for bakuhub corridor solve)",
     response_class=Response,
 )
-def export_yaml(ref: RefPath, session: SessionDep, principal: PrincipalDep) -> Response:
+def export_scenario_yaml(ref: RefPath, session: SessionDep, principal: PrincipalDep) -> Response:
     text = scenarios.export_yaml(session=session, principal=principal, ref=ref)
     headers = {"Content-Disposition": f'attachment; filename="{ref}.yaml"'}
     return Response(text, media_type="application/yaml", headers=headers)
 
 
 @scenario_routes.get("/scenarios/{ref}", summary="A saved scenario")
-def read(ref: RefPath, session: SessionDep, principal: PrincipalDep) -> ScenarioOut:
+def get_scenario(ref: RefPath, session: SessionDep, principal: PrincipalDep) -> ScenarioOut:
     row = scenarios.get_scenario(session=session, principal=principal, ref=ref)
     return ScenarioOut(**scenarios.scenario_out(row))
 
 
 @scenario_routes.put("/scenarios/{ref}", summary="Change a saved scenario (version-checked)")
-def update(
+def update_scenario(
     ref: RefPath, body: ScenarioChange, session: SessionDep, principal: AnalystDep
 ) -> ScenarioOut:
     row = scenarios.update_scenario(
@@ -204,7 +204,7 @@ def update(
 @scenario_routes.delete(
     "/scenarios/{ref}", summary="Delete a saved scenario no study uses", status_code=204
 )
-def delete(
+def delete_scenario(
     ref: RefPath,
     session: SessionDep,
     principal: AnalystDep,
@@ -219,7 +219,9 @@ def delete(
     summary="Fork a saved or shipped scenario into a draft of yours",
     status_code=201,
 )
-def fork(ref: RefPath, body: ForkIn, session: SessionDep, principal: AnalystDep) -> ScenarioOut:
+def fork_scenario(
+    ref: RefPath, body: ForkIn, session: SessionDep, principal: AnalystDep
+) -> ScenarioOut:
     row = scenarios.fork_scenario(
         session=session, principal=principal, source=ref, ref=body.ref, title=body.title
     )
@@ -229,7 +231,7 @@ def fork(ref: RefPath, body: ForkIn, session: SessionDep, principal: AnalystDep)
 @scenario_routes.post(
     "/scenarios/{ref}/publish", summary="Publish a saved scenario, or unpublish it"
 )
-def publish(
+def publish_scenario(
     ref: RefPath, body: PublishIn, session: SessionDep, principal: AnalystDep
 ) -> ScenarioOut:
     row = scenarios.set_published(
@@ -248,7 +250,7 @@ def publish(
     status_code=202,
     responses=TOO_MANY_JOBS,
 )
-def run(
+def run_scenario(
     ref: RefPath,
     body: RunIn,
     session: SessionDep,
@@ -271,7 +273,7 @@ def run(
 
 
 @scenario_routes.get("/scenarios/{ref}/comments", summary="The discussion on a saved scenario")
-def scenario_comments(
+def list_scenario_comments(
     ref: RefPath, session: SessionDep, principal: PrincipalDep
 ) -> list[CommentOut]:
     rows = service.thread(session=session, principal=principal, target_type="scenario", target=ref)

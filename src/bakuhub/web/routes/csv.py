@@ -27,7 +27,7 @@ def _resource(name: str) -> Resource:
 
 
 @router.get("/{name}", summary="Export every record of one type as CSV")
-def export(name: str, session: SessionDep, principal: PrincipalDep) -> Response:
+def export_records_csv(name: str, session: SessionDep, principal: PrincipalDep) -> Response:
     text = export_csv(session=session, resource=_resource(name), published_only=principal is None)
     headers = {"Content-Disposition": f'attachment; filename="{name}.csv"'}
     return Response(text, media_type="text/csv; charset=utf-8", headers=headers)
@@ -40,7 +40,7 @@ def export(name: str, session: SessionDep, principal: PrincipalDep) -> Response:
     "that record; others are created. Any bad row refuses the whole file (422) and the "
     "answer lists every bad row and column.",
 )
-async def import_(
+async def import_records_csv(
     name: str, request: Request, session: SessionDep, principal: PrincipalDep, author: AuthorDep
 ) -> dict[str, int]:
     require_staff(principal, _("import CSV files"))

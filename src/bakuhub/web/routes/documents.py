@@ -27,7 +27,7 @@ router = APIRouter(tags=["agreements"])
     response_model=DocumentOut,
     summary="Attach a document to an agreement (stored with its SHA-256 checksum)",
 )
-def upload(
+def upload_document(
     ref: str,
     file: UploadFile,
     session: SessionDep,
@@ -57,7 +57,7 @@ def upload(
 
 
 @router.get("/documents/{document_id}", summary="Download an attached document")
-def download(
+def download_document(
     session: SessionDep,
     settings: SettingsDep,
     principal: PrincipalDep,

@@ -25,7 +25,7 @@ router = APIRouter(prefix="/iati", tags=["iati"])
     "Without a token: published projects and approved result periods only (a draft "
     "named is not found).",
 )
-def export(
+def export_iati_activities(
     session: SessionDep, principal: PrincipalDep, project: list[str] | None = Query(None)
 ) -> Response:
     result = export_activities(
@@ -49,7 +49,7 @@ def export(
     "the element, the bakuhub field when known, and what to do. Without a token: "
     "published projects and approved result periods only, as the public export.",
 )
-def check(
+def check_iati_activities(
     session: SessionDep,
     principal: PrincipalDep,
     project: list[str] | None = Query(None, max_length=100),
@@ -77,7 +77,7 @@ def check(
     description="Body: the XML (Content-Type application/xml). Known identifiers update "
     "their project. The answer lists, per activity, what was mapped, skipped (and why).",
 )
-async def import_(
+async def import_iati_activities(
     request: Request, session: SessionDep, principal: PrincipalDep, author: AuthorDep
 ) -> dict[str, Any]:
     require_staff(principal, N_("import IATI files"))

@@ -19,7 +19,7 @@ router = APIRouter(prefix="/iati", tags=["iati"])
     "exchange-rate table (a missing rate refuses the file, 422, and names it). Without a "
     "token: published projects only.",
 )
-def export_org(
+def export_iati_organisation(
     session: SessionDep,
     principal: PrincipalDep,
     currency: str | None = Query(

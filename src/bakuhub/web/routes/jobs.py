@@ -99,7 +99,7 @@ router = APIRouter(prefix="/jobs", tags=["jobs"], lifespan=lifespan)
     status_code=202,
     responses=TOO_MANY_JOBS,
 )
-def submit(
+def submit_job(
     body: StudyJobIn,
     session: SessionDep,
     runner: RunnerDep,
@@ -151,7 +151,7 @@ def list_jobs(
 
 
 @router.get("/counts", summary="How many jobs are in each state")
-def counts(session: SessionDep) -> dict[str, int]:
+def count_jobs(session: SessionDep) -> dict[str, int]:
     return service.count_jobs(session=session)
 
 
@@ -169,7 +169,7 @@ def get_job(job_id: JobId, session: SessionDep, principal: PrincipalDep) -> Any:
     "/{job_id}/cancel",
     summary="Cancel a queued or running job (your own; the secretariat any)",
 )
-def cancel(
+def cancel_job(
     job_id: JobId, session: SessionDep, runner: RunnerDep, principal: PrincipalDep
 ) -> JobOut:
     who = access.check_may_cancel(principal, service.get_job(session=session, job_id=job_id))
@@ -185,7 +185,7 @@ INPUT_FILES = frozenset({"scenario.yaml"})
 
 
 @router.get("/{job_id}/result", summary="A succeeded job's summary and the names of its files")
-def result(job_id: JobId, session: SessionDep, principal: PrincipalDep) -> dict[str, Any]:
+def get_job_result(job_id: JobId, session: SessionDep, principal: PrincipalDep) -> dict[str, Any]:
     folder = service.result_folder(session=session, job_id=job_id)
     job = service.get_job(session=session, job_id=job_id)
     files = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
@@ -196,7 +196,7 @@ def result(job_id: JobId, session: SessionDep, principal: PrincipalDep) -> dict[
 
 
 @router.get("/{job_id}/result/{name:path}", summary="One result file (e.g. report.html)")
-def result_file(
+def get_job_result_file(
     job_id: JobId, name: str, session: SessionDep, principal: PrincipalDep
 ) -> FileResponse:
     if not name:

@@ -221,7 +221,7 @@ def list_review(
     "(changed since, not submitted), none moves and the answer names each one.",
     dependencies=[Reviewer],
 )
-def post_review(data: ReviewIn, session: SessionDep, author: AuthorDep) -> list[dict[str, Any]]:
+def review_periods(data: ReviewIn, session: SessionDep, author: AuthorDep) -> list[dict[str, Any]]:
     return review.review(session=session, data=data, author=author)
 
 

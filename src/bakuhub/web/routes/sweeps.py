@@ -19,9 +19,9 @@ from pydantic import BaseModel, Field
 
 from bakuhub.accounts.permissions import Principal, Role, require
 from bakuhub.i18n import _
-from bakuhub.jobs import access
+from bakuhub.jobs import access, sweep_batches
 from bakuhub.jobs.retry import in_session
-from bakuhub.jobs.sweep_batches import SweepView, cancel_sweep, list_sweeps, read_sweep
+from bakuhub.jobs.sweep_batches import SweepView, read_sweep
 from bakuhub.jobs.sweep_batches import results_csv as table_csv
 from bakuhub.jobs.sweep_define import SweepIn, base_scenario, submit_request
 from bakuhub.jobs.sweep_fields import sweep_fields
@@ -133,7 +133,7 @@ def sweep_out(view: SweepView, *, full: bool) -> SweepOut:
 
 
 @router.get("/fields", summary="The scenario fields a sweep of a base scenario may vary")
-def fields(
+def list_sweep_fields(
     base: str = Query(max_length=80, description="A shipped scenario's name."),
 ) -> list[FieldOut]:
     found = sweep_fields(base_scenario(base))
@@ -151,7 +151,7 @@ def fields(
     status_code=202,
     responses=TOO_MANY_JOBS,
 )
-def submit(
+def submit_sweep(
     body: SweepIn,
     who: Annotated[Principal, Depends(may_run)],
     session: SessionDep,
@@ -168,7 +168,7 @@ def submit(
 
 
 @router.get("", summary="Sweeps (batches of jobs), newest first")
-def listed(
+def list_sweeps(
     session: SessionDep,
     principal: PrincipalDep,
     limit: int = Query(50, ge=1, le=500),
@@ -185,12 +185,12 @@ def listed(
             active=s.active,
             counts=s.counts,
         )
-        for s in list_sweeps(session=session, limit=limit, offset=offset)
+        for s in sweep_batches.list_sweeps(session=session, limit=limit, offset=offset)
     ]
 
 
 @router.get("/{batch}", summary="A sweep: each run's progress, place in the queue, results")
-def detail(batch: Batch, session: SessionDep, principal: PrincipalDep) -> SweepOut:
+def get_sweep(batch: Batch, session: SessionDep, principal: PrincipalDep) -> SweepOut:
     return sweep_out(read_sweep(session=session, batch=batch), full=access.full_view(principal))
 
 
@@ -200,7 +200,7 @@ def detail(batch: Batch, session: SessionDep, principal: PrincipalDep) -> SweepO
     response_class=Response,
     responses={200: {"content": {"text/csv": {}}}},
 )
-def results_csv(batch: Batch, session: SessionDep, principal: PrincipalDep) -> Response:
+def get_sweep_results_csv(batch: Batch, session: SessionDep, principal: PrincipalDep) -> Response:
     view = read_sweep(session=session, batch=batch)
     text = table_csv(view, full=access.full_view(principal))
     name = re.sub(r"[^A-Za-z0-9._-]", "-", batch)
@@ -214,7 +214,7 @@ def results_csv(batch: Batch, session: SessionDep, principal: PrincipalDep) -> R
 @router.post(
     "/{batch}/cancel", summary="Cancel a sweep's queued and running runs (your own; staff any)"
 )
-def cancel(
+def cancel_sweep(
     batch: Batch,
     who: Annotated[Principal, Depends(signed_in)],
     session: SessionDep,
@@ -222,6 +222,8 @@ def cancel(
 ) -> SweepOut:
     in_session(
         session,
-        lambda: cancel_sweep(session=session, batch=batch, principal=who, runner=runner),
+        lambda: sweep_batches.cancel_sweep(
+            session=session, batch=batch, principal=who, runner=runner
+        ),
     )
     return sweep_out(read_sweep(session=session, batch=batch), full=True)
