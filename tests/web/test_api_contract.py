@@ -14,6 +14,9 @@ import httpx
 import pytest
 import schemathesis
 from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from bakuhub.testing import records
 
 API = "/api/v1"
 WRITES = {"post", "put", "patch", "delete"}
@@ -103,6 +106,9 @@ def test_error_answers_are_the_documented_ones(
     bad_token = anonymous.get(parties, headers={"Authorization": "Bearer not-a-token"})
     _conforms(document, "get", parties, bad_token, 401)
 
+    no_project = client.get(f"{API}/iati/activities.xml")
+    _conforms(document, "get", f"{API}/iati/activities.xml", no_project, 404)
+
     viewer = client_as("viewer")
     refused = viewer.post(parties, json={"kind": "country", "iso3": "GNB"})
     _conforms(document, "post", parties, refused, 403)
@@ -132,3 +138,53 @@ def test_operation_ids_name_what_the_operation_does(
     client: TestClient, method: str, path: str, operation_id: str
 ) -> None:
     assert _document(client)["paths"][f"{API}{path}"][method]["operationId"] == operation_id
+
+
+FILE_ROUTES = {
+    f"{API}/csv/{{name}}": ["text/csv"],
+    f"{API}/bulk/templates/{{kind}}.csv": ["text/csv"],
+    f"{API}/bulk/templates/{{kind}}.xlsx": [
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    ],
+    f"{API}/iati/activities.xml": ["application/xml"],
+    f"{API}/iati/organisation.xml": ["application/xml"],
+    f"{API}/corridor/scenarios/{{ref}}.yaml": ["application/yaml"],
+    f"{API}/corridor/studies/{{name}}/report": ["text/html"],
+    f"{API}/sweeps/{{batch}}/results.csv": ["text/csv"],
+    f"{API}/documents/{{document_id}}": ["*/*"],
+    f"{API}/jobs/{{job_id}}/result/{{name}}": ["*/*"],
+}
+"""Operations answering a file, with the media types documented."""
+
+
+def test_files_are_documented_with_their_media_type_not_json(client: TestClient) -> None:
+    paths = _document(client)["paths"]
+    for path, media_types in FILE_ROUTES.items():
+        assert list(paths[path]["get"]["responses"]["200"]["content"]) == media_types, path
+    study_file = paths[f"{API}/corridor/studies/{{name}}/files/{{file}}"]["get"]
+    assert {"text/csv", "text/html", "application/vnd.apache.parquet"} <= set(
+        study_file["responses"]["200"]["content"]
+    )
+
+
+@pytest.mark.parametrize(
+    ("url", "path"),
+    [
+        (f"{API}/csv/parties", f"{API}/csv/{{name}}"),
+        (f"{API}/bulk/templates/budgets.csv", f"{API}/bulk/templates/{{kind}}.csv"),
+        (f"{API}/bulk/templates/budgets.xlsx", f"{API}/bulk/templates/{{kind}}.xlsx"),
+        (f"{API}/iati/activities.xml", f"{API}/iati/activities.xml"),
+        (f"{API}/iati/organisation.xml", f"{API}/iati/organisation.xml"),
+    ],
+)
+def test_a_file_comes_with_the_documented_media_type(
+    client: TestClient, session: Session, url: str, path: str
+) -> None:
+    records.make_record(session)
+    session.commit()
+    documented = _document(client)["paths"][path]["get"]["responses"]["200"]["content"]
+    answer = client.get(url)
+    assert answer.status_code == 200, answer.text
+    received = answer.headers["content-type"].split(";")[0].strip()
+    assert received in documented, (received, list(documented))
+    assert received != "application/json"

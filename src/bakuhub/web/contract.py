@@ -1,5 +1,6 @@
 """The API's contract as the OpenAPI document states it: one error body for every error
-status an operation can answer, readable operation ids.
+status an operation can answer, readable operation ids, the real media types of files
+(:func:`file_response`: CSV, XML, HTML, YAML... not JSON).
 
 ``BakuhubAPI.openapi`` finishes FastAPI's document once: each ``/api/`` operation gets
 the statuses every request can meet (401 for a bad token, 403 for a refused role or
@@ -38,6 +39,10 @@ TOO_MANY_JOBS: dict[int | str, Any] = {
     }
 }
 """``responses`` of the routes that submit corridor jobs."""
+MAY_BE_MISSING: dict[int | str, Any] = {
+    404: {"description": "A record named in the query does not exist (or there is none)."}
+}
+"""``responses`` of the routes without a path parameter that answer 404."""
 RETRY_AFTER = {
     "Retry-After": {
         "description": "Seconds to wait before trying again.",
@@ -73,6 +78,12 @@ def error_response(status: int, description: str) -> dict[str, Any]:
     if status == 503:
         answer["headers"] = RETRY_AFTER
     return answer
+
+
+def file_response(*media_types: str, description: str = "The file.") -> dict[int | str, Any]:
+    """``responses`` of a route answering a file of one of ``media_types`` (not JSON)."""
+    content = {m: {"schema": {"type": "string", "format": "binary"}} for m in media_types}
+    return {200: {"description": description, "content": content}}
 
 
 def operation_id(route: APIRoute) -> str:

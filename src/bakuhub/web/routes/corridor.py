@@ -26,7 +26,7 @@ from bakuhub.studies.schemas import (
     StudyOut,
 )
 from bakuhub.studies.service import FILES, StudyFilter
-from bakuhub.web.contract import TOO_MANY_JOBS
+from bakuhub.web.contract import TOO_MANY_JOBS, file_response
 from bakuhub.web.deps import PrincipalDep, SessionDep, SettingsDep
 from bakuhub.web.routes.corridor_scenarios import (
     AnalystDep,
@@ -96,6 +96,7 @@ def get_study(
     "/studies/{name}/files/{file}",
     summary=f"One download of a study: {', '.join(FILES)}",
     response_class=FileResponse,
+    responses=file_response(*sorted({media for _file, media in FILES.values()})),
 )
 def download_study_file(
     name: NamePath,
@@ -110,7 +111,12 @@ def download_study_file(
     return FileResponse(path, media_type=media, filename=f"{name}-{file}")
 
 
-@router.get("/studies/{name}/report", summary="The study's self-contained HTML report")
+@router.get(
+    "/studies/{name}/report",
+    summary="The study's self-contained HTML report",
+    response_class=FileResponse,
+    responses=file_response("text/html", description="The report (HTML)."),
+)
 def get_study_report(
     name: NamePath, session: SessionDep, principal: PrincipalDep, settings: SettingsDep
 ) -> FileResponse:

@@ -35,7 +35,7 @@ from bakuhub.studies.schemas import (
     ScenarioOut,
 )
 from bakuhub.studies.store import note_submission
-from bakuhub.web.contract import TOO_MANY_JOBS
+from bakuhub.web.contract import TOO_MANY_JOBS, file_response
 from bakuhub.web.deps import PrincipalDep, SessionDep, SettingsDep
 from bakuhub.web.routes.jobs import RunnerDep
 
@@ -172,6 +172,7 @@ def import_scenario_yaml(body: ImportIn, session: SessionDep, principal: Analyst
     "/scenarios/{ref}.yaml",
     summary="A saved scenario as a YAML file (for bakuhub corridor solve)",
     response_class=Response,
+    responses=file_response("application/yaml", description="The scenario (YAML)."),
 )
 def export_scenario_yaml(ref: RefPath, session: SessionDep, principal: PrincipalDep) -> Response:
     text = scenarios.export_yaml(session=session, principal=principal, ref=ref)

@@ -10,6 +10,7 @@ from bakuhub.i18n import _
 from bakuhub.registry.catalog import RESOURCES
 from bakuhub.registry.csvio import export_csv, import_csv
 from bakuhub.registry.resources import Resource
+from bakuhub.web.contract import file_response
 from bakuhub.web.deps import AuthorDep, PrincipalDep, SessionDep
 from bakuhub.web.policy import require_staff
 
@@ -26,7 +27,12 @@ def _resource(name: str) -> Resource:
     return RESOURCES[name]
 
 
-@router.get("/{name}", summary="Export every record of one type as CSV")
+@router.get(
+    "/{name}",
+    summary="Export every record of one type as CSV",
+    response_class=Response,
+    responses=file_response("text/csv", description="The records as CSV (UTF-8)."),
+)
 def export_records_csv(name: str, session: SessionDep, principal: PrincipalDep) -> Response:
     text = export_csv(session=session, resource=_resource(name), published_only=principal is None)
     headers = {"Content-Disposition": f'attachment; filename="{name}.csv"'}

@@ -15,6 +15,7 @@ from bakuhub.registry.documents import (
     read_document,
 )
 from bakuhub.registry.schemas import DocumentOut
+from bakuhub.web.contract import file_response
 from bakuhub.web.deps import AuthorDep, PrincipalDep, SessionDep, SettingsDep
 from bakuhub.web.policy import require_staff
 
@@ -56,7 +57,14 @@ def upload_document(
     return DocumentOut.model_validate(doc, from_attributes=True)
 
 
-@router.get("/documents/{document_id}", summary="Download an attached document")
+@router.get(
+    "/documents/{document_id}",
+    summary="Download an attached document",
+    response_class=Response,
+    responses=file_response(
+        "*/*", description="The file, with the media type it was uploaded with."
+    ),
+)
 def download_document(
     session: SessionDep,
     settings: SettingsDep,

@@ -12,6 +12,7 @@ from bakuhub.iati.findings import counts
 from bakuhub.iati.rules import check_activities
 from bakuhub.results.iati_export import export_activities
 from bakuhub.results.iati_import import import_activities
+from bakuhub.web.contract import MAY_BE_MISSING, file_response
 from bakuhub.web.deps import AuthorDep, PrincipalDep, SessionDep
 from bakuhub.web.policy import require_staff
 
@@ -21,6 +22,11 @@ router = APIRouter(prefix="/iati", tags=["iati"])
 @router.get(
     "/activities.xml",
     summary="Export projects as an IATI 2.03 activities file",
+    response_class=Response,
+    responses={
+        **file_response("application/xml", description="An IATI 2.03 activities file."),
+        **MAY_BE_MISSING,
+    },
     description="`project` (repeatable) picks projects by ref; without it every project. "
     "Without a token: published projects and approved result periods only (a draft "
     "named is not found).",

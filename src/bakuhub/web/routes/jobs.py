@@ -35,7 +35,7 @@ from bakuhub.jobs.schemas import (
     job_out,
     listed_view,
 )
-from bakuhub.web.contract import TOO_MANY_JOBS
+from bakuhub.web.contract import TOO_MANY_JOBS, file_response
 from bakuhub.web.deps import PrincipalDep, SessionDep, SettingsDep
 
 log = logging.getLogger(__name__)
@@ -195,7 +195,12 @@ def get_job_result(job_id: JobId, session: SessionDep, principal: PrincipalDep) 
     return {"job_id": job_id, "summary": summary, "files": files}
 
 
-@router.get("/{job_id}/result/{name:path}", summary="One result file (e.g. report.html)")
+@router.get(
+    "/{job_id}/result/{name:path}",
+    summary="One result file (e.g. report.html)",
+    response_class=FileResponse,
+    responses=file_response("*/*", description="The file (media type from its name)."),
+)
 def get_job_result_file(
     job_id: JobId, name: str, session: SessionDep, principal: PrincipalDep
 ) -> FileResponse:

@@ -25,7 +25,7 @@ from bakuhub.jobs.sweep_batches import SweepView, read_sweep
 from bakuhub.jobs.sweep_batches import results_csv as table_csv
 from bakuhub.jobs.sweep_define import SweepIn, base_scenario, submit_request
 from bakuhub.jobs.sweep_fields import sweep_fields
-from bakuhub.web.contract import TOO_MANY_JOBS
+from bakuhub.web.contract import TOO_MANY_JOBS, file_response
 from bakuhub.web.deps import PrincipalDep, SessionDep
 from bakuhub.web.routes.jobs import RunnerDep
 
@@ -198,7 +198,7 @@ def get_sweep(batch: Batch, session: SessionDep, principal: PrincipalDep) -> Swe
     "/{batch}/results.csv",
     summary="A sweep's results table as CSV",
     response_class=Response,
-    responses={200: {"content": {"text/csv": {}}}},
+    responses=file_response("text/csv", description="The results table (CSV, UTF-8)."),
 )
 def get_sweep_results_csv(batch: Batch, session: SessionDep, principal: PrincipalDep) -> Response:
     view = read_sweep(session=session, batch=batch)
