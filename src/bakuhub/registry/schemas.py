@@ -7,7 +7,7 @@ Records refer to each other by ``ref`` (a short, stable identifier such as
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated, Any, Generic, TypeVar
 
 import pycountry
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model, model_validator
@@ -26,6 +26,7 @@ from bakuhub.registry.codes import (
     Theme,
 )
 from bakuhub.registry.dates import PartialDate
+from bakuhub.timestamps import UtcDateTime
 
 
 def country_iso3(code: str) -> str:
@@ -111,8 +112,8 @@ class Stamp(BaseModel):
 
     id: int
     version: int
-    created_at: dt.datetime
-    updated_at: dt.datetime
+    created_at: UtcDateTime
+    updated_at: UtcDateTime
     created_by: str
     updated_by: str
 
@@ -183,7 +184,7 @@ class DocumentOut(BaseModel):
     media_type: str
     size: int
     sha256: str
-    uploaded_at: dt.datetime
+    uploaded_at: UtcDateTime
     uploaded_by: str
 
 
@@ -364,10 +365,13 @@ class ProjectOut(ProjectFields, Stamp):
     ref: str
 
 
-class Page(BaseModel):
-    """One page of a list."""
+Item = TypeVar("Item")
 
-    items: list[Any]
-    total: int
-    limit: int
-    offset: int
+
+class Page(BaseModel, Generic[Item]):
+    """One page of a list (``Page[PartyOut]`` in the API: its items typed)."""
+
+    items: list[Item]
+    total: int = Field(description="How many records match, on every page.")
+    limit: int = Field(description="The page size used (the server may lower it).")
+    offset: int = Field(description="How many matches come before this page.")

@@ -67,6 +67,7 @@ def make_router(resource: Resource) -> APIRouter:
         "",
         summary=f"List {resource.name}",
         operation_id=f"list_{plural}",
+        response_model=Page[out_schema],
         description=f"Filters (query parameters): {filters}. Sort keys: {sorts} "
         "(prefix '-' for descending, comma-separated). `q` searches, case-insensitively, "
         "refs, names or titles and descriptions (projects also by the names of their "
@@ -84,7 +85,7 @@ def make_router(resource: Resource) -> APIRouter:
         offset: int = Query(0, ge=0, le=MAX_ID, description="How many matches to skip."),
         sort: str | None = Query(None, max_length=MAX_FILTER, description=f"Sort keys: {sorts}."),
         q: str | None = Query(None, max_length=service.MAX_SEARCH, description="Search text."),
-    ) -> Page:
+    ) -> Page[dict[str, Any]]:
         limit = min(limit, settings.page_size_max)
         unknown = {
             k: v for k, v in request.query_params.items() if k not in RESERVED and k not in chosen

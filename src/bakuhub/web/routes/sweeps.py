@@ -9,7 +9,6 @@ author and its runs without their error texts, as they see jobs.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import Annotated, Any
 
@@ -25,6 +24,7 @@ from bakuhub.jobs.sweep_batches import SweepView, read_sweep
 from bakuhub.jobs.sweep_batches import results_csv as table_csv
 from bakuhub.jobs.sweep_define import SweepIn, base_scenario, submit_request
 from bakuhub.jobs.sweep_fields import sweep_fields
+from bakuhub.timestamps import UtcDateTime
 from bakuhub.web.contract import TOO_MANY_JOBS, file_response
 from bakuhub.web.deps import PrincipalDep, SessionDep
 from bakuhub.web.routes.jobs import RunnerDep
@@ -80,7 +80,7 @@ class SweepOut(BaseModel):
     name: str
     base: str
     created_by: str | None = Field(description="Its author (signed-in readers).")
-    created_at: dt.datetime
+    created_at: UtcDateTime
     varied: list[str]
     counts: dict[str, int]
     progress: float
@@ -93,7 +93,7 @@ class SweepListedOut(BaseModel):
 
     batch: str
     created_by: str | None
-    created_at: dt.datetime
+    created_at: UtcDateTime
     runs: int
     progress: float
     active: bool
