@@ -65,6 +65,8 @@ def test_every_operation_documents_its_error_answers_with_the_body_sent(
             expected.add("404")
         if method in WRITES:
             expected |= {"409", "503"}
+        if "requestBody" in operation:
+            expected.add("400")
         responses = operation["responses"]
         assert expected <= set(responses), f"{method} {path}: {sorted(responses)}"
         for status, answer in responses.items():
@@ -105,6 +107,14 @@ def test_error_answers_are_the_documented_ones(
     _conforms(document, "post", parties, not_signed_in, 401)
     bad_token = anonymous.get(parties, headers={"Authorization": "Bearer not-a-token"})
     _conforms(document, "get", parties, bad_token, 401)
+
+    unreadable = client.post(
+        parties, content=b"\xff\xfe{", headers={"Content-Type": "application/json"}
+    )
+    assert _conforms(document, "post", parties, unreadable, 400)["errors"] == []
+
+    no_run = client.get(f"{API}/risk/compare", params={"a": 900, "b": 901})
+    _conforms(document, "get", f"{API}/risk/compare", no_run, 404)
 
     no_project = client.get(f"{API}/iati/activities.xml")
     _conforms(document, "get", f"{API}/iati/activities.xml", no_project, 404)

@@ -26,6 +26,7 @@ ALWAYS = {
     422: "A parameter or the body is not valid: `errors` names each one.",
 }
 """Statuses any operation can answer (the guard runs before every route)."""
+WITH_BODY = {400: "The body could not be read (not JSON, or not UTF-8 text)."}
 BY_PATH = {404: "No such record (or it is a draft and the caller may not see drafts)."}
 BY_WRITE = {
     409: "The record changed since it was read (stale `version`), or the change clashes "
@@ -92,9 +93,11 @@ def operation_id(route: APIRoute) -> str:
     return route.name
 
 
-def error_statuses(path: str, method: str) -> dict[int, str]:
+def error_statuses(path: str, method: str, *, body: bool = False) -> dict[int, str]:
     """The error statuses an operation can answer, with what each means."""
     found = dict(ALWAYS)
+    if body:
+        found.update(WITH_BODY)
     if _PATH_PARAM.search(path):
         found.update(BY_PATH)
     if method in WRITES:
@@ -117,7 +120,8 @@ def add_errors(document: dict[str, Any]) -> None:
             continue
         for method, operation in operations.items():
             responses = operation.setdefault("responses", {})
-            for status, description in error_statuses(path, method).items():
+            statuses = error_statuses(path, method, body="requestBody" in operation)
+            for status, description in statuses.items():
                 known = responses.get(str(status), {}).get("description", "")
                 if known in FASTAPI_DESCRIPTIONS:
                     known = description

@@ -26,7 +26,7 @@ from bakuhub.studies.schemas import (
     StudyOut,
 )
 from bakuhub.studies.service import FILES, StudyFilter
-from bakuhub.web.contract import TOO_MANY_JOBS, file_response
+from bakuhub.web.contract import MAY_BE_MISSING, TOO_MANY_JOBS, file_response
 from bakuhub.web.deps import PrincipalDep, SessionDep, SettingsDep
 from bakuhub.web.routes.corridor_scenarios import (
     AnalystDep,
@@ -159,7 +159,11 @@ def rerun_study(
     return job_detail(job)
 
 
-@router.get("/compare", summary="Two or more studies side by side, with differences")
+@router.get(
+    "/compare",
+    summary="Two or more studies side by side, with differences",
+    responses=MAY_BE_MISSING,
+)
 def compare_studies(
     session: SessionDep,
     principal: PrincipalDep,

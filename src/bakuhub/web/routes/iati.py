@@ -50,6 +50,7 @@ def export_iati_activities(
 @router.get(
     "/check",
     summary="Check the IATI export against the schema, the standard ruleset and codelists",
+    responses=MAY_BE_MISSING,
     description="The findings (critical, error, warning: the IATI Validator's grades) for "
     "the export of every project, or of each `project` ref. Each names the activity, "
     "the element, the bakuhub field when known, and what to do. Without a token: "

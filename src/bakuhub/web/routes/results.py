@@ -27,6 +27,7 @@ from bakuhub.results.schemas import (
     TransitionIn,
 )
 from bakuhub.web import policy
+from bakuhub.web.contract import MAY_BE_MISSING
 from bakuhub.web.deps import AuthorDep, IdPath, PrincipalDep, SessionDep
 
 router = APIRouter(tags=["results"])
@@ -344,6 +345,7 @@ def add_rate(
 
 @router.get(
     "/finance/totals",
+    responses=MAY_BE_MISSING,
     summary="Budgets and transactions per project, agreement, funder or country",
     description="All values converted to `currency` with the exchange-rate table; a missing "
     "rate refuses the total (422) and names it. Without a token the totals count published "

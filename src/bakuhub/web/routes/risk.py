@@ -12,6 +12,7 @@ from bakuhub.db import MAX_ID
 from bakuhub.risk import service
 from bakuhub.risk.inputs import Window
 from bakuhub.risk.schemas import RecomputeIn, RunOut, RunSummary
+from bakuhub.web.contract import MAY_BE_MISSING
 from bakuhub.web.deps import AuthorDep, PrincipalDep, SessionDep
 
 router = APIRouter(prefix="/risk", tags=["risk"])
@@ -125,6 +126,7 @@ def get_risk_country(
 @router.get(
     "/audit",
     summary="Audit of an index: indicator statistics, correlations, PCA per pillar, shares",
+    responses=MAY_BE_MISSING,
 )
 def get_risk_audit(
     session: SessionDep,
@@ -138,7 +140,11 @@ def get_risk_audit(
     return to_dict(service.audit_index(preset=preset, session=session, run_id=run_id))
 
 
-@router.get("/compare", summary="Compare two stored runs: which countries moved and why")
+@router.get(
+    "/compare",
+    summary="Compare two stored runs: which countries moved and why",
+    responses=MAY_BE_MISSING,
+)
 def compare_risk_runs(
     session: SessionDep,
     a: int = Query(ge=1, le=MAX_ID, description="Run A (a stored run's id)."),
