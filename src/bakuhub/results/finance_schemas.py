@@ -10,11 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
-from bakuhub.registry.schemas import Strict, Text
+from bakuhub.registry.schemas import Strict, Text, nulls_as
 from bakuhub.results.codes import BudgetKind, BudgetStatus, TransactionKind
-from bakuhub.results.schemas import Currency, OrgIn
+from bakuhub.results.schemas import BudgetIn, Currency, OrgIn, RateIn, TransactionIn
 
 STAMP = 16
 """Characters of an exchange rate's stamp (hex digest of its stored values)."""
@@ -22,6 +22,8 @@ STAMP = 16
 
 class BudgetUpdate(Strict):
     """A change of a budget, based on the version read."""
+
+    model_config = ConfigDict(json_schema_extra=nulls_as(BudgetIn))
 
     version: int = Field(ge=1, description="The version you read; a stale one is refused (409)")
     kind: BudgetKind | None = None
@@ -35,6 +37,8 @@ class BudgetUpdate(Strict):
 
 class TransactionUpdate(Strict):
     """A change of a transaction, based on the version read (null removes an organisation)."""
+
+    model_config = ConfigDict(json_schema_extra=nulls_as(TransactionIn))
 
     version: int = Field(ge=1, description="The version you read; a stale one is refused (409)")
     kind: TransactionKind | None = None
@@ -50,6 +54,8 @@ class TransactionUpdate(Strict):
 
 class RateUpdate(Strict):
     """A change of an exchange rate (secretariat); ``stamp`` as read guards against a race."""
+
+    model_config = ConfigDict(json_schema_extra=nulls_as(RateIn))
 
     stamp: str | None = Field(
         default=None,

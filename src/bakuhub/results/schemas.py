@@ -10,7 +10,7 @@ import pycountry
 from pydantic import AfterValidator, ConfigDict, Field, model_validator
 
 from bakuhub.i18n import _
-from bakuhub.registry.schemas import Ref, Strict, Text
+from bakuhub.registry.schemas import Ref, Strict, Text, nulls_as
 from bakuhub.results.codes import (
     HUMANITARIAN_SCOPE_TYPES,
     SIGNIFICANCE,
@@ -111,6 +111,8 @@ class PeriodIn(PeriodFields):
 
 
 class PeriodUpdate(Strict):
+    model_config = ConfigDict(json_schema_extra=nulls_as(PeriodFields))
+
     version: int
     start: dt.date | None = None
     end: dt.date | None = None
