@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from pydantic import ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from bakuhub.registry.schemas import Strict, Text, nulls_as
 from bakuhub.results.codes import BudgetKind, BudgetStatus, TransactionKind
@@ -68,3 +68,63 @@ class RateUpdate(Strict):
     rate: Decimal | None = Field(default=None, gt=0, max_digits=24, decimal_places=10)
     valid_on: dt.date | None = None
     source: str | None = Field(default=None, min_length=1, max_length=500)
+
+
+class BudgetOut(BaseModel):
+    """A budget as the API answers it."""
+
+    id: int
+    kind: str = Field(description="original or revised")
+    status: str = Field(description="indicative or committed")
+    period_start: dt.date
+    period_end: dt.date
+    value: Decimal
+    currency: str
+    value_date: dt.date
+    version: int
+
+
+class OrgOut(BaseModel):
+    """A transaction's provider or receiver: a party of the record, or named only."""
+
+    party: str | None = Field(description="The party's ref, when it is in the record")
+    ref: str | None
+    name: str
+    type: str | None
+    activity: str | None
+
+
+class TransactionOut(BaseModel):
+    """A transaction as the API answers it."""
+
+    id: int
+    ref: str | None
+    kind: str
+    date: dt.date
+    value: Decimal
+    currency: str
+    value_date: dt.date
+    description: str
+    provider: OrgOut | None
+    receiver: OrgOut | None
+    version: int
+
+
+class RateOut(BaseModel):
+    """An exchange rate with its source and its stamp (send it back to change the rate)."""
+
+    id: int
+    currency: str
+    quote: str
+    rate: Decimal
+    valid_on: dt.date
+    source: str
+    stamp: str
+
+
+class FinanceOut(BaseModel):
+    """A project's budgets and transactions."""
+
+    project: str
+    budgets: list[BudgetOut]
+    transactions: list[TransactionOut]

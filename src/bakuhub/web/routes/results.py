@@ -11,6 +11,7 @@ from bakuhub.accounts.permissions import Principal, Role, require
 from bakuhub.i18n import N_
 from bakuhub.results import corridor_link, finance, framework_edit, profile, review, rollup, service
 from bakuhub.results.codes import PeriodState
+from bakuhub.results.finance_schemas import BudgetOut, FinanceOut, RateOut, TransactionOut
 from bakuhub.results.schemas import (
     BudgetIn,
     IndicatorIn,
@@ -302,7 +303,11 @@ def get_rollup(
     )
 
 
-@router.get("/projects/{ref}/finance", summary="A project's budgets and transactions")
+@router.get(
+    "/projects/{ref}/finance",
+    summary="A project's budgets and transactions",
+    response_model=FinanceOut,
+)
 def get_finance(ref: str, session: SessionDep, principal: PrincipalDep) -> dict[str, Any]:
     policy.project_for(session, principal, ref)
     return finance.project_finance(
@@ -310,7 +315,9 @@ def get_finance(ref: str, session: SessionDep, principal: PrincipalDep) -> dict[
     )
 
 
-@router.post("/projects/{ref}/budgets", status_code=201, summary="Add a budget")
+@router.post(
+    "/projects/{ref}/budgets", status_code=201, summary="Add a budget", response_model=BudgetOut
+)
 def add_budget(
     ref: str, data: BudgetIn, session: SessionDep, principal: PrincipalDep, author: AuthorDep
 ) -> dict[str, Any]:
@@ -318,7 +325,12 @@ def add_budget(
     return finance.add_budget(session=session, project_ref=ref, data=data, author=author)
 
 
-@router.post("/projects/{ref}/transactions", status_code=201, summary="Add a transaction")
+@router.post(
+    "/projects/{ref}/transactions",
+    status_code=201,
+    summary="Add a transaction",
+    response_model=TransactionOut,
+)
 def add_transaction(
     ref: str,
     data: TransactionIn,
@@ -330,12 +342,17 @@ def add_transaction(
     return finance.add_transaction(session=session, project_ref=ref, data=data, author=author)
 
 
-@router.get("/exchange-rates", summary="The exchange-rate table")
+@router.get("/exchange-rates", summary="The exchange-rate table", response_model=list[RateOut])
 def list_rates(session: SessionDep) -> list[dict[str, Any]]:
     return finance.list_rates(session=session)
 
 
-@router.post("/exchange-rates", status_code=201, summary="Add a dated, cited exchange rate")
+@router.post(
+    "/exchange-rates",
+    status_code=201,
+    summary="Add a dated, cited exchange rate",
+    response_model=RateOut,
+)
 def add_rate(
     data: RateIn, session: SessionDep, principal: PrincipalDep, author: AuthorDep
 ) -> dict[str, Any]:

@@ -57,7 +57,7 @@ class FieldOut(BaseModel):
     choices: list[str | int]
 
 
-class RunOut(BaseModel):
+class SweepRunOut(BaseModel):
     """One run of a sweep."""
 
     run: int
@@ -85,7 +85,7 @@ class SweepOut(BaseModel):
     counts: dict[str, int]
     progress: float
     active: bool
-    runs: list[RunOut]
+    runs: list[SweepRunOut]
 
 
 class SweepListedOut(BaseModel):
@@ -103,7 +103,7 @@ class SweepListedOut(BaseModel):
 def sweep_out(view: SweepView, *, full: bool) -> SweepOut:
     """A sweep as the API answers it (redacted unless ``full``)."""
     runs = [
-        RunOut(
+        SweepRunOut(
             run=r.number,
             job_id=r.job.id,
             params=r.params,
