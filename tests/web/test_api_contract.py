@@ -227,3 +227,27 @@ def test_finance_answers_are_typed_and_conform(client: TestClient, session: Sess
     )
     rates = client.get(f"{API}/exchange-rates")
     _conforms(document, "get", f"{API}/exchange-rates", rates, 200)
+
+
+def test_results_answers_are_typed_and_conform(client: TestClient, session: Session) -> None:
+    records.make_record(session)
+    session.commit()
+    document = _document(client)
+    framework_path = f"{API}/projects/{{ref}}/results"
+    ok = document["paths"][framework_path]["get"]["responses"]["200"]["content"]
+    assert ok["application/json"]["schema"] == {"$ref": "#/components/schemas/FrameworkOut"}
+    answer = client.get(f"{API}/projects/FULL-1/results")
+    result = _conforms(document, "get", framework_path, answer, 200)["results"][0]
+    indicator = result["indicators"][0]
+    period = indicator["periods"][0]
+    one = client.get(f"{API}/results/{result['id']}")
+    assert _conforms(document, "get", f"{API}/results/{{result_id}}", one, 200) == result
+    read = client.get(f"{API}/indicators/{indicator['id']}")
+    detail = _conforms(document, "get", f"{API}/indicators/{{indicator_id}}", read, 200)
+    assert detail["result"]["id"] == result["id"]
+    moved = client.post(
+        f"{API}/periods/{period['id']}/transitions",
+        json={"to": "submitted", "version": period["version"]},
+    )
+    path = f"{API}/periods/{{period_id}}/transitions"
+    assert _conforms(document, "post", path, moved, 200)["state"] == "submitted"

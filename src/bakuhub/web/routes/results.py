@@ -14,9 +14,14 @@ from bakuhub.results.codes import PeriodState
 from bakuhub.results.finance_schemas import BudgetOut, FinanceOut, RateOut, TransactionOut
 from bakuhub.results.schemas import (
     BudgetIn,
+    FrameworkOut,
+    FrameworkResultOut,
+    IndicatorDetailOut,
     IndicatorIn,
+    IndicatorOut,
     IndicatorUpdate,
     PeriodIn,
+    PeriodOut,
     PeriodUpdate,
     ProfileIn,
     RateIn,
@@ -64,7 +69,11 @@ PeriodWritable = Depends(_period_writable)
 Reviewer = Depends(_reviewer)
 
 
-@router.get("/projects/{ref}/results", summary="A project's results framework, with statuses")
+@router.get(
+    "/projects/{ref}/results",
+    summary="A project's results framework, with statuses",
+    response_model=FrameworkOut,
+)
 def get_framework(ref: str, session: SessionDep, principal: PrincipalDep) -> dict[str, Any]:
     policy.project_for(session, principal, ref)
     return service.get_framework(session=session, project_ref=ref, approved_only=principal is None)
@@ -74,7 +83,12 @@ def _period_project(session: SessionDep, period_id: int) -> str:
     return service.fetch_period(session, period_id).indicator.result.project.ref
 
 
-@router.post("/projects/{ref}/results", status_code=201, summary="Add a result to a project")
+@router.post(
+    "/projects/{ref}/results",
+    status_code=201,
+    summary="Add a result to a project",
+    response_model=FrameworkResultOut,
+)
 def add_result(
     ref: str, data: ResultIn, session: SessionDep, principal: PrincipalDep, author: AuthorDep
 ) -> dict[str, Any]:
@@ -93,7 +107,11 @@ def delete_result(
     return Response(status_code=204)
 
 
-@router.get("/results/{result_id}", summary="One result with its indicators and periods")
+@router.get(
+    "/results/{result_id}",
+    summary="One result with its indicators and periods",
+    response_model=FrameworkResultOut,
+)
 def get_result(result_id: IdPath, session: SessionDep, principal: PrincipalDep) -> dict[str, Any]:
     policy.project_for(session, principal, framework_edit.project_of(session, result_id=result_id))
     out = framework_edit.get_result(session=session, result_id=result_id)
@@ -107,6 +125,7 @@ def get_result(result_id: IdPath, session: SessionDep, principal: PrincipalDep) 
     "/results/{result_id}",
     summary="Change a result's level, title or description",
     dependencies=[ResultWritable],
+    response_model=FrameworkResultOut,
 )
 def update_result(
     result_id: IdPath, data: ResultUpdate, session: SessionDep, author: AuthorDep
@@ -121,6 +140,7 @@ def update_result(
     status_code=201,
     summary="Add an indicator (baseline, periods) to a result",
     dependencies=[ResultWritable],
+    response_model=IndicatorOut,
 )
 def add_indicator(
     result_id: IdPath, data: IndicatorIn, session: SessionDep, author: AuthorDep
@@ -130,7 +150,11 @@ def add_indicator(
     )
 
 
-@router.get("/indicators/{indicator_id}", summary="One indicator with its periods")
+@router.get(
+    "/indicators/{indicator_id}",
+    summary="One indicator with its periods",
+    response_model=IndicatorDetailOut,
+)
 def get_indicator(
     indicator_id: IdPath, session: SessionDep, principal: PrincipalDep
 ) -> dict[str, Any]:
@@ -148,6 +172,7 @@ def get_indicator(
     description="Send only the fields to change. Changing the measure to `unit` is refused "
     "(422) while a period's disaggregations do not add up to its total.",
     dependencies=[IndicatorWritable],
+    response_model=IndicatorOut,
 )
 def update_indicator(
     indicator_id: IdPath, data: IndicatorUpdate, session: SessionDep, author: AuthorDep
@@ -174,6 +199,7 @@ def delete_indicator(indicator_id: IdPath, session: SessionDep, author: AuthorDe
     summary="Add a reporting period (target, actual, disaggregations) to an indicator",
     description="Periods of one indicator do not overlap (422 names the one in the way).",
     dependencies=[IndicatorWritable],
+    response_model=PeriodOut,
 )
 def add_period(
     indicator_id: IdPath, data: PeriodIn, session: SessionDep, author: AuthorDep
@@ -227,7 +253,7 @@ def review_periods(data: ReviewIn, session: SessionDep, author: AuthorDep) -> li
     return review.review(session=session, data=data, author=author)
 
 
-@router.get("/periods/{period_id}", summary="One indicator period")
+@router.get("/periods/{period_id}", summary="One indicator period", response_model=PeriodOut)
 def get_period(period_id: IdPath, session: SessionDep, principal: PrincipalDep) -> dict[str, Any]:
     period = service.fetch_period(session, period_id)
     policy.project_for(session, principal, period.indicator.result.project.ref)
@@ -239,6 +265,7 @@ def get_period(period_id: IdPath, session: SessionDep, principal: PrincipalDep) 
     summary="Change a period's target, actual or disaggregations",
     description="Send the `version` you read. Disaggregations of a count indicator must add "
     "up to the total (else 422, nothing changed); only draft or returned periods change.",
+    response_model=PeriodOut,
 )
 def update_period(
     period_id: IdPath,
@@ -254,6 +281,7 @@ def update_period(
 @router.post(
     "/periods/{period_id}/transitions",
     summary="Move a period between draft, submitted, approved and returned",
+    response_model=PeriodOut,
 )
 def move_period(
     period_id: IdPath,
