@@ -251,3 +251,15 @@ def test_results_answers_are_typed_and_conform(client: TestClient, session: Sess
     )
     path = f"{API}/periods/{{period_id}}/transitions"
     assert _conforms(document, "post", path, moved, 200)["state"] == "submitted"
+    waiting = _conforms(document, "get", f"{API}/review", client.get(f"{API}/review"), 200)
+    assert [(p["id"], p["project"]["ref"]) for p in waiting] == [(period["id"], "FULL-1")]
+    version = waiting[0]["version"]
+    sent = {"to": "approved", "periods": [{"id": period["id"], "version": version}]}
+    approved = _conforms(
+        document, "post", f"{API}/review", client.post(f"{API}/review", json=sent), 200
+    )
+    assert approved[0]["state"] == "approved"
+    unknown = {"to": "approved", "periods": [{"id": 999999, "version": 1}]}
+    _conforms(document, "post", f"{API}/review", client.post(f"{API}/review", json=unknown), 404)
+    health = _conforms(document, "get", f"{API}/health", client.get(f"{API}/health"), 200)
+    assert health["status"] == "ok"

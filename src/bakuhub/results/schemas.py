@@ -429,3 +429,25 @@ class FrameworkOut(BaseModel):
 
     project: str
     results: list[FrameworkResultOut]
+
+
+class IndicatorBrief(BaseModel):
+    id: int
+    title: str
+    unit: str
+    measure: str
+    baseline_value: float | None
+    baseline_year: int | None
+
+
+class ProjectBrief(BaseModel):
+    ref: str
+    title: str
+
+
+class ReviewPeriodOut(PeriodOut):
+    """A period with the indicator, result and project it belongs to."""
+
+    indicator: IndicatorBrief
+    result: ResultBrief
+    project: ProjectBrief

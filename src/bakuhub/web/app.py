@@ -16,7 +16,7 @@ from bakuhub import __version__
 from bakuhub.config import Settings, get_settings, secret_key_warning
 from bakuhub.db import make_engine, make_sessionmaker
 from bakuhub.web.auth import guard
-from bakuhub.web.contract import BakuhubAPI, operation_id
+from bakuhub.web.contract import BakuhubAPI, Health, operation_id
 from bakuhub.web.errors import RequestEdge, install_error_handlers
 from bakuhub.web.locale import LocaleMiddleware
 
@@ -164,7 +164,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
 
     @app.get(f"{API_PREFIX}/health", tags=["meta"], summary="Liveness and version")
-    def get_health() -> dict[str, str]:
-        return {"status": "ok", "version": __version__}
+    def get_health() -> Health:
+        return Health(status="ok", version=__version__)
 
     return app

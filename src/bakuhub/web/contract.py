@@ -65,6 +65,13 @@ class ErrorDetail(BaseModel):
     msg: str | None = None
 
 
+class Health(BaseModel):
+    """The answer of ``/api/v1/health``."""
+
+    status: str = Field(description="ok while the server answers")
+    version: str = Field(description="bakuhub's version")
+
+
 class ErrorBody(BaseModel):
     """The body of every error answer of the API."""
 

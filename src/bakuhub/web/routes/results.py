@@ -28,6 +28,7 @@ from bakuhub.results.schemas import (
     ResultIn,
     ResultUpdate,
     ReviewIn,
+    ReviewPeriodOut,
     ScenarioSummary,
     TransactionIn,
     TransitionIn,
@@ -232,6 +233,7 @@ def delete_period(
     "/review",
     summary="Periods waiting for review (submitted), or in another state",
     description="Signed-in readers only. Each period names its indicator, result and project.",
+    response_model=list[ReviewPeriodOut],
 )
 def list_review(
     session: SessionDep,
@@ -248,6 +250,8 @@ def list_review(
     description="Send each period's `id` and the `version` you read. When one cannot move "
     "(changed since, not submitted), none moves and the answer names each one.",
     dependencies=[Reviewer],
+    response_model=list[PeriodOut],
+    responses=MAY_BE_MISSING,
 )
 def review_periods(data: ReviewIn, session: SessionDep, author: AuthorDep) -> list[dict[str, Any]]:
     return review.review(session=session, data=data, author=author)
