@@ -4,9 +4,10 @@ status an operation can answer, readable operation ids, the real media types of 
 
 ``BakuhubAPI.openapi`` finishes FastAPI's document once: each ``/api/`` operation gets
 the statuses every request can meet (401 for a bad token, 403 for a refused role or
-CSRF check, 422 for a bad parameter or a NUL character), 404 where the path names a
-record, 409 and 503 for writes; FastAPI's ``HTTPValidationError`` is replaced by
-:class:`ErrorBody`, the body ``web/errors.py`` really sends.
+CSRF check, 422 for a bad parameter or a NUL character), 400 where a body is read, 404
+where the path names a record, 409 and 503 for writes (routes add theirs with
+:data:`TOO_MANY_JOBS` and :data:`MAY_BE_MISSING`); FastAPI's ``HTTPValidationError`` is
+replaced by :class:`ErrorBody`, the body ``web/errors.py`` really sends.
 """
 
 from __future__ import annotations
