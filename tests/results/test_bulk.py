@@ -356,6 +356,8 @@ def test_templates_download_as_csv_and_excel(anon_client: TestClient) -> None:
     xlsx = anon_client.get(f"{API}/bulk/templates/periods.xlsx")
     assert read_table("periods", "p.xlsx", xlsx.content).rows == ()
     assert anon_client.get(f"{API}/bulk/templates/nothing.csv").status_code == 404
+    odd = anon_client.get(f"{API}/bulk/templates/a%5Cb.xlsx")  # not a sheet name: no crash
+    assert odd.status_code == 404, odd.text
 
 
 def test_nothing_is_left_by_a_refused_import(project: Session) -> None:

@@ -77,6 +77,9 @@ def test_a_scenario_goes_from_draft_to_published_with_its_thread(
         f"{API}/scenarios/import", json={"yaml": text.replace("year: 2030", "year: 2031")}
     )
     assert wrong.status_code == 422 and wrong.json()["errors"][0]["loc"] == ["year"]
+    control = ana.post(f"{API}/scenarios/import", json={"yaml": "name: \x01"})
+    assert control.status_code == 422, control.text  # a control character, not a crash
+    assert "not valid YAML" in control.json()["detail"]
 
 
 def test_studies_are_listed_compared_and_discussed(

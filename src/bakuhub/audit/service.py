@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bakuhub.audit.models import AuditEntry
+from bakuhub.timestamps import as_utc
 
 
 def _plain(value: Any) -> Any:
@@ -66,7 +67,7 @@ def read_entry(e: AuditEntry) -> dict[str, Any]:
     """An audit entry as the API returns it."""
     return {
         "id": e.id,
-        "at": e.at,
+        "at": as_utc(e.at),
         "actor": e.actor,
         "action": e.action,
         "record_type": e.record_type,

@@ -33,8 +33,9 @@ def parse_yaml(text: str, source: str) -> Any:
 
     if len(text.encode("utf-8")) > MAX_YAML_BYTES:
         raise _too_large(source)
-    loader = _plain_loader()(text)
+    loader = None
     try:
+        loader = _plain_loader()(text)  # the reader refuses control characters here
         return loader.get_single_data()
     except yaml.YAMLError as exc:
         raise InvalidInput(
@@ -45,7 +46,8 @@ def parse_yaml(text: str, source: str) -> Any:
             _("{source} is nested too deeply to be a settings file.").format(source=source)
         ) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 def read_yaml(file: Path, source: str) -> Any:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from bakuhub.jobs.models import STATES as STATES  # re-exported for the interfaces' filters
 from bakuhub.jobs.models import Job
+from bakuhub.timestamps import UtcDateTime
 
 
 class StudyJobIn(BaseModel):
@@ -40,7 +40,7 @@ class ResultOut(BaseModel):
 
     input_hash: str
     compute_seconds: float
-    created_at: dt.datetime
+    created_at: UtcDateTime
     summary: dict[str, Any]
 
 
@@ -56,9 +56,9 @@ class JobPublic(BaseModel):
     state: str
     progress: float = Field(description="Share of the job's stages done, 0 to 1.")
     cached: bool = Field(description="The result was taken from the store, not computed.")
-    created_at: dt.datetime
-    started_at: dt.datetime | None
-    finished_at: dt.datetime | None
+    created_at: UtcDateTime
+    started_at: UtcDateTime | None
+    finished_at: UtcDateTime | None
     seconds: float | None = Field(description="Wall time of the last attempt, s.")
 
 
@@ -87,9 +87,9 @@ class JobOut(BaseModel):
     error: str | None
     worker: str | None
     created_by: str
-    created_at: dt.datetime
-    started_at: dt.datetime | None
-    finished_at: dt.datetime | None
+    created_at: UtcDateTime
+    started_at: UtcDateTime | None
+    finished_at: UtcDateTime | None
     seconds: float | None = Field(description="Wall time of the last attempt, s.")
 
 

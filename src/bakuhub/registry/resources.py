@@ -27,6 +27,7 @@ from bakuhub.registry import models as m
 from bakuhub.registry import schemas as s
 from bakuhub.registry.dates import format_partial_date, parse_partial_date
 from bakuhub.registry.refs import agreement_id, party_id
+from bakuhub.timestamps import as_utc
 
 Filter = Callable[[Select[Any], str], Select[Any]]
 
@@ -92,8 +93,8 @@ def _stamp(obj: Any) -> dict[str, Any]:
         "id": obj.id,
         "ref": obj.ref,
         "version": obj.version,
-        "created_at": obj.created_at,
-        "updated_at": obj.updated_at,
+        "created_at": as_utc(obj.created_at),
+        "updated_at": as_utc(obj.updated_at),
         "created_by": obj.created_by,
         "updated_by": obj.updated_by,
         "sources": list(obj.sources or []),
@@ -226,7 +227,7 @@ def read_document_record(d: m.Document) -> dict[str, Any]:
         "media_type": d.media_type,
         "size": d.size,
         "sha256": d.sha256,
-        "uploaded_at": d.uploaded_at,
+        "uploaded_at": as_utc(d.uploaded_at),
         "uploaded_by": d.uploaded_by,
     }
 

@@ -7,7 +7,8 @@ Records refer to each other by ``ref`` (a short, stable identifier such as
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import Annotated, Any, Generic, TypeVar, get_args
 
 import pycountry
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model, model_validator
@@ -26,6 +27,7 @@ from bakuhub.registry.codes import (
     Theme,
 )
 from bakuhub.registry.dates import PartialDate
+from bakuhub.timestamps import UtcDateTime
 
 
 def country_iso3(code: str) -> str:
@@ -86,16 +88,55 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
+def _takes_none(annotation: Any) -> bool:
+    return annotation is None or type(None) in get_args(annotation)
+
+
+def _cleared(description: str | None) -> str:
+    return f"{description} (null clears it)" if description else "Null clears it."
+
+
+def nulls_as(
+    fields: type[BaseModel], *, cleared: frozenset[str] = frozenset()
+) -> Callable[[dict[str, Any]], None]:
+    """``json_schema_extra`` of a hand-written update schema: a property is nullable only
+    where ``fields`` (the record's own schema) takes null, or where the service reads null
+    as "clear it" (``cleared``); elsewhere the record refuses null (422), and so does the
+    schema."""
+
+    def fix(schema: dict[str, Any]) -> None:
+        for key, prop in schema.get("properties", {}).items():
+            info = fields.model_fields.get(key)
+            if info is None or key in cleared or _takes_none(info.annotation):
+                continue
+            options = [o for o in prop.get("anyOf", []) if o.get("type") != "null"]
+            if "anyOf" not in prop or len(options) == len(prop["anyOf"]):
+                continue
+            del prop["anyOf"]
+            if len(options) == 1:
+                prop.update(options[0])
+            else:
+                prop["anyOf"] = options
+
+    return fix
+
+
 def partial_update(name: str, fields: type[BaseModel]) -> type[BaseModel]:
     """The update schema of a record type: ``version`` plus every field, optional.
 
     Each field keeps its type and constraints; rules across fields are checked on the
-    merged record (the service validates it with the create schema).
+    merged record (the service validates it with the create schema). A field left out
+    is unchanged; null is accepted where the record takes null (it clears the field)
+    and refused by the schema elsewhere, so the schema says what the API accepts.
     """
     optional: dict[str, Any] = {}
     for key, info in fields.model_fields.items():
         kind: Any = Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation
-        optional[key] = (kind | None, Field(default=None, description=info.description))
+        if not _takes_none(info.annotation):
+            # Left out: unchanged. Null is refused by the schema as by the record.
+            optional[key] = (kind, Field(default=None, description=info.description))
+            continue
+        optional[key] = (kind, Field(default=None, description=_cleared(info.description)))
     model: type[BaseModel] = create_model(
         name,
         __base__=Strict,
@@ -111,8 +152,8 @@ class Stamp(BaseModel):
 
     id: int
     version: int
-    created_at: dt.datetime
-    updated_at: dt.datetime
+    created_at: UtcDateTime
+    updated_at: UtcDateTime
     created_by: str
     updated_by: str
 
@@ -183,7 +224,7 @@ class DocumentOut(BaseModel):
     media_type: str
     size: int
     sha256: str
-    uploaded_at: dt.datetime
+    uploaded_at: UtcDateTime
     uploaded_by: str
 
 
@@ -364,10 +405,13 @@ class ProjectOut(ProjectFields, Stamp):
     ref: str
 
 
-class Page(BaseModel):
-    """One page of a list."""
+Item = TypeVar("Item")
 
-    items: list[Any]
-    total: int
-    limit: int
-    offset: int
+
+class Page(BaseModel, Generic[Item]):
+    """One page of a list (``Page[PartyOut]`` in the API: its items typed)."""
+
+    items: list[Item]
+    total: int = Field(description="How many records match, on every page.")
+    limit: int = Field(description="The page size used (the server may lower it).")
+    offset: int = Field(description="How many matches come before this page.")

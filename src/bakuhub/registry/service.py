@@ -46,7 +46,7 @@ def list_records(
     limit: int = 50,
     offset: int = 0,
     published_only: bool = False,
-) -> Page:
+) -> Page[dict[str, Any]]:
     """One page of records, filtered (by the resource's filters), searched and sorted.
 
     ``q`` is matched case-insensitively inside the resource's searched texts (refs,
@@ -80,7 +80,7 @@ def list_records(
     stmt = stmt.options(*resource.load).order_by(*order).limit(limit).offset(offset)
     rows = session.scalars(stmt).unique().all()
     items = [resource.read(row, published_only=published_only) for row in rows]
-    return Page(items=items, total=total, limit=limit, offset=offset)
+    return Page[dict[str, Any]](items=items, total=total, limit=limit, offset=offset)
 
 
 def _problem(parameter: str, message: str) -> dict[str, Any]:

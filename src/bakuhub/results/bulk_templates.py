@@ -172,11 +172,12 @@ def template_xlsx(kind: str) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    rows = template_rows(kind)  # an unknown kind is refused before it names a sheet
     book = Workbook()
     sheet = book.active
     assert sheet is not None
     sheet.title = kind
-    for row in template_rows(kind):
+    for row in rows:
         sheet.append(row)
     for cell in sheet[1]:
         cell.font = Font(bold=True)

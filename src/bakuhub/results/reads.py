@@ -6,6 +6,7 @@ from typing import Any
 
 from bakuhub.results import models as m
 from bakuhub.results.rollup import period_status
+from bakuhub.timestamps import as_utc
 
 
 def read_period(p: m.IndicatorPeriod) -> dict[str, Any]:
@@ -36,10 +37,10 @@ def read_period(p: m.IndicatorPeriod) -> dict[str, Any]:
             ascending=ind.ascending,
             measure=ind.measure,
         ).value,
-        "updated_at": p.updated_at,
+        "updated_at": as_utc(p.updated_at),
         "updated_by": p.updated_by,
         "reviewed_by": p.reviewed_by,
-        "reviewed_at": p.reviewed_at,
+        "reviewed_at": as_utc(p.reviewed_at) if p.reviewed_at else None,
     }
 
 

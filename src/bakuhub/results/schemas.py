@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
 import pycountry
-from pydantic import AfterValidator, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from bakuhub.i18n import _
-from bakuhub.registry.schemas import Ref, Strict, Text
+from bakuhub.registry.schemas import Ref, Strict, Text, nulls_as
 from bakuhub.results.codes import (
     HUMANITARIAN_SCOPE_TYPES,
     SIGNIFICANCE,
@@ -24,6 +24,7 @@ from bakuhub.results.codes import (
     Side,
     TransactionKind,
 )
+from bakuhub.timestamps import UtcDateTime
 
 
 def currency_code(code: str) -> str:
@@ -111,6 +112,8 @@ class PeriodIn(PeriodFields):
 
 
 class PeriodUpdate(Strict):
+    model_config = ConfigDict(json_schema_extra=nulls_as(PeriodFields))
+
     version: int
     start: dt.date | None = None
     end: dt.date | None = None
@@ -347,3 +350,104 @@ class ScenarioSummary(Strict):
             if value < 0:
                 raise ValueError(_("capacity_built_mw['{key}'] is negative").format(key=key))
         return self
+
+
+class DisaggregationOut(BaseModel):
+    side: str = Field(description="target or actual")
+    dimension: str
+    category: str
+    value: float
+
+
+class PeriodOut(BaseModel):
+    """An indicator period as the API answers it: values, state, status, reviewer."""
+
+    id: int
+    version: int
+    start: dt.date
+    end: dt.date
+    target: float | None
+    actual: float | None
+    target_comment: str
+    actual_comment: str
+    evidence_url: str | None
+    weight: float | None
+    disaggregations: list[DisaggregationOut]
+    state: str = Field(description="draft, submitted, approved or returned")
+    state_comment: str
+    value_source: dict[str, Any] | None = Field(
+        description="Where the actual came from when it was not typed (a corridor study)"
+    )
+    status: str = Field(description="The actual against the target, in words")
+    updated_at: UtcDateTime
+    updated_by: str
+    reviewed_by: str | None
+    reviewed_at: UtcDateTime | None
+
+
+class IndicatorOut(BaseModel):
+    """An indicator with its periods."""
+
+    id: int
+    code: str | None
+    title: str
+    description: str
+    measure: str
+    unit: str
+    ascending: bool
+    baseline_year: int | None
+    baseline_value: float | None
+    baseline_comment: str
+    include_in_rollup: bool
+    periods: list[PeriodOut]
+
+
+class ResultBrief(BaseModel):
+    id: int
+    title: str
+    kind: str
+
+
+class IndicatorDetailOut(IndicatorOut):
+    """An indicator with its periods and the result it measures."""
+
+    result: ResultBrief
+
+
+class FrameworkResultOut(BaseModel):
+    """A result with its indicators."""
+
+    id: int
+    kind: str
+    title: str
+    description: str
+    indicators: list[IndicatorOut]
+
+
+class FrameworkOut(BaseModel):
+    """A project's results framework."""
+
+    project: str
+    results: list[FrameworkResultOut]
+
+
+class IndicatorBrief(BaseModel):
+    id: int
+    title: str
+    unit: str
+    measure: str
+    baseline_value: float | None
+    baseline_year: int | None
+
+
+class ProjectBrief(BaseModel):
+    ref: str
+    title: str
+
+
+class ReviewPeriodOut(PeriodOut):
+    """A period with the indicator, result and project it belongs to."""
+
+    indicator: IndicatorBrief
+    result: ResultBrief
+    project: ProjectBrief

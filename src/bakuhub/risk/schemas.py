@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from bakuhub.risk.spec import Aggregation, Imputation, Normalisation, Outlier
+from bakuhub.timestamps import UtcDateTime
 
 MAX_WEIGHT = 1e6
 """The largest relative weight accepted (larger ones only overflow the arithmetic)."""
@@ -100,7 +100,7 @@ class RunSummary(BaseModel):
     id: int
     preset: str
     title: str
-    created_at: dt.datetime
+    created_at: UtcDateTime
     created_by: str
     engine_version: str
     settings_digest: str

@@ -23,6 +23,7 @@ from bakuhub.db import utcnow
 from bakuhub.errors import InvalidInput
 from bakuhub.i18n import _, number
 from bakuhub.studies.models import Comment
+from bakuhub.timestamps import as_utc
 
 MAX_BODY = 5000
 MAX_THREAD = 500
@@ -136,5 +137,5 @@ def comment_out(row: Comment) -> dict[str, Any]:
         "author": row.author,
         "body": row.body,
         "html": render(row.body),
-        "created_at": row.created_at,
+        "created_at": as_utc(row.created_at),
     }

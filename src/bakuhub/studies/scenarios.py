@@ -34,6 +34,7 @@ from bakuhub.db import utcnow
 from bakuhub.errors import Conflict, InvalidInput, NotFound, check_version
 from bakuhub.i18n import N_, _
 from bakuhub.studies.models import SavedScenario, Study
+from bakuhub.timestamps import as_utc
 
 REF = re.compile(r"^[a-z0-9][a-z0-9-]{1,79}$")
 REF_RULE = N_("2 to 80 lower-case letters, digits and dashes, starting with a letter or digit")
@@ -400,8 +401,8 @@ def scenario_out(row: SavedScenario) -> dict[str, Any]:
         "published": row.published,
         "digest": row.digest,
         "scenario": row.spec,
-        "created_at": row.created_at,
-        "updated_at": row.updated_at,
+        "created_at": as_utc(row.created_at),
+        "updated_at": as_utc(row.updated_at),
     }
 
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from bakuhub.corridor.safe_yaml import MAX_YAML_BYTES
 from bakuhub.studies.comments import MAX_BODY
+from bakuhub.timestamps import UtcDateTime
 
 Ref = Annotated[str, Field(min_length=2, max_length=80, pattern=r"^[a-z0-9][a-z0-9-]{1,79}$")]
 Title = Annotated[str, Field(min_length=1, max_length=200)]
@@ -88,8 +88,8 @@ class ScenarioOut(BaseModel):
     published: bool
     digest: str
     scenario: dict[str, Any]
-    created_at: dt.datetime
-    updated_at: dt.datetime
+    created_at: UtcDateTime
+    updated_at: UtcDateTime
 
 
 class ScenarioListed(BaseModel):
@@ -125,7 +125,7 @@ class StudyOut(BaseModel):
     counterfactual: str | None
     figures: dict[str, float | None]
     error: str | None
-    created_at: dt.datetime
+    created_at: UtcDateTime
 
 
 class StudyDetail(StudyOut):
@@ -162,4 +162,4 @@ class CommentOut(BaseModel):
     author: str
     body: str
     html: str
-    created_at: dt.datetime
+    created_at: UtcDateTime

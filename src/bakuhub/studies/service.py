@@ -25,6 +25,7 @@ from bakuhub.i18n import _
 from bakuhub.studies import comments, scenarios
 from bakuhub.studies.models import ORIGINS, Study
 from bakuhub.studies.store import sync
+from bakuhub.timestamps import as_utc
 
 MAX_PAGE = 200
 MAX_COMPARED = 8
@@ -164,7 +165,7 @@ def study_out(row: Study, principal: Principal | None = None) -> dict[str, Any]:
         "counterfactual": row.counterfactual,
         "figures": row.figures,
         "error": row.error,
-        "created_at": row.created_at,
+        "created_at": as_utc(row.created_at),
     }
 
 

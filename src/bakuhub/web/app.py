@@ -16,6 +16,7 @@ from bakuhub import __version__
 from bakuhub.config import Settings, get_settings, secret_key_warning
 from bakuhub.db import make_engine, make_sessionmaker
 from bakuhub.web.auth import guard
+from bakuhub.web.contract import BakuhubAPI, Health, operation_id
 from bakuhub.web.errors import RequestEdge, install_error_handlers
 from bakuhub.web.locale import LocaleMiddleware
 
@@ -121,7 +122,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         yield
         engine.dispose()
 
-    app = FastAPI(
+    app = BakuhubAPI(
         title="bakuhub",
         version=__version__,
         summary="The COP29 Baku partnerships platform: the Hub's record and the energy corridor.",
@@ -130,6 +131,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
         lifespan=lifespan,
         dependencies=[Depends(guard)],
+        generate_unique_id_function=operation_id,
     )
     app.add_middleware(RequestEdge)  # NUL characters refused, read-only requests marked
     app.add_middleware(LocaleMiddleware)  # inside the session: reads the chosen language
@@ -162,7 +164,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
 
     @app.get(f"{API_PREFIX}/health", tags=["meta"], summary="Liveness and version")
-    def health() -> dict[str, str]:
-        return {"status": "ok", "version": __version__}
+    def get_health() -> Health:
+        return Health(status="ok", version=__version__)
 
     return app

@@ -9,10 +9,12 @@ from typing import Any
 from urllib.parse import quote, unquote_to_bytes
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bakuhub.db import read_only
@@ -86,6 +88,19 @@ def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
         f"{'.'.join(str(p) for p in x['loc']) or _('body')}: {x['msg']}" for x in errors
     )
     return JSONResponse(status_code=422, content={"detail": detail, "errors": errors})
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    """FastAPI's own refusals (a body it cannot read, 400; an unknown path, 404; a method
+    the path does not take, 405) in the API's one error body; pages keep FastAPI's."""
+    assert isinstance(exc, HTTPException)
+    if is_page(request):
+        return await http_exception_handler(request, exc)
+    return JSONResponse(
+        status_code=exc.status_code,
+        content={"detail": str(exc.detail), "errors": []},
+        headers=exc.headers,
+    )
 
 
 def database_refusal(exc: Exception) -> BakuhubError:
@@ -234,5 +249,6 @@ def install_error_handlers(app: FastAPI) -> None:
     ``RequestEdge`` inside the security headers)."""
     app.add_exception_handler(BakuhubError, _bakuhub_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(HTTPException, _http_error)
     for kind in (StaleDataError, IntegrityError, DataError, OperationalError):
         app.add_exception_handler(kind, _database_error)

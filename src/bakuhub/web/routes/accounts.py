@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Response
-from pydantic import Field
+from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from bakuhub.accounts import admin
@@ -14,6 +14,7 @@ from bakuhub.accounts.permissions import Principal, Role, require
 from bakuhub.audit import service as audit
 from bakuhub.i18n import N_
 from bakuhub.registry.schemas import Ref, Strict
+from bakuhub.timestamps import UtcDateTime
 from bakuhub.web.deps import IdPath, PrincipalDep, SessionDep
 from bakuhub.web.policy import check_may_create_token
 
@@ -25,17 +26,81 @@ class TokenIn(Strict):
     role: Role | None = Field(default=None, description="At most your own role; default yours")
 
 
+class MeOut(BaseModel):
+    """Who the request is made as (``signed_in`` false and the rest null: anonymous)."""
+
+    signed_in: bool
+    username: str | None = None
+    role: Role | None = None
+    party: str | None = None
+    via_token: bool | None = None
+
+
+class TokenOut(BaseModel):
+    """A personal API token, never its secret."""
+
+    id: int
+    name: str
+    role: str | None
+    starts_with: str
+    created_at: UtcDateTime
+    last_used_at: UtcDateTime | None
+    expires_at: UtcDateTime | None = Field(description="Always null: tokens do not expire.")
+    revoked: bool
+
+
+class NewTokenOut(TokenOut):
+    """A token just made, with its secret (shown this once)."""
+
+    token: str
+
+
+class UserOut(BaseModel):
+    """An account and its state."""
+
+    username: str
+    display_name: str
+    role: str
+    party: str | None
+    active: bool
+    live_tokens: int
+    created_at: UtcDateTime
+
+
+class PasswordSetOut(BaseModel):
+    username: str
+    tokens_revoked: int
+
+
+class TokensRevokedOut(BaseModel):
+    username: str
+    revoked: int
+
+
+class AuditEntryOut(BaseModel):
+    """One change of the record: who, when, what before and after."""
+
+    id: int
+    at: UtcDateTime
+    actor: str
+    action: str
+    record_type: str
+    record_ref: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
 @router.get("/me", summary="Who the request is made as")
-def me(principal: PrincipalDep) -> dict[str, Any]:
+def get_me(principal: PrincipalDep) -> MeOut:
     if principal is None:
-        return {"signed_in": False}
-    return {
-        "signed_in": True,
-        "username": principal.username,
-        "role": principal.role.value,
-        "party": principal.party_ref,
-        "via_token": principal.via_token,
-    }
+        return MeOut(signed_in=False)
+    return MeOut(
+        signed_in=True,
+        username=principal.username,
+        role=principal.role,
+        party=principal.party_ref,
+        via_token=principal.via_token,
+    )
 
 
 @router.post(
@@ -43,7 +108,7 @@ def me(principal: PrincipalDep) -> dict[str, Any]:
     status_code=201,
     summary="Create a personal API token (shown once; with a signed-in session, not a token)",
 )
-def create_token(data: TokenIn, session: SessionDep, principal: PrincipalDep) -> dict[str, Any]:
+def create_token(data: TokenIn, session: SessionDep, principal: PrincipalDep) -> NewTokenOut:
     who = check_may_create_token(principal)
     row, clear = accounts.create_token(
         session=session,
@@ -53,27 +118,27 @@ def create_token(data: TokenIn, session: SessionDep, principal: PrincipalDep) ->
         at_most=who.role,
         actor=who.username,
     )
-    return {**_token_out(row), "token": clear}
+    return NewTokenOut(**_token_out(row).model_dump(), token=clear)
 
 
-def _token_out(row: Any) -> dict[str, Any]:
-    return {
-        "id": row.id,
-        "name": row.name,
-        "role": row.role,
-        "starts_with": row.prefix,
-        "created_at": row.created_at.isoformat(),
-        "last_used_at": row.last_used_at.isoformat() if row.last_used_at else None,
-        "expires_at": None,
-        "revoked": row.revoked,
-    }
+def _token_out(row: Any) -> TokenOut:
+    return TokenOut(
+        id=row.id,
+        name=row.name,
+        role=row.role,
+        starts_with=row.prefix,
+        created_at=row.created_at,
+        last_used_at=row.last_used_at,
+        expires_at=None,
+        revoked=row.revoked,
+    )
 
 
 @router.get(
     "/tokens",
     summary="Your personal API tokens, newest first (never their secrets; they do not expire)",
 )
-def list_tokens(session: SessionDep, principal: PrincipalDep) -> list[dict[str, Any]]:
+def list_tokens(session: SessionDep, principal: PrincipalDep) -> list[TokenOut]:
     who = require(principal, Role.viewer, N_("list your API tokens"))
     return [_token_out(t) for t in accounts.list_tokens(session=session, user_id=who.user_id)]
 
@@ -115,17 +180,16 @@ class PasswordIn(Strict):
     password: Password = Field(description="New password (the password rule applies)")
 
 
-def _user_out(user: accounts.User, live: dict[int, int]) -> dict[str, Any]:
-    party = user.party.ref if user.party else None
-    return {
-        "username": user.username,
-        "display_name": user.display_name,
-        "role": user.role,
-        "party": party,
-        "active": user.active,
-        "live_tokens": live.get(user.id, 0),
-        "created_at": user.created_at.isoformat(),
-    }
+def _user_out(user: accounts.User, live: dict[int, int]) -> UserOut:
+    return UserOut(
+        username=user.username,
+        display_name=user.display_name,
+        role=user.role,
+        party=user.party.ref if user.party else None,
+        active=user.active,
+        live_tokens=live.get(user.id, 0),
+        created_at=user.created_at,
+    )
 
 
 def _administrator(principal: PrincipalDep) -> Principal:
@@ -137,7 +201,7 @@ AdminDep = Annotated[Principal, Depends(_administrator)]
 
 
 @router.get("/users", summary="Every account with its state (administrators)")
-def list_users(session: SessionDep, who: AdminDep) -> list[dict[str, Any]]:
+def list_users(session: SessionDep, who: AdminDep) -> list[UserOut]:
     live = admin.live_token_counts(session=session)
     return [_user_out(u, live) for u in admin.list_users(session=session)]
 
@@ -148,7 +212,7 @@ def list_users(session: SessionDep, who: AdminDep) -> list[dict[str, Any]]:
     summary="Create an account with an initial password (administrators, signed in: not "
     "with a token)",
 )
-def create_user(data: UserIn, session: SessionDep, who: AdminDep) -> dict[str, Any]:
+def create_user(data: UserIn, session: SessionDep, who: AdminDep) -> UserOut:
     user = admin.create_account(
         session=session,
         actor=who.username,
@@ -163,7 +227,7 @@ def create_user(data: UserIn, session: SessionDep, who: AdminDep) -> dict[str, A
 
 
 @router.get("/users/{username}", summary="One account with its state (administrators)")
-def read_user(session: SessionDep, who: AdminDep, username: str = Username) -> dict[str, Any]:
+def read_user(session: SessionDep, who: AdminDep, username: str = Username) -> UserOut:
     user = accounts.fetch_user(session, username)
     return _user_out(user, admin.live_token_counts(session=session))
 
@@ -175,7 +239,7 @@ def read_user(session: SessionDep, who: AdminDep, username: str = Username) -> d
 )
 def update_user(
     data: UserPatch, session: SessionDep, who: AdminDep, username: str = Username
-) -> dict[str, Any]:
+) -> UserOut:
     party: str | admin.Keep | None = data.party if "party" in data.model_fields_set else admin.KEEP
     user = admin.update_account(
         session=session,
@@ -196,7 +260,7 @@ def update_user(
 )
 def set_user_password(
     data: PasswordIn, session: SessionDep, who: AdminDep, username: str = Username
-) -> dict[str, Any]:
+) -> PasswordSetOut:
     revoked = admin.reset_password(
         session=session,
         actor=who.username,
@@ -204,10 +268,10 @@ def set_user_password(
         password=data.password,
         via_token=who.via_token,
     )
-    return {"username": username, "tokens_revoked": revoked}
+    return PasswordSetOut(username=username, tokens_revoked=revoked)
 
 
-def _set_active(session: Session, who: Principal, username: str, active: bool) -> dict[str, Any]:
+def _set_active(session: Session, who: Principal, username: str, active: bool) -> UserOut:
     user = admin.set_active(session=session, username=username, active=active, actor=who.username)
     return _user_out(user, admin.live_token_counts(session=session))
 
@@ -216,12 +280,12 @@ def _set_active(session: Session, who: Principal, username: str, active: bool) -
     "/users/{username}/disable",
     summary="Disable an account: its sessions and tokens stop at once (administrators)",
 )
-def disable_user(session: SessionDep, who: AdminDep, username: str = Username) -> dict[str, Any]:
+def disable_user(session: SessionDep, who: AdminDep, username: str = Username) -> UserOut:
     return _set_active(session, who, username, False)
 
 
 @router.post("/users/{username}/enable", summary="Enable a disabled account (administrators)")
-def enable_user(session: SessionDep, who: AdminDep, username: str = Username) -> dict[str, Any]:
+def enable_user(session: SessionDep, who: AdminDep, username: str = Username) -> UserOut:
     return _set_active(session, who, username, True)
 
 
@@ -231,13 +295,13 @@ def enable_user(session: SessionDep, who: AdminDep, username: str = Username) ->
 )
 def revoke_user_tokens(
     session: SessionDep, who: AdminDep, username: str = Username
-) -> dict[str, Any]:
+) -> TokensRevokedOut:
     count = admin.revoke_user_tokens(session=session, username=username, actor=who.username)
-    return {"username": username, "revoked": count}
+    return TokensRevokedOut(username=username, revoked=count)
 
 
 @router.get("/audit", summary="The audit log, newest first (secretariat)")
-def audit_log(
+def list_audit_log(
     session: SessionDep,
     principal: PrincipalDep,
     record_type: str | None = None,
@@ -245,7 +309,7 @@ def audit_log(
     actor: str | None = None,
     limit: int = Query(100, ge=1, le=1000),
     offset: int = Query(0, ge=0),
-) -> list[dict[str, Any]]:
+) -> list[AuditEntryOut]:
     require(principal, Role.secretariat, N_("read the audit log"))
     rows = audit.list_entries(
         session=session,
@@ -255,4 +319,4 @@ def audit_log(
         limit=limit,
         offset=offset,
     )
-    return [audit.read_entry(e) for e in rows]
+    return [AuditEntryOut(**audit.read_entry(e)) for e in rows]

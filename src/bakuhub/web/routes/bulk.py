@@ -19,6 +19,7 @@ from bakuhub.results import bulk
 from bakuhub.results.bulk_files import MAX_BYTES, Table, read_table
 from bakuhub.results.bulk_templates import XLSX_TYPE, template_csv, template_xlsx
 from bakuhub.web import policy
+from bakuhub.web.contract import file_response
 from bakuhub.web.deps import AuthorDep, PrincipalDep, SessionDep
 
 router = APIRouter(tags=["bulk import"])
@@ -52,15 +53,25 @@ def _attachment(name: str) -> dict[str, str]:
     return {"Content-Disposition": f'attachment; filename="{name}"'}
 
 
-@router.get("/bulk/templates/{kind}.csv", summary="The CSV template of a bulk-import kind")
-def template_as_csv(kind: KindPath) -> Response:
+@router.get(
+    "/bulk/templates/{kind}.csv",
+    summary="The CSV template of a bulk-import kind",
+    response_class=Response,
+    responses=file_response("text/csv", description="The template (CSV, UTF-8)."),
+)
+def get_bulk_template_csv(kind: KindPath) -> Response:
     text = template_csv(kind)
     headers = _attachment(f"bakuhub-{kind}.csv")
     return Response(text, media_type="text/csv; charset=utf-8", headers=headers)
 
 
-@router.get("/bulk/templates/{kind}.xlsx", summary="The Excel template of a bulk-import kind")
-def template_as_xlsx(kind: KindPath) -> Response:
+@router.get(
+    "/bulk/templates/{kind}.xlsx",
+    summary="The Excel template of a bulk-import kind",
+    response_class=Response,
+    responses=file_response(XLSX_TYPE, description="The template (Excel)."),
+)
+def get_bulk_template_xlsx(kind: KindPath) -> Response:
     content = template_xlsx(kind)
     return Response(content, media_type=XLSX_TYPE, headers=_attachment(f"bakuhub-{kind}.xlsx"))
 
@@ -72,7 +83,7 @@ def template_as_xlsx(kind: KindPath) -> Response:
     "update and a `digest` to commit with; a bad file is refused (422) with every bad row "
     "in `details` (row, column, msg).",
 )
-def preview(
+def preview_bulk_import(
     ref: str,
     kind: KindPath,
     session: SessionDep,
@@ -91,7 +102,7 @@ def preview(
     description="Multipart form with the same `file` and the preview's `digest`. A record "
     "the file touches that changed since the preview refuses the whole file (409).",
 )
-def commit(
+def commit_bulk_import(
     ref: str,
     kind: KindPath,
     session: SessionDep,

@@ -26,6 +26,7 @@ from bakuhub.studies.schemas import (
     StudyOut,
 )
 from bakuhub.studies.service import FILES, StudyFilter
+from bakuhub.web.contract import MAY_BE_MISSING, TOO_MANY_JOBS, file_response
 from bakuhub.web.deps import PrincipalDep, SessionDep, SettingsDep
 from bakuhub.web.routes.corridor_scenarios import (
     AnalystDep,
@@ -55,7 +56,7 @@ class StudyState(BaseModel):
     response_model=list[StudyOut | StudyState],
     response_model_exclude_unset=True,
 )
-def studies(
+def list_studies(
     session: SessionDep,
     principal: PrincipalDep,
     settings: SettingsDep,
@@ -82,7 +83,7 @@ def studies(
 
 
 @router.get("/studies/{name}", summary="A study: inputs and hash, downloads, summary")
-def detail(
+def get_study(
     name: NamePath, session: SessionDep, principal: PrincipalDep, settings: SettingsDep
 ) -> StudyDetail:
     row = service.get_study(
@@ -95,8 +96,9 @@ def detail(
     "/studies/{name}/files/{file}",
     summary=f"One download of a study: {', '.join(FILES)}",
     response_class=FileResponse,
+    responses=file_response(*sorted({media for _file, media in FILES.values()})),
 )
-def download(
+def download_study_file(
     name: NamePath,
     file: Annotated[str, PathParam(max_length=40)],
     session: SessionDep,
@@ -109,8 +111,13 @@ def download(
     return FileResponse(path, media_type=media, filename=f"{name}-{file}")
 
 
-@router.get("/studies/{name}/report", summary="The study's self-contained HTML report")
-def report(
+@router.get(
+    "/studies/{name}/report",
+    summary="The study's self-contained HTML report",
+    response_class=FileResponse,
+    responses=file_response("text/html", description="The report (HTML)."),
+)
+def get_study_report(
     name: NamePath, session: SessionDep, principal: PrincipalDep, settings: SettingsDep
 ) -> FileResponse:
     service.get_study(session=session, principal=principal, name=name, data_dir=settings.data_dir)
@@ -124,8 +131,13 @@ def report(
     return FileResponse(path, media_type=media)
 
 
-@router.post("/studies/{name}/rerun", summary="Run a study's exact scenario again", status_code=202)
-def rerun(
+@router.post(
+    "/studies/{name}/rerun",
+    summary="Run a study's exact scenario again",
+    status_code=202,
+    responses=TOO_MANY_JOBS,
+)
+def rerun_study(
     name: NamePath,
     body: RunIn,
     session: SessionDep,
@@ -147,8 +159,12 @@ def rerun(
     return job_detail(job)
 
 
-@router.get("/compare", summary="Two or more studies side by side, with differences")
-def compare(
+@router.get(
+    "/compare",
+    summary="Two or more studies side by side, with differences",
+    responses=MAY_BE_MISSING,
+)
+def compare_studies(
     session: SessionDep,
     principal: PrincipalDep,
     settings: SettingsDep,
@@ -164,7 +180,7 @@ def compare(
 
 
 @router.get("/studies/{name}/comments", summary="The discussion on a study")
-def study_comments(
+def list_study_comments(
     name: NamePath, session: SessionDep, principal: PrincipalDep, settings: SettingsDep
 ) -> list[CommentOut]:
     service.get_study(session=session, principal=principal, name=name, data_dir=settings.data_dir)

@@ -35,6 +35,7 @@ from bakuhub.studies.schemas import (
     ScenarioOut,
 )
 from bakuhub.studies.store import note_submission
+from bakuhub.web.contract import TOO_MANY_JOBS, file_response
 from bakuhub.web.deps import PrincipalDep, SessionDep, SettingsDep
 from bakuhub.web.routes.jobs import RunnerDep
 
@@ -145,7 +146,7 @@ def list_scenarios(
 
 
 @scenario_routes.post("/scenarios", summary="Save a scenario (a draft)", status_code=201)
-def create(body: ScenarioIn, session: SessionDep, principal: AnalystDep) -> ScenarioOut:
+def create_scenario(body: ScenarioIn, session: SessionDep, principal: AnalystDep) -> ScenarioOut:
     row = scenarios.create_scenario(
         session=session,
         principal=principal,
@@ -160,7 +161,7 @@ def create(body: ScenarioIn, session: SessionDep, principal: AnalystDep) -> Scen
 @scenario_routes.post(
     "/scenarios/import", summary="Save a scenario YAML file as a draft", status_code=201
 )
-def import_yaml(body: ImportIn, session: SessionDep, principal: AnalystDep) -> ScenarioOut:
+def import_scenario_yaml(body: ImportIn, session: SessionDep, principal: AnalystDep) -> ScenarioOut:
     row = scenarios.import_yaml(
         session=session, principal=principal, text=body.yaml, ref=body.ref, title=body.title
     )
@@ -171,21 +172,22 @@ def import_yaml(body: ImportIn, session: SessionDep, principal: AnalystDep) -> S
     "/scenarios/{ref}.yaml",
     summary="A saved scenario as a YAML file (for bakuhub corridor solve)",
     response_class=Response,
+    responses=file_response("application/yaml", description="The scenario (YAML)."),
 )
-def export_yaml(ref: RefPath, session: SessionDep, principal: PrincipalDep) -> Response:
+def export_scenario_yaml(ref: RefPath, session: SessionDep, principal: PrincipalDep) -> Response:
     text = scenarios.export_yaml(session=session, principal=principal, ref=ref)
     headers = {"Content-Disposition": f'attachment; filename="{ref}.yaml"'}
     return Response(text, media_type="application/yaml", headers=headers)
 
 
 @scenario_routes.get("/scenarios/{ref}", summary="A saved scenario")
-def read(ref: RefPath, session: SessionDep, principal: PrincipalDep) -> ScenarioOut:
+def get_scenario(ref: RefPath, session: SessionDep, principal: PrincipalDep) -> ScenarioOut:
     row = scenarios.get_scenario(session=session, principal=principal, ref=ref)
     return ScenarioOut(**scenarios.scenario_out(row))
 
 
 @scenario_routes.put("/scenarios/{ref}", summary="Change a saved scenario (version-checked)")
-def update(
+def update_scenario(
     ref: RefPath, body: ScenarioChange, session: SessionDep, principal: AnalystDep
 ) -> ScenarioOut:
     row = scenarios.update_scenario(
@@ -203,7 +205,7 @@ def update(
 @scenario_routes.delete(
     "/scenarios/{ref}", summary="Delete a saved scenario no study uses", status_code=204
 )
-def delete(
+def delete_scenario(
     ref: RefPath,
     session: SessionDep,
     principal: AnalystDep,
@@ -218,7 +220,9 @@ def delete(
     summary="Fork a saved or shipped scenario into a draft of yours",
     status_code=201,
 )
-def fork(ref: RefPath, body: ForkIn, session: SessionDep, principal: AnalystDep) -> ScenarioOut:
+def fork_scenario(
+    ref: RefPath, body: ForkIn, session: SessionDep, principal: AnalystDep
+) -> ScenarioOut:
     row = scenarios.fork_scenario(
         session=session, principal=principal, source=ref, ref=body.ref, title=body.title
     )
@@ -228,7 +232,7 @@ def fork(ref: RefPath, body: ForkIn, session: SessionDep, principal: AnalystDep)
 @scenario_routes.post(
     "/scenarios/{ref}/publish", summary="Publish a saved scenario, or unpublish it"
 )
-def publish(
+def publish_scenario(
     ref: RefPath, body: PublishIn, session: SessionDep, principal: AnalystDep
 ) -> ScenarioOut:
     row = scenarios.set_published(
@@ -242,9 +246,12 @@ def publish(
 
 
 @scenario_routes.post(
-    "/scenarios/{ref}/run", summary="Run a saved scenario as a job", status_code=202
+    "/scenarios/{ref}/run",
+    summary="Run a saved scenario as a job",
+    status_code=202,
+    responses=TOO_MANY_JOBS,
 )
-def run(
+def run_scenario(
     ref: RefPath,
     body: RunIn,
     session: SessionDep,
@@ -267,7 +274,7 @@ def run(
 
 
 @scenario_routes.get("/scenarios/{ref}/comments", summary="The discussion on a saved scenario")
-def scenario_comments(
+def list_scenario_comments(
     ref: RefPath, session: SessionDep, principal: PrincipalDep
 ) -> list[CommentOut]:
     rows = service.thread(session=session, principal=principal, target_type="scenario", target=ref)

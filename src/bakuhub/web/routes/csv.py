@@ -10,6 +10,7 @@ from bakuhub.i18n import _
 from bakuhub.registry.catalog import RESOURCES
 from bakuhub.registry.csvio import export_csv, import_csv
 from bakuhub.registry.resources import Resource
+from bakuhub.web.contract import file_response
 from bakuhub.web.deps import AuthorDep, PrincipalDep, SessionDep
 from bakuhub.web.policy import require_staff
 
@@ -26,8 +27,13 @@ def _resource(name: str) -> Resource:
     return RESOURCES[name]
 
 
-@router.get("/{name}", summary="Export every record of one type as CSV")
-def export(name: str, session: SessionDep, principal: PrincipalDep) -> Response:
+@router.get(
+    "/{name}",
+    summary="Export every record of one type as CSV",
+    response_class=Response,
+    responses=file_response("text/csv", description="The records as CSV (UTF-8)."),
+)
+def export_records_csv(name: str, session: SessionDep, principal: PrincipalDep) -> Response:
     text = export_csv(session=session, resource=_resource(name), published_only=principal is None)
     headers = {"Content-Disposition": f'attachment; filename="{name}.csv"'}
     return Response(text, media_type="text/csv; charset=utf-8", headers=headers)
@@ -40,7 +46,7 @@ def export(name: str, session: SessionDep, principal: PrincipalDep) -> Response:
     "that record; others are created. Any bad row refuses the whole file (422) and the "
     "answer lists every bad row and column.",
 )
-async def import_(
+async def import_records_csv(
     name: str, request: Request, session: SessionDep, principal: PrincipalDep, author: AuthorDep
 ) -> dict[str, int]:
     require_staff(principal, _("import CSV files"))

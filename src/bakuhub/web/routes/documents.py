@@ -15,6 +15,7 @@ from bakuhub.registry.documents import (
     read_document,
 )
 from bakuhub.registry.schemas import DocumentOut
+from bakuhub.web.contract import file_response
 from bakuhub.web.deps import AuthorDep, PrincipalDep, SessionDep, SettingsDep
 from bakuhub.web.policy import require_staff
 
@@ -27,7 +28,7 @@ router = APIRouter(tags=["agreements"])
     response_model=DocumentOut,
     summary="Attach a document to an agreement (stored with its SHA-256 checksum)",
 )
-def upload(
+def upload_document(
     ref: str,
     file: UploadFile,
     session: SessionDep,
@@ -56,8 +57,15 @@ def upload(
     return DocumentOut.model_validate(doc, from_attributes=True)
 
 
-@router.get("/documents/{document_id}", summary="Download an attached document")
-def download(
+@router.get(
+    "/documents/{document_id}",
+    summary="Download an attached document",
+    response_class=Response,
+    responses=file_response(
+        "*/*", description="The file, with the media type it was uploaded with."
+    ),
+)
+def download_document(
     session: SessionDep,
     settings: SettingsDep,
     principal: PrincipalDep,

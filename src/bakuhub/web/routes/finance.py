@@ -9,7 +9,15 @@ from fastapi import APIRouter, Query, Response
 
 from bakuhub.i18n import _
 from bakuhub.results import exchange, finance_edit
-from bakuhub.results.finance_schemas import STAMP, BudgetUpdate, RateUpdate, TransactionUpdate
+from bakuhub.results.finance_schemas import (
+    STAMP,
+    BudgetOut,
+    BudgetUpdate,
+    RateOut,
+    RateUpdate,
+    TransactionOut,
+    TransactionUpdate,
+)
 from bakuhub.web import policy
 from bakuhub.web.deps import AuthorDep, IdPath, PrincipalDep, SessionDep
 
@@ -33,7 +41,9 @@ def _transaction_project(session: SessionDep, transaction_id: int) -> str:
     return finance_edit.transaction_project_ref(session=session, transaction_id=transaction_id)
 
 
-@router.get("/budgets/{budget_id}", summary="One budget, with its version")
+@router.get(
+    "/budgets/{budget_id}", summary="One budget, with its version", response_model=BudgetOut
+)
 def get_budget(budget_id: IdPath, session: SessionDep, principal: PrincipalDep) -> dict[str, Any]:
     policy.project_for(session, principal, _budget_project(session, budget_id))
     return finance_edit.get_budget(session=session, budget_id=budget_id)
@@ -44,6 +54,7 @@ def get_budget(budget_id: IdPath, session: SessionDep, principal: PrincipalDep) 
     summary="Change a budget",
     description="Send the `version` you read and the fields to change; the budget is "
     "validated as a whole (422, nothing changed) and a stale version is refused (409).",
+    response_model=BudgetOut,
 )
 def update_budget(
     budget_id: IdPath,
@@ -71,7 +82,11 @@ def delete_budget(
     return Response(status_code=204)
 
 
-@router.get("/transactions/{transaction_id}", summary="One transaction, with its version")
+@router.get(
+    "/transactions/{transaction_id}",
+    summary="One transaction, with its version",
+    response_model=TransactionOut,
+)
 def get_transaction(
     transaction_id: IdPath, session: SessionDep, principal: PrincipalDep
 ) -> dict[str, Any]:
@@ -86,6 +101,7 @@ def get_transaction(
     summary="Change a transaction",
     description="Send the `version` you read and the fields to change (`provider: null` "
     "removes the provider); validated as a whole (422) and refused when stale (409).",
+    response_model=TransactionOut,
 )
 def update_transaction(
     transaction_id: IdPath,
@@ -117,7 +133,9 @@ def delete_transaction(
     return Response(status_code=204)
 
 
-@router.get("/exchange-rates/{rate_id}", summary="One exchange rate, with its stamp")
+@router.get(
+    "/exchange-rates/{rate_id}", summary="One exchange rate, with its stamp", response_model=RateOut
+)
 def get_rate(rate_id: IdPath, session: SessionDep) -> dict[str, Any]:
     return exchange.get_rate(session=session, rate_id=rate_id)
 
@@ -127,6 +145,7 @@ def get_rate(rate_id: IdPath, session: SessionDep) -> dict[str, Any]:
     summary="Change an exchange rate (secretariat)",
     description="Send the `stamp` you read and the fields to change; every total converted "
     "with the rate changes too.",
+    response_model=RateOut,
 )
 def update_rate(
     rate_id: IdPath,

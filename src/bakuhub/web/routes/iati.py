@@ -12,6 +12,7 @@ from bakuhub.iati.findings import counts
 from bakuhub.iati.rules import check_activities
 from bakuhub.results.iati_export import export_activities
 from bakuhub.results.iati_import import import_activities
+from bakuhub.web.contract import MAY_BE_MISSING, file_response
 from bakuhub.web.deps import AuthorDep, PrincipalDep, SessionDep
 from bakuhub.web.policy import require_staff
 
@@ -21,11 +22,16 @@ router = APIRouter(prefix="/iati", tags=["iati"])
 @router.get(
     "/activities.xml",
     summary="Export projects as an IATI 2.03 activities file",
+    response_class=Response,
+    responses={
+        **file_response("application/xml", description="An IATI 2.03 activities file."),
+        **MAY_BE_MISSING,
+    },
     description="`project` (repeatable) picks projects by ref; without it every project. "
     "Without a token: published projects and approved result periods only (a draft "
     "named is not found).",
 )
-def export(
+def export_iati_activities(
     session: SessionDep, principal: PrincipalDep, project: list[str] | None = Query(None)
 ) -> Response:
     result = export_activities(
@@ -44,12 +50,13 @@ def export(
 @router.get(
     "/check",
     summary="Check the IATI export against the schema, the standard ruleset and codelists",
+    responses=MAY_BE_MISSING,
     description="The findings (critical, error, warning: the IATI Validator's grades) for "
     "the export of every project, or of each `project` ref. Each names the activity, "
     "the element, the bakuhub field when known, and what to do. Without a token: "
     "published projects and approved result periods only, as the public export.",
 )
-def check(
+def check_iati_activities(
     session: SessionDep,
     principal: PrincipalDep,
     project: list[str] | None = Query(None, max_length=100),
@@ -77,7 +84,7 @@ def check(
     description="Body: the XML (Content-Type application/xml). Known identifiers update "
     "their project. The answer lists, per activity, what was mapped, skipped (and why).",
 )
-async def import_(
+async def import_iati_activities(
     request: Request, session: SessionDep, principal: PrincipalDep, author: AuthorDep
 ) -> dict[str, Any]:
     require_staff(principal, N_("import IATI files"))

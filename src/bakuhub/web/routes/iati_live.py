@@ -24,7 +24,7 @@ ProjectRef = Annotated[str, Path(min_length=1, max_length=100, description="A pr
     "value, when one does). Findings never block a save. Without a token: published "
     "projects only (a draft is not found, 404), as the public export (approved periods).",
 )
-def project_findings(
+def get_project_iati_findings(
     ref: ProjectRef, session: SessionDep, principal: PrincipalDep
 ) -> dict[str, Any]:
     policy.project_for(session, principal, ref)

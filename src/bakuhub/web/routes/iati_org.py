@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Query, Response
 
 from bakuhub.results.iati_org_export import export_organisation
+from bakuhub.web.contract import file_response
 from bakuhub.web.deps import PrincipalDep, SessionDep
 
 router = APIRouter(prefix="/iati", tags=["iati"])
@@ -12,6 +13,8 @@ router = APIRouter(prefix="/iati", tags=["iati"])
 
 @router.get(
     "/organisation.xml",
+    response_class=Response,
+    responses=file_response("application/xml", description="An IATI 2.03 organisation file."),
     summary="The Hub's IATI 2.03 organisation file (total and recipient-country budgets)",
     description="Budgets of the projects the Hub reports, per calendar year; total "
     "expenditure from their disbursements and expenditures. Without `currency` each "
@@ -19,7 +22,7 @@ router = APIRouter(prefix="/iati", tags=["iati"])
     "exchange-rate table (a missing rate refuses the file, 422, and names it). Without a "
     "token: published projects only.",
 )
-def export_org(
+def export_iati_organisation(
     session: SessionDep,
     principal: PrincipalDep,
     currency: str | None = Query(

@@ -35,6 +35,7 @@ from bakuhub.jobs.schemas import (
     job_out,
     listed_view,
 )
+from bakuhub.web.contract import TOO_MANY_JOBS, file_response
 from bakuhub.web.deps import PrincipalDep, SessionDep, SettingsDep
 
 log = logging.getLogger(__name__)
@@ -92,8 +93,13 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 router = APIRouter(prefix="/jobs", tags=["jobs"], lifespan=lifespan)
 
 
-@router.post("", summary="Submit a corridor study as a job", status_code=202)
-def submit(
+@router.post(
+    "",
+    summary="Submit a corridor study as a job",
+    status_code=202,
+    responses=TOO_MANY_JOBS,
+)
+def submit_job(
     body: StudyJobIn,
     session: SessionDep,
     runner: RunnerDep,
@@ -145,7 +151,7 @@ def list_jobs(
 
 
 @router.get("/counts", summary="How many jobs are in each state")
-def counts(session: SessionDep) -> dict[str, int]:
+def count_jobs(session: SessionDep) -> dict[str, int]:
     return service.count_jobs(session=session)
 
 
@@ -163,7 +169,7 @@ def get_job(job_id: JobId, session: SessionDep, principal: PrincipalDep) -> Any:
     "/{job_id}/cancel",
     summary="Cancel a queued or running job (your own; the secretariat any)",
 )
-def cancel(
+def cancel_job(
     job_id: JobId, session: SessionDep, runner: RunnerDep, principal: PrincipalDep
 ) -> JobOut:
     who = access.check_may_cancel(principal, service.get_job(session=session, job_id=job_id))
@@ -179,7 +185,7 @@ INPUT_FILES = frozenset({"scenario.yaml"})
 
 
 @router.get("/{job_id}/result", summary="A succeeded job's summary and the names of its files")
-def result(job_id: JobId, session: SessionDep, principal: PrincipalDep) -> dict[str, Any]:
+def get_job_result(job_id: JobId, session: SessionDep, principal: PrincipalDep) -> dict[str, Any]:
     folder = service.result_folder(session=session, job_id=job_id)
     job = service.get_job(session=session, job_id=job_id)
     files = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
@@ -189,8 +195,13 @@ def result(job_id: JobId, session: SessionDep, principal: PrincipalDep) -> dict[
     return {"job_id": job_id, "summary": summary, "files": files}
 
 
-@router.get("/{job_id}/result/{name:path}", summary="One result file (e.g. report.html)")
-def result_file(
+@router.get(
+    "/{job_id}/result/{name:path}",
+    summary="One result file (e.g. report.html)",
+    response_class=FileResponse,
+    responses=file_response("*/*", description="The file (media type from its name)."),
+)
+def get_job_result_file(
     job_id: JobId, name: str, session: SessionDep, principal: PrincipalDep
 ) -> FileResponse:
     if not name:

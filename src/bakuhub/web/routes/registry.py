@@ -60,10 +60,14 @@ def make_router(resource: Resource) -> APIRouter:
     sorts = ", ".join(sorted(resource.sorts))
 
     typed_filters = filter_params(resource)
+    plural = resource.name.replace("-", "_")
+    single = resource.label.replace(" ", "_")
 
     @router.get(
         "",
         summary=f"List {resource.name}",
+        operation_id=f"list_{plural}",
+        response_model=Page[out_schema],
         description=f"Filters (query parameters): {filters}. Sort keys: {sorts} "
         "(prefix '-' for descending, comma-separated). `q` searches, case-insensitively, "
         "refs, names or titles and descriptions (projects also by the names of their "
@@ -81,7 +85,7 @@ def make_router(resource: Resource) -> APIRouter:
         offset: int = Query(0, ge=0, le=MAX_ID, description="How many matches to skip."),
         sort: str | None = Query(None, max_length=MAX_FILTER, description=f"Sort keys: {sorts}."),
         q: str | None = Query(None, max_length=service.MAX_SEARCH, description="Search text."),
-    ) -> Page:
+    ) -> Page[dict[str, Any]]:
         limit = min(limit, settings.page_size_max)
         unknown = {
             k: v for k, v in request.query_params.items() if k not in RESERVED and k not in chosen
@@ -97,14 +101,23 @@ def make_router(resource: Resource) -> APIRouter:
             published_only=principal is None,
         )
 
-    @router.get("/{ref}", summary=f"Get one {resource.label}", response_model=out_schema)
+    @router.get(
+        "/{ref}",
+        summary=f"Get one {resource.label}",
+        operation_id=f"get_{single}",
+        response_model=out_schema,
+    )
     def get(ref: str, session: SessionDep, principal: PrincipalDep) -> dict[str, Any]:
         return service.get_record(
             session=session, resource=resource, ref=ref, published_only=principal is None
         )
 
     @router.post(
-        "", status_code=201, summary=f"Create a {resource.label}", response_model=out_schema
+        "",
+        status_code=201,
+        summary=f"Create a {resource.label}",
+        operation_id=f"create_{single}",
+        response_model=out_schema,
     )
     def create(
         data: create_schema, session: SessionDep, principal: PrincipalDep, author: AuthorDep
@@ -117,6 +130,7 @@ def make_router(resource: Resource) -> APIRouter:
     @router.patch(
         "/{ref}",
         summary=f"Update a {resource.label}",
+        operation_id=f"update_{single}",
         description="Send `version` (the one you read) and the fields to change; lists "
         "given here replace the stored lists. A stale version is refused with 409.",
         response_model=out_schema,
@@ -134,7 +148,12 @@ def make_router(resource: Resource) -> APIRouter:
             session=session, resource=resource, ref=ref, data=allowed, author=author
         )
 
-    @router.delete("/{ref}", status_code=204, summary=f"Delete a {resource.label}")
+    @router.delete(
+        "/{ref}",
+        status_code=204,
+        summary=f"Delete a {resource.label}",
+        operation_id=f"delete_{single}",
+    )
     def delete(
         ref: str,
         session: SessionDep,

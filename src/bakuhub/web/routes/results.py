@@ -11,22 +11,30 @@ from bakuhub.accounts.permissions import Principal, Role, require
 from bakuhub.i18n import N_
 from bakuhub.results import corridor_link, finance, framework_edit, profile, review, rollup, service
 from bakuhub.results.codes import PeriodState
+from bakuhub.results.finance_schemas import BudgetOut, FinanceOut, RateOut, TransactionOut
 from bakuhub.results.schemas import (
     BudgetIn,
+    FrameworkOut,
+    FrameworkResultOut,
+    IndicatorDetailOut,
     IndicatorIn,
+    IndicatorOut,
     IndicatorUpdate,
     PeriodIn,
+    PeriodOut,
     PeriodUpdate,
     ProfileIn,
     RateIn,
     ResultIn,
     ResultUpdate,
     ReviewIn,
+    ReviewPeriodOut,
     ScenarioSummary,
     TransactionIn,
     TransitionIn,
 )
 from bakuhub.web import policy
+from bakuhub.web.contract import MAY_BE_MISSING
 from bakuhub.web.deps import AuthorDep, IdPath, PrincipalDep, SessionDep
 
 router = APIRouter(tags=["results"])
@@ -62,7 +70,11 @@ PeriodWritable = Depends(_period_writable)
 Reviewer = Depends(_reviewer)
 
 
-@router.get("/projects/{ref}/results", summary="A project's results framework, with statuses")
+@router.get(
+    "/projects/{ref}/results",
+    summary="A project's results framework, with statuses",
+    response_model=FrameworkOut,
+)
 def get_framework(ref: str, session: SessionDep, principal: PrincipalDep) -> dict[str, Any]:
     policy.project_for(session, principal, ref)
     return service.get_framework(session=session, project_ref=ref, approved_only=principal is None)
@@ -72,7 +84,12 @@ def _period_project(session: SessionDep, period_id: int) -> str:
     return service.fetch_period(session, period_id).indicator.result.project.ref
 
 
-@router.post("/projects/{ref}/results", status_code=201, summary="Add a result to a project")
+@router.post(
+    "/projects/{ref}/results",
+    status_code=201,
+    summary="Add a result to a project",
+    response_model=FrameworkResultOut,
+)
 def add_result(
     ref: str, data: ResultIn, session: SessionDep, principal: PrincipalDep, author: AuthorDep
 ) -> dict[str, Any]:
@@ -91,7 +108,11 @@ def delete_result(
     return Response(status_code=204)
 
 
-@router.get("/results/{result_id}", summary="One result with its indicators and periods")
+@router.get(
+    "/results/{result_id}",
+    summary="One result with its indicators and periods",
+    response_model=FrameworkResultOut,
+)
 def get_result(result_id: IdPath, session: SessionDep, principal: PrincipalDep) -> dict[str, Any]:
     policy.project_for(session, principal, framework_edit.project_of(session, result_id=result_id))
     out = framework_edit.get_result(session=session, result_id=result_id)
@@ -105,6 +126,7 @@ def get_result(result_id: IdPath, session: SessionDep, principal: PrincipalDep) 
     "/results/{result_id}",
     summary="Change a result's level, title or description",
     dependencies=[ResultWritable],
+    response_model=FrameworkResultOut,
 )
 def update_result(
     result_id: IdPath, data: ResultUpdate, session: SessionDep, author: AuthorDep
@@ -119,6 +141,7 @@ def update_result(
     status_code=201,
     summary="Add an indicator (baseline, periods) to a result",
     dependencies=[ResultWritable],
+    response_model=IndicatorOut,
 )
 def add_indicator(
     result_id: IdPath, data: IndicatorIn, session: SessionDep, author: AuthorDep
@@ -128,7 +151,11 @@ def add_indicator(
     )
 
 
-@router.get("/indicators/{indicator_id}", summary="One indicator with its periods")
+@router.get(
+    "/indicators/{indicator_id}",
+    summary="One indicator with its periods",
+    response_model=IndicatorDetailOut,
+)
 def get_indicator(
     indicator_id: IdPath, session: SessionDep, principal: PrincipalDep
 ) -> dict[str, Any]:
@@ -146,6 +173,7 @@ def get_indicator(
     description="Send only the fields to change. Changing the measure to `unit` is refused "
     "(422) while a period's disaggregations do not add up to its total.",
     dependencies=[IndicatorWritable],
+    response_model=IndicatorOut,
 )
 def update_indicator(
     indicator_id: IdPath, data: IndicatorUpdate, session: SessionDep, author: AuthorDep
@@ -172,6 +200,7 @@ def delete_indicator(indicator_id: IdPath, session: SessionDep, author: AuthorDe
     summary="Add a reporting period (target, actual, disaggregations) to an indicator",
     description="Periods of one indicator do not overlap (422 names the one in the way).",
     dependencies=[IndicatorWritable],
+    response_model=PeriodOut,
 )
 def add_period(
     indicator_id: IdPath, data: PeriodIn, session: SessionDep, author: AuthorDep
@@ -204,6 +233,7 @@ def delete_period(
     "/review",
     summary="Periods waiting for review (submitted), or in another state",
     description="Signed-in readers only. Each period names its indicator, result and project.",
+    response_model=list[ReviewPeriodOut],
 )
 def list_review(
     session: SessionDep,
@@ -220,12 +250,14 @@ def list_review(
     description="Send each period's `id` and the `version` you read. When one cannot move "
     "(changed since, not submitted), none moves and the answer names each one.",
     dependencies=[Reviewer],
+    response_model=list[PeriodOut],
+    responses=MAY_BE_MISSING,
 )
-def post_review(data: ReviewIn, session: SessionDep, author: AuthorDep) -> list[dict[str, Any]]:
+def review_periods(data: ReviewIn, session: SessionDep, author: AuthorDep) -> list[dict[str, Any]]:
     return review.review(session=session, data=data, author=author)
 
 
-@router.get("/periods/{period_id}", summary="One indicator period")
+@router.get("/periods/{period_id}", summary="One indicator period", response_model=PeriodOut)
 def get_period(period_id: IdPath, session: SessionDep, principal: PrincipalDep) -> dict[str, Any]:
     period = service.fetch_period(session, period_id)
     policy.project_for(session, principal, period.indicator.result.project.ref)
@@ -237,6 +269,7 @@ def get_period(period_id: IdPath, session: SessionDep, principal: PrincipalDep) 
     summary="Change a period's target, actual or disaggregations",
     description="Send the `version` you read. Disaggregations of a count indicator must add "
     "up to the total (else 422, nothing changed); only draft or returned periods change.",
+    response_model=PeriodOut,
 )
 def update_period(
     period_id: IdPath,
@@ -252,6 +285,7 @@ def update_period(
 @router.post(
     "/periods/{period_id}/transitions",
     summary="Move a period between draft, submitted, approved and returned",
+    response_model=PeriodOut,
 )
 def move_period(
     period_id: IdPath,
@@ -301,7 +335,11 @@ def get_rollup(
     )
 
 
-@router.get("/projects/{ref}/finance", summary="A project's budgets and transactions")
+@router.get(
+    "/projects/{ref}/finance",
+    summary="A project's budgets and transactions",
+    response_model=FinanceOut,
+)
 def get_finance(ref: str, session: SessionDep, principal: PrincipalDep) -> dict[str, Any]:
     policy.project_for(session, principal, ref)
     return finance.project_finance(
@@ -309,7 +347,9 @@ def get_finance(ref: str, session: SessionDep, principal: PrincipalDep) -> dict[
     )
 
 
-@router.post("/projects/{ref}/budgets", status_code=201, summary="Add a budget")
+@router.post(
+    "/projects/{ref}/budgets", status_code=201, summary="Add a budget", response_model=BudgetOut
+)
 def add_budget(
     ref: str, data: BudgetIn, session: SessionDep, principal: PrincipalDep, author: AuthorDep
 ) -> dict[str, Any]:
@@ -317,7 +357,12 @@ def add_budget(
     return finance.add_budget(session=session, project_ref=ref, data=data, author=author)
 
 
-@router.post("/projects/{ref}/transactions", status_code=201, summary="Add a transaction")
+@router.post(
+    "/projects/{ref}/transactions",
+    status_code=201,
+    summary="Add a transaction",
+    response_model=TransactionOut,
+)
 def add_transaction(
     ref: str,
     data: TransactionIn,
@@ -329,12 +374,17 @@ def add_transaction(
     return finance.add_transaction(session=session, project_ref=ref, data=data, author=author)
 
 
-@router.get("/exchange-rates", summary="The exchange-rate table")
+@router.get("/exchange-rates", summary="The exchange-rate table", response_model=list[RateOut])
 def list_rates(session: SessionDep) -> list[dict[str, Any]]:
     return finance.list_rates(session=session)
 
 
-@router.post("/exchange-rates", status_code=201, summary="Add a dated, cited exchange rate")
+@router.post(
+    "/exchange-rates",
+    status_code=201,
+    summary="Add a dated, cited exchange rate",
+    response_model=RateOut,
+)
 def add_rate(
     data: RateIn, session: SessionDep, principal: PrincipalDep, author: AuthorDep
 ) -> dict[str, Any]:
@@ -344,6 +394,7 @@ def add_rate(
 
 @router.get(
     "/finance/totals",
+    responses=MAY_BE_MISSING,
     summary="Budgets and transactions per project, agreement, funder or country",
     description="All values converted to `currency` with the exchange-rate table; a missing "
     "rate refuses the total (422) and names it. Without a token the totals count published "

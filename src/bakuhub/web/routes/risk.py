@@ -12,13 +12,14 @@ from bakuhub.db import MAX_ID
 from bakuhub.risk import service
 from bakuhub.risk.inputs import Window
 from bakuhub.risk.schemas import RecomputeIn, RunOut, RunSummary
+from bakuhub.web.contract import MAY_BE_MISSING
 from bakuhub.web.deps import AuthorDep, PrincipalDep, SessionDep
 
 router = APIRouter(prefix="/risk", tags=["risk"])
 
 
 @router.get("/presets", summary="The presets, their pillars and weight codes")
-def presets() -> list[dict[str, Any]]:
+def list_risk_presets() -> list[dict[str, Any]]:
     from bakuhub.risk.presets import PRESETS, weight_codes
     from bakuhub.risk.spec import model_to_dict
 
@@ -36,7 +37,7 @@ def presets() -> list[dict[str, Any]]:
 @router.get(
     "/rankings", summary="The ranking of a preset with default settings", response_model=RunOut
 )
-def rankings(
+def get_rankings(
     session: SessionDep,
     preset: str = Query("hub", description="hub (default), ndgain or inform."),
     top: int | None = Query(None, ge=1, le=MAX_ID, description="Only the first N rows."),
@@ -51,7 +52,7 @@ def rankings(
     status_code=201,
     response_model=RunOut,
 )
-def recompute(
+def recompute_rankings(
     body: RecomputeIn, session: SessionDep, principal: PrincipalDep, author: AuthorDep
 ) -> RunOut:
     require(principal, Role.viewer, "store a risk run (the risk page recomputes without one)")
@@ -83,7 +84,7 @@ def recompute(
 
 
 @router.get("/runs", summary="Stored runs, newest first", response_model=list[RunSummary])
-def runs(
+def list_risk_runs(
     session: SessionDep, preset: str | None = None, limit: int = Query(50, ge=1, le=500)
 ) -> list[RunSummary]:
     return [
@@ -93,7 +94,7 @@ def runs(
 
 
 @router.get("/runs/{run_id}", summary="A stored run with its rows", response_model=RunOut)
-def get_run(
+def get_risk_run(
     session: SessionDep,
     run_id: int = Path(ge=1, le=MAX_ID),
     top: int | None = Query(None, ge=1, le=MAX_ID),
@@ -102,14 +103,14 @@ def get_run(
 
 
 @router.get("/runs/{run_id}/reproduce", summary="Recompute a stored run from its stored inputs")
-def reproduce(session: SessionDep, run_id: int = Path(ge=1, le=MAX_ID)) -> dict[str, Any]:
+def reproduce_risk_run(session: SessionDep, run_id: int = Path(ge=1, le=MAX_ID)) -> dict[str, Any]:
     return {"run_id": run_id, "reproduced": service.reproduce(session=session, run_id=run_id)}
 
 
 @router.get(
     "/countries/{iso3}", summary="A country's profile: score, rank interval, pillar contributions"
 )
-def country(
+def get_risk_country(
     iso3: str,
     session: SessionDep,
     preset: str = Query("hub"),
@@ -125,8 +126,9 @@ def country(
 @router.get(
     "/audit",
     summary="Audit of an index: indicator statistics, correlations, PCA per pillar, shares",
+    responses=MAY_BE_MISSING,
 )
-def audit(
+def get_risk_audit(
     session: SessionDep,
     preset: str = Query("hub", max_length=40, description="hub (default), ndgain or inform."),
     run_id: int | None = Query(
@@ -138,8 +140,12 @@ def audit(
     return to_dict(service.audit_index(preset=preset, session=session, run_id=run_id))
 
 
-@router.get("/compare", summary="Compare two stored runs: which countries moved and why")
-def compare(
+@router.get(
+    "/compare",
+    summary="Compare two stored runs: which countries moved and why",
+    responses=MAY_BE_MISSING,
+)
+def compare_risk_runs(
     session: SessionDep,
     a: int = Query(ge=1, le=MAX_ID, description="Run A (a stored run's id)."),
     b: int = Query(ge=1, le=MAX_ID, description="Run B (a stored run's id)."),

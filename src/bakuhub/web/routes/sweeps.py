@@ -9,7 +9,6 @@ author and its runs without their error texts, as they see jobs.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import Annotated, Any
 
@@ -19,12 +18,14 @@ from pydantic import BaseModel, Field
 
 from bakuhub.accounts.permissions import Principal, Role, require
 from bakuhub.i18n import _
-from bakuhub.jobs import access
+from bakuhub.jobs import access, sweep_batches
 from bakuhub.jobs.retry import in_session
-from bakuhub.jobs.sweep_batches import SweepView, cancel_sweep, list_sweeps, read_sweep
+from bakuhub.jobs.sweep_batches import SweepView, read_sweep
 from bakuhub.jobs.sweep_batches import results_csv as table_csv
 from bakuhub.jobs.sweep_define import SweepIn, base_scenario, submit_request
 from bakuhub.jobs.sweep_fields import sweep_fields
+from bakuhub.timestamps import UtcDateTime
+from bakuhub.web.contract import TOO_MANY_JOBS, file_response
 from bakuhub.web.deps import PrincipalDep, SessionDep
 from bakuhub.web.routes.jobs import RunnerDep
 
@@ -56,7 +57,7 @@ class FieldOut(BaseModel):
     choices: list[str | int]
 
 
-class RunOut(BaseModel):
+class SweepRunOut(BaseModel):
     """One run of a sweep."""
 
     run: int
@@ -79,12 +80,12 @@ class SweepOut(BaseModel):
     name: str
     base: str
     created_by: str | None = Field(description="Its author (signed-in readers).")
-    created_at: dt.datetime
+    created_at: UtcDateTime
     varied: list[str]
     counts: dict[str, int]
     progress: float
     active: bool
-    runs: list[RunOut]
+    runs: list[SweepRunOut]
 
 
 class SweepListedOut(BaseModel):
@@ -92,7 +93,7 @@ class SweepListedOut(BaseModel):
 
     batch: str
     created_by: str | None
-    created_at: dt.datetime
+    created_at: UtcDateTime
     runs: int
     progress: float
     active: bool
@@ -102,7 +103,7 @@ class SweepListedOut(BaseModel):
 def sweep_out(view: SweepView, *, full: bool) -> SweepOut:
     """A sweep as the API answers it (redacted unless ``full``)."""
     runs = [
-        RunOut(
+        SweepRunOut(
             run=r.number,
             job_id=r.job.id,
             params=r.params,
@@ -132,7 +133,7 @@ def sweep_out(view: SweepView, *, full: bool) -> SweepOut:
 
 
 @router.get("/fields", summary="The scenario fields a sweep of a base scenario may vary")
-def fields(
+def list_sweep_fields(
     base: str = Query(max_length=80, description="A shipped scenario's name."),
 ) -> list[FieldOut]:
     found = sweep_fields(base_scenario(base))
@@ -144,8 +145,13 @@ def fields(
     ]
 
 
-@router.post("", summary="Run a sweep: one corridor study per run, as jobs", status_code=202)
-def submit(
+@router.post(
+    "",
+    summary="Run a sweep: one corridor study per run, as jobs",
+    status_code=202,
+    responses=TOO_MANY_JOBS,
+)
+def submit_sweep(
     body: SweepIn,
     who: Annotated[Principal, Depends(may_run)],
     session: SessionDep,
@@ -162,7 +168,7 @@ def submit(
 
 
 @router.get("", summary="Sweeps (batches of jobs), newest first")
-def listed(
+def list_sweeps(
     session: SessionDep,
     principal: PrincipalDep,
     limit: int = Query(50, ge=1, le=500),
@@ -179,12 +185,12 @@ def listed(
             active=s.active,
             counts=s.counts,
         )
-        for s in list_sweeps(session=session, limit=limit, offset=offset)
+        for s in sweep_batches.list_sweeps(session=session, limit=limit, offset=offset)
     ]
 
 
 @router.get("/{batch}", summary="A sweep: each run's progress, place in the queue, results")
-def detail(batch: Batch, session: SessionDep, principal: PrincipalDep) -> SweepOut:
+def get_sweep(batch: Batch, session: SessionDep, principal: PrincipalDep) -> SweepOut:
     return sweep_out(read_sweep(session=session, batch=batch), full=access.full_view(principal))
 
 
@@ -192,9 +198,9 @@ def detail(batch: Batch, session: SessionDep, principal: PrincipalDep) -> SweepO
     "/{batch}/results.csv",
     summary="A sweep's results table as CSV",
     response_class=Response,
-    responses={200: {"content": {"text/csv": {}}}},
+    responses=file_response("text/csv", description="The results table (CSV, UTF-8)."),
 )
-def results_csv(batch: Batch, session: SessionDep, principal: PrincipalDep) -> Response:
+def get_sweep_results_csv(batch: Batch, session: SessionDep, principal: PrincipalDep) -> Response:
     view = read_sweep(session=session, batch=batch)
     text = table_csv(view, full=access.full_view(principal))
     name = re.sub(r"[^A-Za-z0-9._-]", "-", batch)
@@ -208,7 +214,7 @@ def results_csv(batch: Batch, session: SessionDep, principal: PrincipalDep) -> R
 @router.post(
     "/{batch}/cancel", summary="Cancel a sweep's queued and running runs (your own; staff any)"
 )
-def cancel(
+def cancel_sweep(
     batch: Batch,
     who: Annotated[Principal, Depends(signed_in)],
     session: SessionDep,
@@ -216,6 +222,8 @@ def cancel(
 ) -> SweepOut:
     in_session(
         session,
-        lambda: cancel_sweep(session=session, batch=batch, principal=who, runner=runner),
+        lambda: sweep_batches.cancel_sweep(
+            session=session, batch=batch, principal=who, runner=runner
+        ),
     )
     return sweep_out(read_sweep(session=session, batch=batch), full=True)
