@@ -232,4 +232,10 @@ def verdict(summary: dict[str, Any]) -> tuple[bool, str]:
             cost=i18n.percent(COST_LIMIT),
             export=i18n.percent(EXPORT_LIMIT),
         )
-    return True, _("Far off on the full year: {reasons}.").format(reasons="; ".join(said))
+    remedy = _(
+        "To size on the full year, refine the design (refine_solves in the scenario: each "
+        "operating solve of the year moves it towards the hourly optimum) or choose a finer "
+        "resolution."
+    )
+    far = _("Far off on the full year: {reasons}.").format(reasons="; ".join(said))
+    return True, f"{far} {remedy}"
