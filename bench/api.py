@@ -86,9 +86,16 @@ def fill(engine: Engine, projects: int) -> None:
 def settle(engine: Engine) -> None:
     """What a database in service has: planner statistics, and (SQLite) a checkpointed WAL."""
     if engine.dialect.name == "sqlite":
-        with engine.connect() as conn:
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-            conn.exec_driver_sql("ANALYZE")
+        # on the driver's connection: bakuhub's engine begins every SQLAlchemy transaction
+        # (autocommit included), and SQLite refuses a checkpoint inside one
+        raw = engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            cursor.execute("ANALYZE")
+            cursor.close()
+        finally:
+            raw.close()
     else:
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.exec_driver_sql("VACUUM ANALYZE")
