@@ -40,25 +40,18 @@ import contextlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from bakuhub.corridor.decompose_master import DecompositionError
+from bakuhub.corridor.decompose_operating import OperatingLP, Pool
+
 if TYPE_CHECKING:
-    import linopy
     import pypsa
 
 OnStep = Callable[[int, "Step"], None]
 
-CAPACITY_VARIABLES = {
-    "Generator-p_nom": "generators",
-    "Link-p_nom": "links",
-    "Store-e_nom": "stores",
-    "StorageUnit-p_nom": "storage_units",
-    "Line-s_nom": "lines",
-}
-"""linopy's capacity variables and the PyPSA listing each belongs to."""
-FIX = "benders-fix-"
 ALPHA = 0.5
 """How far below the best cost the level is, as a share of the gap (1: Kelley's
 cutting plane, 0: stay put)."""
@@ -68,10 +61,6 @@ after each round that gains at least half of what the level asked, halved (down 
 :data:`STRIDE_MIN`) after one that gains nothing (a small gain keeps it: halving then
 shrank the steps faster than the cuts improved the model, on the real year)."""
 STRIDE_MIN = 1e-4
-
-
-class DecompositionError(RuntimeError):
-    """An operating LP or a master problem did not solve."""
 
 
 @dataclass
@@ -106,319 +95,6 @@ class Decomposed:
         return (self.upper - self.lower) / abs(self.upper)
 
 
-@dataclass
-class _Master:
-    """The master's set ``X`` in scaled units ``z = x / scale``."""
-
-    keys: list[tuple[str, str]]
-    scale: np.ndarray
-    lower: np.ndarray
-    upper: np.ndarray
-    boxed: np.ndarray
-    eq: tuple[np.ndarray, np.ndarray]
-    le: tuple[np.ndarray, np.ndarray]
-    budget: tuple[np.ndarray, float] | None = None
-    """``c'x <= UB``: the capital cost alone of a better design is below the best cost
-    (set when operating costs cannot be negative)."""
-
-    def project(self, x: np.ndarray) -> np.ndarray:
-        """The point of ``X`` nearest ``x`` (scaled distance)."""
-        return self.nearest(x, np.empty((0, len(x))), np.empty(0))
-
-    def nearest(self, center: np.ndarray, cut_a: np.ndarray, cut_b: np.ndarray) -> np.ndarray:
-        """``argmin ||(x - center) / scale||^2`` over ``X`` and ``cut_a x <= cut_b``."""
-        n = len(center)
-        zc = center / self.scale
-        p = np.eye(n)
-        q = -zc
-        found: np.ndarray = self._solve(p, q, cut_a, cut_b)[:n] * self.scale
-        return found
-
-    def kelley(self, cut_a: np.ndarray, cut_b: np.ndarray) -> float:
-        """``min theta`` over ``X`` with ``theta >= cut_k(x)``, i.e. the rows
-        ``g_k x - theta <= g_k x_k - F_k`` (costs in units of the first design's)."""
-        n = len(self.keys)
-        k = len(cut_b)
-        a = np.hstack([cut_a, -np.ones((k, 1))])
-        q = np.r_[np.zeros(n), 1.0]
-        sol = self._solve(np.zeros((n + 1, n + 1)), q, a, cut_b, extra=1)
-        return float(sol[n])
-
-    def _solve(
-        self, p: np.ndarray, q: np.ndarray, cut_a: np.ndarray, cut_b: np.ndarray, extra: int = 0
-    ) -> np.ndarray:
-        import clarabel
-        import scipy.sparse as sp
-
-        n = len(self.keys)
-        width = n + extra
-
-        def widen(a: np.ndarray) -> np.ndarray:
-            return np.hstack([a, np.zeros((a.shape[0], extra))]) if extra else a
-
-        eq_a, eq_b = self.eq
-        le_a, le_b = self.le
-        # scaled: A x = A diag(scale) z
-        scale = np.r_[self.scale, np.ones(extra)]
-        rows_eq = widen(eq_a * self.scale) if len(eq_b) else np.zeros((0, width))
-        rows_le = [widen(le_a * self.scale) if len(le_b) else np.zeros((0, width))]
-        rows_le.append(cut_a * scale if cut_a.shape[1] == width else widen(cut_a * self.scale))
-        bounded_hi = np.isfinite(self.upper)
-        rows_le.append(np.hstack([np.eye(n)[bounded_hi], np.zeros((int(bounded_hi.sum()), extra))]))
-        rows_le.append(np.hstack([-np.eye(n), np.zeros((n, extra))]))
-        budget_b: list[float] = []
-        if self.budget is not None:
-            rows_le.append(widen((self.budget[0] * self.scale)[None, :]))
-            budget_b.append(self.budget[1])
-        a = np.vstack([rows_eq, *rows_le])
-        b = np.r_[
-            eq_b if len(eq_b) else [],
-            le_b if len(le_b) else [],
-            cut_b,
-            (self.upper / self.scale)[bounded_hi],
-            -(self.lower / self.scale),
-            budget_b,
-        ]
-        cones = []
-        if len(rows_eq):
-            cones.append(clarabel.ZeroConeT(len(rows_eq)))
-        cones.append(clarabel.NonnegativeConeT(a.shape[0] - len(rows_eq)))
-        settings = clarabel.DefaultSettings()
-        settings.verbose = False
-        settings.tol_gap_abs = settings.tol_gap_rel = settings.tol_feas = 1e-10
-        solver = clarabel.DefaultSolver(
-            sp.csc_matrix(np.triu(p)), np.asarray(q, float), sp.csc_matrix(a), b, cones, settings
-        )
-        solution = solver.solve()
-        if str(solution.status) not in ("Solved", "AlmostSolved"):
-            raise DecompositionError(f"The master problem did not solve: {solution.status}.")
-        return np.asarray(solution.x)
-
-
-class OperatingLP:
-    """The model of ``n`` (built, capacities extendable) with every capacity fixed by a
-    row, in HiGHS; constraints on capacities alone move to the master."""
-
-    def __init__(self, n: pypsa.Network, cap: float) -> None:
-        import xarray as xr
-
-        m = n.model
-        self.model = m
-        self.groups: list[tuple[str, list[str]]] = []
-        keys: list[tuple[str, str]] = []
-        labels: list[np.ndarray] = []
-        lower: list[np.ndarray] = []
-        upper: list[np.ndarray] = []
-        for variable, listing in CAPACITY_VARIABLES.items():
-            if variable not in m.variables:
-                continue
-            var = m[variable]
-            names = [str(x) for x in var.coords["name"].values]
-            self.groups.append((variable, names))
-            keys += [(listing, name) for name in names]
-            labels.append(var.labels.values.ravel())
-            lower.append(np.asarray(var.lower.values, float).ravel())
-            upper.append(np.asarray(var.upper.values, float).ravel())
-        if not keys:
-            raise DecompositionError("The network has no extendable capacity to decompose.")
-        label = np.concatenate(labels)
-        column = {int(v): i for i, v in enumerate(label)}
-        lo, hi = np.concatenate(lower), np.concatenate(upper)
-        eq, le = self._move_capacity_constraints(m, column, len(keys))
-        boxed = ~np.isfinite(hi)
-        hi = np.where(boxed, cap, hi)
-        for i, (listing, _name) in enumerate(keys):
-            if boxed[i] and listing == "stores":
-                hi[i] = cap * 24.0  # a day of the largest power, as energy
-        self.floor = np.array([cap * (24.0 if k[0] == "stores" else 1.0) / 100.0 for k in keys])
-        scale = np.maximum(self.floor, 1e-9)
-        self.master = _Master(keys, scale, np.maximum(lo, 0.0), hi, boxed, eq, le)
-        for variable, names in self.groups:
-            var = m[variable]
-            rhs = xr.DataArray(np.zeros(len(names)), coords={"name": names}, dims="name")
-            m.add_constraints(var == rhs, name=FIX + variable)
-        self.highs = m.to_highspy()
-        clabels = m.constraints.label_index.clabels
-        rows = []
-        for variable, _names in self.groups:
-            lab = m.constraints[FIX + variable].labels.values.ravel()
-            at = np.searchsorted(clabels, lab)
-            if not (clabels[at] == lab).all():
-                raise DecompositionError("A capacity row is missing from the operating LP.")
-            rows.append(at)
-        self.rows = np.concatenate(rows).astype(np.int32)
-        lp = self.highs.getLp()
-        cost = np.asarray(lp.col_cost_, dtype=float)
-        at = np.searchsorted(m.variables.label_index.vlabels, label)
-        self.capital = cost[at]
-        others = np.ones(len(cost), dtype=bool)
-        others[at] = False
-        self.operating_nonnegative = bool((cost[others] >= 0).all()) and _dispatch_nonnegative(n)
-        """Whether no operating cost can be negative (then ``F(x) >= c'x``)."""
-        self.highs.setOptionValue("output_flag", False)
-
-    @staticmethod
-    def _move_capacity_constraints(
-        m: linopy.Model, column: dict[int, int], width: int
-    ) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
-        """The constraints whose every variable is a capacity, as master rows (``=`` and
-        ``<=``), removed from the operating LP."""
-        eq_rows: list[np.ndarray] = []
-        eq_b: list[float] = []
-        le_rows: list[np.ndarray] = []
-        le_b: list[float] = []
-        capacity = np.fromiter(column, dtype=np.int64)
-        for name in list(m.constraints):
-            c = m.constraints[name]
-            labels = np.asarray(c.labels.values).ravel()
-            terms = np.asarray(c.vars.values).reshape(len(labels), -1)
-            used = terms[(labels >= 0)[:, None] & (terms >= 0)]
-            if used.size == 0 or not np.isin(used, capacity).all():
-                continue
-            coeffs = np.asarray(c.coeffs.values).reshape(len(labels), -1)
-            rhs = np.asarray(c.rhs.values, dtype=float).ravel()
-            signs = np.asarray(c.sign.values).ravel()
-            for i in np.flatnonzero(labels >= 0):
-                a = np.zeros(width)
-                for var, coeff in zip(terms[i], coeffs[i], strict=True):
-                    if var >= 0:
-                        a[column[int(var)]] += float(coeff)
-                sign = str(signs[i] if signs.size > 1 else signs[0])
-                if sign == "=":
-                    eq_rows.append(a)
-                    eq_b.append(rhs[i])
-                elif sign == "<=":
-                    le_rows.append(a)
-                    le_b.append(rhs[i])
-                else:
-                    le_rows.append(-a)
-                    le_b.append(-rhs[i])
-            m.remove_constraints(name)
-        eq = (np.array(eq_rows).reshape(-1, width), np.array(eq_b))
-        le = (np.array(le_rows).reshape(-1, width), np.array(le_b))
-        return eq, le
-
-    def evaluate(self, x: np.ndarray) -> tuple[float, np.ndarray, float]:
-        """``F(x)``, a subgradient and the seconds HiGHS took (cold, with presolve)."""
-        h = self.highs
-        h.clearSolver()
-        h.changeRowsBounds(len(self.rows), self.rows, x, x)  # type: ignore[attr-defined]
-        started = time.perf_counter()
-        h.run()
-        seconds = time.perf_counter() - started
-        status = h.modelStatusToString(h.getModelStatus())
-        if status != "Optimal":
-            raise DecompositionError(
-                f"The operating LP did not solve to optimality ({status}): it must be "
-                "feasible for every design (load shedding, soft targets)."
-            )
-        value = float(h.getInfo().objective_function_value)
-        dual = np.asarray(h.getSolution().row_dual, dtype=float)[self.rows]
-        return value, dual, seconds
-
-    def assign(self, n: pypsa.Network) -> None:
-        """The last solve's primal and dual solution into the linopy model and the
-        network, as ``n.optimize.solve_model`` would."""
-        from linopy.constants import Result, Solution, Status
-
-        h = self.highs
-        m = self.model
-        solution = h.getSolution()
-        primal = np.full(m._xCounter, np.nan)
-        primal[m.variables.label_index.vlabels] = np.asarray(solution.col_value)
-        dual = np.full(m._cCounter, np.nan)
-        dual[m.constraints.label_index.clabels] = np.asarray(solution.row_dual)
-        value = float(h.getInfo().objective_function_value)
-        result = Result(
-            status=Status.process("ok", "optimal"),
-            solution=Solution(primal=primal, dual=dual, objective=value),
-            solver_name="highs",
-        )
-        m.assign_result(result)
-        n.optimize.assign_solution()
-        n.optimize.assign_duals(False)
-        n.optimize.post_processing()
-
-
-def _dispatch_nonnegative(n: pypsa.Network) -> bool:
-    """Whether every dispatch that costs something runs one way only (generators and
-    links with a marginal cost have ``p_min_pu >= 0``; stores and storage units cost
-    nothing to run), so that positive cost coefficients give a nonnegative cost. PyPSA
-    writes dispatch bounds as rows, so the LP's column bounds do not say it."""
-    for listing in ("generators", "links"):
-        static = getattr(n, listing)
-        if static.empty:
-            continue
-        dynamic = getattr(n, f"{listing}_t")
-        paid = static.marginal_cost > 0
-        varying = dynamic.marginal_cost
-        if not varying.empty:
-            paid = paid | (varying > 0).any().reindex(static.index, fill_value=False)
-        lowest = static.p_min_pu.copy()
-        if not dynamic.p_min_pu.empty:
-            lowest = np.minimum(lowest, dynamic.p_min_pu.min().reindex(static.index).fillna(0))
-        if (lowest[paid] < 0).any():
-            return False
-    for listing in ("stores", "storage_units"):
-        static = getattr(n, listing)
-        varying = getattr(n, f"{listing}_t").marginal_cost
-        if (static.marginal_cost != 0).any() or (not varying.empty and (varying != 0).any().any()):
-            return False
-    return True
-
-
-class _Pool:
-    """Operating solves of several designs at once: the first in this process, the others
-    in ``workers - 1`` processes forked before any solve (each inherits the operating LP;
-    HiGHS's threads start in each process after the fork)."""
-
-    def __init__(self, lp: OperatingLP, workers: int) -> None:
-        import multiprocessing as mp
-
-        self.lp = lp
-        self.links: list[Any] = []
-        self.procs: list[Any] = []
-        if workers > 1 and "fork" in mp.get_all_start_methods():
-            ctx = mp.get_context("fork")
-            for _ in range(workers - 1):
-                mine, theirs = ctx.Pipe()
-                proc = ctx.Process(target=_serve, args=(theirs, lp), daemon=True)
-                proc.start()
-                self.links.append(mine)
-                self.procs.append(proc)
-
-    @property
-    def size(self) -> int:
-        return 1 + len(self.links)
-
-    def evaluate(self, points: list[np.ndarray]) -> list[tuple[float, np.ndarray, float]]:
-        for link, x in zip(self.links, points[1:], strict=False):
-            link.send(x)
-        out = [self.lp.evaluate(points[0])]
-        for link, _x in zip(self.links, points[1:], strict=False):
-            kind, answer = link.recv()
-            if kind != "ok":
-                raise DecompositionError(str(answer))
-            out.append(answer)
-        return out
-
-    def close(self) -> None:
-        for link in self.links:
-            link.send(None)
-        for proc in self.procs:
-            proc.join(timeout=10)
-            if proc.is_alive():
-                proc.kill()
-
-
-def _serve(link: Any, lp: OperatingLP) -> None:
-    while (x := link.recv()) is not None:
-        try:
-            link.send(("ok", lp.evaluate(x)))
-        except DecompositionError as exc:
-            link.send(("error", str(exc)))
-
-
 def decompose(
     n: pypsa.Network,
     *,
@@ -445,7 +121,7 @@ def decompose(
         peak = float(n.loads_t.p_set.sum(axis=1).max()) if not n.loads_t.p_set.empty else 0.0
         cap = max(4.0 * peak, 4.0 * float(n.loads.p_set.sum()), 1.0)
     lp = OperatingLP(n, cap)
-    pool = _Pool(lp, workers)
+    pool = Pool(lp, workers)
     try:
         found = _bundle(
             lp, pool, start, (tolerance, max_evaluations, time_limit_s, started), on_step
@@ -478,7 +154,7 @@ class _Found:
 
 def _bundle(
     lp: OperatingLP,
-    pool: _Pool,
+    pool: Pool,
     start: dict[tuple[str, str], float] | None,
     limits: tuple[float, int, float, float],
     on_step: OnStep | None,
