@@ -123,6 +123,7 @@ def benders(
     from the default resolution's design: the best design's hourly cost (an upper bound
     on the hourly optimum) and the certified lower bound."""
     from bakuhub.corridor.hourly import solve_hourly
+    from bakuhub.corridor.results import unserved
     from bakuhub.corridor.solve import solve_scenario
 
     started = time.perf_counter()
@@ -142,8 +143,6 @@ def benders(
 
         best = Solved(scenario, n, found.temporal, {})
         flat = {k: v for k, v in real_year(best, True).items() if k.startswith("storage_x")}
-    unserved = n.generators.index[n.generators.carrier == "unserved"]
-    weights = n.snapshot_weightings.generators
     return {
         **figures(n),
         "resolution": "benders",
@@ -164,8 +163,7 @@ def benders(
         "shortfall_mwh": found.shortfall_mwh,
         # the design's hourly operation is its real-year check
         "real_cost_bn": r.upper / 1e9,
-        "real_unserved_twh": float(n.generators_t.p[unserved].mul(weights, axis=0).sum().sum())
-        / 1e6,
+        "real_unserved_twh": float(unserved(n).unserved_twh.sum()),
         "check_s": 0.0,
         **flat,
     }
