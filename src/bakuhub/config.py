@@ -51,6 +51,13 @@ class Settings(BaseSettings):
     page_size_max: int = Field(
         default=500, ge=1, description="Largest page size a list endpoint accepts."
     )
+    answer_cache_entries: int = Field(
+        default=2000,
+        ge=0,
+        le=100_000,
+        description="How many JSON answers of the registry's list and detail endpoints each "
+        "server process keeps while the database has not changed (0: keep none).",
+    )
     log_level: str = Field(default="info", description="Log level of the server.")
     dask_scheduler: str | None = Field(
         default=None,

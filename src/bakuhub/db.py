@@ -65,18 +65,24 @@ def _sqlite_begin(conn: Any) -> None:
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """Create an engine; SQLite gets WAL, foreign keys, a busy timeout and write
-    transactions that take the lock at their start (see ``read_only``)."""
+    transactions that take the lock at their start (see ``read_only``). Every engine
+    steps the database's change counter with each writing transaction
+    (``bakuhub.changes``)."""
+    from bakuhub import changes
+
     if url.startswith("sqlite"):
         timeout = SQLITE_BUSY_TIMEOUT_MS / 1000
         kwargs.setdefault("connect_args", {"check_same_thread": False, "timeout": timeout})
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
-        return engine
-    if url.startswith("postgresql"):
-        optional_import("psycopg", extra="postgres", needed_for="for a PostgreSQL database")
-    kwargs.setdefault("pool_pre_ping", True)
-    return create_engine(url, **kwargs)
+    else:
+        if url.startswith("postgresql"):
+            optional_import("psycopg", extra="postgres", needed_for="for a PostgreSQL database")
+        kwargs.setdefault("pool_pre_ping", True)
+        engine = create_engine(url, **kwargs)
+    changes.watch(engine)
+    return engine
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 
 TABLE_MODULES = (
+    "bakuhub.changes",
     "bakuhub.registry.models",
     "bakuhub.risk.models",
     "bakuhub.results.models",

@@ -15,6 +15,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from bakuhub import __version__
 from bakuhub.config import Settings, get_settings, secret_key_warning
 from bakuhub.db import make_engine, make_sessionmaker
+from bakuhub.web.answer_cache import AnswerCache
 from bakuhub.web.auth import guard
 from bakuhub.web.contract import BakuhubAPI, Health, operation_id
 from bakuhub.web.errors import RequestEdge, install_error_handlers
@@ -147,6 +148,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
+    app.state.answer_cache = AnswerCache(settings.answer_cache_entries)
     install_error_handlers(app)
     app.include_router(api_router())
     from bakuhub.web.pages import install_pages

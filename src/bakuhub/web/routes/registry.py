@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
+from pydantic import TypeAdapter
 
 from bakuhub.db import MAX_ID
 from bakuhub.registry import service
@@ -17,6 +18,7 @@ from bakuhub.registry.catalog import FILTER_TYPES, RESOURCES
 from bakuhub.registry.resources import Resource
 from bakuhub.registry.schemas import Page
 from bakuhub.web import policy
+from bakuhub.web.answer_cache import json_answer
 from bakuhub.web.deps import AuthorDep, PrincipalDep, SessionDep, SettingsDep
 
 RESERVED = {"limit", "offset", "sort", "q"}
@@ -60,6 +62,8 @@ def make_router(resource: Resource) -> APIRouter:
     sorts = ", ".join(sorted(resource.sorts))
 
     typed_filters = filter_params(resource)
+    page_answer: Any = TypeAdapter(Page[out_schema])
+    one_answer: Any = TypeAdapter(out_schema)
     plural = resource.name.replace("-", "_")
     single = resource.label.replace(" ", "_")
 
@@ -85,20 +89,29 @@ def make_router(resource: Resource) -> APIRouter:
         offset: int = Query(0, ge=0, le=MAX_ID, description="How many matches to skip."),
         sort: str | None = Query(None, max_length=MAX_FILTER, description=f"Sort keys: {sorts}."),
         q: str | None = Query(None, max_length=service.MAX_SEARCH, description="Search text."),
-    ) -> Page[dict[str, Any]]:
+    ) -> Response:
         limit = min(limit, settings.page_size_max)
         unknown = {
             k: v for k, v in request.query_params.items() if k not in RESERVED and k not in chosen
         }
-        return service.list_records(
-            session=session,
-            resource=resource,
-            filters={**chosen, **unknown},
-            q=q,
-            sort=sort,
-            limit=limit,
-            offset=offset,
-            published_only=principal is None,
+        filters = {**chosen, **unknown}
+        published_only = principal is None
+        key = (resource.name, published_only, limit, offset, sort, q, *sorted(filters.items()))
+        return json_answer(
+            request.app.state.answer_cache,
+            session,
+            key,
+            page_answer,
+            lambda: service.list_records(
+                session=session,
+                resource=resource,
+                filters=filters,
+                q=q,
+                sort=sort,
+                limit=limit,
+                offset=offset,
+                published_only=published_only,
+            ).model_dump(),
         )
 
     @router.get(
@@ -107,9 +120,16 @@ def make_router(resource: Resource) -> APIRouter:
         operation_id=f"get_{single}",
         response_model=out_schema,
     )
-    def get(ref: str, session: SessionDep, principal: PrincipalDep) -> dict[str, Any]:
-        return service.get_record(
-            session=session, resource=resource, ref=ref, published_only=principal is None
+    def get(request: Request, ref: str, session: SessionDep, principal: PrincipalDep) -> Response:
+        published_only = principal is None
+        return json_answer(
+            request.app.state.answer_cache,
+            session,
+            (resource.name, published_only, ref),
+            one_answer,
+            lambda: service.get_record(
+                session=session, resource=resource, ref=ref, published_only=published_only
+            ),
         )
 
     @router.post(
