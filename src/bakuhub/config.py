@@ -51,6 +51,13 @@ class Settings(BaseSettings):
     page_size_max: int = Field(
         default=500, ge=1, description="Largest page size a list endpoint accepts."
     )
+    workers: int = Field(
+        default=1,
+        ge=1,
+        le=64,
+        description="Server processes of `bakuhub serve` (more than one needs "
+        "BAKUHUB_DASK_SCHEDULER: each process would otherwise start its own job cluster).",
+    )
     answer_cache_entries: int = Field(
         default=2000,
         ge=0,
