@@ -5,13 +5,14 @@ import's counts, and the IATI checks.
 They describe what the services return (``rollup.rollup``, ``finance.totals``,
 ``profile.get_profile``, ``corridor_link.apply_scenario_summary``, ``bulk.preview`` and
 ``bulk.commit``, ``iati_live.ProjectCheck.as_dict``), so that the OpenAPI document
-states it; the routes send the same JSON as before (money as JSON numbers, as
-``jsonable_encoder`` wrote the decimals).
+states it; the routes send the same JSON as before (money and rates as decimal
+strings, exact).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -80,11 +81,11 @@ class TotalsGroup(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
 
     key: str = Field(description="The project, agreement, funder or country.")
-    budget: float
-    incoming_funds: float = Field(alias="incoming-funds")
-    commitment: float
-    disbursement: float
-    expenditure: float
+    budget: Decimal
+    incoming_funds: Decimal = Field(alias="incoming-funds")
+    commitment: Decimal
+    disbursement: Decimal
+    expenditure: Decimal
 
 
 class UsedRate(BaseModel):
@@ -93,7 +94,7 @@ class UsedRate(BaseModel):
     id: int
     currency: str
     quote: str
-    rate: float
+    rate: Decimal
     valid_on: dt.date
     source: str
     stamp: str
@@ -107,7 +108,7 @@ class MissingRate(BaseModel):
     quote: str
     on_or_before: dt.date
     values: int
-    amount: float
+    amount: Decimal
 
 
 class TotalsOut(BaseModel):

@@ -94,21 +94,9 @@ class Reproduced(BaseModel):
     reproduced: bool
 
 
-class _Weighted(BaseModel):
-    """A child's weight in its pillar and what it adds (absent at the root)."""
-
-    weight: float | None = Field(default=None, description="Normalised weight in the pillar.")
-    weight_used: float | None = Field(
-        default=None, description="Weight after leaving out children without data."
-    )
-    value: Number = Field(default=None, description="The child's 0-10 score.")
-    contribution: Number = Field(
-        default=None, description="Points the child adds to its pillar's score."
-    )
-
-
-class ExplainedIndicator(_Weighted):
-    """One indicator of a country's profile: its raw value and each step to its score."""
+class ExplainedIndicator(BaseModel):
+    """One indicator of a country's profile: its raw value, each step to its score, and
+    its weight and contribution in its pillar (the weight fields come last, as sent)."""
 
     code: str
     name: str
@@ -123,9 +111,19 @@ class ExplainedIndicator(_Weighted):
     treated: Number
     goalposts: list[float]
     score: Number
+    weight: float | None = Field(
+        default=None, description="Normalised weight in the pillar (absent at the root)."
+    )
+    weight_used: float | None = Field(
+        default=None, description="Weight after leaving out children without data."
+    )
+    value: Number = Field(default=None, description="The child's 0-10 score.")
+    contribution: Number = Field(
+        default=None, description="Points the child adds to its pillar's score."
+    )
 
 
-class ExplainedNode(_Weighted):
+class ExplainedNode(BaseModel):
     """One pillar of a country's profile, with its children."""
 
     code: str
@@ -135,6 +133,16 @@ class ExplainedNode(_Weighted):
     min_coverage: float
     score: Number
     children: list[ExplainedIndicator | ExplainedNode]
+    weight: float | None = Field(
+        default=None, description="Normalised weight in the pillar (absent at the root)."
+    )
+    weight_used: float | None = Field(
+        default=None, description="Weight after leaving out children without data."
+    )
+    value: Number = Field(default=None, description="The child's 0-10 score.")
+    contribution: Number = Field(
+        default=None, description="Points the child adds to its pillar's score."
+    )
 
 
 class CountryProfile(BaseModel):

@@ -419,9 +419,7 @@ def get_totals(
     )
 
 
-@router.get(
-    "/projects/{ref}/iati", summary="A project's IATI details", response_model=ProfileOut
-)
+@router.get("/projects/{ref}/iati", summary="A project's IATI details", response_model=ProfileOut)
 def get_profile(ref: str, session: SessionDep, principal: PrincipalDep) -> dict[str, Any]:
     policy.project_for(session, principal, ref)
     return profile.get_profile(session=session, project_ref=ref, published_only=principal is None)
