@@ -282,7 +282,7 @@ class RankMove(BaseModel):
     drivers: list[MoveDriver]
 
 
-class ComparisonOut(BaseModel):
+class RiskComparison(BaseModel):
     """Two runs compared (``bakuhub.risk.compare.to_dict``), largest move first."""
 
     a: str

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Path, Query
 from bakuhub.accounts.permissions import Role, require
 from bakuhub.db import MAX_ID
 from bakuhub.risk import service
-from bakuhub.risk.answers import AuditOut, ComparisonOut, CountryProfile, PresetOut, Reproduced
+from bakuhub.risk.answers import AuditOut, CountryProfile, PresetOut, Reproduced, RiskComparison
 from bakuhub.risk.inputs import Window
 from bakuhub.risk.schemas import RecomputeIn, RunOut, RunSummary
 from bakuhub.web.contract import MAY_BE_MISSING
@@ -159,7 +159,7 @@ def get_risk_audit(
     "/compare",
     summary="Compare two stored runs: which countries moved and why",
     responses=MAY_BE_MISSING,
-    response_model=ComparisonOut,
+    response_model=RiskComparison,
 )
 def compare_risk_runs(
     session: SessionDep,
