@@ -6,6 +6,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
@@ -116,3 +117,32 @@ def test_iati_export_and_import_through_the_api(
     profile = client.get(f"{API}/projects/FULL-1/iati").json()
     assert profile["export_identifier"] == "XM-DAC-47066-FULL-1"
     assert profile["policy_markers"][0] == {"marker": "adaptation", "significance": "2"}
+
+
+def test_rollup_through_the_api_as_its_schema_says(client: TestClient, session: Session) -> None:
+    make_agreement(session, "agr-1")
+    for ref, target, actual in (("P-1", 10, 9), ("P-2", 20, 12)):
+        _project(client, ref, agreement="agr-1")
+        periods = [{"start": "2025-01-01", "end": "2025-12-31", "target": target, "actual": actual}]
+        made = client.post(f"{API}/projects/{ref}/results", json=count_indicator("PEOPLE", periods))
+        assert made.status_code == 201, made.text
+    answer = client.get(f"{API}/rollups/agr-1/PEOPLE", params={"approved_only": True})
+    assert answer.status_code == 200
+    body = answer.json()
+    # draft periods are left out when only approved ones count: each is listed with why
+    assert [(e["project"], "period" in e, "indicator" in e) for e in body["excluded"]] == [
+        ("P-1", True, False),
+        ("P-2", True, False),
+    ]
+    assert (body["target"], body["actual"], body["status"]) == (None, None, "no-data")
+    body = client.get(f"{API}/rollups/agr-1/PEOPLE").json()
+    # counts add up: T = 10 + 20, A = 9 + 12, progress 21 / 30 = 0.7 (at risk: 0.6-0.9)
+    assert (body["method"], body["target"], body["actual"]) == ("sum", 30, 21)
+    assert body["progress"] == pytest.approx(0.7) and body["status"] == "at-risk"
+    assert body["projects"] == [
+        {"project": "P-1", "target": 10, "actual": 9, "periods": 1},
+        {"project": "P-2", "target": 20, "actual": 12, "periods": 1},
+    ]
+    assert body["excluded"] == []
+    schema = client.get(f"{API}/openapi.json").json()["components"]["schemas"]["RollupOut"]
+    assert set(body) == set(schema["properties"]) == set(schema["required"])

@@ -101,6 +101,27 @@ class JobDetail(JobOut):
     result: ResultOut | None
 
 
+class JobCounts(BaseModel):
+    """How many jobs are in each state (every state named, zeros included)."""
+
+    queued: int
+    running: int
+    succeeded: int
+    failed: int
+    cancelled: int
+
+
+class JobResultOut(BaseModel):
+    """A succeeded job's summary and the names of its result files."""
+
+    job_id: int
+    summary: dict[str, Any] = Field(
+        description="The summary the job's kind wrote (a corridor study's: units in the key "
+        "names); empty until the job has succeeded."
+    )
+    files: list[str] = Field(description="Paths of the result files, e.g. report.html.")
+
+
 class JobOnServer(JobDetail):
     """A job in full and where its result files lie: for the operator's command line,
     never an API answer (server paths are not for the web)."""

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated
 
 import pycountry
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from bakuhub.i18n import _
 from bakuhub.registry.schemas import Ref, Strict, Text, nulls_as
+from bakuhub.results.answers import ValueSource
 from bakuhub.results.codes import (
     HUMANITARIAN_SCOPE_TYPES,
     SIGNIFICANCE,
@@ -375,7 +376,7 @@ class PeriodOut(BaseModel):
     disaggregations: list[DisaggregationOut]
     state: str = Field(description="draft, submitted, approved or returned")
     state_comment: str
-    value_source: dict[str, Any] | None = Field(
+    value_source: ValueSource | None = Field(
         description="Where the actual came from when it was not typed (a corridor study)"
     )
     status: str = Field(description="The actual against the target, in words")

@@ -89,7 +89,9 @@ class ScoreOut(BaseModel):
     rank_high: int | None
     risk_class: str | None
     completeness: float
-    pillars: dict[str, Any]
+    pillars: dict[str, float | None] = Field(
+        description="The country's 0-10 score by pillar code (null without enough data)."
+    )
 
 
 class RunSummary(BaseModel):

@@ -16,6 +16,7 @@ from fastapi.responses import Response
 from bakuhub.errors import InvalidInput
 from bakuhub.i18n import _
 from bakuhub.results import bulk
+from bakuhub.results.answers import BulkCommitted, BulkPreview
 from bakuhub.results.bulk_files import MAX_BYTES, Table, read_table
 from bakuhub.results.bulk_templates import XLSX_TYPE, template_csv, template_xlsx
 from bakuhub.web import policy
@@ -82,6 +83,7 @@ def get_bulk_template_xlsx(kind: KindPath) -> Response:
     description="Multipart form with `file` (CSV or XLSX). Answers the rows to add and "
     "update and a `digest` to commit with; a bad file is refused (422) with every bad row "
     "in `details` (row, column, msg).",
+    response_model=BulkPreview,
 )
 def preview_bulk_import(
     ref: str,
@@ -101,6 +103,7 @@ def preview_bulk_import(
     summary="Commit a previewed bulk-import file: every row or none",
     description="Multipart form with the same `file` and the preview's `digest`. A record "
     "the file touches that changed since the preview refuses the whole file (409).",
+    response_model=BulkCommitted,
 )
 def commit_bulk_import(
     ref: str,

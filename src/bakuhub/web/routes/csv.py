@@ -10,6 +10,7 @@ from bakuhub.i18n import _
 from bakuhub.registry.catalog import RESOURCES
 from bakuhub.registry.csvio import export_csv, import_csv
 from bakuhub.registry.resources import Resource
+from bakuhub.results.answers import CsvImported
 from bakuhub.web.contract import file_response
 from bakuhub.web.deps import AuthorDep, PrincipalDep, SessionDep
 from bakuhub.web.policy import require_staff
@@ -45,6 +46,7 @@ def export_records_csv(name: str, session: SessionDep, principal: PrincipalDep) 
     description="Body: the CSV text (Content-Type text/csv). Rows whose ref exists update "
     "that record; others are created. Any bad row refuses the whole file (422) and the "
     "answer lists every bad row and column.",
+    response_model=CsvImported,
 )
 async def import_records_csv(
     name: str, request: Request, session: SessionDep, principal: PrincipalDep, author: AuthorDep

@@ -10,6 +10,7 @@ from starlette.concurrency import run_in_threadpool
 from bakuhub.i18n import N_
 from bakuhub.iati.findings import counts
 from bakuhub.iati.rules import check_activities
+from bakuhub.results.answers import IatiCheckOut
 from bakuhub.results.iati_export import export_activities
 from bakuhub.results.iati_import import import_activities
 from bakuhub.web.contract import MAY_BE_MISSING, file_response
@@ -55,6 +56,7 @@ def export_iati_activities(
     "the export of every project, or of each `project` ref. Each names the activity, "
     "the element, the bakuhub field when known, and what to do. Without a token: "
     "published projects and approved result periods only, as the public export.",
+    response_model=IatiCheckOut,
 )
 def check_iati_activities(
     session: SessionDep,

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path
 
 from bakuhub.results import iati_live
+from bakuhub.results.answers import ProjectFindingsOut
 from bakuhub.web import policy
 from bakuhub.web.deps import PrincipalDep, SessionDep
 
@@ -23,6 +24,7 @@ ProjectRef = Annotated[str, Path(min_length=1, max_length=100, description="A pr
     "transaction, result, indicator or period, its `id`, and the form `input` holding the "
     "value, when one does). Findings never block a save. Without a token: published "
     "projects only (a draft is not found, 404), as the public export (approved periods).",
+    response_model=ProjectFindingsOut,
 )
 def get_project_iati_findings(
     ref: ProjectRef, session: SessionDep, principal: PrincipalDep

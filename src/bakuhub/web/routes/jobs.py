@@ -25,10 +25,12 @@ from bakuhub.jobs.retry import in_session
 from bakuhub.jobs.runner import JobRunner
 from bakuhub.jobs.schemas import (
     STATES,
+    JobCounts,
     JobDetail,
     JobOut,
     JobPublic,
     JobPublicDetail,
+    JobResultOut,
     StudyJobIn,
     detail_view,
     job_detail,
@@ -150,7 +152,7 @@ def list_jobs(
     return [listed_view(j, full=full) for j in jobs]
 
 
-@router.get("/counts", summary="How many jobs are in each state")
+@router.get("/counts", summary="How many jobs are in each state", response_model=JobCounts)
 def count_jobs(session: SessionDep) -> dict[str, int]:
     return service.count_jobs(session=session)
 
@@ -184,7 +186,11 @@ INPUT_FILES = frozenset({"scenario.yaml"})
 """Result files that hold the job's exact inputs: for signed-in readers only."""
 
 
-@router.get("/{job_id}/result", summary="A succeeded job's summary and the names of its files")
+@router.get(
+    "/{job_id}/result",
+    summary="A succeeded job's summary and the names of its files",
+    response_model=JobResultOut,
+)
 def get_job_result(job_id: JobId, session: SessionDep, principal: PrincipalDep) -> dict[str, Any]:
     folder = service.result_folder(session=session, job_id=job_id)
     job = service.get_job(session=session, job_id=job_id)

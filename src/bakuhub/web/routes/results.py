@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Query, Response
 from bakuhub.accounts.permissions import Principal, Role, require
 from bakuhub.i18n import N_
 from bakuhub.results import corridor_link, finance, framework_edit, profile, review, rollup, service
+from bakuhub.results.answers import CorridorActualsOut, ProfileOut, RollupOut, TotalsOut
 from bakuhub.results.codes import PeriodState
 from bakuhub.results.finance_schemas import BudgetOut, FinanceOut, RateOut, TransactionOut
 from bakuhub.results.schemas import (
@@ -314,6 +315,7 @@ def transition(
     "/rollups/{agreement}/{code}",
     summary="Roll an indicator up to an agreement",
     description="Without a token: approved periods of published projects only.",
+    response_model=RollupOut,
 )
 def get_rollup(
     agreement: str,
@@ -399,6 +401,7 @@ def add_rate(
     description="All values converted to `currency` with the exchange-rate table; a missing "
     "rate refuses the total (422) and names it. Without a token the totals count published "
     "projects only.",
+    response_model=TotalsOut,
 )
 def get_totals(
     session: SessionDep,
@@ -416,13 +419,15 @@ def get_totals(
     )
 
 
-@router.get("/projects/{ref}/iati", summary="A project's IATI details")
+@router.get("/projects/{ref}/iati", summary="A project's IATI details", response_model=ProfileOut)
 def get_profile(ref: str, session: SessionDep, principal: PrincipalDep) -> dict[str, Any]:
     policy.project_for(session, principal, ref)
     return profile.get_profile(session=session, project_ref=ref, published_only=principal is None)
 
 
-@router.put("/projects/{ref}/iati", summary="Set a project's IATI details")
+@router.put(
+    "/projects/{ref}/iati", summary="Set a project's IATI details", response_model=ProfileOut
+)
 def put_profile(
     ref: str, data: ProfileIn, session: SessionDep, principal: PrincipalDep, author: AuthorDep
 ) -> dict[str, Any]:
@@ -434,6 +439,7 @@ def put_profile(
 @router.post(
     "/projects/{ref}/corridor-actuals",
     summary="Set an energy project's actuals from a corridor scenario summary",
+    response_model=CorridorActualsOut,
 )
 def corridor_actuals(
     ref: str,

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Path, Query
 from bakuhub.accounts.permissions import Role, require
 from bakuhub.db import MAX_ID
 from bakuhub.risk import service
+from bakuhub.risk.answers import AuditOut, CountryProfile, PresetOut, Reproduced, RiskComparison
 from bakuhub.risk.inputs import Window
 from bakuhub.risk.schemas import RecomputeIn, RunOut, RunSummary
 from bakuhub.web.contract import MAY_BE_MISSING
@@ -18,7 +19,11 @@ from bakuhub.web.deps import AuthorDep, PrincipalDep, SessionDep
 router = APIRouter(prefix="/risk", tags=["risk"])
 
 
-@router.get("/presets", summary="The presets, their pillars and weight codes")
+@router.get(
+    "/presets",
+    summary="The presets, their pillars and weight codes",
+    response_model=list[PresetOut],
+)
 def list_risk_presets() -> list[dict[str, Any]]:
     from bakuhub.risk.presets import PRESETS, weight_codes
     from bakuhub.risk.spec import model_to_dict
@@ -102,13 +107,22 @@ def get_risk_run(
     return service.run_out(service.get_run(session=session, run_id=run_id), top)
 
 
-@router.get("/runs/{run_id}/reproduce", summary="Recompute a stored run from its stored inputs")
+@router.get(
+    "/runs/{run_id}/reproduce",
+    summary="Recompute a stored run from its stored inputs",
+    response_model=Reproduced,
+)
 def reproduce_risk_run(session: SessionDep, run_id: int = Path(ge=1, le=MAX_ID)) -> dict[str, Any]:
     return {"run_id": run_id, "reproduced": service.reproduce(session=session, run_id=run_id)}
 
 
 @router.get(
-    "/countries/{iso3}", summary="A country's profile: score, rank interval, pillar contributions"
+    "/countries/{iso3}",
+    summary="A country's profile: score, rank interval, pillar contributions",
+    response_model=CountryProfile,
+    # the root pillar has no weight, and the rank interval comes with Monte Carlo only:
+    # keys the service leaves out stay out
+    response_model_exclude_unset=True,
 )
 def get_risk_country(
     iso3: str,
@@ -127,6 +141,7 @@ def get_risk_country(
     "/audit",
     summary="Audit of an index: indicator statistics, correlations, PCA per pillar, shares",
     responses=MAY_BE_MISSING,
+    response_model=AuditOut,
 )
 def get_risk_audit(
     session: SessionDep,
@@ -144,6 +159,7 @@ def get_risk_audit(
     "/compare",
     summary="Compare two stored runs: which countries moved and why",
     responses=MAY_BE_MISSING,
+    response_model=RiskComparison,
 )
 def compare_risk_runs(
     session: SessionDep,

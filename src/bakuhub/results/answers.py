@@ -1,0 +1,282 @@
+"""API shapes of the results answers built as plain data: a roll-up, finance totals, a
+project's IATI details, corridor actuals, a bulk file's preview and commit, a CSV
+import's counts, and the IATI checks.
+
+They describe what the services return (``rollup.rollup``, ``finance.totals``,
+``profile.get_profile``, ``corridor_link.apply_scenario_summary``, ``bulk.preview`` and
+``bulk.commit``, ``iati_live.ProjectCheck.as_dict``), so that the OpenAPI document
+states it; the routes send the same JSON as before (money and rates as decimal
+strings, exact).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from bakuhub.iati.findings import Severity
+from bakuhub.results.codes import Status
+
+Grouping = Literal["project", "agreement", "funder", "country"]
+
+
+class ValueSource(BaseModel):
+    """Where a period's actual came from when it was not typed: a corridor scenario."""
+
+    kind: Literal["corridor-scenario"]
+    scenario: str
+    scenario_hash: str
+    year: int
+    field: str = Field(description="The summary's figure, e.g. export_twh.")
+
+
+class RollupProject(BaseModel):
+    """One project's part of a roll-up."""
+
+    project: str
+    target: float | None
+    actual: float | None
+    periods: int = Field(description="Periods counted.")
+
+
+class ExcludedIndicator(BaseModel):
+    """An indicator left out of a roll-up (its project opted out)."""
+
+    project: str
+    indicator: int
+    reason: str
+
+
+class ExcludedPeriod(BaseModel):
+    """A period left out of a roll-up (not approved, or a ratio without a weight)."""
+
+    project: str
+    period: int
+    reason: str
+
+
+class RollupOut(BaseModel):
+    """An indicator rolled up from projects to an agreement (``results.rollup``)."""
+
+    agreement: str
+    code: str
+    measure: Literal["unit", "percentage"]
+    unit: str
+    ascending: bool
+    method: Literal["sum", "weighted mean"]
+    target: float | None
+    actual: float | None
+    progress: float | None = Field(description="Share of the way to the target.")
+    status: Status
+    projects: list[RollupProject]
+    excluded: list[ExcludedIndicator | ExcludedPeriod]
+
+
+class TotalsGroup(BaseModel):
+    """The money of one group, in the totals' currency."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    key: str = Field(description="The project, agreement, funder or country.")
+    budget: Decimal
+    incoming_funds: Decimal = Field(alias="incoming-funds")
+    commitment: Decimal
+    disbursement: Decimal
+    expenditure: Decimal
+
+
+class UsedRate(BaseModel):
+    """An exchange rate a total used, with its source."""
+
+    id: int
+    currency: str
+    quote: str
+    rate: Decimal
+    valid_on: dt.date
+    source: str
+    stamp: str
+
+
+class MissingRate(BaseModel):
+    """A rate the table lacks: one of the pair valid on or before ``on_or_before`` would
+    convert the ``values`` left out (adding up to ``amount`` in ``currency``)."""
+
+    currency: str
+    quote: str
+    on_or_before: dt.date
+    values: int
+    amount: Decimal
+
+
+class TotalsOut(BaseModel):
+    """Budgets and transactions per group, converted to one currency (``finance.totals``)."""
+
+    by: Grouping
+    currency: str
+    groups: list[TotalsGroup]
+    rates_used: list[UsedRate]
+    missing: list[MissingRate]
+
+
+class SectorOut(BaseModel):
+    """A sector of a project's IATI details."""
+
+    vocabulary: str
+    code: str
+    percentage: float | None
+
+
+class MarkerOut(BaseModel):
+    """A policy marker and its significance."""
+
+    marker: str
+    significance: str
+
+
+class ScopeOut(BaseModel):
+    """A humanitarian scope (an emergency or appeal)."""
+
+    type: str
+    vocabulary: str
+    code: str
+    narrative: str
+
+
+class ExportOrg(BaseModel):
+    """The reporting organisation the export writes."""
+
+    ref: str | None
+    type: str | None
+    name: str | None
+
+
+class ProfileOut(BaseModel):
+    """A project's IATI details, with the identifier and reporting organisation it is
+    exported with (``profile.get_profile``)."""
+
+    identifier: str | None
+    reporting_org_ref: str | None
+    reporting_org_type: str | None
+    reporting_org_name: str | None
+    default_currency: str | None
+    default_lang: str
+    humanitarian: bool | None
+    titles: dict[str, str] = Field(description="Title by language.")
+    descriptions: dict[str, str] = Field(description="Text by language.")
+    sectors: list[SectorOut]
+    policy_markers: list[MarkerOut]
+    humanitarian_scopes: list[ScopeOut]
+    export_identifier: str
+    export_reporting_org: ExportOrg
+
+
+class AppliedActual(BaseModel):
+    """A period that took a corridor figure as its actual."""
+
+    indicator: str
+    period: int
+    actual: float
+    created_period: bool
+
+
+class CorridorActualsOut(BaseModel):
+    """What a corridor scenario summary set on a project (``corridor_link``)."""
+
+    project: str
+    scenario: str
+    scenario_hash: str
+    year: int
+    periods: list[AppliedActual]
+
+
+BulkKind = Literal["transactions", "budgets", "results", "indicators", "periods"]
+
+
+class BulkRow(BaseModel):
+    """One row of a previewed file and what it does."""
+
+    row: int
+    action: Literal["add", "update"]
+    what: str
+
+
+class BulkCommitted(BaseModel):
+    """What a bulk file did (``bulk.commit``)."""
+
+    project: str
+    kind: BulkKind
+    added: int
+    updated: int
+
+
+class BulkPreview(BulkCommitted):
+    """What a bulk file would do, and its digest to commit it (``bulk.preview``); the
+    first 200 rows are listed."""
+
+    key: str = Field(description="The columns that match a row to a stored record.")
+    rows: int
+    items: list[BulkRow]
+    digest: str
+
+
+class CsvImported(BaseModel):
+    """How many records a CSV import created and updated."""
+
+    created: int
+    updated: int
+
+
+class SeverityCounts(BaseModel):
+    """How many findings of each severity."""
+
+    critical: int
+    error: int
+    warning: int
+
+
+class FindingOut(BaseModel):
+    """One IATI finding: how bad, which rule, where (``bakuhub.iati.findings.Finding``)."""
+
+    severity: Severity
+    rule: str
+    activity: str | None
+    element: str
+    field: str | None
+    message: str
+    rule_id: str | None
+
+
+class IatiCheckOut(BaseModel):
+    """The IATI checks of an export."""
+
+    activities: int
+    valid: bool = Field(description="No critical finding (the IATI Validator's sense).")
+    counts: SeverityCounts
+    findings: list[FindingOut]
+    notes: list[str]
+
+
+class FindingRecord(BaseModel):
+    """The record a finding concerns (``id`` null: the project) and its form input."""
+
+    kind: Literal["project", "budget", "transaction", "result", "indicator", "period"]
+    id: int | None
+    input: str | None
+
+
+class ProjectFindingOut(FindingOut):
+    """A finding tied to the record it concerns."""
+
+    record: FindingRecord
+
+
+class ProjectFindingsOut(BaseModel):
+    """The IATI findings of one project (``iati_live.ProjectCheck``)."""
+
+    project: str
+    counts: SeverityCounts
+    findings: list[ProjectFindingOut]
+    summary: str = Field(description="The counts in words, e.g. '2 errors, 1 warning'.")
