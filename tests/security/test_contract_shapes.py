@@ -35,9 +35,6 @@ STORED_DOCUMENTS = {
     "AuditEntryOut.after": "a record of any type, as it became",
     # The scenario fields a sweep varies, by path, with the value of each run.
     "SweepRunOut.params": "scenario field path -> the run's value (number or text)",
-    # The IATI import report lists, per activity, what each part of the file became;
-    # not typed yet (issue 16 follow-up).
-    "import_iati_activities": "the IATI import report (not typed yet)",
 }
 """Where an answer may stay free-form: schema component and property (or the operation
 id, for a whole answer), with why."""

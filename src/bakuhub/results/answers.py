@@ -280,3 +280,94 @@ class ProjectFindingsOut(BaseModel):
     counts: SeverityCounts
     findings: list[ProjectFindingOut]
     summary: str = Field(description="The counts in words, e.g. '2 errors, 1 warning'.")
+
+
+class ElementNote(BaseModel):
+    """A part of an IATI activity that was not stored, and why."""
+
+    element: str
+    reason: str
+
+
+class ReportingOrg(BaseModel):
+    """The publisher of an activity, as the file names it."""
+
+    ref: str | None
+    name: str | None
+
+
+class InFile(BaseModel):
+    """How many of a kind of element a funder's activity had, and how many were stored."""
+
+    in_file: int
+    imported: int
+
+
+class IndicatorMatches(BaseModel):
+    """A funder's indicators, by title: those the project also reports, and the others."""
+
+    matched: list[str]
+    unmatched: list[str]
+
+
+class PartyRole(BaseModel):
+    """An organisation joined to a project, by party ref and IATI role."""
+
+    party: str
+    role: str
+
+
+class ImportedActivity(BaseModel):
+    """One activity of an IATI import: where it went (``action``) and what was mapped.
+
+    An activity of another publisher for a Hub project (``action`` "funder") also says
+    what its transactions, budgets and results became, which of its indicators the
+    project reports, and which organisations joined the project.
+    """
+
+    identifier: str
+    title: str
+    reporting_org: ReportingOrg
+    action: Literal["create", "update", "funder", "skip"]
+    matched_by: str | None
+    project: str | None
+    mapped: dict[str, int] = Field(description="Element kind -> how many were stored.")
+    not_imported: list[ElementNote]
+    skipped: list[ElementNote]
+    notes: list[str]
+    transactions: InFile | None = None
+    budgets: InFile | None = None
+    results: InFile | None = None
+    indicators: IndicatorMatches | None = None
+    organisations_added: list[PartyRole] | None = None
+
+
+class OrganisationMatch(BaseModel):
+    """An organisation of the file and what becomes of it (``action``), with the choices
+    a person may make (``options``)."""
+
+    key: str
+    ref: str | None
+    name: str
+    type: str | None
+    roles: list[str]
+    party: str | None
+    matched_by: str | None
+    same_name: str | None
+    action: str
+    options: list[str]
+
+
+class IatiImportOut(BaseModel):
+    """What an IATI import did (or, for a dry run, would do), activity by activity, and
+    how each organisation of the file matched."""
+
+    version: str
+    dry_run: bool
+    created: list[str]
+    updated: list[str]
+    linked: list[str]
+    skipped_activities: list[str]
+    parties_created: list[str]
+    activities: list[ImportedActivity]
+    organisations: list[OrganisationMatch]

@@ -10,7 +10,7 @@ from starlette.concurrency import run_in_threadpool
 from bakuhub.i18n import N_
 from bakuhub.iati.findings import counts
 from bakuhub.iati.rules import check_activities
-from bakuhub.results.answers import IatiCheckOut
+from bakuhub.results.answers import IatiCheckOut, IatiImportOut
 from bakuhub.results.iati_export import export_activities
 from bakuhub.results.iati_import import import_activities
 from bakuhub.web.contract import MAY_BE_MISSING, file_response
@@ -85,6 +85,8 @@ def check_iati_activities(
     summary="Import an IATI activities file (all activities or none)",
     description="Body: the XML (Content-Type application/xml). Known identifiers update "
     "their project. The answer lists, per activity, what was mapped, skipped (and why).",
+    response_model=IatiImportOut,
+    response_model_exclude_unset=True,  # a funder's entries alone say what their money became
 )
 async def import_iati_activities(
     request: Request, session: SessionDep, principal: PrincipalDep, author: AuthorDep
