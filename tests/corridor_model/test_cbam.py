@@ -12,7 +12,12 @@ import pypsa
 import pytest
 
 from bakuhub.corridor import interior
-from bakuhub.corridor.cbam import compare, define_green_match, without_cbam
+from bakuhub.corridor.cbam import (
+    compare,
+    contracted_generators,
+    define_green_match,
+    without_cbam,
+)
 from bakuhub.corridor.cbam_rules import (
     CbamOptions,
     charge_eur_mwh,
@@ -148,6 +153,17 @@ def test_green_match_limits_exports_to_the_sun_in_a_market() -> None:
     _solve(n, options, None)
     assert n.generators_t.p[EXPORT].tolist() == pytest.approx([-1.0, 0.0], abs=1e-4)
     assert n.objective == pytest.approx(-100.0, abs=1e-4)
+
+
+def test_only_new_plants_may_be_contracted_when_asked() -> None:
+    """An existing run-of-river plant in GE counts for the green match with ``all``, not
+    with ``new``; the gateway country's plants never count."""
+    n = corridor(options=CbamOptions())
+    n.add("Carrier", "ror", co2_emissions=0.0)
+    n.add("Generator", "ge ror", bus="ge", carrier="ror", p_nom=5.0)
+    n.add("Generator", "ro solar", bus="ro", carrier="solar", p_nom=5.0)
+    assert contracted_generators(n) == ["ge solar", "ge ror"]
+    assert contracted_generators(n, new_only=True) == ["ge solar"]
 
 
 def test_cbam_options_are_checked_and_off_by_default() -> None:

@@ -30,14 +30,17 @@ CHANGE_MW = 0.5
 """Capacity changes smaller than this (MW or MWh) are not listed as a change of plan."""
 
 
-def contracted_generators(n: pypsa.Network) -> list[str]:
+def contracted_generators(n: pypsa.Network, new_only: bool = False) -> list[str]:
     """The renewable generators that may be contracted for export: every generator of a
-    renewable carrier at a node outside the gateway's country (the exporting countries)."""
+    renewable carrier at a node outside the gateway's country (the exporting countries);
+    with ``new_only``, the ones the model builds (extendable), not the existing fleet."""
     gateway = n.generators.at[EXPORT, "bus"]
     home = n.buses.at[gateway, "country"]
     abroad = n.buses.index[n.buses.country != home]
     gens = n.generators
     mask = gens.bus.isin(abroad) & gens.carrier.isin(RENEWABLE_CARRIERS)
+    if new_only:
+        mask &= gens.p_nom_extendable
     return [str(g) for g in gens.index[mask]]
 
 
@@ -48,12 +51,13 @@ def define_green_match(n: pypsa.Network, options: CbamOptions) -> None:
     ``x_t <= sum_(g in RE) p_g,t``  (MW, every snapshot ``t``),
 
     with ``x_t = -p_export,t`` the power the EU sink takes at the gateway and ``RE`` the
-    :func:`contracted_generators`. Nothing else in the model claims the renewable
+    :func:`contracted_generators` (all, or the new ones only: ``options.contracted``).
+    Nothing else in the model claims the renewable
     attribute of that generation, except national renewable targets (see the method).
     """
     if options.mode != "green-match" or EXPORT not in n.generators.index:
         return
-    gens = contracted_generators(n)
+    gens = contracted_generators(n, options.contracted == "new")
     if not gens:
         raise InvalidInput(
             _(
@@ -98,7 +102,7 @@ def figures(n: pypsa.Network, scenario: Scenario) -> dict[str, Any]:
         "rules": [dict(rule) for rule in RULES],
     }
     if options.mode == "green-match":
-        gens = contracted_generators(n)
+        gens = contracted_generators(n, options.contracted == "new")
         renewable = n.generators_t.p[gens].sum(axis=1)
         binding = (renewable - delivered) < MATCH_TOLERANCE_MW
         out["renewable_mwh"] = float((renewable * weights).sum())

@@ -130,6 +130,10 @@ class CbamOptions(BaseModel):
         le=MAX_FACTOR_T_MWH,
         description="default emission factor override, t CO2/MWh",
     )
+    contracted: Literal["all", "new"] = Field(
+        default="all",
+        description="green-match: renewable plants that may be contracted, all or new only",
+    )
     deduct_home_price: bool = Field(
         default=False,
         description="deduct co2.price_eur_t as a carbon price paid at home (Article 9)",

@@ -82,7 +82,8 @@ class Target:
 
 def _country(n: pypsa.Network, bus: str) -> str:
     """The country of a bus, or of its node for a battery bus (``NODE battery``)."""
-    country = str(n.buses.at[bus, "country"]) if "country" in n.buses else ""
+    value = n.buses.at[bus, "country"] if "country" in n.buses else None
+    country = value if isinstance(value, str) else ""  # a bus without one holds NaN
     if not country and bus.endswith(" battery"):
         return _country(n, bus[: -len(" battery")])
     return country
@@ -122,6 +123,14 @@ def targets(n: pypsa.Network) -> list[Target]:
             Target(f"{country} storage", "storage", country, "MWh", "Store", by_country[country])
         )
     return found
+
+
+NOISE_MW = 1e-3
+"""Below this (MW or MWh) a capacity is solver noise (an interior point's -1e-7): 0."""
+
+
+def _denoised(value: float) -> float:
+    return 0.0 if abs(value) < NOISE_MW else value
 
 
 def _chosen(found: list[Target], select: list[str] | None, max_solves: int) -> list[Target]:
@@ -193,7 +202,7 @@ def near_optimal_ranges(
             )
             m.add_objective(sign * target.expression(m), overwrite=True)
             status, _condition = solve(work)
-            ends[sense] = target.value(work) if status == "ok" else None
+            ends[sense] = _denoised(target.value(work)) if status == "ok" else None
         rows.append(
             {
                 "target": target.name,
