@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 
 from bakuhub.corridor import costs as c
+from bakuhub.corridor.cbam_rules import charge_eur_mwh
 from bakuhub.corridor.costs import num
 from bakuhub.corridor.datasets import CorridorDataset
 from bakuhub.corridor.scenario import Scenario
@@ -387,7 +388,8 @@ def _add_export(n: pypsa.Network, scenario: Scenario, nodes: list[str]) -> None:
                 "europe.mode to none."
             ).format(gateway=europe.gateway)
         )
-    price = europe.price_eur_mwh if europe.mode == "market" else 0.0
+    cbam, _factor = charge_eur_mwh(n, scenario.cbam, europe.gateway, scenario.co2.price_eur_t)
+    price = (europe.price_eur_mwh if europe.mode == "market" else 0.0) - cbam
     n.add(
         "Generator",
         EXPORT,

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bakuhub.corridor import constraints as con
+from bakuhub.corridor.cbam import define_green_match
 from bakuhub.corridor.costs import RENEWABLE_CARRIERS
 from bakuhub.corridor.datasets import load_dataset
 from bakuhub.corridor.network import EXPORT, build_network
@@ -84,6 +85,7 @@ def add_scenario_constraints(n: pypsa.Network, scenario: Scenario, temporal: Tem
         con.define_export_target(n, EXPORT, scenario.europe.export_twh * 1e6)
     for country, share in scenario.renewable_targets.items():
         con.define_renewable_share(n, country, share, RENEWABLE_CARRIERS)
+    define_green_match(n, scenario.cbam)
 
 
 def add_co2_cap(n: pypsa.Network, scenario: Scenario) -> None:
