@@ -13,6 +13,7 @@ from bakuhub.corridor import results as r
 from bakuhub.corridor.datasets import load_dataset
 from bakuhub.corridor.economics import cable_economics
 from bakuhub.corridor.report_map import OUTLINE_SOURCE, network_map
+from bakuhub.corridor.report_negotiation import negotiation_sections
 from bakuhub.corridor.report_summary import (
     counterfactual_section,
     key_figures,
@@ -227,6 +228,7 @@ def _sections(solved: Solved, summary: dict[str, Any], t: dict[str, pd.DataFrame
         counterfactual_section(summary),
         _html(comparison) if comparison is not None else "",
         unserved_section(summary, t["unserved"]),
+        negotiation_sections(summary),
         refinement_section(summary),
         real_year_section(summary),
     ]

@@ -139,19 +139,29 @@ def run_study(
     design on the full year unless ``real_year_check`` (default: the scenario's
     ``real_year_check``) is false. The counterfactual is neither refined nor checked."""
     say = progress or (lambda _line: None)
-    solved = solve_scenario(scenario, resolution=resolution, progress=say, solver_log=solver_log)
-    refinement = None
+    from bakuhub.corridor.analyses import analyse  # imports negotiation, which imports this
+
+    sized = solve_scenario(scenario, resolution=resolution, progress=say, solver_log=solver_log)
+    solved, refinement = sized, None
     if scenario.refine_solves:
         from bakuhub.corridor.hourly import refine
 
-        solved, refinement = refine(solved, scenario.refine_solves, progress=say)
+        solved, refinement = refine(sized, scenario.refine_solves, progress=say)
     check = scenario.real_year_check if real_year_check is None else real_year_check
     real_year = check_design(solved, progress=say, solver_log=solver_log) if check else None
     cf = None
     if counterfactual and COUNTERFACTUAL_LINK in set(load_dataset(scenario.year).links["link"]):
         say(_("counterfactual: the same scenario without the Caspian cable"))
-        cf = solve_scenario(counterfactual_of(solved.scenario), progress=say, solver_log=solver_log)
+        cf = solve_scenario(
+            counterfactual_of(solved.scenario),
+            resolution=resolution,
+            progress=say,
+            solver_log=solver_log,
+        )
     summary = summarise(solved, cf)
+    summary.update(
+        _clean(analyse(sized, cf, resolution=resolution, progress=say, solver_log=solver_log))
+    )
     if refinement is not None:
         summary["refinement"] = _clean(refinement)
     if real_year is not None:

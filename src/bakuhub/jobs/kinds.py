@@ -73,8 +73,25 @@ def expected_lines(kind: str, inputs: dict[str, Any]) -> int:
         checked = not isinstance(scenario, dict) or scenario.get("real_year_check", True)
         refined = scenario.get("refine_solves", 0) if isinstance(scenario, dict) else 0
         refined = refined + 1 if isinstance(refined, int) and refined > 0 else 0
-        return 5 + (5 if inputs.get("counterfactual") else 0) + (3 if checked else 0) + refined
+        lines = 5 + (5 if inputs.get("counterfactual") else 0) + (3 if checked else 0) + refined
+        return lines + _analysis_lines(scenario if isinstance(scenario, dict) else {})
     return 1
+
+
+def _analysis_lines(scenario: dict[str, Any]) -> int:
+    """Progress lines of a study's negotiation analyses (``corridor/analyses.py``): the
+    cost shares one line and one a coalition (8); CBAM one line and a solve (4); the
+    near-optimal ranges one a solve, counted at their most (the number of ranges is
+    known only once the network is built)."""
+    asked = scenario.get("negotiation")
+    asked = asked if isinstance(asked, dict) else {}
+    cbam = scenario.get("cbam")
+    lines = 9 if asked.get("cost_sharing") else 0
+    lines += 5 if isinstance(cbam, dict) and cbam.get("mode", "off") != "off" else 0
+    if asked.get("near_optimal_slack") is not None:
+        most = asked.get("near_optimal_max_solves", 60)
+        lines += most if isinstance(most, int) else 60
+    return lines
 
 
 def run_corridor_study(inputs: dict[str, Any], out: Path, progress: Progress) -> dict[str, Any]:

@@ -46,6 +46,7 @@ GROUPS = (
     ("europe", N_("Export to Europe")),
     ("time", N_("Year, time and weather")),
     ("economics", N_("Economics")),
+    ("negotiation", N_("For the negotiation")),
     ("solver", N_("Solver")),
 )
 """The editor's groups of inputs (titles translated where shown: :func:`groups`)."""
@@ -326,6 +327,66 @@ def inputs() -> tuple[Input, ...]:
             N_("Horizon of the cable economics (years)"),
             "economics",
             help=N_("1 to 100. Empty: 40."),
+        ),
+        Input(
+            "cbam-mode",
+            ("cbam", "mode"),
+            N_("EU carbon border (CBAM) on the exports"),
+            "negotiation",
+            "select",
+            (
+                ("", N_("(off)")),
+                ("default-factor", N_("default factor: charged at the EU carbon price")),
+                ("green-match", N_("green match: hour by hour by contracted renewables")),
+            ),
+            help=N_(
+                "The study then also solves the scenario without CBAM and reports the "
+                "charge per MWh delivered and how the plan changes. Empty: off."
+            ),
+        ),
+        Input(
+            "cbam-carbon_price_eur_t",
+            ("cbam", "carbon_price_eur_t"),
+            N_("EU carbon price for CBAM (EUR per t CO2)"),
+            "negotiation",
+            help=N_("Needed for the default factor."),
+            optional=True,
+        ),
+        Input(
+            "cbam-factor_t_mwh",
+            ("cbam", "factor_t_mwh"),
+            N_("Emission factor of the exports (t CO2 per MWh)"),
+            "negotiation",
+            help=N_("Empty: estimated from the exporting country's fossil fleet."),
+            optional=True,
+        ),
+        Input(
+            "cbam-contracted",
+            ("cbam", "contracted"),
+            N_("Renewables that may be contracted for the green match"),
+            "negotiation",
+            "select",
+            (("", N_("(all: existing and new)")), ("all", N_("all")), ("new", N_("new only"))),
+        ),
+        Input(
+            "negotiation-cost_sharing",
+            ("negotiation", "cost_sharing"),
+            N_("Cost shares of the Caspian project (Shapley, proportional)"),
+            "negotiation",
+            "checkbox",
+            help=N_("Solves the partners' 8 coalitions at the study's resolution."),
+        ),
+        Input(
+            "negotiation-near_optimal_slack",
+            ("negotiation", "near_optimal_slack"),
+            N_("Near-optimal ranges within this cost slack (share, e.g. 0.05)"),
+            "negotiation",
+            help=N_(
+                "0 to 0.5: the least and most of each cable and each country's solar, wind, "
+                "storage and gas in plans at most this much dearer (two solves a range). "
+                "Empty: none."
+            ),
+            optional=True,
         ),
         Input(
             "solver-name",

@@ -14,6 +14,7 @@ Plain ``def`` endpoints: FastAPI runs them off the event loop.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
@@ -22,11 +23,13 @@ import yaml
 from fastapi import APIRouter, Form, Query, Request
 from fastapi import Path as PathParam
 from fastapi.responses import Response
+from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from bakuhub import i18n
 from bakuhub.accounts.permissions import Principal, Role
 from bakuhub.corridor.compare import FIGURES, clean, compare
+from bakuhub.corridor.report_negotiation import negotiation_sections
 from bakuhub.errors import BakuhubError, validated
 from bakuhub.i18n import N_, _
 from bakuhub.studies import service
@@ -142,6 +145,22 @@ def scenario_links(study: dict[str, Any]) -> dict[str, str | None]:
     }
 
 
+log = logging.getLogger(__name__)
+
+
+def negotiation_html(summary: dict[str, Any] | None) -> Markup:
+    """The study's negotiation tables (the report's own, built from escaped text), or
+    nothing; a summary whose parts are not as this version writes them is logged and
+    left out, never an error page."""
+    if not summary:
+        return Markup("")
+    try:
+        return Markup(negotiation_sections(summary))  # every text in it is escaped
+    except (KeyError, TypeError, ValueError, AttributeError):
+        log.warning("the negotiation tables of a study summary could not be read", exc_info=True)
+        return Markup("")
+
+
 def study_context(
     session: Session, principal: Principal | None, data_dir: Path, name: str
 ) -> dict[str, Any]:
@@ -158,6 +177,7 @@ def study_context(
         "date": i18n.datetime(row.created_at, "short"),
         "figures": figure_rows(summary, study["figures"]),
         "versus": counterfactual_rows(summary),
+        "negotiation": negotiation_html(summary),
         "inputs_yaml": yaml.safe_dump(study["inputs"], sort_keys=False, allow_unicode=True),
         "downloads": downloads(row.name, study["files"]),
         "report": f"{link(row.name)}/report.html" if "report.html" in study["files"] else None,

@@ -1,0 +1,69 @@
+"""What a study works out beyond its least-cost plan, for the partners' negotiation.
+
+- **Who gains**: the benefits by country of the Caspian cable against the study's
+  counterfactual (``benefits.py``; no further solve).
+- **Who pays**: cost shares of the Caspian project from its partners' coalitions
+  (``negotiation.py``; 8 solves) when the scenario asks (``negotiation.cost_sharing``).
+- **The carbon border**: with CBAM on (``cbam``), what it costs per MWh delivered and how
+  the plan differs from the same scenario without it (``cbam.py``; one more solve).
+- **What is forced and what is free**: near-optimal ranges within a cost slack
+  (``mga.py``; two solves a range) when the scenario names a slack.
+
+All at the sizing solve's resolution, on its design (a refinement on the full year
+moves the design afterwards: these figures are the sized plan's, as the counterfactual
+is). Each part is a JSON-able table of the study summary.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from bakuhub.corridor import cbam
+from bakuhub.corridor.benefits import benefits
+from bakuhub.corridor.mga import corridor_ranges
+from bakuhub.corridor.negotiation import CASPIAN_PROJECT, benefits_table, negotiate
+from bakuhub.corridor.solve import solve_scenario
+from bakuhub.i18n import _
+
+if TYPE_CHECKING:
+    from bakuhub.corridor.solve import Progress, Solved
+
+CABLE = "CASPIAN"
+
+
+def analyse(
+    sized: Solved,
+    counterfactual: Solved | None,
+    *,
+    resolution: str | None = None,
+    progress: Progress | None = None,
+    solver_log: bool = False,
+) -> dict[str, Any]:
+    """The summary's ``benefits``, ``cost_sharing``, ``cbam`` and ``near_optimal`` parts
+    (each only where it applies or the scenario asks)."""
+    say = progress or (lambda _line: None)
+    scenario = sized.scenario
+    out: dict[str, Any] = {}
+    if counterfactual is not None:
+        found = benefits(sized.network, counterfactual.network, [CABLE])
+        out["benefits"] = benefits_table(found)
+    options = scenario.negotiation
+    if options.cost_sharing:
+        say(_("cost shares: the Caspian partners' coalitions, one solve each"))
+        out["cost_sharing"] = negotiate(
+            scenario, CASPIAN_PROJECT, resolution=resolution, progress=say
+        )
+    if scenario.cbam.mode != "off":
+        say(_("carbon border: the same scenario without CBAM"))
+        base = solve_scenario(
+            cbam.without_cbam(scenario), resolution=resolution, progress=say, solver_log=solver_log
+        )
+        out["cbam"] = cbam.compare(base.network, sized.network, scenario)
+    if options.near_optimal_slack is not None:
+        out["near_optimal"] = corridor_ranges(
+            sized,
+            slack=options.near_optimal_slack,
+            max_solves=options.near_optimal_max_solves,
+            progress=say,
+        )
+    return out
