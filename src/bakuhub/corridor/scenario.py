@@ -24,6 +24,7 @@ from pydantic import (
 )
 from pydantic_core.core_schema import SerializerFunctionWrapHandler
 
+from bakuhub.corridor.hydrogen_options import Molecules
 from bakuhub.corridor.safe_yaml import read_yaml
 from bakuhub.errors import InvalidInput
 from bakuhub.i18n import N_, _
@@ -278,6 +279,18 @@ class Scenario(Strict):
         ),
     )
     economics: Economics = Field(default_factory=Economics)
+    molecules: Molecules = Field(
+        default_factory=Molecules, description="hydrogen and ammonia (hydrogen.py); off"
+    )
+
+    @model_serializer(mode="wrap")
+    def _molecules_only_when_set(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """Leave the default (off) molecules group out, so scenarios written before it
+        existed keep their dump and their digest."""
+        data: dict[str, Any] = handler(self)
+        if self.molecules == Molecules():
+            data.pop("molecules", None)
+        return data
 
     @field_validator("resolution")
     @classmethod
