@@ -4,7 +4,8 @@ One bus per node; loads; existing and extendable generators; batteries (a store
 with charger and discharger links); AC interconnectors as lossless two-way links;
 candidate HVDC links as two lossy one-way links sharing one capacity (see
 ``constraints.py``); unserved energy at the value of lost load; the European side
-as an export sink at the gateway.
+as an export sink at the gateway; hydrogen and ammonia when the scenario asks
+(``hydrogen.py``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from bakuhub.corridor import costs as c
 from bakuhub.corridor.cbam_rules import charge_eur_mwh
 from bakuhub.corridor.costs import num
 from bakuhub.corridor.datasets import CorridorDataset
+from bakuhub.corridor.hydrogen import add_molecules
 from bakuhub.corridor.scenario import Scenario
 from bakuhub.corridor.temporal import Temporal
 from bakuhub.errors import InvalidInput
@@ -75,6 +77,7 @@ def build_network(scenario: Scenario, data: CorridorDataset, temporal: Temporal)
     _add_batteries(n, scenario, data, list(nodes.index))
     _add_links(n, scenario, data, list(nodes.index))
     _add_export(n, scenario, list(nodes.index))
+    add_molecules(n, scenario, data)
     return n
 
 

@@ -25,6 +25,7 @@ from pydantic import (
 from pydantic_core.core_schema import SerializerFunctionWrapHandler
 
 from bakuhub.corridor.cbam_rules import CbamOptions
+from bakuhub.corridor.hydrogen_options import Molecules
 from bakuhub.corridor.negotiation_options import NegotiationOptions
 from bakuhub.corridor.safe_yaml import read_yaml
 from bakuhub.errors import InvalidInput
@@ -282,16 +283,22 @@ class Scenario(Strict):
     economics: Economics = Field(default_factory=Economics)
     cbam: CbamOptions = Field(default_factory=CbamOptions)
     negotiation: NegotiationOptions = Field(default_factory=NegotiationOptions)
+    molecules: Molecules = Field(
+        default_factory=Molecules, description="hydrogen and ammonia (hydrogen.py); off"
+    )
 
     @model_serializer(mode="wrap")
     def _options_only_when_set(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        """A scenario without CBAM or negotiation analyses dumps (and hashes) as before
-        these options existed."""
+        """A scenario without CBAM, negotiation analyses or molecules dumps (and hashes)
+        as before these options existed."""
         data: dict[str, Any] = handler(self)
-        if self.cbam == CbamOptions():
-            data.pop("cbam", None)
-        if self.negotiation == NegotiationOptions():
-            data.pop("negotiation", None)
+        for name, default in (
+            ("cbam", CbamOptions()),
+            ("negotiation", NegotiationOptions()),
+            ("molecules", Molecules()),
+        ):
+            if getattr(self, name) == default:
+                data.pop(name, None)
         return data
 
     @field_validator("resolution")

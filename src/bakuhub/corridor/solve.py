@@ -18,6 +18,7 @@ from bakuhub.corridor import constraints as con
 from bakuhub.corridor.cbam import define_green_match
 from bakuhub.corridor.costs import RENEWABLE_CARRIERS
 from bakuhub.corridor.datasets import load_dataset
+from bakuhub.corridor.hydrogen import define_molecule_export_target
 from bakuhub.corridor.network import EXPORT, build_network
 from bakuhub.corridor.scenario import Scenario, SolverOptions, SolverTuning
 from bakuhub.corridor.temporal import Temporal, build_temporal
@@ -83,6 +84,7 @@ def add_scenario_constraints(n: pypsa.Network, scenario: Scenario, temporal: Tem
     con.define_representative_day_storage(n, temporal)
     if scenario.europe.mode == "target" and EXPORT in n.generators.index:
         con.define_export_target(n, EXPORT, scenario.europe.export_twh * 1e6)
+    define_molecule_export_target(n, scenario)
     for country, share in scenario.renewable_targets.items():
         con.define_renewable_share(n, country, share, RENEWABLE_CARRIERS)
     define_green_match(n, scenario.cbam)

@@ -43,6 +43,7 @@ NOT_SWEPT = frozenset(
         "solver",
         "real_year_check",
         "refine_solves",
+        "molecules",
     }
 )
 """Scenario fields outside the allow-list (links and targets are added per base)."""

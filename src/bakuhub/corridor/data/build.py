@@ -49,6 +49,19 @@ COST_TECHNOLOGIES = (
     "HVDC inverter pair",
     "gas",
     "solid biomass",
+    # hydrogen and ammonia (corridor/hydrogen.py)
+    "electrolysis",
+    "Alkaline electrolyzer large size",
+    "PEM electrolyzer small size",
+    "hydrogen storage tank type 1 including compressor",
+    "hydrogen storage underground",
+    "H2 (g) pipeline",
+    "H2 (g) submarine pipeline",
+    "Haber-Bosch",
+    "NH3 (l) storage tank incl. liquefaction",
+    "NH3 (l) transport ship",
+    "Ammonia cracker",
+    "seawater desalination",
 )
 """technology-data rows the corridor model uses (all parameters of each)."""
 

@@ -1,0 +1,287 @@
+"""A study over several years (issue 17): capacity built in one step stays until the end
+of its life.
+
+Two ways, both from a builder ``build(year) -> pypsa.Network`` whose extendable assets
+carry their ``lifetime`` (years) and that year's annualised ``capital_cost``:
+
+- **myopic** (the default): solve the years in order; after each, the capacity built
+  becomes a fixed asset ``NAME YEAR`` of every later year while ``year < build_year +
+  lifetime``, and the same asset's room to grow (``p_nom_max``) shrinks by it. Each step
+  is a one-year model, so the pathway costs N one-year solves, and it decides as the
+  partners do: with the costs of the year, not knowing the next.
+- **perfect foresight**: one LP over all years with PyPSA's multi-period investment
+  (``n.investment_periods``; an extendable asset per year it may be built in, with
+  ``build_year``; PyPSA keeps it active while ``build_year <= period < build_year +
+  lifetime`` and charges its capital cost in each active period). It is N times the
+  one-year model and solved at once: the bound that myopic cannot beat.
+
+Costs: ``C = sum_y W_y * (capex_y + opex_y)`` with ``W_y = sum_{t=y}^{y+Y_y-1}
+(1 + r)^-(t - y_0)``, ``Y_y`` the years until the next step (the last step repeats the
+gap before it).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+
+from bakuhub.errors import InvalidInput
+from bakuhub.i18n import _
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import pypsa
+
+Mode = Literal["myopic", "perfect-foresight"]
+DEFAULT_MODE: Mode = "myopic"
+COMPONENTS = ("Carrier", "Bus", "Load", "Generator", "Link", "Store", "StorageUnit")
+NOMINAL = {"Generator": "p_nom", "Link": "p_nom", "Store": "e_nom", "StorageUnit": "p_nom"}
+SCALED = {
+    "Generator": ("p_max_pu", "p_min_pu"),
+    "Link": ("p_max_pu", "p_min_pu"),
+    "Store": ("e_max_pu",),
+    "StorageUnit": ("p_max_pu", "p_min_pu"),
+}
+"""Per-unit limits through which a fixed asset's capacity of each year is given."""
+MIN_BUILT = 1e-3
+"""Capacities below this (MW or MWh) are not carried to later years (solver noise)."""
+
+Builder = Callable[[int], "pypsa.Network"]
+Solver = Callable[["pypsa.Network"], None]
+
+
+def period_weights(years: Sequence[int], rate: float) -> pd.DataFrame:
+    """``years`` (``Y_y``) and ``objective`` (``W_y``) of each step, indexed by year."""
+    import pandas as pd
+
+    check_years(years)
+    gaps = [b - a for a, b in itertools.pairwise(years)]
+    gaps.append(gaps[-1] if gaps else 1)
+    first = years[0]
+    weights = [
+        sum((1.0 + rate) ** -(t - first) for t in range(year, year + gap))
+        for year, gap in zip(years, gaps, strict=True)
+    ]
+    return pd.DataFrame({"years": gaps, "objective": weights}, index=pd.Index(years, name="period"))
+
+
+def check_years(years: Sequence[int]) -> None:
+    """Strictly increasing years, or a sentence saying what to give."""
+    if not years or any(b <= a for a, b in itertools.pairwise(years)):
+        raise InvalidInput(
+            _("pathway years must be one or more years in increasing order, not {years}.").format(
+                years=", ".join(str(y) for y in years)
+            )
+        )
+
+
+def _extendable(n: pypsa.Network, cls: str) -> pd.Index:
+    static = n.components[cls].static
+    index: pd.Index = static.index[static[f"{NOMINAL[cls]}_extendable"]]
+    return index
+
+
+def highs(n: pypsa.Network) -> None:
+    """Solve with HiGHS (the default of the pathway's tiny cases); a multi-period network
+    as one (``multi_investment_periods``)."""
+    status = n.optimize(
+        solver_name="highs",
+        io_api="direct",
+        output_flag=False,
+        include_objective_constant=False,
+        multi_investment_periods=not n.investment_periods.empty,
+    )
+    if status != ("ok", "optimal"):
+        raise InvalidInput(
+            _("a pathway step has no optimal solution: {status}").format(status=status)
+        )
+
+
+@dataclass
+class Built:
+    """An asset built in a step, carried while ``year < build_year + lifetime``."""
+
+    cls: str
+    name: str
+    build_year: int
+    lifetime: float
+    capacity: float
+    attrs: dict[str, Any] = field(default_factory=dict)
+
+    def alive(self, year: int) -> bool:
+        """Whether the asset still stands in ``year``."""
+        return year < self.build_year + self.lifetime
+
+
+@dataclass
+class Step:
+    """One solved year of a myopic pathway: its network, and its cost (EUR/a): the
+    objective plus the capital cost of the assets carried from earlier years."""
+
+    year: int
+    network: pypsa.Network
+    cost: float
+
+
+def _carry(n: pypsa.Network, built: list[Built], year: int) -> float:
+    """Add the earlier years' assets alive in ``year`` as fixed ones; their yearly
+    capital cost (EUR/a)."""
+    fixed = 0.0
+    for asset in built:
+        if not asset.alive(year):
+            continue
+        nominal = NOMINAL[asset.cls]
+        attrs = {**asset.attrs, nominal: asset.capacity, f"{nominal}_extendable": False}
+        n.add(asset.cls, f"{asset.name} {asset.build_year}", **attrs)
+        static = n.components[asset.cls].static  # after add: it makes a new frame
+        if asset.name in static.index:  # the same asset's room to grow shrinks
+            limit = float(static.at[asset.name, f"{nominal}_max"])
+            static.loc[asset.name, f"{nominal}_max"] = max(limit - asset.capacity, 0.0)
+            for frame in n.components[asset.cls].dynamic.values():
+                if asset.name in frame:
+                    frame[f"{asset.name} {asset.build_year}"] = frame[asset.name]
+        fixed += asset.capacity * float(asset.attrs.get("capital_cost", 0.0))
+    return fixed
+
+
+def _record(n: pypsa.Network, year: int) -> list[Built]:
+    built = []
+    for cls in NOMINAL:
+        static = n.components[cls].static
+        if static.empty:
+            continue
+        inputs = _inputs(n, cls)
+        for name in _extendable(n, cls):
+            capacity = float(static.at[name, f"{NOMINAL[cls]}_opt"])
+            if capacity > MIN_BUILT:
+                attrs = {a: static.at[name, a] for a in inputs if not a.startswith(NOMINAL[cls])}
+                life = float(static.at[name, "lifetime"])
+                built.append(Built(cls, str(name), year, life, capacity, attrs))
+    return built
+
+
+def myopic(build: Builder, years: Sequence[int], solve: Solver = highs) -> list[Step]:
+    """Solve ``years`` in order, carrying what each builds (see the module's text)."""
+    check_years(years)
+    built: list[Built] = []
+    steps = []
+    for year in years:
+        n = build(year)
+        fixed = _carry(n, built, year)
+        solve(n)
+        steps.append(Step(year, n, float(n.objective or 0.0) + fixed))
+        built += _record(n, year)
+    return steps
+
+
+def myopic_cost(steps: Sequence[Step], rate: float) -> float:
+    """``sum_y W_y * cost_y`` (EUR) of a myopic pathway."""
+    weights = period_weights([s.year for s in steps], rate)["objective"]
+    return float(sum(weights[s.year] * s.cost for s in steps))
+
+
+def _inputs(n: pypsa.Network, cls: str) -> list[str]:
+    defaults = n.components[cls].defaults
+    static = n.components[cls].static
+    return [
+        a
+        for a in static.columns
+        if a in defaults.index and str(defaults.at[a, "status"]).startswith("Input")
+    ]
+
+
+def perfect_foresight(build: Builder, years: Sequence[int], rate: float) -> pypsa.Network:
+    """One multi-period network of ``years`` (not solved): every fixed asset once (its
+    capacity the largest of the years, each year's share through ``p_max_pu``), every
+    extendable asset once per year as ``NAME YEAR`` with ``build_year = YEAR``."""
+    import pypsa
+
+    check_years(years)
+    nets = {year: build(year) for year in years}
+    first = nets[years[0]]
+    n = pypsa.Network(name=first.name)
+    n.set_snapshots(list(first.snapshots))
+    n.snapshot_weightings = first.snapshot_weightings.copy()
+    n.set_investment_periods(list(years))
+    n.investment_period_weightings = period_weights(years, rate)
+    for cls in COMPONENTS:
+        for year, net in nets.items():
+            _merge(n, net, cls, year)
+    for cls in COMPONENTS:
+        _series(n, nets, cls)
+    return n
+
+
+def _merge(n: pypsa.Network, net: pypsa.Network, cls: str, year: int) -> None:
+    static = net.components[cls].static
+    if static.empty:
+        return
+    inputs = _inputs(net, cls)
+    extendable = set(_extendable(net, cls)) if cls in NOMINAL else set()
+    present = n.components[cls].static.index
+    for name, row in static[inputs].iterrows():
+        attrs = row.to_dict()
+        if name in extendable:
+            n.add(cls, f"{name} {year}", **{**attrs, "build_year": year})
+        elif name not in present:
+            n.add(cls, str(name), **attrs)
+        elif cls in NOMINAL:
+            nominal = NOMINAL[cls]
+            current = n.components[cls].static
+            current.loc[name, nominal] = max(float(current.at[name, nominal]), float(row[nominal]))
+
+
+def _series(n: pypsa.Network, nets: dict[int, pypsa.Network], cls: str) -> None:
+    """Each period's time series from its year's network; a fixed asset's capacity of
+    the year as a share of its largest (``p_max_pu``, ``p_min_pu``; ``e_max_pu``)."""
+    target = n.components[cls]
+    if target.static.empty:
+        return
+    scaled = SCALED.get(cls, ())
+    attrs = set(scaled)
+    for net in nets.values():
+        attrs |= {a for a, f in net.components[cls].dynamic.items() if not f.empty}
+    for attr in sorted(attrs):
+        frame = {}
+        for name in target.static.index:
+            base, _sep, tail = str(name).rpartition(" ")
+            own = base if tail.isdigit() and int(tail) in nets else str(name)
+            parts = [
+                _values(net, cls, own, attr, len(net.snapshots), scaled, n, name)
+                for net in nets.values()
+            ]
+            frame[name] = np.concatenate(parts)
+        import pandas as pd
+
+        target.dynamic[attr] = pd.DataFrame(frame, index=n.snapshots)
+
+
+def _values(
+    net: pypsa.Network,
+    cls: str,
+    own: str,
+    attr: str,
+    length: int,
+    scaled: tuple[str, ...],
+    n: pypsa.Network,
+    name: object,
+) -> np.ndarray:
+    comp = net.components[cls]
+    default = float(n.components[cls].static.at[name, attr]) if attr in comp.static else 0.0
+    if own not in comp.static.index:  # absent this year: no output, no demand
+        return np.zeros(length) if attr in (*scaled, "p_set") else np.full(length, default)
+    frame = comp.dynamic.get(attr)
+    if frame is not None and own in frame:
+        values: np.ndarray = frame[own].to_numpy(dtype=float)
+    else:
+        values = np.full(length, float(comp.static.at[own, attr]))
+    if attr in scaled and cls in NOMINAL and own == name:
+        nominal = NOMINAL[cls]
+        largest = float(n.components[cls].static.at[name, nominal])
+        if largest > 0:
+            values = values * float(comp.static.at[own, nominal]) / largest
+    return values
