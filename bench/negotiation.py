@@ -17,7 +17,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from bakuhub.corridor.negotiation import CASPIAN_PROJECT, benefit_tables, negotiate
+from bakuhub.corridor.negotiation import CASPIAN_PROJECT, negotiate
 from bakuhub.corridor.run_study import run_study
 from bakuhub.corridor.scenario import shipped_scenario
 
@@ -42,19 +42,24 @@ def main() -> None:
     )
     study_s = time.perf_counter() - started
     started = time.perf_counter()
-    tables = benefit_tables(study)
+    tables = {
+        "benefits": [study.summary["benefits"]],
+        "sharing": negotiate(study.solved.scenario, CASPIAN_PROJECT, resolution=args.resolution),
+    }
     sequential_s = time.perf_counter() - started
     parallel_s = None
     if args.workers:
         started = time.perf_counter()
         with ProcessPoolExecutor(max_workers=args.workers) as pool:
-            negotiate(study.solved.scenario, CASPIAN_PROJECT, executor=pool)
+            negotiate(
+                study.solved.scenario, CASPIAN_PROJECT, resolution=args.resolution, executor=pool
+            )
         parallel_s = time.perf_counter() - started
 
     cable = tables["benefits"][0]
     print(f"{args.scenario} at {args.resolution}: {study.summary['model']['snapshots']} snapshots")
     print(
-        f"study (2 solves): {study_s:.1f} s; coalitions (8 solves) + benefits: "
+        f"study (2 solves, benefits): {study_s:.1f} s; coalitions (8 solves): "
         f"{sequential_s:.1f} s one after the other"
         + (f", {parallel_s:.1f} s on {args.workers} processes" if parallel_s else "")
     )

@@ -22,27 +22,17 @@ from __future__ import annotations
 import weakref
 from typing import Any
 
-from sqlalchemy import BigInteger, Connection, Engine, Integer, event
-from sqlalchemy.orm import Mapped, mapped_column
-
-from bakuhub.db import Base
+from sqlalchemy import Connection, Engine, event
 
 TABLE = "change_counter"
+"""The table (``bakuhub.db.ChangeCounter``; this module imports no table, so that
+``db.make_engine`` can watch with it)."""
 STEP = f"UPDATE {TABLE} SET n = n + 1 WHERE id = 1"
 READ = f"SELECT n FROM {TABLE} WHERE id = 1"
 WRITES = ("insert", "update", "delete", "replace", "merge")
 _STEPPED = "bakuhub_change_stepped"
 _HAVE_TABLE: weakref.WeakSet[Engine] = weakref.WeakSet()
 """Engines whose database is known to have the counter's table."""
-
-
-class ChangeCounter(Base):
-    """The one row (id 1) whose ``n`` counts the committed writing transactions."""
-
-    __tablename__ = TABLE
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    n: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
 
 
 def _is_write(statement: str) -> bool:

@@ -8,9 +8,10 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, ClassVar
 
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
-from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy import BigInteger, DateTime, Engine, Integer, MetaData, create_engine, event
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
+from bakuhub import changes
 from bakuhub.errors import optional_import
 
 NAMING = {
@@ -27,6 +28,16 @@ class Base(DeclarativeBase):
 
     metadata = MetaData(naming_convention=NAMING)
     type_annotation_map: ClassVar[dict[Any, Any]] = {dt.datetime: DateTime(timezone=True)}
+
+
+class ChangeCounter(Base):
+    """The one row (id 1) whose ``n`` counts the committed writing transactions
+    (``bakuhub.changes`` steps it)."""
+
+    __tablename__ = "change_counter"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    n: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
 
 
 MAX_ID = 2**31 - 1
@@ -68,8 +79,6 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     transactions that take the lock at their start (see ``read_only``). Every engine
     steps the database's change counter with each writing transaction
     (``bakuhub.changes``)."""
-    from bakuhub import changes
-
     if url.startswith("sqlite"):
         timeout = SQLITE_BUSY_TIMEOUT_MS / 1000
         kwargs.setdefault("connect_args", {"check_same_thread": False, "timeout": timeout})

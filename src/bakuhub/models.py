@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 
 TABLE_MODULES = (
-    "bakuhub.changes",
+    "bakuhub.db",
     "bakuhub.registry.models",
     "bakuhub.risk.models",
     "bakuhub.results.models",

@@ -12,7 +12,6 @@ import pytest
 from bakuhub.corridor.negotiation import (
     CASPIAN_PROJECT,
     Project,
-    benefit_tables,
     cable_ends,
     coalition_scenario,
     negotiate,
@@ -119,21 +118,3 @@ def test_caspian_partners_on_the_corridor() -> None:
     saving = by_members[()]["system_cost_eur_a"] - grand["system_cost_eur_a"]
     others = sum(table["non_partners_gain_eur_a"].values())
     assert value + others == pytest.approx(saving, rel=1e-4, abs=1e-6 * grand["system_cost_eur_a"])
-
-
-def test_benefit_tables_of_a_study() -> None:
-    """The study's Caspian benefits by party add up (residual within the solver's
-    tolerance of the system cost), and are JSON-able."""
-    import json
-
-    from bakuhub.corridor.run_study import run_study
-
-    study = run_study(shipped_scenario("reference-2030"), resolution=COARSE, real_year_check=False)
-    tables = benefit_tables(study, project=None)
-    json.dumps(tables)
-    cable = tables["benefits"][0]
-    assert cable["cables"] == ["CASPIAN"]
-    assert abs(cable["identity_residual_eur_a"]) < 1e-6 * study.summary["total_system_cost_eur_a"]
-    assert cable["net_benefit_eur_a"] == pytest.approx(-cable["system_cost_change_eur_a"], rel=1e-4)
-    parties = {row["party"] for row in cable["parties"]}
-    assert {"KZ", "AZ", "EU export"} <= parties

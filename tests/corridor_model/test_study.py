@@ -75,6 +75,29 @@ def test_summary_reports_what_a_ministry_asks(study: Study) -> None:
     assert caspian["investment_eur"] >= 0 and caspian["wacc"] == 0.07
 
 
+def test_the_caspian_cables_gains_by_country_add_up_to_the_saving(study: Study) -> None:
+    """Benefits by party (ENTSO-E total surplus) of the Caspian cable against the
+    counterfactual: gross benefits less the cable's cost are the saving in total system
+    cost, which the two solves give independently."""
+    import json
+
+    cable = study.summary["benefits"]
+    json.dumps(cable)
+    saving = (
+        study.summary["counterfactual"]["total_system_cost_eur_a"]
+        - study.summary["total_system_cost_eur_a"]
+    )
+    scale = study.summary["total_system_cost_eur_a"]
+    assert cable["cables"] == ["CASPIAN"]
+    gross = sum(row["gross_benefit_eur_a"] for row in cable["parties"])
+    assert gross - cable["cable_cost_eur_a"] == pytest.approx(saving, abs=1e-6 * scale)
+    assert cable["net_benefit_eur_a"] == pytest.approx(saving, abs=1e-6 * scale)
+    assert cable["cable_cost_eur_a"] > 0 and saving > 0
+    parties = {row["party"]: row for row in cable["parties"]}
+    assert {"KZ", "AZ", "EU export"} <= set(parties)
+    assert parties["AZ"]["gross_benefit_eur_a"] > 0  # cheaper power reaches Azerbaijan
+
+
 def test_outputs_are_written_and_the_network_loads_in_plain_pypsa(outputs: Path) -> None:
     for name in ("capacities", "generation", "cables", "lcoe", "price_duration"):
         assert (outputs / "tables" / f"{name}.csv").is_file()

@@ -25,19 +25,15 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from bakuhub.corridor import sharing
 from bakuhub.corridor.benefits import Benefits, benefits, welfare
 from bakuhub.corridor.datasets import load_dataset
-from bakuhub.corridor.run_study import COUNTERFACTUAL_LINK
 from bakuhub.corridor.scenario import CableOption, Scenario
 from bakuhub.corridor.solve import solve_scenario
 from bakuhub.errors import InvalidInput
 from bakuhub.i18n import _
-
-if TYPE_CHECKING:
-    from bakuhub.corridor.run_study import Study
 
 Progress = Callable[[str], None]
 
@@ -291,27 +287,6 @@ def benefits_table(result: Benefits) -> dict[str, Any]:
             "identity_residual_eur_a": result.residual_eur_a,
         }
     )
-
-
-def benefit_tables(
-    study: Study,
-    project: Project | None = CASPIAN_PROJECT,
-    *,
-    executor: Executor | None = None,
-    progress: Progress | None = None,
-) -> dict[str, Any]:
-    """The study's tables of who gains and who pays: the Caspian cable's benefits by
-    party against the study's counterfactual (no new solve), and the ``project``'s cost
-    shares from its coalitions, solved at the study's resolution (``2^k`` solves; none
-    when ``project`` is None)."""
-    out: dict[str, Any] = {}
-    if study.counterfactual is not None:
-        cable = benefits(study.solved.network, study.counterfactual.network, [COUNTERFACTUAL_LINK])
-        out["benefits"] = [benefits_table(cable)]
-    if project is not None:
-        scenario = study.solved.scenario
-        out["sharing"] = negotiate(scenario, project, executor=executor, progress=progress)
-    return out
 
 
 def _rounded(value: dict[str, Any]) -> dict[str, Any]:
