@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from bakuhub.corridor import cbam
 from bakuhub.corridor.benefits import benefits
-from bakuhub.corridor.mga import corridor_ranges
+from bakuhub.corridor.mga import check_solves, corridor_ranges
 from bakuhub.corridor.negotiation import CASPIAN_PROJECT, benefits_table, negotiate
 from bakuhub.corridor.solve import solve_scenario
 from bakuhub.i18n import _
@@ -29,6 +29,14 @@ if TYPE_CHECKING:
     from bakuhub.corridor.solve import Progress, Solved
 
 CABLE = "CASPIAN"
+
+
+def check_asked(sized: Solved) -> None:
+    """Refuse, right after the sizing solve, near-optimal ranges that would need more
+    solves than the scenario allows (before the study spends its other solves)."""
+    options = sized.scenario.negotiation
+    if options.near_optimal_slack is not None:
+        check_solves(sized.network, options.near_optimal_max_solves)
 
 
 def analyse(

@@ -133,6 +133,12 @@ def _denoised(value: float) -> float:
     return 0.0 if abs(value) < NOISE_MW else value
 
 
+def check_solves(n: pypsa.Network, max_solves: int) -> None:
+    """``InvalidInput`` now, not after the study's other solves, when the ranges of
+    ``n``'s targets need more than ``max_solves`` solves."""
+    _chosen(targets(n), None, max_solves)
+
+
 def _chosen(found: list[Target], select: list[str] | None, max_solves: int) -> list[Target]:
     if select is not None:
         known = {t.name: t for t in found}

@@ -36,6 +36,9 @@ from bakuhub.errors import InvalidInput
 from bakuhub.i18n import _
 
 Progress = Callable[[str], None]
+SOLVER_NOISE = 1e-7
+"""Relative accuracy of a solved system cost (interior-point and simplex tolerances):
+coalition values closer than this share of the system cost count as equal."""
 
 
 @dataclass(frozen=True)
@@ -225,10 +228,13 @@ def sharing_table(
             row["proportional_pays_eur_a"] = proportional[i]
             row["proportional_net_eur_a"] = gross[i] - proportional[i]
         rows.append(row)
-    verdicts = {"shapley": _verdict(partners, game, phi)}
+    # the coalitions' values are differences of solved system costs, each exact only to
+    # the solvers' relative tolerance: closer than that is equal
+    noise = SOLVER_NOISE * max(abs(float(r["system_cost_eur_a"])) for r in results.values())
+    verdicts = {"shapley": _verdict(partners, game, phi, noise)}
     if proportional is not None:
         net = {i: gross[i] - proportional[i] for i in partners}
-        verdicts["proportional"] = _verdict(partners, game, net)
+        verdicts["proportional"] = _verdict(partners, game, net, noise)
     empty = results[frozenset()]["welfare_eur_a"]
     others = {
         party: float(value) - float(empty.get(party, 0.0))
@@ -243,7 +249,7 @@ def sharing_table(
             "cable_cost_eur_a": cost,
             "value_of_grand_coalition_eur_a": game[grand],
             "shares": rows,
-            "core": {"empty": sharing.core_is_empty(partners, game), **verdicts},
+            "core": {"empty": sharing.core_is_empty(partners, game, noise), **verdicts},
             "coalitions": [
                 {
                     "members": sorted(s),
@@ -261,11 +267,11 @@ def sharing_table(
 
 
 def _verdict(
-    partners: list[str], game: dict[frozenset[str], float], net: dict[str, float]
+    partners: list[str], game: dict[frozenset[str], float], net: dict[str, float], noise: float
 ) -> dict[str, Any]:
-    blocked = sharing.blocking(partners, game, net)
+    blocked = sharing.blocking(partners, game, net, noise)
     return {
-        "in_core": sharing.in_core(partners, game, net),
+        "in_core": sharing.in_core(partners, game, net, noise),
         "blocking": [
             {"members": list(b.coalition), "allocated_eur_a": b.allocated, "alone_eur_a": b.alone}
             for b in blocked

@@ -37,7 +37,7 @@ class NegotiationOptions(BaseModel):
         ),
     )
     near_optimal_max_solves: int = Field(
-        default=60,
+        default=100,
         ge=2,
         le=MAX_RANGE_SOLVES,
         description="the most solves the near-optimal ranges may take",

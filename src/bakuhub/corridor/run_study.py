@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from bakuhub import __version__, i18n
 from bakuhub.corridor import results as r
+from bakuhub.corridor.analyses import analyse, check_asked
 from bakuhub.corridor.costs import num
 from bakuhub.corridor.datasets import load_dataset
 from bakuhub.corridor.economics import cable_economics
@@ -139,9 +140,8 @@ def run_study(
     design on the full year unless ``real_year_check`` (default: the scenario's
     ``real_year_check``) is false. The counterfactual is neither refined nor checked."""
     say = progress or (lambda _line: None)
-    from bakuhub.corridor.analyses import analyse  # imports negotiation, which imports this
-
     sized = solve_scenario(scenario, resolution=resolution, progress=say, solver_log=solver_log)
+    check_asked(sized)
     solved, refinement = sized, None
     if scenario.refine_solves:
         from bakuhub.corridor.hourly import refine

@@ -90,11 +90,19 @@ class Blocking:
     alone: float
 
 
-def blocking(players: Sequence[str], game: Game, allocation: Mapping[str, float]) -> list[Blocking]:
-    """Coalitions ``S`` with ``sum_(i in S) x_i < v(S)`` (beyond :data:`TOLERANCE`):
+def _slack(v: Mapping[Coalition, float], noise: float) -> float:
+    """How far below ``v(S)`` still counts as equal: :data:`TOLERANCE` of the largest
+    ``|v|``, or ``noise`` (EUR/a) where the values carry a solver's noise larger than that."""
+    return max(noise, TOLERANCE * max(1.0, *(abs(x) for x in v.values())))
+
+
+def blocking(
+    players: Sequence[str], game: Game, allocation: Mapping[str, float], noise: float = 0.0
+) -> list[Blocking]:
+    """Coalitions ``S`` with ``sum_(i in S) x_i < v(S)`` (beyond :func:`_slack`):
     empty when ``allocation`` is in the core (given it shares out ``v(N)``)."""
     v = _checked(players, game)
-    slack = TOLERANCE * max(1.0, *(abs(x) for x in v.values()))
+    slack = _slack(v, noise)
     out = []
     for s in coalitions(players):
         if not s:
@@ -105,15 +113,18 @@ def blocking(players: Sequence[str], game: Game, allocation: Mapping[str, float]
     return out
 
 
-def in_core(players: Sequence[str], game: Game, allocation: Mapping[str, float]) -> bool:
+def in_core(
+    players: Sequence[str], game: Game, allocation: Mapping[str, float], noise: float = 0.0
+) -> bool:
     """Whether ``allocation`` shares out exactly ``v(N)`` and no coalition blocks it."""
     v = _checked(players, game)
-    slack = TOLERANCE * max(1.0, *(abs(x) for x in v.values()))
+    slack = _slack(v, noise)
     total = sum(float(allocation[i]) for i in players)
-    return abs(total - v[frozenset(players)]) <= slack and not blocking(players, game, allocation)
+    blocked = blocking(players, game, allocation, noise)
+    return abs(total - v[frozenset(players)]) <= slack and not blocked
 
 
-def core_is_empty(players: Sequence[str], game: Game) -> bool:
+def core_is_empty(players: Sequence[str], game: Game, noise: float = 0.0) -> bool:
     """Whether no allocation of ``v(N)`` satisfies every coalition (a linear programme:
     ``min sum_i x_i`` s.t. ``x(S) >= v(S)``; the core is empty when the minimum exceeds
     ``v(N)``)."""
@@ -129,8 +140,7 @@ def core_is_empty(players: Sequence[str], game: Game) -> bool:
     )
     if not result.success:
         raise RuntimeError(f"the core's linear programme failed: {result.message}")
-    slack = TOLERANCE * max(1.0, *(abs(x) for x in v.values()))
-    return bool(result.fun > v[frozenset(players)] + slack)
+    return bool(result.fun > v[frozenset(players)] + _slack(v, noise))
 
 
 def cost_shares(gains: Mapping[str, float], net: Mapping[str, float]) -> dict[str, float]:

@@ -1,0 +1,109 @@
+"""A study that asks for every negotiation analysis: cost shares from the coalitions,
+the carbon border against the same scenario without it, near-optimal ranges; their
+figures hold together, the report and the study page show them, and the job's progress
+counts their lines. On the shipped reference scenario at a very coarse resolution."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from bakuhub.config import Settings
+from bakuhub.corridor.report import render_report
+from bakuhub.corridor.run_study import Study, run_study, write_outputs
+from bakuhub.corridor.scenario import load_scenario, parse_scenario
+from bakuhub.jobs.kinds import CORRIDOR_STUDY, expected_lines
+
+RESOLUTION = "segments:4"
+CARBON_PRICE = 80.0
+Asked = tuple[Study, list[str], dict[str, Any]]
+
+
+@pytest.fixture(scope="module")
+def asked() -> Asked:
+    data = load_scenario("reference-2030").model_dump(mode="json")
+    data.update(
+        resolution=RESOLUTION,
+        real_year_check=False,
+        cbam={"mode": "default-factor", "carbon_price_eur_t": CARBON_PRICE},
+        negotiation={"cost_sharing": True, "near_optimal_slack": 0.05},
+    )
+    scenario = parse_scenario(data)
+    lines: list[str] = []
+    study = run_study(scenario, progress=lines.append)
+    inputs = {"scenario": scenario.model_dump(mode="json"), "counterfactual": True}
+    return study, lines, inputs
+
+
+def test_the_cost_shares_share_out_the_project_cost_and_hold_in_the_core(asked: Asked) -> None:
+    study, _lines, _inputs = asked
+    table = study.summary["cost_sharing"]
+    cost = table["cable_cost_eur_a"]
+    assert cost > 0
+    shapley = sum(row["shapley_pays_eur_a"] for row in table["shares"])
+    proportional = sum(row["proportional_pays_eur_a"] for row in table["shares"])
+    assert shapley == pytest.approx(cost, rel=1e-6)  # efficiency: v(N) + payments = gains
+    assert proportional == pytest.approx(cost, rel=1e-6)
+    values = {tuple(c["members"]): c["value_eur_a"] for c in table["coalitions"]}
+    assert len(values) == 8 and values[()] == 0
+    assert values[("AZ", "KZ", "UZ")] == pytest.approx(table["value_of_grand_coalition_eur_a"])
+    # Uzbekistan adds nothing at this resolution (its feeder is not built): Kazakhstan and
+    # Azerbaijan alone achieve the whole value, so the Shapley split gives Uzbekistan
+    # about nothing and no group does better alone, once solver noise (a few EUR on a
+    # system cost of 10 bn EUR/a) is not taken for a gain
+    assert values[("AZ", "KZ")] == pytest.approx(values[("AZ", "KZ", "UZ")], rel=1e-6)
+    assert table["core"]["shapley"]["in_core"] and not table["core"]["empty"]
+
+
+def test_the_carbon_border_charges_the_exports_at_the_carbon_price(asked: Asked) -> None:
+    study, _lines, _inputs = asked
+    figures, change = study.summary["cbam"]["cbam"], study.summary["cbam"]["change"]
+    assert figures["charge_eur_mwh"] == pytest.approx(CARBON_PRICE * figures["factor_t_mwh"])
+    assert figures["payment_eur_a"] == pytest.approx(
+        figures["charge_eur_mwh"] * figures["export_mwh"]
+    )
+    # the export is a fixed target: the charge cannot move it, so the plan is the same and
+    # the system costs exactly the payment more than the same scenario without CBAM
+    assert figures["export_mwh"] == pytest.approx(8e6, rel=1e-6)
+    assert change["system_cost_change_eur_a"] == pytest.approx(figures["payment_eur_a"], rel=1e-4)
+    assert study.summary["total_system_cost_eur_a"] == pytest.approx(
+        change["system_cost_with_cbam_eur_a"]
+    )
+
+
+def test_each_near_optimal_range_holds_the_least_cost_plan(asked: Asked) -> None:
+    study, _lines, _inputs = asked
+    found = study.summary["near_optimal"]
+    assert found["slack"] == 0.05 and found["solves"] == 2 * len(found["ranges"])
+    kinds = {row["kind"] for row in found["ranges"]}
+    assert "cable" in kinds and len(found["ranges"]) > 10
+    for row in found["ranges"]:
+        tolerance = 1e-3 * max(1.0, abs(row["least_cost"]))
+        assert row["min"] - tolerance <= row["least_cost"] <= row["max"] + tolerance, row
+
+
+def test_the_report_the_page_and_the_progress_show_them(
+    asked: Asked, client: TestClient, settings: Settings
+) -> None:
+    study, lines, inputs = asked
+    page = render_report(study.solved, study.summary, {})
+    for heading in (
+        "Who gains from the Caspian cable",
+        "Who pays: sharing the cost of the Caspian project",
+        "The carbon border (CBAM)",
+        "What is forced and what is free",
+    ):
+        assert heading in page
+    write_outputs(study, settings.data_dir / "studies" / "negotiation")
+    shown = client.get("/corridor/studies/negotiation")
+    assert shown.status_code == 200
+    assert "Who pays: sharing the cost of the Caspian project" in shown.text
+    assert "The Shapley split is in the core" in shown.text
+    # the job counts its progress lines ahead (the near-optimal ranges at their most,
+    # the number of ranges being known only once the network is built; one line more
+    # when the job writes the files)
+    most = inputs["scenario"]["negotiation"]["near_optimal_max_solves"]
+    missing = most - study.summary["near_optimal"]["solves"]
+    assert len(lines) + 1 == expected_lines(CORRIDOR_STUDY, inputs) - missing
