@@ -263,3 +263,35 @@ def test_anyone_reads_a_shipped_scenario_and_downloads_it_as_yaml(
     spec = shipped_scenario("no-caspian-2030").model_dump(mode="json")
     assert yaml.safe_load(got.text) == spec
     assert anon_client.get(f"{BASE}/no-such-scenario").status_code == 404
+
+
+def test_a_fork_keeps_the_carbon_border_and_the_negotiation_choices(ana: TestClient) -> None:
+    """The editor shows the CBAM and negotiation inputs filled from the shipped scenario,
+    and the saved fork carries them as they were."""
+    values = _form(ana, f"{BASE}/new?from=negotiation-2030")
+    assert values["cbam-mode"] == ["default-factor"] and values["cbam-carbon_price_eur_t"] == ["80"]
+    assert values["negotiation-cost_sharing"] == ["true"]
+    assert values["negotiation-near_optimal_slack"] == ["0.05"]
+    values.update({"ref": "talks", "negotiation-near_optimal_slack": "0.1"})
+    saved = ana.post(f"{BASE}/new", data=values, follow_redirects=False)
+    assert saved.status_code == 303, saved.text
+    spec = ana.get(f"{API}/talks").json()["scenario"]
+    assert spec["cbam"]["mode"] == "default-factor" and spec["cbam"]["carbon_price_eur_t"] == 80
+    assert spec["negotiation"]["cost_sharing"] is True
+    assert spec["negotiation"]["near_optimal_slack"] == 0.1
+
+
+def test_the_editor_keeps_a_group_it_has_no_inputs_for() -> None:
+    """A scenario's hydrogen and ammonia group goes through the form unchanged (a hidden
+    field), so an edit in the browser never drops it."""
+    from bakuhub.corridor.scenario import parse_scenario
+    from bakuhub.web.pages import corridor_scenario_form as sf
+
+    data = shipped_scenario("reference-2030").model_dump(mode="json")
+    data["molecules"] = {"enabled": True, "nodes": ["KZ_WS"], "ammonia": True}
+    spec = parse_scenario(data).model_dump(mode="json")
+    values = sf.form_of(spec)
+    again, errors = sf.spec_of(values, ref="h2")
+    assert not errors
+    assert again["molecules"] == spec["molecules"]
+    assert parse_scenario(again).molecules == parse_scenario(spec).molecules

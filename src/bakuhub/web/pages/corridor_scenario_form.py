@@ -15,6 +15,7 @@ validation judges it), and :func:`place` puts each error of the service's
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -107,9 +108,17 @@ def _at(spec: Mapping[str, Any], path: tuple[str, ...]) -> Any:
     return value
 
 
+KEPT = ("molecules",)
+"""Groups of a scenario this editor has no inputs for yet: carried through the form as
+they are (a hidden field, validated with the rest), never dropped by an edit."""
+
+
 def form_of(spec: Mapping[str, Any]) -> Values:
     """The form's values of a scenario (its validated JSON)."""
     values: Values = {i.name: text(_at(spec, i.path)) for i in inputs()}
+    for group in KEPT:
+        if spec.get(group) is not None:
+            values[f"kept-{group}"] = json.dumps(spec[group], separators=(",", ":"))
     known = [code for code, _name, _country in nodes()]
     chosen = spec.get("nodes", "all")
     values["nodes"] = list(known) if chosen == "all" else [str(n) for n in chosen]
@@ -191,6 +200,16 @@ def spec_of(values: Values, *, ref: str) -> tuple[dict[str, Any], dict[str, str]
             _put(spec, one.path, raw)  # validation reads the number
         elif one.optional:
             _put(spec, one.path, None)
+    for group in KEPT:
+        raw = str(values.get(f"kept-{group}", ""))
+        if raw:
+            try:
+                spec[group] = json.loads(raw)
+            except ValueError:
+                errors["kept"] = _(
+                    "The scenario's {group} group came back damaged; reload the scenario and "
+                    "edit it again."
+                ).format(group=group)
     solver = spec.get("solver", {})
     solver["options"] = {k: v for k, v in solver.get("options", {}).items() if v is not None}
     known = [code for code, _name, _country in nodes()]
