@@ -270,17 +270,17 @@ def measure(
             if f["p95"] < TARGET_P95_MS and (best is None or f["rate"] > best[0]):
                 best = (f["rate"], clients, f["p95"])
             print(
-                f"{label:<24}{name:<16}{clients:>7}{f['rate']:>8.0f}{f['p50']:>8.1f}"
+                f"{label:<27}{name:<16}{clients:>7}{f['rate']:>8.0f}{f['p50']:>8.1f}"
                 f"{f['p95']:>8.1f}{f['p99']:>8.1f}{f['wrk_cpu'] * 100:>8.0f}%"
             )
         best_of[name] = best[0] if best else 0.0
         if best:
             print(
-                f"{'':<24}{name:<16}-> {best[0]:.0f} req/s with p95 {best[2]:.1f} ms "
+                f"{'':<27}{name:<16}-> {best[0]:.0f} req/s with p95 {best[2]:.1f} ms "
                 f"({best[1]} clients)"
             )
         else:
-            print(f"{'':<24}{name:<16}-> p95 >= {TARGET_P95_MS:.0f} ms at every load tried")
+            print(f"{'':<27}{name:<16}-> p95 >= {TARGET_P95_MS:.0f} ms at every load tried")
     return best_of
 
 
@@ -292,7 +292,7 @@ def run(label: str, url: str, args: argparse.Namespace) -> None:
     engine.dispose()
     print(f"\n{label}: {args.projects} projects generated in {time.perf_counter() - started:.1f} s")
     print(
-        f"{'server':<24}{'endpoint':<16}{'clients':>7}{'req/s':>8}{'p50 ms':>8}{'p95 ms':>8}"
+        f"{'server':<27}{'endpoint':<16}{'clients':>7}{'req/s':>8}{'p50 ms':>8}{'p95 ms':>8}"
         f"{'p99 ms':>8}{'wrk CPU':>9}"
     )
     with tempfile.TemporaryDirectory() as tmp:
@@ -327,7 +327,7 @@ def run(label: str, url: str, args: argparse.Namespace) -> None:
                 with minimal_server(url, workers) as server:
                     ping = drive(server.base, ["/ping"], args.seconds, max(args.clients), folder)
                     print(
-                        f"{f'minimal ({workers}p)':<24}{'/ping':<16}{max(args.clients):>7}"
+                        f"{f'minimal ({workers}p)':<27}{'/ping':<16}{max(args.clients):>7}"
                         f"{ping['rate']:>8.0f}{ping['p50']:>8.1f}{ping['p95']:>8.1f}"
                         f"{ping['p99']:>8.1f}{ping['wrk_cpu'] * 100:>8.0f}%"
                     )

@@ -14,8 +14,8 @@ from bakuhub.db import MAX_ID, session_scope
 from bakuhub.i18n import _
 
 
-def get_app_settings(request: Request) -> Settings:
-    """The settings the app was created with."""
+async def get_app_settings(request: Request) -> Settings:
+    """The settings the app was created with (no I/O: no thread hop for it)."""
     settings: Settings = request.app.state.settings
     return settings
 

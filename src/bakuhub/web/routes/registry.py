@@ -45,7 +45,7 @@ def filter_params(resource: Resource) -> Callable[..., dict[str, str]]:
             )
         )
 
-    def read(**values: Any) -> dict[str, str]:
+    async def read(**values: Any) -> dict[str, str]:  # no I/O: no thread hop for it
         return {k: str(v) for k, v in values.items() if v is not None}
 
     read.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
