@@ -88,6 +88,11 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     else:
         if url.startswith("postgresql"):
             optional_import("psycopg", extra="postgres", needed_for="for a PostgreSQL database")
+        if "poolclass" not in kwargs:
+            # as many kept connections as requests run at once in a server process under
+            # load: connections opened and closed beyond the pool cost 100s of ms each
+            kwargs.setdefault("pool_size", POOL_SIZE)
+            kwargs.setdefault("max_overflow", POOL_SIZE)
         engine = create_engine(url, **kwargs)
         if not kwargs.get("pool_pre_ping"):
             _ping_after_idle(engine)
@@ -95,6 +100,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     return engine
 
 
+POOL_SIZE = 16
+"""Connections a PostgreSQL engine keeps open (and as many more at peaks)."""
 IDLE_PING_S = 5.0
 """A pooled connection unused for longer than this is checked before it serves again."""
 
