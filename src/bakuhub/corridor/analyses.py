@@ -3,7 +3,8 @@
 - **Who gains**: the benefits by country of the Caspian cable against the study's
   counterfactual (``benefits.py``; no further solve).
 - **Who pays**: cost shares of the Caspian project from its partners' coalitions
-  (``negotiation.py``; 8 solves) when the scenario asks (``negotiation.cost_sharing``).
+  (``negotiation.py``; 8 solves, in parallel on the job cluster when a job runs them)
+  when the scenario asks (``negotiation.cost_sharing``).
 - **The carbon border**: with CBAM on (``cbam``), what it costs per MWh delivered and how
   the plan differs from the same scenario without it (``cbam.py``; one more solve).
 - **What is forced and what is free**: near-optimal ranges within a cost slack
@@ -16,6 +17,9 @@ is). Each part is a JSON-able table of the study summary.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from concurrent.futures import Executor
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from bakuhub.corridor import cbam
@@ -26,9 +30,42 @@ from bakuhub.corridor.solve import solve_scenario
 from bakuhub.i18n import _
 
 if TYPE_CHECKING:
+    from bakuhub.corridor.scenario import Scenario
     from bakuhub.corridor.solve import Progress, Solved
 
 CABLE = "CASPIAN"
+
+
+@contextmanager
+def cluster_executor() -> Iterator[Executor | None]:
+    """The Dask cluster this code runs on, as an executor, when it runs inside a Dask
+    task (a study job); None elsewhere (the command line solves one after the other).
+
+    The job's own task leaves the worker's thread pool while it waits
+    (``worker_client``), so its worker solves coalitions too.
+    """
+    try:
+        from distributed import get_worker, worker_client
+
+        get_worker()
+    except (ImportError, ValueError):
+        yield None
+        return
+    with worker_client() as client:
+        yield client.get_executor()
+
+
+def cost_shares(
+    scenario: Scenario, *, resolution: str | None = None, progress: Progress | None = None
+) -> dict[str, Any]:
+    """The Caspian project's cost shares: its coalitions solved in parallel on the job
+    cluster when there is one (:func:`cluster_executor`)."""
+    say = progress or (lambda _line: None)
+    say(_("cost shares: the Caspian partners' coalitions, one solve each"))
+    with cluster_executor() as executor:
+        return negotiate(
+            scenario, CASPIAN_PROJECT, resolution=resolution, executor=executor, progress=say
+        )
 
 
 def check_asked(sized: Solved) -> None:
@@ -57,10 +94,7 @@ def analyse(
         out["benefits"] = benefits_table(found)
     options = scenario.negotiation
     if options.cost_sharing:
-        say(_("cost shares: the Caspian partners' coalitions, one solve each"))
-        out["cost_sharing"] = negotiate(
-            scenario, CASPIAN_PROJECT, resolution=resolution, progress=say
-        )
+        out["cost_sharing"] = cost_shares(scenario, resolution=resolution, progress=say)
     if scenario.cbam.mode != "off":
         say(_("carbon border: the same scenario without CBAM"))
         base = solve_scenario(

@@ -146,7 +146,11 @@ def solve_coalitions(
     futures = {
         s: executor.submit(solve_welfare, *task) for s, task in zip(members, tasks, strict=True)
     }
-    return {s: future.result() for s, future in futures.items()}
+    out = {}
+    for s, future in futures.items():
+        out[s] = future.result()
+        say(_("coalition {members}: solved").format(members=_label(s)))
+    return out
 
 
 def _label(coalition: frozenset[str]) -> str:
