@@ -6,7 +6,7 @@ the annotations at definition time.
 """
 
 import inspect
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -26,7 +26,7 @@ MAX_FILTER = 200
 """The longest value of a free-text filter (characters)."""
 
 
-def filter_params(resource: Resource) -> Callable[..., dict[str, str]]:
+def filter_params(resource: Resource) -> Callable[..., Awaitable[dict[str, str]]]:
     """A dependency reading the resource's filters as typed, optional query parameters.
 
     Code-list filters are enums in the schema (a value outside the list is a 422
