@@ -21,7 +21,7 @@ CARBON_PRICE = 80.0
 Asked = tuple[Study, list[str], dict[str, Any]]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # not module: pytest runs the page test per database
 def asked() -> Asked:
     data = load_scenario("reference-2030").model_dump(mode="json")
     data.update(

@@ -20,7 +20,7 @@ COARSE = "repdays:1/4"
 """The default's kind (representative days cut into segments), small enough to be fast."""
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # not module: pytest runs the API test per database
 def study() -> Study:
     # the real-year check has tests of its own (test_real_year.py)
     return run_study(load_scenario("reference-2030"), resolution=COARSE, real_year_check=False)
