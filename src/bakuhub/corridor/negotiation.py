@@ -22,7 +22,7 @@ partners' positive gross benefits ``B_i = W_i(N) - W_i({})``, and the Shapley va
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import Any
@@ -31,11 +31,10 @@ from bakuhub.corridor import sharing
 from bakuhub.corridor.benefits import Benefits, benefits, welfare
 from bakuhub.corridor.datasets import load_dataset
 from bakuhub.corridor.scenario import CableOption, Scenario
-from bakuhub.corridor.solve import solve_scenario
+from bakuhub.corridor.solve import Progress, solve_scenario
 from bakuhub.errors import InvalidInput
 from bakuhub.i18n import _
 
-Progress = Callable[[str], None]
 SOLVER_NOISE = 1e-7
 """Relative accuracy of a solved system cost (interior-point and simplex tolerances):
 coalition values closer than this share of the system cost count as equal."""

@@ -89,8 +89,11 @@ def _analysis_lines(scenario: dict[str, Any]) -> int:
     lines = 9 if asked.get("cost_sharing") else 0
     lines += 5 if isinstance(cbam, dict) and cbam.get("mode", "off") != "off" else 0
     if asked.get("near_optimal_slack") is not None:
-        most = asked.get("near_optimal_max_solves", 100)
-        lines += most if isinstance(most, int) else 100
+        from bakuhub.corridor.negotiation_options import NegotiationOptions
+
+        default = NegotiationOptions().near_optimal_max_solves
+        most = asked.get("near_optimal_max_solves", default)
+        lines += most if isinstance(most, int) else default
     return lines
 
 
