@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
@@ -69,6 +70,10 @@ def _titles(client: TestClient) -> dict[str, str]:
     return {p["ref"]: p["title"] for p in page.json()["items"]}
 
 
+def _vary(answer: httpx.Response) -> set[str]:
+    return {part.strip().lower() for part in answer.headers["vary"].split(",")}
+
+
 def _server(url: str, tmp_path: Path, name: str) -> TestClient:
     settings = Settings(data_dir=tmp_path / name, database_url=url, seed_demo=False)
     return TestClient(create_app(settings))
@@ -128,3 +133,38 @@ def test_a_draft_never_reaches_the_public_through_a_kept_answer(
     assert public.get(f"{API}/projects/CACHE-DRAFT").status_code == 404
     assert editor.get(f"{API}/projects/CACHE-DRAFT").status_code == 200
     assert public.get(f"{API}/projects/CACHE-DRAFT").status_code == 404
+
+
+def test_the_publics_repeated_reads_take_the_short_way_with_the_same_answer(
+    client_as: Callable[..., TestClient],
+) -> None:
+    editor = testing.make_world(client_as("administrator"))
+    public = client_as(None)
+    cache: AnswerCache = public.app.state.answer_cache  # type: ignore[attr-defined]
+    paths = (f"{API}/projects?limit=5&sort=-ref", f"{API}/projects/P-TCD", f"{API}/parties")
+    first = {path: public.get(path) for path in paths}
+    assert all(answer.status_code == 200 for answer in first.values())
+    served = cache.short_hits
+    for path, answer in first.items():
+        again = public.get(path)
+        assert again.content == answer.content
+        # the same headers as the route's answer: security, language, type
+        for header in ("content-type", "content-security-policy", "x-frame-options"):
+            assert again.headers[header] == answer.headers[header]
+        assert _vary(again) == _vary(answer) == {"accept-language", "cookie"}
+    assert cache.short_hits == served + len(paths)
+    # a query the route refuses is never kept: refused again, by the route
+    for _ in range(2):
+        assert public.get(f"{API}/projects?limit=0").status_code == 422
+    # a signed-in reader never takes it (its answer holds drafts): the route answers
+    draft = testing.project_body("SHORT-DRAFT", published=False)
+    assert editor.post(f"{API}/projects", json=draft).status_code == 201
+    served = cache.short_hits
+    assert "SHORT-DRAFT" in {p["ref"] for p in editor.get(paths[0]).json()["items"]}
+    assert cache.short_hits == served
+    # the public's next read follows the write (the counter moved) and hides the draft
+    assert "SHORT-DRAFT" not in {p["ref"] for p in public.get(paths[0]).json()["items"]}
+    assert cache.short_hits == served  # made afresh by the route
+    assert public.get(f"{API}/projects/SHORT-DRAFT").status_code == 404
+    assert public.get(f"{API}/projects/SHORT-DRAFT").status_code == 404
+    assert cache.short_hits == served

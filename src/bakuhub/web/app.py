@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 
 from fastapi import APIRouter, Depends, FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
@@ -15,7 +16,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from bakuhub import __version__
 from bakuhub.config import Settings, get_settings, secret_key_warning
 from bakuhub.db import make_engine, make_sessionmaker
-from bakuhub.web.answer_cache import AnswerCache
+from bakuhub.web.answer_cache import AnswerCache, KeptReads, read_counter
 from bakuhub.web.auth import guard
 from bakuhub.web.contract import BakuhubAPI, Health, operation_id
 from bakuhub.web.errors import RequestEdge, install_error_handlers
@@ -134,6 +135,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         dependencies=[Depends(guard)],
         generate_unique_id_function=operation_id,
     )
+    app.add_middleware(KeptReads, prefix=f"{API_PREFIX}/")  # innermost: the public's repeats
     app.add_middleware(RequestEdge)  # NUL characters refused, read-only requests marked
     app.add_middleware(LocaleMiddleware)  # inside the session: reads the chosen language
     app.add_middleware(
@@ -149,6 +151,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.answer_cache = AnswerCache(settings.answer_cache_entries)
+    app.state.read_counter = partial(read_counter, engine)
     install_error_handlers(app)
     app.include_router(api_router())
     from bakuhub.web.pages import install_pages

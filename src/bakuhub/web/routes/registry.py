@@ -112,6 +112,7 @@ def make_router(resource: Resource) -> APIRouter:
                 offset=offset,
                 published_only=published_only,
             ).model_dump(),
+            public=request.scope if published_only else None,
         )
 
     @router.get(
@@ -130,6 +131,7 @@ def make_router(resource: Resource) -> APIRouter:
             lambda: service.get_record(
                 session=session, resource=resource, ref=ref, published_only=published_only
             ),
+            public=request.scope if published_only else None,
         )
 
     @router.post(
