@@ -121,4 +121,6 @@ class PathwayOptions(BaseModel):
 
     def demand_factor(self, year: int) -> float:
         """``(1 + g / 100) ^ max(year - 2035, 0)``: the multiplier on the 2035 demand."""
-        return float((1.0 + self.demand_growth_after_2035_pct / 100.0) ** max(year - GROWTH_FROM, 0))
+        return float(
+            (1.0 + self.demand_growth_after_2035_pct / 100.0) ** max(year - GROWTH_FROM, 0)
+        )
