@@ -166,6 +166,11 @@ def run_study(
         summary["refinement"] = _clean(refinement)
     if real_year is not None:
         summary["real_year"] = _clean(real_year.summary)
+    if scenario.pathway.enabled:
+        from bakuhub.corridor.pathway_study import pathway_result, run_pathway
+
+        run = run_pathway(scenario, resolution=resolution, progress=say, solver_log=solver_log)
+        summary["pathway"] = _clean(pathway_result(run).as_dict())
     return Study(solved=solved, counterfactual=cf, summary=summary, real_year=real_year)
 
 
