@@ -38,6 +38,8 @@ class Study:
     counterfactual: Solved | None
     summary: dict[str, Any]
     real_year: RealYear | None = None
+    pathway: Any = None
+    """The solved pathway (``pathway_study.PathwayRun``) when the scenario asks for one."""
 
 
 def counterfactual_of(scenario: Scenario) -> Scenario:
@@ -171,7 +173,7 @@ def run_study(
 
         run = run_pathway(scenario, resolution=resolution, progress=say, solver_log=solver_log)
         summary["pathway"] = _clean(pathway_result(run).as_dict())
-    return Study(solved=solved, counterfactual=cf, summary=summary, real_year=real_year)
+    return Study(solved, cf, summary, real_year, run if scenario.pathway.enabled else None)
 
 
 def write_outputs(
