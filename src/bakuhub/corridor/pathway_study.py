@@ -75,7 +75,7 @@ def _cable_asset(n: pypsa.Network, name: str, data: CorridorDataset, country: st
     if base is None or base not in links.index:
         return None
     tech = str(links.at[base, "technology"])
-    length = float(links.at[base, "length_km"])
+    length = c.num(links.at[base, "length_km"])
     life = c.parameter(data, tech, "lifetime", math.inf)
     if name.endswith(" bwd"):  # shares the forward part's capacity and cost
         return Asset("cable", country, life, 0.0, None)
@@ -307,7 +307,7 @@ def pathway_result(run: PathwayRun) -> PathwayResult:
         investment = sum(row["investment_eur"] for row in built if row["year"] == step.year)
         invested += investment
         co2 = r.emissions_t(n) / 1e6
-        emitted += co2 * float(weights.at[step.year, "years"])
+        emitted += co2 * c.num(weights.at[step.year, "years"])
         shares = r.renewables(n).set_index("country")
         by_year.append(
             {
