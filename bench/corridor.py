@@ -22,6 +22,8 @@ defaults) under ``--plain-timeout`` and prints its wall time over bakuhub's.
     .venv/bin/python bench/corridor.py --weather ../shared/data --plain --flatness \
         --resolutions hourly 3h repdays repdays/12 default       # the real-year table
     .venv/bin/python bench/corridor.py --weather ../shared/data --resolutions benders default
+    .venv/bin/python bench/corridor.py --pathway --scenario pathway-2050 --only default \
+        --timeout 3600                                      # the pathway 2030-2050
 
 ``benders``: the hourly expansion on the scenario's weather year by Benders decomposition
 (``corridor/hourly.py``) from the default's design, for at most ``--benders-limit`` s: the
@@ -221,6 +223,29 @@ def plain(resolution: str, scenario_name: str, weather: str | None) -> dict[str,
     }
 
 
+def pathway_run(resolution: str, scenario_name: str) -> dict[str, Any]:
+    """A scenario's pathway (``pathway_study.run_pathway``) at ``resolution`` (``default``:
+    the scenario's): wall time, peak memory, each year's model size and solve time, and
+    the path's figures."""
+    from bakuhub.corridor.pathway_study import pathway_result, run_pathway
+    from bakuhub.corridor.scenario import load_scenario
+
+    scenario = load_scenario(scenario_name)
+    started = time.perf_counter()
+    run = run_pathway(scenario, resolution=None if resolution == "default" else resolution)
+    found = pathway_result(run)
+    return {
+        "resolution": found.resolution,
+        "wall_s": time.perf_counter() - started,
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "years": found.model,
+        "discounted_cost_bn_eur": found.discounted_cost_eur / 1e9,
+        "cumulative_investment_bn_eur": found.by_year[-1]["cumulative_investment_eur"] / 1e9,
+        "cumulative_co2_mt": found.by_year[-1]["cumulative_co2_mt"],
+        "cables_mw": found.cables,
+    }
+
+
 def _child(queue: Any, work: Any, *args: Any) -> None:
     try:
         queue.put(work(*args))
@@ -362,8 +387,16 @@ def main() -> None:
     parser.add_argument(
         "--flatness", action="store_true", help="real-year cost of the default with +-20 %% storage"
     )
+    parser.add_argument(
+        "--pathway", action="store_true", help="time the scenario's pathway (pathway-2050)"
+    )
     args = parser.parse_args()
     resolutions = [args.only] if args.only else args.resolutions
+    if args.pathway:
+        for resolution in resolutions:
+            row = run_isolated(pathway_run, args.timeout, resolution, args.scenario)
+            print(json.dumps(row, indent=1), flush=True)
+        return
     os.environ["BENCH_BENDERS_LIMIT_S"] = str(args.benders_limit)  # for the spawned process
     os.environ["BENCH_BENDERS_WORKERS"] = str(args.benders_workers)
     print(

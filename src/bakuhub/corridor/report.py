@@ -14,6 +14,7 @@ from bakuhub.corridor.datasets import load_dataset
 from bakuhub.corridor.economics import cable_economics
 from bakuhub.corridor.report_map import OUTLINE_SOURCE, network_map
 from bakuhub.corridor.report_negotiation import negotiation_sections
+from bakuhub.corridor.report_pathway import pathway_figure, pathway_section
 from bakuhub.corridor.report_summary import (
     counterfactual_section,
     key_figures,
@@ -229,6 +230,7 @@ def _sections(solved: Solved, summary: dict[str, Any], t: dict[str, pd.DataFrame
         _html(comparison) if comparison is not None else "",
         unserved_section(summary, t["unserved"]),
         negotiation_sections(summary),
+        pathway_section(summary),
         refinement_section(summary),
         real_year_section(summary),
     ]
@@ -254,6 +256,8 @@ def render_report(solved: Solved, summary: dict[str, Any], tables: dict[str, pd.
         _week(solved),
         _durations(t["price_duration"]),
     ]
+    if (pathway := pathway_figure(summary)) is not None:
+        figures.append(pathway)
     charts = "\n".join(_html(f) for f in figures)
     title = html.escape(
         _("bakuhub corridor study: {scenario} ({year})").format(

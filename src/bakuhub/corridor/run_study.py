@@ -38,6 +38,8 @@ class Study:
     counterfactual: Solved | None
     summary: dict[str, Any]
     real_year: RealYear | None = None
+    pathway: Any = None
+    """The solved pathway (``pathway_study.PathwayRun``) when the scenario asks for one."""
 
 
 def counterfactual_of(scenario: Scenario) -> Scenario:
@@ -166,7 +168,12 @@ def run_study(
         summary["refinement"] = _clean(refinement)
     if real_year is not None:
         summary["real_year"] = _clean(real_year.summary)
-    return Study(solved=solved, counterfactual=cf, summary=summary, real_year=real_year)
+    if scenario.pathway.enabled:
+        from bakuhub.corridor.pathway_study import pathway_result, run_pathway
+
+        run = run_pathway(scenario, resolution=resolution, progress=say, solver_log=solver_log)
+        summary["pathway"] = _clean(pathway_result(run).as_dict())
+    return Study(solved, cf, summary, real_year, run if scenario.pathway.enabled else None)
 
 
 def write_outputs(

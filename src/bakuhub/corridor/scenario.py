@@ -27,6 +27,7 @@ from pydantic_core.core_schema import SerializerFunctionWrapHandler
 from bakuhub.corridor.cbam_rules import CbamOptions
 from bakuhub.corridor.hydrogen_options import Molecules
 from bakuhub.corridor.negotiation_options import NegotiationOptions
+from bakuhub.corridor.pathway_options import PathwayOptions
 from bakuhub.corridor.safe_yaml import read_yaml
 from bakuhub.errors import InvalidInput
 from bakuhub.i18n import N_, _
@@ -286,6 +287,9 @@ class Scenario(Strict):
     molecules: Molecules = Field(
         default_factory=Molecules, description="hydrogen and ammonia (hydrogen.py); off"
     )
+    pathway: PathwayOptions = Field(
+        default_factory=PathwayOptions, description="several years (pathway_study.py); off"
+    )
 
     @model_serializer(mode="wrap")
     def _options_only_when_set(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
@@ -296,6 +300,7 @@ class Scenario(Strict):
             ("cbam", CbamOptions()),
             ("negotiation", NegotiationOptions()),
             ("molecules", Molecules()),
+            ("pathway", PathwayOptions()),
         ):
             if getattr(self, name) == default:
                 data.pop(name, None)

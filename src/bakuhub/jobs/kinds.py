@@ -74,7 +74,8 @@ def expected_lines(kind: str, inputs: dict[str, Any]) -> int:
         refined = scenario.get("refine_solves", 0) if isinstance(scenario, dict) else 0
         refined = refined + 1 if isinstance(refined, int) and refined > 0 else 0
         lines = 5 + (5 if inputs.get("counterfactual") else 0) + (3 if checked else 0) + refined
-        return lines + _analysis_lines(scenario if isinstance(scenario, dict) else {})
+        asked = scenario if isinstance(scenario, dict) else {}
+        return lines + _analysis_lines(asked) + _pathway_lines(asked)
     return 1
 
 
@@ -95,6 +96,13 @@ def _analysis_lines(scenario: dict[str, Any]) -> int:
         most = asked.get("near_optimal_max_solves", default)
         lines += most if isinstance(most, int) else default
     return lines
+
+
+def _pathway_lines(scenario: dict[str, Any]) -> int:
+    """Progress lines of a pathway (``corridor/pathway_study.py``): one, and one a year."""
+    asked = scenario.get("pathway")
+    years = asked.get("years") if isinstance(asked, dict) else None
+    return 1 + len(years) if isinstance(years, list) and years else 0
 
 
 def run_corridor_study(inputs: dict[str, Any], out: Path, progress: Progress) -> dict[str, Any]:

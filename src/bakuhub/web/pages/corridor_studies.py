@@ -30,6 +30,7 @@ from bakuhub import i18n
 from bakuhub.accounts.permissions import Principal, Role
 from bakuhub.corridor.compare import FIGURES, clean, compare
 from bakuhub.corridor.report_negotiation import negotiation_sections
+from bakuhub.corridor.report_pathway import pathway_section
 from bakuhub.errors import BakuhubError, validated
 from bakuhub.i18n import N_, _
 from bakuhub.studies import service
@@ -161,6 +162,18 @@ def negotiation_html(summary: dict[str, Any] | None) -> Markup:
         return Markup("")
 
 
+def pathway_html(summary: dict[str, Any] | None) -> Markup:
+    """The study's pathway tables (the report's own, escaped), or nothing; a summary
+    whose pathway is not as this version writes it is logged and left out."""
+    if not summary:
+        return Markup("")
+    try:
+        return Markup(pathway_section(summary))  # every text in it is escaped
+    except (KeyError, TypeError, ValueError, AttributeError):
+        log.warning("the pathway tables of a study summary could not be read", exc_info=True)
+        return Markup("")
+
+
 def study_context(
     session: Session, principal: Principal | None, data_dir: Path, name: str
 ) -> dict[str, Any]:
@@ -178,6 +191,7 @@ def study_context(
         "figures": figure_rows(summary, study["figures"]),
         "versus": counterfactual_rows(summary),
         "negotiation": negotiation_html(summary),
+        "pathway": pathway_html(summary),
         "inputs_yaml": yaml.safe_dump(study["inputs"], sort_keys=False, allow_unicode=True),
         "downloads": downloads(row.name, study["files"]),
         "report": f"{link(row.name)}/report.html" if "report.html" in study["files"] else None,

@@ -1,0 +1,140 @@
+"""The report's (and the study page's) section on a pathway (``pathway_study.py``): the
+years side by side, what was built when by country and technology, when each cable was
+built, and a chart of the capacity built each year.
+
+Each part reads the study summary only and is empty when the summary has no pathway.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from bakuhub import i18n
+from bakuhub.corridor.report_tables import cells, fmt, note, pct
+from bakuhub.i18n import _
+
+
+def _years_table(found: dict[str, Any]) -> str:
+    rows = [
+        [
+            str(row["year"]),
+            fmt(row["system_cost_eur_a"], 2, 1e9),
+            fmt(row["investment_eur"], 2, 1e9),
+            fmt(row["cumulative_investment_eur"], 2, 1e9),
+            fmt(row["co2_mt"], 2),
+            fmt(row["cumulative_co2_mt"], 1),
+            fmt(row["export_twh"], 2),
+            fmt(row["demand_twh"], 1),
+            ", ".join(
+                f"{country} {pct(share)} ({pct(row['renewable_targets'].get(country))})"
+                for country, share in sorted(row["renewable_share_of_demand"].items())
+                if country in row["renewable_targets"]
+            ),
+        ]
+        for row in found["by_year"]
+    ]
+    header = (
+        _("year"),
+        _("system cost, bn EUR/a"),
+        _("investment, bn EUR"),
+        _("cumulative investment, bn EUR"),
+        _("CO2, Mt/a"),
+        _("cumulative CO2, Mt"),
+        _("export, TWh/a"),
+        _("demand, TWh/a"),
+        _("renewable share of demand (target)"),
+    )
+    return cells(rows, header, _("The pathway year by year"))
+
+
+def _built_table(found: dict[str, Any]) -> str:
+    years = [str(y) for y in found["years"]]
+    totals: dict[tuple[str, str], dict[str, float]] = {}
+    for row in found["built"]:
+        totals.setdefault((row["country"], row["technology"]), {})[str(row["year"])] = row["mw"]
+    rows = [
+        [country, technology, *(fmt(per.get(y, 0.0), 0) for y in years)]
+        for (country, technology), per in sorted(totals.items())
+    ]
+    header = (_("country"), _("technology"), *(_("{year}, MW").format(year=y) for y in years))
+    return cells(rows, header, _("Capacity built in each year (battery energy in MWh)"))
+
+
+def _cables_table(found: dict[str, Any]) -> str:
+    years = [str(y) for y in found["years"]]
+    rows = [
+        [cable, *(fmt(per.get(y, 0.0), 0) for y in years)]
+        for cable, per in sorted(found["cables"].items())
+    ]
+    header = (_("cable"), *(_("{year}, MW").format(year=y) for y in years))
+    return cells(rows, header, _("When each cable is built (MW added in the year)"))
+
+
+def pathway_section(summary: dict[str, Any]) -> str:
+    """The pathway's tables and notes, or nothing when the study has no pathway."""
+    found = summary.get("pathway")
+    if not found:
+        return ""
+    said = _(
+        "Years {years}, solved {mode} at {resolution}; capacity built in a year stands "
+        "until its technology-data lifetime ends. Discounted total system cost at "
+        "{rate}: {total} bn EUR (years from {first}, each year standing for the years up "
+        "to the next). Demand after 2035 grows {growth} % a year."
+    ).format(
+        years=", ".join(str(y) for y in found["years"]),
+        mode=_("year after year (myopic)") if found["mode"] == "myopic" else found["mode"],
+        resolution=found["resolution"],
+        rate=pct(found["discount_rate"]),
+        total=fmt(found["discounted_cost_eur"], 1, 1e9),
+        first=found["years"][0],
+        growth=fmt(found["demand_growth_after_2035_pct"], 1),
+    )
+    return "\n".join(
+        [
+            f"<h2 id='pathway'>{html.escape(_('Pathway'))}</h2>",
+            f"<p>{html.escape(said)}</p>",
+            _years_table(found),
+            note(
+                _(
+                    "System cost of a year: its operating cost and the yearly capital cost "
+                    "of everything built in it and before that still stands. Investment: "
+                    "overnight cost (technology-data, the year's row) of what the year "
+                    "builds, undiscounted. Cumulative CO2: each year's emissions times the "
+                    "years it stands for. Targets: the scenario's pathway targets (by "
+                    "default the official ones in corridor/pathway_options.py)."
+                )
+            ),
+            _built_table(found),
+            _cables_table(found),
+        ]
+    )
+
+
+def pathway_figure(summary: dict[str, Any]) -> Any:
+    """A bar chart of the capacity built each year by technology (MW; battery energy
+    left out), or None when the study has no pathway."""
+    found = summary.get("pathway")
+    if not found:
+        return None
+    import plotly.graph_objects as go
+
+    by_tech: dict[str, dict[int, float]] = {}
+    for row in found["built"]:
+        if row["technology"] != "battery energy":
+            per = by_tech.setdefault(row["technology"], {})
+            per[row["year"]] = per.get(row["year"], 0.0) + row["mw"]
+    fig = go.Figure()
+    for tech, per in sorted(by_tech.items()):
+        years = found["years"]
+        fig.add_trace(
+            go.Bar(x=[str(y) for y in years], y=[per.get(y, 0.0) for y in years], name=tech)
+        )
+    fig.update_layout(
+        barmode="stack",
+        title=_("Capacity built in each year of the pathway"),
+        yaxis_title="MW",
+        height=420,
+        separators=i18n.separators(),
+    )
+    return fig

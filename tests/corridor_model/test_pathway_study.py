@@ -1,0 +1,167 @@
+"""The corridor pathway (pathway_study.py): demand after 2035 grows as stated, each
+year's targets reach its model, capacity built in 2030 still stands in 2035, the path's
+sums follow from the years, and the report and the study page show it. On five nodes of
+the shipped reference at a very coarse resolution."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from bakuhub.config import Settings
+from bakuhub.corridor.datasets import load_dataset
+from bakuhub.corridor.network import build_network
+from bakuhub.corridor.pathway_study import year_scenario
+from bakuhub.corridor.report import render_report
+from bakuhub.corridor.run_study import Study, run_study, write_outputs
+from bakuhub.corridor.scenario import Scenario, load_scenario, parse_scenario
+from bakuhub.corridor.temporal import build_temporal
+from bakuhub.errors import InvalidInput
+from bakuhub.jobs.kinds import CORRIDOR_STUDY, expected_lines
+
+RESOLUTION = "repdays/2"
+"""The shipped 84 days in 2 segments each: 168 snapshots, storage across days on, and
+no clustering to wait for."""
+NODES = ["KZ_WS", "AZ_SUM", "GE_GAR", "GE_ANA", "RO_CON"]
+TARGETS = {2030: {"AZ": 0.3}, 2035: {"KZ": 0.2}}
+Solved = tuple[Study, list[str], dict[str, Any]]
+
+
+def _scenario(**pathway: Any) -> Scenario:
+    data = load_scenario("reference-2030").model_dump(mode="json")
+    data.update(nodes=NODES, resolution=RESOLUTION, real_year_check=False, pathway=pathway)
+    return parse_scenario(data)
+
+
+@pytest.fixture(scope="session")  # not module: pytest runs the page test per database
+def solved() -> Solved:
+    scenario = _scenario(years=[2030, 2035], renewable_targets=TARGETS)
+    lines: list[str] = []
+    study = run_study(scenario, counterfactual=False, progress=lines.append)
+    return study, lines, {"scenario": scenario.model_dump(mode="json"), "counterfactual": False}
+
+
+def _loads_twh(scenario: Scenario) -> dict[str, float]:
+    data = load_dataset(scenario.year, scenario.costs.cable_cost)
+    n = build_network(scenario, data, build_temporal(data.profiles, RESOLUTION))
+    w = n.snapshot_weightings.generators
+    return {str(k): float(v) for k, v in (n.loads_t.p_set.mul(w, axis=0).sum() / 1e6).items()}
+
+
+def test_demand_grows_after_2035_exactly_as_stated() -> None:
+    """The dataset holds the 2035 figures flat after 2035; at 2 % a year, 2050's demand
+    is 1.02^15 = 1.3459 times 2035's at every node, 2040's 1.02^5 = 1.1041 times; 2030
+    and 2035 are the published figures, whatever the growth."""
+    scenario = _scenario(years=[2030, 2050], demand_growth_after_2035_pct=2.0)
+    flat = _scenario(years=[2030, 2050], demand_growth_after_2035_pct=0.0)
+    base = _loads_twh(year_scenario(flat, 2035))
+    assert _loads_twh(year_scenario(scenario, 2035)) == pytest.approx(base, rel=1e-12)
+    assert _loads_twh(year_scenario(flat, 2050)) == pytest.approx(base, rel=1e-12)
+    grown = _loads_twh(year_scenario(scenario, 2050))
+    assert {k: v / base[k] for k, v in grown.items()} == pytest.approx(
+        dict.fromkeys(base, 1.3458683383), rel=1e-9
+    )
+    assert year_scenario(scenario, 2040).demand_scale == pytest.approx(1.1040808032)
+    assert year_scenario(scenario, 2030).demand_scale == 1.0
+
+
+def test_each_year_gets_its_targets_and_a_year_without_one_keeps_the_last(
+    solved: Solved,
+) -> None:
+    """2030 asks AZ 30 %; 2035 adds KZ 20 % and keeps AZ's 30 %: both are constraints of
+    the 2035 model, each ``renewable >= share x demand`` of its country."""
+    study, _lines, _inputs = solved
+    by_year = {row["year"]: row for row in study.summary["pathway"]["by_year"]}
+    assert by_year[2030]["renewable_targets"] == {"AZ": 0.3}
+    assert by_year[2035]["renewable_targets"] == {"AZ": 0.3, "KZ": 0.2}
+    for year, targets in ((2030, {"AZ": 0.3}), (2035, {"AZ": 0.3, "KZ": 0.2})):
+        for country, share in targets.items():
+            assert by_year[year]["renewable_share_of_demand"][country] >= share - 1e-6
+
+
+def test_official_targets_by_default_and_the_latest_earlier_one_after() -> None:
+    options = _scenario(years=[2030, 2040]).pathway
+    assert options.targets_in(2030) == {"KZ": 0.15, "UZ": 0.40, "AZ": 0.30}
+    assert options.targets_in(2040) == {"KZ": 0.15, "UZ": 0.40, "AZ": 0.30}
+    assert options.targets_in(2050) == {"KZ": 0.50, "UZ": 0.40, "AZ": 0.30}
+
+
+def test_capacity_built_in_2030_still_stands_in_2035(solved: Solved) -> None:
+    """Every cable built in 2030 is in the 2035 model as ``NAME 2030`` at the same MW,
+    and the pathway's cable table records it under 2030."""
+    study, _lines, _inputs = solved
+    found = study.summary["pathway"]
+    cables = found["cables"]
+    assert cables, "the 2030 step builds cables at this resolution"
+    caspian_2030 = cables["CASPIAN"]["2030"]
+    assert caspian_2030 > 100
+    first, later = (step.network for step in study.pathway.steps)
+    for cable in cables:
+        part = f"{cable} fwd" if f"{cable} fwd" in first.links.index else f"{cable} expansion"
+        mw = float(first.links.at[part, "p_nom_opt"])
+        assert float(later.links.at[f"{part} 2030", "p_nom"]) == pytest.approx(mw)
+        assert not later.links.at[f"{part} 2030", "p_nom_extendable"]
+    assert float(later.links_t.p0["CASPIAN fwd 2030"].abs().max()) > 0  # and it is used
+    stores = [s for s in later.stores.index if s.endswith(" 2030")]
+    for store in stores:  # batteries carried, pinned at their 2030 size
+        size = float(first.stores.at[store.removesuffix(" 2030"), "e_nom_opt"])
+        assert float(later.stores.at[store, "e_nom_opt"]) == pytest.approx(size, rel=1e-6, abs=1e-3)
+    built_2030 = [row for row in found["built"] if row["year"] == 2030]
+    assert {row["technology"] for row in built_2030} >= {"onwind"}
+
+
+def test_the_path_sums_follow_from_the_years(solved: Solved) -> None:
+    """Cumulative investment and CO2 are running sums (CO2: each year's emissions times
+    the 5 years it stands for, 2035 repeating 2030's gap); the discounted total is
+    ``sum_y W_y cost_y`` with W_2030 = sum_{k=0}^{4} 1.07^-k and W_2035 = sum_{k=5}^{9}."""
+    study, _lines, _inputs = solved
+    found = study.summary["pathway"]
+    first, second = found["by_year"]
+    assert second["cumulative_investment_eur"] == pytest.approx(
+        first["investment_eur"] + second["investment_eur"]
+    )
+    assert second["cumulative_co2_mt"] == pytest.approx(5 * first["co2_mt"] + 5 * second["co2_mt"])
+    w30 = sum(1.07**-k for k in range(5))
+    w35 = sum(1.07**-k for k in range(5, 10))
+    expected = w30 * first["system_cost_eur_a"] + w35 * second["system_cost_eur_a"]
+    assert found["discounted_cost_eur"] == pytest.approx(expected)
+    assert first["export_twh"] == pytest.approx(8.0, rel=1e-6)
+    assert second["demand_twh"] > first["demand_twh"]
+
+
+def test_perfect_foresight_is_refused_in_a_sentence() -> None:
+    from bakuhub.corridor.pathway_study import run_pathway
+
+    with pytest.raises(InvalidInput, match="use myopic"):
+        run_pathway(_scenario(years=[2030, 2035], mode="perfect-foresight"))
+
+
+def test_bad_years_are_refused_in_a_sentence() -> None:
+    with pytest.raises(InvalidInput, match="increasing order"):
+        _scenario(years=[2035, 2030])
+    with pytest.raises(InvalidInput, match=r"pathway\.years"):
+        _scenario(years=[2030, 2045])
+
+
+def test_no_pathway_leaves_the_digest_as_before() -> None:
+    scenario = load_scenario("reference-2030")
+    assert "pathway" not in scenario.model_dump()
+    assert "pathway" in load_scenario("pathway-2050").model_dump()
+
+
+def test_the_report_the_page_and_the_progress_show_it(
+    solved: Solved, client: TestClient, settings: Settings
+) -> None:
+    study, lines, inputs = solved
+    page = render_report(study.solved, study.summary, {})
+    assert "The pathway year by year" in page
+    assert "When each cable is built (MW added in the year)" in page
+    assert "Capacity built in each year of the pathway" in page  # the chart
+    write_outputs(study, settings.data_dir / "studies" / "pathway")
+    shown = client.get("/corridor/studies/pathway")
+    assert shown.status_code == 200
+    assert "The pathway year by year" in shown.text
+    assert "CASPIAN" in shown.text
+    assert len(lines) + 1 == expected_lines(CORRIDOR_STUDY, inputs)
