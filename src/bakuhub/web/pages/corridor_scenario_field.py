@@ -1,0 +1,43 @@
+"""One input of the scenario editor: the :class:`Input` type (name, scenario path,
+label, group, kind, choices, help) and the form's :data:`Values`.
+
+The inputs themselves are listed group by group (``corridor_scenario_*_inputs.py``) and
+gathered, in the form's order, by :mod:`bakuhub.web.pages.corridor_scenario_inputs`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["Input", "Values", "choices"]
+
+Values = dict[str, Any]
+"""The form's values by input name: text, or a list of texts for a checkbox group."""
+
+
+@dataclass(frozen=True)
+class Input:
+    """One single-valued input: its name, scenario path, label, kind and choices.
+
+    ``optional``: empty means "none" (null in the scenario); otherwise empty leaves the
+    field out, so the scenario's default applies (said in ``help``). ``label``, ``help``
+    and the choices' texts are English, marked for translation:
+    :func:`bakuhub.web.pages.corridor_scenario_inputs.translated` gives them in the
+    reader's language (``{option}`` and ``{about}`` filled in then).
+    """
+
+    name: str
+    path: tuple[str, ...]
+    label: str
+    group: str
+    kind: str = "number"
+    options: tuple[tuple[str, str], ...] = ()
+    help: str = ""
+    optional: bool = False
+    about: str = ""
+
+
+def choices(*values: str) -> tuple[tuple[str, str], ...]:
+    """Choices shown as their own values (codes, names of solvers)."""
+    return tuple((v, v) for v in values)
