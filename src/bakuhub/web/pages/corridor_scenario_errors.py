@@ -18,6 +18,7 @@ from bakuhub.web.pages.corridor_scenario_inputs import (
     inputs,
     translated,
 )
+from bakuhub.web.pages.corridor_scenario_molecules import DEMAND, export_problem
 
 __all__ = ["input_of", "place", "plain"]
 
@@ -107,6 +108,10 @@ def input_of(loc: list[Any], msg: str, values: Values) -> tuple[str, str]:
         if i is not None:  # msg: "AZ: ..."
             return f"targets-{i}-share", _("Renewable target of {country}").format(country=country)
         return "", _("Renewable targets")
+    if path[:1] == ("molecules",):
+        placed = _molecules_input(path, values)
+        if placed is not None:
+            return placed
     found = [i for i in inputs() if path[: len(i.path)] == i.path]
     if found:
         best = max(found, key=lambda i: len(i.path))
@@ -116,6 +121,26 @@ def input_of(loc: list[Any], msg: str, values: Values) -> tuple[str, str]:
         if fallback:
             return fallback, translated(by_name()[fallback]).label
     return "", ".".join(path) or _("The scenario")
+
+
+def _molecules_input(path: tuple[str, ...], values: Values) -> tuple[str, str] | None:
+    """The input of an error in the molecules group that is not one input's: a node's
+    hydrogen demand (its row), or the export's needs (the input that lacks)."""
+    if path[:2] == ("molecules", "hydrogen_demand_twh"):
+        node = path[2] if len(path) > 2 else ""
+        i = _row_of(values, DEMAND, "node", node)
+        if i is None:
+            return "", _("Hydrogen demand per node")
+        label = _("Hydrogen demand at {node} (TWh a year)").format(node=node)
+        return f"{DEMAND}-{i}-twh", label
+    if path in (("molecules",), ("molecules", "export")):
+        problem = export_problem(values)
+        if problem is not None:
+            name = problem[0]
+        else:
+            name = "molecules-export-mode" if len(path) > 1 else "molecules-enabled"
+        return name, translated(by_name()[name]).label
+    return None
 
 
 def place(details: list[dict[str, Any]], values: Values) -> dict[str, str]:

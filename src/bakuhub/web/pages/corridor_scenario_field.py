@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Input", "Values", "choices"]
+__all__ = ["Input", "Values", "choices", "text"]
 
 Values = dict[str, Any]
 """The form's values by input name: text, or a list of texts for a checkbox group."""
@@ -24,7 +24,11 @@ class Input:
     field out, so the scenario's default applies (said in ``help``). ``label``, ``help``
     and the choices' texts are English, marked for translation:
     :func:`bakuhub.web.pages.corridor_scenario_inputs.translated` gives them in the
-    reader's language (``{option}`` and ``{about}`` filled in then).
+    reader's language (``{option}`` and ``{about}`` filled in then, and each of
+    ``numbers``, e.g. ``{low}``, in the reader's digits).
+
+    ``kind``: ``number`` (a text input of a number), ``text``, ``textarea``,
+    ``select``, ``checkbox``, or ``nodes`` (``all`` or node codes separated by commas).
     """
 
     name: str
@@ -36,8 +40,23 @@ class Input:
     help: str = ""
     optional: bool = False
     about: str = ""
+    numbers: tuple[tuple[str, float], ...] = ()
 
 
 def choices(*values: str) -> tuple[tuple[str, str], ...]:
     """Choices shown as their own values (codes, names of solvers)."""
     return tuple((v, v) for v in values)
+
+
+def text(value: Any) -> str:
+    """A value as the form shows it (``80`` not ``80.0``; empty for none; a list of
+    node codes separated by commas)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else ""
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)

@@ -23,6 +23,7 @@ from typing import Any
 
 from bakuhub.i18n import _
 from bakuhub.web.pages.corridor_scenario_errors import place, plain
+from bakuhub.web.pages.corridor_scenario_field import text
 from bakuhub.web.pages.corridor_scenario_inputs import (
     EXTENDABLE,
     GROUPS,
@@ -40,6 +41,13 @@ from bakuhub.web.pages.corridor_scenario_inputs import (
     shown_inputs,
     translated,
 )
+from bakuhub.web.pages.corridor_scenario_molecules import (
+    demand_rows,
+    molecule_values,
+    read_molecules,
+    split_nodes,
+    with_molecules,
+)
 from bakuhub.web.pages.corridor_scenario_rows import Row, limit_rows, link_rows, target_rows
 
 __all__ = [
@@ -49,6 +57,7 @@ __all__ = [
     "Row",
     "Values",
     "cable_levels",
+    "demand_rows",
     "form_of",
     "groups",
     "inputs",
@@ -68,17 +77,6 @@ __all__ = [
 # -- scenario -> form -----------------------------------------------------------------
 
 
-def text(value: Any) -> str:
-    """A value as the form shows it (``80`` not ``80.0``; empty for none)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else ""
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
-    return str(value)
-
-
 def _at(spec: Mapping[str, Any], path: tuple[str, ...]) -> Any:
     value: Any = spec
     for key in path:
@@ -86,14 +84,17 @@ def _at(spec: Mapping[str, Any], path: tuple[str, ...]) -> Any:
     return value
 
 
-KEPT = ("molecules",)
+KEPT: tuple[str, ...] = ()
 """Groups of a scenario this editor has no inputs for yet: carried through the form as
-they are (a hidden field, validated with the rest), never dropped by an edit."""
+they are (a hidden field, validated with the rest), never dropped by an edit. None now:
+the hydrogen and ammonia group (``molecules``) has its inputs."""
 
 
 def form_of(spec: Mapping[str, Any]) -> Values:
     """The form's values of a scenario (its validated JSON)."""
+    spec = with_molecules(spec)
     values: Values = {i.name: text(_at(spec, i.path)) for i in inputs()}
+    values.update(molecule_values(spec))
     for group in KEPT:
         if spec.get(group) is not None:
             values[f"kept-{group}"] = json.dumps(spec[group], separators=(",", ":"))
@@ -172,6 +173,8 @@ def spec_of(values: Values, *, ref: str) -> tuple[dict[str, Any], dict[str, str]
         raw = str(values.get(one.name, ""))
         if one.kind == "checkbox":
             _put(spec, one.path, raw in ("true", "on"))
+        elif raw and one.kind == "nodes":
+            _put(spec, one.path, split_nodes(raw))
         elif raw and one.path == ("year",):
             _put(spec, one.path, int(raw) if raw.isdigit() and len(raw) < 6 else raw)
         elif raw:
@@ -188,6 +191,7 @@ def spec_of(values: Values, *, ref: str) -> tuple[dict[str, Any], dict[str, str]
                     "The scenario's {group} group came back damaged; reload the scenario and "
                     "edit it again."
                 ).format(group=group)
+    errors.update(read_molecules(values, spec))
     solver = spec.get("solver", {})
     solver["options"] = {k: v for k, v in solver.get("options", {}).items() if v is not None}
     known = [code for code, _name, _country in nodes()]

@@ -2,6 +2,7 @@
 form input (:func:`inputs`: name, scenario path, label, group, kind, choices, help),
 gathered in the form's order from the modules of each group
 (:mod:`~bakuhub.web.pages.corridor_scenario_system_inputs`,
+:mod:`~bakuhub.web.pages.corridor_scenario_molecule_inputs`,
 :mod:`~bakuhub.web.pages.corridor_scenario_option_inputs`), translated for the reader;
 and the form's groups and row columns.
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 from dataclasses import replace
 from functools import cache
 
+from bakuhub import i18n
 from bakuhub.corridor.scenario import EXTENDABLE
 from bakuhub.i18n import N_, _
 from bakuhub.web.pages.corridor_scenario_dataset import (
@@ -25,6 +27,7 @@ from bakuhub.web.pages.corridor_scenario_dataset import (
     nodes,
 )
 from bakuhub.web.pages.corridor_scenario_field import Input, Values
+from bakuhub.web.pages.corridor_scenario_molecule_inputs import molecule_inputs
 from bakuhub.web.pages.corridor_scenario_option_inputs import negotiation_inputs, solver_inputs
 from bakuhub.web.pages.corridor_scenario_system_inputs import system_inputs
 
@@ -66,6 +69,8 @@ GROUPS = (
     ("costs", N_("Costs and CO2")),
     ("targets", N_("Renewable targets")),
     ("europe", N_("Export to Europe")),
+    ("molecules", N_("Hydrogen and ammonia")),
+    ("molecules_export", N_("Export of hydrogen or ammonia")),
     ("time", N_("Year, time and weather")),
     ("economics", N_("Economics")),
     ("negotiation", N_("For the negotiation")),
@@ -92,7 +97,7 @@ LINK_MODES = (
 @cache
 def inputs() -> tuple[Input, ...]:
     """Every single-valued input of the editor, in the order of the form."""
-    return (*system_inputs(), *negotiation_inputs(), *solver_inputs())
+    return (*system_inputs(), *molecule_inputs(), *negotiation_inputs(), *solver_inputs())
 
 
 def by_name() -> dict[str, Input]:
@@ -102,7 +107,8 @@ def by_name() -> dict[str, Input]:
 def translated(one: Input) -> Input:
     """The input with its label, help and choices in the reader's language."""
     label = _(one.label).format(option=one.path[-1].replace("_", " "))
-    help_text = _(one.help).format(about=one.about) if one.help else ""
+    numbers = {key: i18n.decimal(value) for key, value in one.numbers}
+    help_text = _(one.help).format(about=one.about, **numbers) if one.help else ""
     if one.name == "costs-cable_cost":
         options = level_options()
     else:

@@ -22,7 +22,7 @@ from bakuhub.web.pages.corridor_scenario_inputs import (
     node_options,
 )
 
-__all__ = ["Cell", "Row", "limit_rows", "link_rows", "target_rows"]
+__all__ = ["Cell", "Row", "limit_rows", "link_rows", "node_choices", "repeat_rows", "target_rows"]
 
 
 @dataclass
@@ -72,12 +72,13 @@ def link_rows(values: Values, errors: Mapping[str, str]) -> list[Row]:
     return out
 
 
-def _repeat(
+def repeat_rows(
     values: Values,
     errors: Mapping[str, str],
     prefix: str,
     columns: tuple[tuple[str, str, str, tuple[tuple[str, str], ...]], ...],
 ) -> list[Row]:
+    """Repeatable rows of ``prefix``: the filled ones, then two empty rows to add more."""
     used = _indices(values, prefix)
     filled = [i for i in used if any(values.get(f"{prefix}-{i}-{c[0]}") for c in columns)]
     start = (max(used) + 1) if used else 0
@@ -92,16 +93,21 @@ def _repeat(
     return out
 
 
+def node_choices() -> tuple[tuple[str, str], ...]:
+    """The dataset's nodes as a row's choices, none chosen first."""
+    return (("", _("(choose)")), *node_options())
+
+
 def limit_rows(values: Values, errors: Mapping[str, str]) -> list[Row]:
     """The per-node technology limits, with two empty rows to add more."""
     techs = (("", _("(choose)")), *((t, _(TECH_LABELS[t])) for t in EXTENDABLE))
-    where = (("", _("(choose)")), *node_options())
+    where = node_choices()
     columns = (
         ("technology", _("Technology"), "select", techs),
         ("node", _("Node"), "select", where),
         ("max_mw", _("At most (MW)"), "number", ()),
     )
-    return _repeat(values, errors, "limits", columns)
+    return repeat_rows(values, errors, "limits", columns)
 
 
 def target_rows(values: Values, errors: Mapping[str, str]) -> list[Row]:
@@ -111,4 +117,4 @@ def target_rows(values: Values, errors: Mapping[str, str]) -> list[Row]:
         ("country", _("Country"), "select", choices),
         ("share", _("Share of renewables (0 to 1)"), "number", ()),
     )
-    return _repeat(values, errors, "targets", columns)
+    return repeat_rows(values, errors, "targets", columns)

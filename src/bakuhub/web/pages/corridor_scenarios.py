@@ -164,7 +164,8 @@ def _link(row: sf.Row) -> tuple[str, str]:
 
 
 def _lists(values: sf.Values) -> dict[str, Any]:
-    """Nodes, links, technologies, limits and targets of a scenario, for reading."""
+    """Nodes, links, technologies, limits, targets and hydrogen demand of a scenario, for
+    reading."""
     known = [code for code, _name, _country in sf.nodes()]
     chosen = list(values.get("nodes") or [])
     return {
@@ -178,6 +179,7 @@ def _lists(values: sf.Values) -> dict[str, Any]:
         ],
         "limits": [r for r in sf.limit_rows(values, {}) if r.cells[0].value],
         "targets": [r for r in sf.target_rows(values, {}) if r.cells[0].value],
+        "demand": [r for r in sf.demand_rows(values, {}) if r.cells[0].value],
     }
 
 
