@@ -90,6 +90,7 @@ def _editor(
         "limit_rows": sf.limit_rows(values, errors),
         "target_rows": sf.target_rows(values, errors),
         "demand_rows": sf.demand_rows(values, errors),
+        "pathway_rows": sf.target_year_rows(values, errors),
         "levels": sf.cable_levels(),
         "conflict_version": None,
     }

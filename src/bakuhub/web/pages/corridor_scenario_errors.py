@@ -19,6 +19,7 @@ from bakuhub.web.pages.corridor_scenario_inputs import (
     translated,
 )
 from bakuhub.web.pages.corridor_scenario_molecules import DEMAND, export_problem
+from bakuhub.web.pages.corridor_scenario_pathway import TARGETS, target_row
 
 __all__ = ["input_of", "place", "plain"]
 
@@ -108,6 +109,11 @@ def input_of(loc: list[Any], msg: str, values: Values) -> tuple[str, str]:
         if i is not None:  # msg: "AZ: ..."
             return f"targets-{i}-share", _("Renewable target of {country}").format(country=country)
         return "", _("Renewable targets")
+    if path[:2] == ("pathway", "renewable_targets") and len(path) > 3:
+        i = target_row(values, path[2], path[3])
+        if i is not None:
+            label = _("Pathway target of {country} in {year}").format(country=path[3], year=path[2])
+            return f"{TARGETS}-{i}-share", label
     if path[:1] == ("molecules",):
         placed = _molecules_input(path, values)
         if placed is not None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Input", "Values", "choices", "text"]
+__all__ = ["Input", "Values", "choices", "schema_limits", "text"]
 
 Values = dict[str, Any]
 """The form's values by input name: text, or a list of texts for a checkbox group."""
@@ -60,3 +60,24 @@ def text(value: Any) -> str:
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     return str(value)
+
+
+def schema_limits(schema: dict[str, Any], *path: str) -> dict[str, float]:
+    """The bounds and default of a number in a pydantic model's JSON ``schema`` (path of
+    property names; a dictionary's values for a dictionary), as the model states them:
+    ``low``, ``high`` (strict or not: the help text says which) and ``default`` if any."""
+    node: dict[str, Any] = schema
+    for key in path:
+        node = node["properties"][key]
+        if "$ref" in node:
+            node = schema["$defs"][node["$ref"].rsplit("/", 1)[1]]
+    one = dict(node.get("additionalProperties") or node)
+    for option in one.get("anyOf", ()):
+        if option.get("type") == "number":
+            one = {**option, "default": one.get("default")}
+    found = {
+        "low": one.get("minimum", one.get("exclusiveMinimum")),
+        "high": one.get("maximum", one.get("exclusiveMaximum")),
+        "default": one.get("default"),
+    }
+    return {k: float(v) for k, v in found.items() if isinstance(v, int | float)}

@@ -48,6 +48,12 @@ from bakuhub.web.pages.corridor_scenario_molecules import (
     split_nodes,
     with_molecules,
 )
+from bakuhub.web.pages.corridor_scenario_pathway import (
+    pathway_values,
+    read_pathway,
+    target_year_rows,
+    with_pathway,
+)
 from bakuhub.web.pages.corridor_scenario_rows import Row, limit_rows, link_rows, target_rows
 
 __all__ = [
@@ -69,6 +75,7 @@ __all__ = [
     "shown_inputs",
     "spec_of",
     "target_rows",
+    "target_year_rows",
     "translated",
     "values_of",
 ]
@@ -92,9 +99,13 @@ the hydrogen and ammonia group (``molecules``) has its inputs."""
 
 def form_of(spec: Mapping[str, Any]) -> Values:
     """The form's values of a scenario (its validated JSON)."""
-    spec = with_molecules(spec)
+    spec = with_pathway(with_molecules(spec))
     values: Values = {i.name: text(_at(spec, i.path)) for i in inputs()}
+    for one in inputs():
+        if one.kind == "multi":
+            values[one.name] = [str(v) for v in _at(spec, one.path) or []]
     values.update(molecule_values(spec))
+    values.update(pathway_values(spec))
     for group in KEPT:
         if spec.get(group) is not None:
             values[f"kept-{group}"] = json.dumps(spec[group], separators=(",", ":"))
@@ -131,7 +142,8 @@ def form_of(spec: Mapping[str, Any]) -> Values:
 def values_of(form: Any) -> Values:
     """The posted form as values (text stripped and bounded; checkbox groups as lists)."""
     values: Values = {}
-    for key in ("nodes", "demand_nodes_excluded"):
+    multi = [i.name for i in inputs() if i.kind == "multi"]
+    for key in ("nodes", "demand_nodes_excluded", *multi):
         values[key] = [str(v)[:64] for v in form.getlist(key) if isinstance(v, str)][:MAX_ROWS]
     for key, value in form.multi_items():
         if isinstance(value, str) and key not in values and len(values) < 2000:
@@ -171,7 +183,10 @@ def spec_of(values: Values, *, ref: str) -> tuple[dict[str, Any], dict[str, str]
     spec: dict[str, Any] = {"name": ref or "scenario"}
     for one in inputs():
         raw = str(values.get(one.name, ""))
-        if one.kind == "checkbox":
+        if one.kind == "multi":
+            ticked = [str(v) for v in values.get(one.name) or []]
+            _put(spec, one.path, [int(v) if v.isdigit() and len(v) < 6 else v for v in ticked])
+        elif one.kind == "checkbox":
             _put(spec, one.path, raw in ("true", "on"))
         elif raw and one.kind == "nodes":
             _put(spec, one.path, split_nodes(raw))
@@ -192,6 +207,7 @@ def spec_of(values: Values, *, ref: str) -> tuple[dict[str, Any], dict[str, str]
                     "edit it again."
                 ).format(group=group)
     errors.update(read_molecules(values, spec))
+    errors.update(read_pathway(values, spec))
     solver = spec.get("solver", {})
     solver["options"] = {k: v for k, v in solver.get("options", {}).items() if v is not None}
     known = [code for code, _name, _country in nodes()]

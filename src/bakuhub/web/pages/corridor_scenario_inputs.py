@@ -3,6 +3,7 @@ form input (:func:`inputs`: name, scenario path, label, group, kind, choices, he
 gathered in the form's order from the modules of each group
 (:mod:`~bakuhub.web.pages.corridor_scenario_system_inputs`,
 :mod:`~bakuhub.web.pages.corridor_scenario_molecule_inputs`,
+:mod:`~bakuhub.web.pages.corridor_scenario_pathway_inputs`,
 :mod:`~bakuhub.web.pages.corridor_scenario_option_inputs`), translated for the reader;
 and the form's groups and row columns.
 
@@ -29,6 +30,7 @@ from bakuhub.web.pages.corridor_scenario_dataset import (
 from bakuhub.web.pages.corridor_scenario_field import Input, Values
 from bakuhub.web.pages.corridor_scenario_molecule_inputs import molecule_inputs
 from bakuhub.web.pages.corridor_scenario_option_inputs import negotiation_inputs, solver_inputs
+from bakuhub.web.pages.corridor_scenario_pathway_inputs import pathway_inputs, pathway_model
 from bakuhub.web.pages.corridor_scenario_system_inputs import system_inputs
 
 __all__ = [
@@ -72,6 +74,7 @@ GROUPS = (
     ("molecules", N_("Hydrogen and ammonia")),
     ("molecules_export", N_("Export of hydrogen or ammonia")),
     ("time", N_("Year, time and weather")),
+    ("pathway", N_("Several years (pathway)")),
     ("economics", N_("Economics")),
     ("negotiation", N_("For the negotiation")),
     ("solver", N_("Solver")),
@@ -97,7 +100,13 @@ LINK_MODES = (
 @cache
 def inputs() -> tuple[Input, ...]:
     """Every single-valued input of the editor, in the order of the form."""
-    return (*system_inputs(), *molecule_inputs(), *negotiation_inputs(), *solver_inputs())
+    return (
+        *system_inputs(),
+        *molecule_inputs(),
+        *pathway_inputs(),
+        *negotiation_inputs(),
+        *solver_inputs(),
+    )
 
 
 def by_name() -> dict[str, Input]:
@@ -122,5 +131,7 @@ def shown_inputs() -> tuple[Input, ...]:
 
 
 def groups() -> tuple[tuple[str, str], ...]:
-    """The groups of inputs with their titles in the reader's language."""
-    return tuple((key, _(title)) for key, title in GROUPS)
+    """The groups of inputs with their titles in the reader's language (the pathway's
+    only where the scenario has the group)."""
+    absent = set() if pathway_model() is not None else {"pathway"}
+    return tuple((key, _(title)) for key, title in GROUPS if key not in absent)

@@ -16,7 +16,7 @@ from typing import Any
 from bakuhub.corridor.hydrogen_options import Molecules
 from bakuhub.i18n import N_
 from bakuhub.web.pages.corridor_scenario_dataset import node_options
-from bakuhub.web.pages.corridor_scenario_field import Input
+from bakuhub.web.pages.corridor_scenario_field import Input, schema_limits
 
 __all__ = ["limits", "molecule_inputs"]
 
@@ -30,24 +30,8 @@ def _schema() -> dict[str, Any]:
 
 def limits(*path: str) -> dict[str, float]:
     """The bounds and default of a number of the ``molecules`` group (path below it,
-    e.g. ``("export", "shipping_km")``; ``("hydrogen_demand_twh",)`` gives a node's
-    value), as the schema states them: ``low``, ``high`` (and ``default`` if any)."""
-    schema = _schema()
-    node: dict[str, Any] = schema
-    for key in path:
-        node = node["properties"][key]
-        if "$ref" in node:
-            node = schema["$defs"][node["$ref"].rsplit("/", 1)[1]]
-    one = dict(node.get("additionalProperties") or node)  # a dictionary's values
-    for option in one.get("anyOf", ()):
-        if option.get("type") == "number":
-            one = {**option, "default": one.get("default")}
-    found = {
-        "low": one.get("minimum", one.get("exclusiveMinimum")),
-        "high": one.get("maximum", one.get("exclusiveMaximum")),
-        "default": one.get("default"),
-    }
-    return {k: float(v) for k, v in found.items() if isinstance(v, int | float)}
+    e.g. ``("export", "shipping_km")``): ``low``, ``high`` (and ``default`` if any)."""
+    return schema_limits(_schema(), *path)
 
 
 def _number(name: str, label: str, group: str, help_text: str, optional: bool = False) -> Input:

@@ -142,7 +142,8 @@ def _shown(values: sf.Values) -> list[dict[str, Any]]:
         for i in sf.shown_inputs():
             if i.group != key or i.name == "description":
                 continue
-            raw = str(values.get(i.name, ""))
+            given = values.get(i.name, "")
+            raw = ", ".join(given) if isinstance(given, list) else str(given)
             if i.kind == "checkbox":
                 shown = _("yes") if raw else _("no")
             else:
@@ -164,8 +165,8 @@ def _link(row: sf.Row) -> tuple[str, str]:
 
 
 def _lists(values: sf.Values) -> dict[str, Any]:
-    """Nodes, links, technologies, limits, targets and hydrogen demand of a scenario, for
-    reading."""
+    """Nodes, links, technologies, limits, targets, hydrogen demand and pathway targets
+    of a scenario, for reading."""
     known = [code for code, _name, _country in sf.nodes()]
     chosen = list(values.get("nodes") or [])
     return {
@@ -180,6 +181,7 @@ def _lists(values: sf.Values) -> dict[str, Any]:
         "limits": [r for r in sf.limit_rows(values, {}) if r.cells[0].value],
         "targets": [r for r in sf.target_rows(values, {}) if r.cells[0].value],
         "demand": [r for r in sf.demand_rows(values, {}) if r.cells[0].value],
+        "pathway_targets": [r for r in sf.target_year_rows(values, {}) if r.cells[0].value],
     }
 
 
