@@ -82,7 +82,7 @@ def molecule_inputs() -> tuple[Input, ...]:
             GROUP,
             "nodes",
             help=N_(
-                "all, or node codes separated by commas (e.g. AZ, KZ_WS); never the EU "
+                "all, or node codes separated by commas (e.g. AZ_SUM, KZ_WS); never the EU "
                 "gateway. Empty: all."
             ),
         ),
@@ -139,7 +139,7 @@ def molecule_inputs() -> tuple[Input, ...]:
         Input(
             "molecules-export-mode",
             ("molecules", "export", "mode"),
-            N_("Export of hydrogen or ammonia"),
+            N_("Export mode (hydrogen or ammonia)"),
             EXPORT,
             "select",
             (
