@@ -104,6 +104,7 @@ def test_every_molecules_field_set_in_the_editor_is_saved_and_read_back(ana: Tes
     assert again["molecules-export-crack_at_destination"] == ["true"]
     page = ana.get(f"{BASE}/ammonia-by-sea").text
     assert "Hydrogen demand at AZ_SUM" in page and "2.5 TWh a year" in page
+    assert "Port of export" in page and "GE_ANA: Anaklia" in page
 
 
 def test_a_bad_value_gets_its_sentence_and_keeps_every_other_entry(ana: TestClient) -> None:
@@ -218,3 +219,5 @@ def test_a_scenario_without_molecules_saves_to_the_same_digest(ana: TestClient) 
     assert "molecules" not in record["scenario"]
     shipped = shipped_scenario("reference-2030")
     assert record["digest"] == shipped.model_copy(update={"name": "untouched"}).digest()
+    page = ana.get(f"{BASE}/untouched").text  # the group read by its switch alone
+    assert "Model hydrogen and ammonia" in page and "Port of export" not in page

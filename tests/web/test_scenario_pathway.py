@@ -92,6 +92,8 @@ def test_a_pathway_set_in_the_editor_is_saved_and_read_back(ana: TestClient) -> 
     again = form_values(ana.get(f"{BASE}/three-years/edit").text)
     assert again["pathway-years"] == ["2030", "2040", "2050"]
     assert _rows(again)[("2040", "UZ")] == "0.5"
+    page = ana.get(f"{BASE}/three-years").text
+    assert "2030, 2040, 2050" in page and "Renewable target of UZ in 2040" in page
 
 
 def test_a_bad_pathway_value_gets_its_sentence_and_keeps_the_rest(ana: TestClient) -> None:
@@ -130,3 +132,5 @@ def test_a_scenario_without_a_pathway_saves_to_the_same_digest(ana: TestClient) 
     assert "pathway" not in record["scenario"]
     shipped = shipped_scenario("reference-2030")
     assert record["digest"] == shipped.model_copy(update={"name": "no-path"}).digest()
+    page = ana.get(f"{BASE}/no-path").text  # the group read by its switch alone
+    assert "Years of the pathway" in page and "Renewable target of KZ" not in page

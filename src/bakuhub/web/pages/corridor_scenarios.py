@@ -134,23 +134,38 @@ def upload(
 # -- a scenario's page ----------------------------------------------------------------
 
 
+SWITCHES = {"molecules": "molecules-enabled", "pathway": "pathway-years"}
+"""The input that switches a group on; while it is off the page shows it alone."""
+
+
 def _shown(values: sf.Values) -> list[dict[str, Any]]:
-    """The scenario's fields as readable groups of (label, value)."""
+    """The scenario's fields as readable groups of (label, value); a group that is off
+    (hydrogen and ammonia not modelled, no pathway years) shows its switch alone, and
+    the hydrogen export is left out then."""
     groups = []
+    off = {key for key, name in SWITCHES.items() if not values.get(name)}
+    if "molecules" in off:
+        off.add("molecules_export")
     for key, title in sf.groups()[1:]:  # the first, "The scenario", is the page's head
+        if key in off and key not in SWITCHES:
+            continue
         items = []
         for i in sf.shown_inputs():
             if i.group != key or i.name == "description":
+                continue
+            if key in off and i.name != SWITCHES.get(key):
                 continue
             given = values.get(i.name, "")
             raw = ", ".join(given) if isinstance(given, list) else str(given)
             if i.kind == "checkbox":
                 shown = _("yes") if raw else _("no")
+            elif i.kind == "multi" and not raw:
+                shown = _("none")
             else:
                 shown = dict(i.options).get(raw, raw) if i.options else raw
             if raw or not i.optional:
                 items.append((i.label, shown or _("(default)")))
-        groups.append({"key": key, "title": title, "items": items})
+        groups.append({"key": key, "title": title, "items": items, "off": key in off})
     return groups
 
 
