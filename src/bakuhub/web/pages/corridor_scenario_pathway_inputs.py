@@ -76,13 +76,14 @@ def pathway_inputs() -> tuple[Input, ...]:
                 ),
                 (
                     "perfect-foresight",
-                    N_("perfect foresight: all years at once, the future known"),
+                    N_("perfect foresight: all years at once (not yet available)"),
                 ),
             ),
             help=N_(
-                "Myopic decides as the partners do, on today's prices. Perfect foresight "
-                "gives the least-cost path if the future were known; it needs a resolution "
-                "of Nh or segments:N and is several times larger."
+                "Myopic decides as the partners do, on each year's prices. Perfect "
+                "foresight (the least-cost path if the future were known) is not yet "
+                "available for the corridor model: a study asking for it is refused when "
+                "it starts."
             ),
         ),
         Input(
