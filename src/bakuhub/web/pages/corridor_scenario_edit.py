@@ -89,6 +89,8 @@ def _editor(
         "link_rows": sf.link_rows(values, errors),
         "limit_rows": sf.limit_rows(values, errors),
         "target_rows": sf.target_rows(values, errors),
+        "demand_rows": sf.demand_rows(values, errors),
+        "pathway_rows": sf.target_year_rows(values, errors),
         "levels": sf.cable_levels(),
         "conflict_version": None,
     }

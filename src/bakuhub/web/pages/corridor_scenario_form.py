@@ -9,8 +9,9 @@ per-node technology limits; ``targets-<i>-...``: renewable targets).
 
 :func:`form_of` turns a scenario (its JSON) into the form's values, :func:`spec_of` the
 values back into scenario data (what a person typed is kept as text: the scenario's
-validation judges it), and :func:`place` puts each error of the service's
-``InvalidInput.details`` (``loc`` = scenario path) beside its input.
+validation judges it). The errors are put beside their inputs by
+:mod:`~bakuhub.web.pages.corridor_scenario_errors` and the rows drawn by
+:mod:`~bakuhub.web.pages.corridor_scenario_rows` (both re-exported here).
 """
 
 from __future__ import annotations
@@ -18,34 +19,42 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
-from bakuhub.i18n import N_, _
+from bakuhub.i18n import _
+from bakuhub.web.pages.corridor_scenario_errors import place, plain
+from bakuhub.web.pages.corridor_scenario_field import text
 from bakuhub.web.pages.corridor_scenario_inputs import (
-    BLANK_ROWS,
     EXTENDABLE,
     GROUPS,
     LIMIT_COLUMNS,
     LINK_COLUMNS,
-    LINK_LABELS,
-    LINK_MODES,
-    LINK_WORDS,
     MAX_ROWS,
     TARGET_COLUMNS,
     TECH_LABELS,
     Values,
-    by_name,
     cable_levels,
-    countries,
     groups,
     inputs,
     links,
-    node_options,
     nodes,
     shown_inputs,
     translated,
 )
+from bakuhub.web.pages.corridor_scenario_molecules import (
+    demand_rows,
+    molecule_values,
+    read_molecules,
+    split_nodes,
+    with_molecules,
+)
+from bakuhub.web.pages.corridor_scenario_pathway import (
+    pathway_values,
+    read_pathway,
+    target_year_rows,
+    with_pathway,
+)
+from bakuhub.web.pages.corridor_scenario_rows import Row, limit_rows, link_rows, target_rows
 
 __all__ = [
     "EXTENDABLE",
@@ -54,51 +63,25 @@ __all__ = [
     "Row",
     "Values",
     "cable_levels",
+    "demand_rows",
     "form_of",
     "groups",
     "inputs",
+    "limit_rows",
+    "link_rows",
     "nodes",
     "place",
     "plain",
     "shown_inputs",
     "spec_of",
+    "target_rows",
+    "target_year_rows",
     "translated",
     "values_of",
 ]
 
 
-@dataclass
-class Cell:
-    """One input of a row as the template draws it."""
-
-    name: str
-    label: str
-    kind: str
-    value: str
-    options: tuple[tuple[str, str], ...] = ()
-    error: str = ""
-
-
-@dataclass
-class Row:
-    """A row of a table of inputs (a link, a limit, a target)."""
-
-    title: str
-    cells: list[Cell] = field(default_factory=list)
-
-
 # -- scenario -> form -----------------------------------------------------------------
-
-
-def text(value: Any) -> str:
-    """A value as the form shows it (``80`` not ``80.0``; empty for none)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else ""
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
-    return str(value)
 
 
 def _at(spec: Mapping[str, Any], path: tuple[str, ...]) -> Any:
@@ -108,14 +91,21 @@ def _at(spec: Mapping[str, Any], path: tuple[str, ...]) -> Any:
     return value
 
 
-KEPT = ("molecules",)
+KEPT: tuple[str, ...] = ()
 """Groups of a scenario this editor has no inputs for yet: carried through the form as
-they are (a hidden field, validated with the rest), never dropped by an edit."""
+they are (a hidden field, validated with the rest), never dropped by an edit. None now:
+the hydrogen and ammonia group (``molecules``) has its inputs."""
 
 
 def form_of(spec: Mapping[str, Any]) -> Values:
     """The form's values of a scenario (its validated JSON)."""
+    spec = with_pathway(with_molecules(spec))
     values: Values = {i.name: text(_at(spec, i.path)) for i in inputs()}
+    for one in inputs():
+        if one.kind == "multi":
+            values[one.name] = [str(v) for v in _at(spec, one.path) or []]
+    values.update(molecule_values(spec))
+    values.update(pathway_values(spec))
     for group in KEPT:
         if spec.get(group) is not None:
             values[f"kept-{group}"] = json.dumps(spec[group], separators=(",", ":"))
@@ -152,7 +142,8 @@ def form_of(spec: Mapping[str, Any]) -> Values:
 def values_of(form: Any) -> Values:
     """The posted form as values (text stripped and bounded; checkbox groups as lists)."""
     values: Values = {}
-    for key in ("nodes", "demand_nodes_excluded"):
+    multi = [i.name for i in inputs() if i.kind == "multi"]
+    for key in ("nodes", "demand_nodes_excluded", *multi):
         values[key] = [str(v)[:64] for v in form.getlist(key) if isinstance(v, str)][:MAX_ROWS]
     for key, value in form.multi_items():
         if isinstance(value, str) and key not in values and len(values) < 2000:
@@ -192,8 +183,13 @@ def spec_of(values: Values, *, ref: str) -> tuple[dict[str, Any], dict[str, str]
     spec: dict[str, Any] = {"name": ref or "scenario"}
     for one in inputs():
         raw = str(values.get(one.name, ""))
-        if one.kind == "checkbox":
+        if one.kind == "multi":
+            ticked = [str(v) for v in values.get(one.name) or []]
+            _put(spec, one.path, [int(v) if v.isdigit() and len(v) < 6 else v for v in ticked])
+        elif one.kind == "checkbox":
             _put(spec, one.path, raw in ("true", "on"))
+        elif raw and one.kind == "nodes":
+            _put(spec, one.path, split_nodes(raw))
         elif raw and one.path == ("year",):
             _put(spec, one.path, int(raw) if raw.isdigit() and len(raw) < 6 else raw)
         elif raw:
@@ -210,6 +206,8 @@ def spec_of(values: Values, *, ref: str) -> tuple[dict[str, Any], dict[str, str]
                     "The scenario's {group} group came back damaged; reload the scenario and "
                     "edit it again."
                 ).format(group=group)
+    errors.update(read_molecules(values, spec))
+    errors.update(read_pathway(values, spec))
     solver = spec.get("solver", {})
     solver["options"] = {k: v for k, v in solver.get("options", {}).items() if v is not None}
     known = [code for code, _name, _country in nodes()]
@@ -263,189 +261,3 @@ def spec_of(values: Values, *, ref: str) -> tuple[dict[str, Any], dict[str, str]
         else:
             spec["renewable_targets"][row["country"]] = row["share"]
     return spec, errors
-
-
-# -- errors beside their inputs -------------------------------------------------------
-
-_PLAIN = (
-    (
-        r"Input should be a valid number, unable to parse string as a number",
-        N_("write a number"),
-    ),
-    (
-        r"Input should be a valid integer, unable to parse string as an integer",
-        N_("write a whole number"),
-    ),
-    (
-        r"Input should be a valid integer, got a number with a fractional part",
-        N_("write a whole number"),
-    ),
-    (r"Input should be greater than or equal to (?P<limit>\S+)", N_("must be at least {limit}")),
-    (r"Input should be less than or equal to (?P<limit>\S+)", N_("must be at most {limit}")),
-    (r"Input should be greater than (?P<limit>\S+)", N_("must be more than {limit}")),
-    (r"Input should be less than (?P<limit>\S+)", N_("must be less than {limit}")),
-    (r"Input should be (?P<rest>[^\n]*)", N_("must be {rest}")),
-)
-
-
-def plain(message: str) -> str:
-    """A validation message in a person's words (no "Input should be"), its words in
-    the reader's language (pydantic's own values, such as the choices, stay as said)."""
-    for said, meant in _PLAIN:
-        found = re.search(said, message)
-        if found is not None:
-            words = _(meant).format(**found.groupdict())
-            message = message[: found.start()] + words + message[found.end() :]
-    return message.rstrip(".")
-
-
-def _row_of(values: Values, prefix: str, column: str, wanted: str) -> int | None:
-    for key, value in values.items():
-        match = re.match(rf"^{prefix}-(\d{{1,3}})-{column}$", key)
-        if match and value == wanted:
-            return int(match.group(1))
-    return None
-
-
-def _limit_row(values: Values, tech: str, node: str) -> int | None:
-    for key, value in values.items():
-        match = re.match(r"^limits-(\d{1,3})-technology$", key)
-        if match and value == tech and values.get(f"limits-{match.group(1)}-node") == node:
-            return int(match.group(1))
-    return None
-
-
-def input_of(loc: list[Any], msg: str, values: Values) -> tuple[str, str]:
-    """(input name, label) an error at scenario path ``loc`` belongs to ('': the form)."""
-    path = tuple(str(p) for p in loc)
-    named = {"ref": N_("Reference"), "name": N_("Reference"), "title": N_("Title")}
-    if path[:1] and path[0] in named:
-        return ("ref" if path[0] == "name" else path[0]), _(named[path[0]])
-    if path[:1] in (("nodes",), ("demand_nodes_excluded",)):
-        label = _("Nodes") if path[0] == "nodes" else _("Nodes without demand")
-        return path[0], label
-    if path[:1] == ("links",) and len(path) > 1:
-        i = _row_of(values, "links", "name", path[1])
-        if i is None:
-            return "", _("Link {link}").format(link=path[1])
-        column = path[2] if len(path) > 2 else ""
-        if column not in LINK_COLUMNS:
-            column = next((c for c in ("p_nom_mw", "max_mw") if c in msg), "mode")
-        label = _("Link {link}, {column}").format(link=path[1], column=_(LINK_LABELS[column]))
-        return f"links-{i}-{column}", label
-    if path[:1] == ("build",) and len(path) > 1:
-        tech = path[1]
-        if len(path) > 3 and path[2] == "max_mw":
-            i = _limit_row(values, tech, path[3])
-            if i is not None:
-                label = _("Limit of {technology} at {node} (MW)").format(
-                    technology=tech, node=path[3]
-                )
-                return f"limits-{i}-max_mw", label
-        if len(path) > 2 and path[2] == "nodes":
-            return f"build-{tech}-nodes", _("Where {technology} may be built").format(
-                technology=tech
-            )
-        return f"build-{tech}-on", _(TECH_LABELS.get(tech, tech))
-    if path[:1] == ("renewable_targets",):
-        country = path[1] if len(path) > 1 else msg.split(":", 1)[0]
-        i = _row_of(values, "targets", "country", country)
-        if i is not None:  # msg: "AZ: ..."
-            return f"targets-{i}-share", _("Renewable target of {country}").format(country=country)
-        return "", _("Renewable targets")
-    found = [i for i in inputs() if path[: len(i.path)] == i.path]
-    if found:
-        best = max(found, key=lambda i: len(i.path))
-        return best.name, translated(best).label
-    if path[:1] in (("solver",), ("weather",), ("costs",), ("co2",), ("europe",)):
-        fallback = {"solver": "solver-name", "weather": "weather-source"}.get(path[0], "")
-        if fallback:
-            return fallback, translated(by_name()[fallback]).label
-    return "", ".".join(path) or _("The scenario")
-
-
-def place(details: list[dict[str, Any]], values: Values) -> dict[str, str]:
-    """Each error of ``details`` beside its input (key '' for the form as a whole)."""
-    errors: dict[str, str] = {}
-    for detail in details:
-        msg = plain(str(detail.get("msg") or _("is not valid")))
-        name, label = input_of(list(detail.get("loc") or []), msg, values)
-        if name.startswith("targets-"):
-            msg = msg.split(": ", 1)[-1]  # the country is in the label already
-        for column, words in LINK_WORDS.items():
-            msg = msg.replace(column, _(words)) if name.startswith("links-") else msg
-        sentence = _("{label}: {message}.").format(label=label, message=msg)
-        errors[name] = f"{errors[name]} {sentence}" if name in errors and name else sentence
-    return errors
-
-
-# -- what the template draws ----------------------------------------------------------
-
-
-def _indices(values: Values, prefix: str) -> list[int]:
-    found = {
-        int(m.group(1))
-        for key in values
-        if (m := re.match(rf"^{prefix}-(\d{{1,3}})-[a-z_]+$", key)) is not None
-    }
-    return sorted(found)
-
-
-def link_rows(values: Values, errors: Mapping[str, str]) -> list[Row]:
-    """One row per link: its name (fixed) and its mode and capacities."""
-    about = dict(links())
-    out = []
-    for i in _indices(values, "links"):
-        name = str(values.get(f"links-{i}-name", ""))
-        row = Row(f"{name}: {about.get(name) or _('not a link of the dataset')}")
-        row.cells.append(Cell(f"links-{i}-name", _("Link"), "hidden", name))
-        for column, label in LINK_LABELS.items():
-            kind = "select" if column == "mode" else "number"
-            key = f"links-{i}-{column}"
-            options = tuple((v, _(t)) for v, t in LINK_MODES) if kind == "select" else ()
-            value = str(values.get(key, ""))
-            row.cells.append(Cell(key, _(label), kind, value, options, errors.get(key, "")))
-        out.append(row)
-    return out
-
-
-def _repeat(
-    values: Values,
-    errors: Mapping[str, str],
-    prefix: str,
-    columns: tuple[tuple[str, str, str, tuple[tuple[str, str], ...]], ...],
-) -> list[Row]:
-    used = _indices(values, prefix)
-    filled = [i for i in used if any(values.get(f"{prefix}-{i}-{c[0]}") for c in columns)]
-    start = (max(used) + 1) if used else 0
-    out = []
-    for n, i in enumerate([*filled, *range(start, start + BLANK_ROWS)][:MAX_ROWS]):
-        row = Row(_("row {number}").format(number=n + 1))
-        for column, label, kind, options in columns:
-            key = f"{prefix}-{i}-{column}"
-            value = str(values.get(key, ""))
-            row.cells.append(Cell(key, label, kind, value, options, errors.get(key, "")))
-        out.append(row)
-    return out
-
-
-def limit_rows(values: Values, errors: Mapping[str, str]) -> list[Row]:
-    """The per-node technology limits, with two empty rows to add more."""
-    techs = (("", _("(choose)")), *((t, _(TECH_LABELS[t])) for t in EXTENDABLE))
-    where = (("", _("(choose)")), *node_options())
-    columns = (
-        ("technology", _("Technology"), "select", techs),
-        ("node", _("Node"), "select", where),
-        ("max_mw", _("At most (MW)"), "number", ()),
-    )
-    return _repeat(values, errors, "limits", columns)
-
-
-def target_rows(values: Values, errors: Mapping[str, str]) -> list[Row]:
-    """The renewable targets, with two empty rows to add more."""
-    choices = (("", _("(choose)")), *((c, c) for c in countries()))
-    columns = (
-        ("country", _("Country"), "select", choices),
-        ("share", _("Share of renewables (0 to 1)"), "number", ()),
-    )
-    return _repeat(values, errors, "targets", columns)

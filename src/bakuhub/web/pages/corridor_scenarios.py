@@ -36,6 +36,7 @@ from bakuhub.web.pages import corridor_scenario_edit as edit
 from bakuhub.web.pages import corridor_scenario_form as sf
 from bakuhub.web.pages.common import principal_of, redirect, render
 from bakuhub.web.pages.corridor_scenario_edit import BASE, AnalystDep, RefPath, SignedInDep
+from bakuhub.web.pages.corridor_scenario_reading import shown_groups, shown_lists
 from bakuhub.web.routes.corridor_scenarios import submit_study_job
 from bakuhub.web.routes.jobs import RunnerDep
 
@@ -134,58 +135,6 @@ def upload(
 # -- a scenario's page ----------------------------------------------------------------
 
 
-def _shown(values: sf.Values) -> list[dict[str, Any]]:
-    """The scenario's fields as readable groups of (label, value)."""
-    groups = []
-    for key, title in sf.groups()[1:]:  # the first, "The scenario", is the page's head
-        items = []
-        for i in sf.shown_inputs():
-            if i.group != key or i.name == "description":
-                continue
-            raw = str(values.get(i.name, ""))
-            if i.kind == "checkbox":
-                shown = _("yes") if raw else _("no")
-            else:
-                shown = dict(i.options).get(raw, raw) if i.options else raw
-            if raw or not i.optional:
-                items.append((i.label, shown or _("(default)")))
-        groups.append({"key": key, "title": title, "items": items})
-    return groups
-
-
-def _link(row: sf.Row) -> tuple[str, str]:
-    """A link's setting as read: its title, and its mode and capacities in words."""
-    said = [
-        _("{label}: {value}").format(label=c.label, value=dict(c.options).get(c.value, c.value))
-        for c in row.cells[1:]
-        if c.value
-    ]
-    return row.title, "; ".join(said)
-
-
-def _lists(values: sf.Values) -> dict[str, Any]:
-    """Nodes, links, technologies, limits and targets of a scenario, for reading."""
-    known = [code for code, _name, _country in sf.nodes()]
-    chosen = list(values.get("nodes") or [])
-    return {
-        "nodes": _("all") if set(known) <= set(chosen) else ", ".join(chosen),
-        "excluded": ", ".join(values.get("demand_nodes_excluded") or []) or _("none"),
-        "links": [_link(r) for r in sf.link_rows(values, {}) if r.cells[1].value],
-        "build": [
-            (_(sf.TECH_LABELS[t]), _where(values.get(f"build-{t}-nodes")))
-            for t in sf.EXTENDABLE
-            if values.get(f"build-{t}-on")
-        ],
-        "limits": [r for r in sf.limit_rows(values, {}) if r.cells[0].value],
-        "targets": [r for r in sf.target_rows(values, {}) if r.cells[0].value],
-    }
-
-
-def _where(nodes: Any) -> str:
-    """Where a technology may be built, as the page says it."""
-    return _("all") if not nodes or nodes == "all" else str(nodes)
-
-
 def _scenario_page(
     request: Request,
     session: Session,
@@ -223,8 +172,8 @@ def _scenario_page(
     context = {
         "about": about,
         "shipped": shipped,
-        "groups": _shown(values),
-        "lists": _lists(values),
+        "groups": shown_groups(values),
+        "lists": shown_lists(values),
         "studies": service.list_studies(
             session=session, principal=principal, data_dir=settings.data_dir, where=where
         ),
