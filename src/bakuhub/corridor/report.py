@@ -13,6 +13,7 @@ from bakuhub.corridor import results as r
 from bakuhub.corridor.datasets import load_dataset
 from bakuhub.corridor.economics import cable_economics
 from bakuhub.corridor.report_map import OUTLINE_SOURCE, network_map
+from bakuhub.corridor.report_molecules import molecules_section
 from bakuhub.corridor.report_negotiation import negotiation_sections
 from bakuhub.corridor.report_pathway import pathway_figure, pathway_section
 from bakuhub.corridor.report_summary import (
@@ -231,6 +232,7 @@ def _sections(solved: Solved, summary: dict[str, Any], t: dict[str, pd.DataFrame
         unserved_section(summary, t["unserved"]),
         negotiation_sections(summary),
         pathway_section(summary),
+        molecules_section(summary),
         refinement_section(summary),
         real_year_section(summary),
     ]

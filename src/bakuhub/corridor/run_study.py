@@ -164,6 +164,12 @@ def run_study(
     summary.update(
         _clean(analyse(sized, cf, resolution=resolution, progress=say, solver_log=solver_log))
     )
+    if scenario.molecules.enabled:
+        from bakuhub.corridor.molecule_results import molecule_results
+
+        summary["molecules"] = _clean(
+            molecule_results(sized, resolution=resolution, progress=say, solver_log=solver_log)
+        )
     if refinement is not None:
         summary["refinement"] = _clean(refinement)
     if real_year is not None:

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from bakuhub import i18n
 from bakuhub.accounts.permissions import Principal, Role
 from bakuhub.corridor.compare import FIGURES, clean, compare
+from bakuhub.corridor.report_molecules import molecules_section
 from bakuhub.corridor.report_negotiation import negotiation_sections
 from bakuhub.corridor.report_pathway import pathway_section
 from bakuhub.errors import BakuhubError, validated
@@ -174,6 +175,18 @@ def pathway_html(summary: dict[str, Any] | None) -> Markup:
         return Markup("")
 
 
+def molecules_html(summary: dict[str, Any] | None) -> Markup:
+    """The study's hydrogen and ammonia tables (the report's own, escaped text), or
+    nothing; a summary not as this version writes it is logged and left out."""
+    if not summary:
+        return Markup("")
+    try:
+        return Markup(molecules_section(summary))  # every text in it is escaped
+    except (KeyError, TypeError, ValueError, AttributeError):
+        log.warning("the molecule tables of a study summary could not be read", exc_info=True)
+        return Markup("")
+
+
 def study_context(
     session: Session, principal: Principal | None, data_dir: Path, name: str
 ) -> dict[str, Any]:
@@ -192,6 +205,7 @@ def study_context(
         "versus": counterfactual_rows(summary),
         "negotiation": negotiation_html(summary),
         "pathway": pathway_html(summary),
+        "molecules": molecules_html(summary),
         "inputs_yaml": yaml.safe_dump(study["inputs"], sort_keys=False, allow_unicode=True),
         "downloads": downloads(row.name, study["files"]),
         "report": f"{link(row.name)}/report.html" if "report.html" in study["files"] else None,
