@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     import pandas as pd
     import pypsa
 
+    from bakuhub.corridor.hydrogen_costs import MoleculeCosts
     from bakuhub.corridor.scenario import Scenario
     from bakuhub.corridor.solve import Progress, Solved
 
@@ -90,10 +91,8 @@ def _per_kg(eur: float, tonnes: float) -> float | None:
     return eur / (tonnes * 1000.0) if tonnes > 1e-9 else None
 
 
-def nodes_table(n: pypsa.Network, molecules: Molecules, scenario: Scenario) -> list[NodeRow]:
+def nodes_table(n: pypsa.Network, molecules: Molecules, costs: MoleculeCosts) -> list[NodeRow]:
     """Per molecule node of a solved network (definitions in the module docstring)."""
-    data = load_dataset(scenario.year, scenario.costs.cable_cost)
-    costs = molecule_costs(data, molecules, scenario.costs.wacc)
     made = molecule_summary(n, molecules, costs)
     w = n.snapshot_weightings.generators
     stores = n.stores[n.stores.carrier == "H2 store"]
@@ -166,6 +165,7 @@ def export_row(n: pypsa.Network, molecules: Molecules) -> ExportRow | None:
 
 def cables_against(n: pypsa.Network, base: pypsa.Network) -> list[CableRow]:
     """Each cable's capacity and energy carried (both ways) with molecules and without."""
+
     def frame(net: pypsa.Network) -> pd.DataFrame:
         table = r.cables(net).set_index("link")
         table["energy_twh"] = table.forward_twh + table.backward_twh
@@ -203,12 +203,14 @@ def molecule_results(
     that one otherwise: the counterfactual is the one without the Caspian cable)."""
     say = progress or (lambda _line: None)
     scenario, n = solved.scenario, solved.network
+    data = load_dataset(scenario.year, scenario.costs.cable_cost)
+    costs = molecule_costs(data, scenario.molecules, scenario.costs.wacc)
     say(_("molecules: the same scenario without hydrogen and ammonia"))
     base = solve_scenario(
         without_molecules(scenario), resolution=resolution, progress=say, solver_log=solver_log
     )
     return {
-        "nodes": nodes_table(n, scenario.molecules, scenario),
+        "nodes": nodes_table(n, scenario.molecules, costs),
         "export": export_row(n, scenario.molecules),
         "cables": cables_against(n, base.network),
         "without": {

@@ -51,9 +51,10 @@ def _export(row: dict[str, Any] | None) -> str:
         return ""
     carrier = _("hydrogen") if row["carrier"] == "hydrogen" else _("ammonia")
     said = _("{carrier} delivered at {port}: {twh} TWh/a (LHV), {kt} kt/a.").format(
-        carrier=carrier, port=row["port"], twh=fmt(row["delivered_twh"], 2), kt=fmt(
-            row["delivered_t"], 1, 1e3
-        )
+        carrier=carrier,
+        port=row["port"],
+        twh=fmt(row["delivered_twh"], 2),
+        kt=fmt(row["delivered_t"], 1, 1e3),
     )
     if row.get("target_twh") is not None:
         said += " " + _("Target: {target} TWh/a.").format(target=fmt(row["target_twh"], 2))

@@ -83,12 +83,15 @@ def _analysis_lines(scenario: dict[str, Any]) -> int:
     """Progress lines of a study's negotiation analyses (``corridor/analyses.py``): the
     cost shares one line and one a coalition (8); CBAM one line and a solve (4); the
     near-optimal ranges one a solve, counted at their most (the number of ranges is
-    known only once the network is built)."""
+    known only once the network is built); the molecules' comparison one line and a
+    solve (5)."""
     asked = scenario.get("negotiation")
     asked = asked if isinstance(asked, dict) else {}
     cbam = scenario.get("cbam")
     lines = 9 if asked.get("cost_sharing") else 0
     lines += 5 if isinstance(cbam, dict) and cbam.get("mode", "off") != "off" else 0
+    molecules = scenario.get("molecules")
+    lines += 5 if isinstance(molecules, dict) and molecules.get("enabled") else 0
     if asked.get("near_optimal_slack") is not None:
         from bakuhub.corridor.negotiation_options import NegotiationOptions
 
