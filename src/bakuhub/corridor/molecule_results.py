@@ -172,15 +172,17 @@ def cables_against(n: pypsa.Network, base: pypsa.Network) -> list[CableRow]:
         return table
 
     now, before = frame(n), frame(base)
+    had_mw = before.capacity_mw.to_dict()
+    had_twh = before.energy_twh.to_dict()
     return [
         CableRow(
             link=str(link),
-            capacity_mw=float(now.at[link, "capacity_mw"]),
-            capacity_without_mw=float(before.capacity_mw.get(link, 0.0)),
-            energy_twh=float(now.at[link, "energy_twh"]),
-            energy_without_twh=float(before.energy_twh.get(link, 0.0)),
+            capacity_mw=float(row.capacity_mw),
+            capacity_without_mw=float(had_mw.get(link, 0.0)),
+            energy_twh=float(row.energy_twh),
+            energy_without_twh=float(had_twh.get(link, 0.0)),
         )
-        for link in now.index
+        for link, row in now.iterrows()
     ]
 
 
