@@ -19,6 +19,7 @@ defaults) under ``--plain-timeout`` and prints its wall time over bakuhub's.
     .venv/bin/python bench/corridor.py --reference hourly.json   # finest solved elsewhere
     .venv/bin/python bench/corridor.py --only 2h --json-out 2h.json --timeout 3600
     .venv/bin/python bench/corridor.py --solver highs --resolutions default   # HiGHS instead
+    .venv/bin/python bench/corridor.py --scenario hyrasia-2032 --resolutions default  # molecules
     .venv/bin/python bench/corridor.py --weather ../shared/data --plain --flatness \
         --resolutions hourly 3h repdays repdays/12 default       # the real-year table
     .venv/bin/python bench/corridor.py --weather ../shared/data --resolutions benders default
