@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from bakuhub.config import Settings
 from bakuhub.corridor import hydrogen as h
 from bakuhub.corridor import hydrogen_costs as hc
+from bakuhub.corridor import interior
 from bakuhub.corridor.hydrogen_options import Molecules
 from bakuhub.corridor.molecule_results import nodes_table
 from bakuhub.corridor.report import render_report
@@ -24,9 +25,10 @@ from bakuhub.jobs.kinds import CORRIDOR_STUDY, expected_lines
 WATER = 10 / hc.H2_LHV_MWH_PER_T  # 10 L/kg = 0.3 m3 per MWh_H2
 
 
-def _tiny(costs: hc.MoleculeCosts) -> pypsa.Network:
+def _tiny(costs: hc.MoleculeCosts, solver: str = "highs") -> pypsa.Network:
     """Three hours, PV (1 EUR/MW) shining in hours 0 and 1 only, an electrolyser (eta 0.5),
-    a tank (0.1 EUR/MWh) and a constant hydrogen demand of 1 MW, solved by HiGHS.
+    a tank (0.1 EUR/MWh) and a constant hydrogen demand of 1 MW, solved by HiGHS or by
+    the study's interior-point path (Clarabel: its own duals, hence its own prices).
 
     The demand takes 3 MWh_H2; the electrolyser makes them in hours 0 and 1, 1.5 MW_H2
     each (3 MW_el, the least capacity), PV 3 MW, the tank holds the 1 MWh of hour 2.
@@ -40,12 +42,16 @@ def _tiny(costs: hc.MoleculeCosts) -> pypsa.Network:
     h.add_hydrogen_node(n, "b", costs)
     h.add_hydrogen_demand(n, "b", 1.0)
     n.optimize.create_model(include_objective_constant=False)
-    status = n.optimize.solve_model(solver_name="highs", io_api="direct", output_flag=False)
+    if solver == "clarabel":
+        status = interior.solve_network(n)
+    else:
+        status = n.optimize.solve_model(solver_name="highs", io_api="direct", output_flag=False)
     assert status == ("ok", "optimal")
     return n
 
 
-def test_cost_of_hydrogen_full_load_hours_and_fresh_water_by_hand() -> None:
+@pytest.mark.parametrize("solver", ["highs", "clarabel"])
+def test_cost_of_hydrogen_full_load_hours_and_fresh_water_by_hand(solver: str) -> None:
     """Fresh water at 2 EUR/m3, 10 L/kg: 0.3 m3/MWh_H2 x 0.5 x 2 = 0.3 EUR per MWh_el.
 
     Hydrogen 3 MWh = 0.09 t = 90 kg; electricity 6 MWh_el, priced 1 EUR/MW of PV over
@@ -62,7 +68,7 @@ def test_cost_of_hydrogen_full_load_hours_and_fresh_water_by_hand() -> None:
         tank_eur_mwh=0.1,
         water_m3_mwh=WATER,
     )
-    n = _tiny(costs)
+    n = _tiny(costs, solver)
     assert n.objective == pytest.approx(7.9, rel=1e-6)
     (row,) = nodes_table(n, molecules, costs)
     assert row["electrolyser_mw_el"] == pytest.approx(3.0, rel=1e-6)
