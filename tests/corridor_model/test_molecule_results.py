@@ -78,6 +78,9 @@ def test_cost_of_hydrogen_full_load_hours_and_fresh_water_by_hand(solver: str) -
     assert row["electricity_eur_mwh_el"] == pytest.approx(0.5, rel=1e-6)
     assert row["water_m3"] == pytest.approx(0.9, rel=1e-6)
     assert row["water_cost_eur_kg"] == pytest.approx(0.02, rel=1e-6)
+    # the buyer pays the hydrogen bus's price: the same 7.9 EUR (strong duality)
+    paid = (n.buses_t.marginal_price["b H2"] * n.loads_t.p["b H2 demand"]).sum()
+    assert paid / 90 == pytest.approx(row["lcoh_eur_kg"], rel=1e-5)
 
 
 def test_desalinated_water_is_paid_with_the_electrolyser() -> None:
