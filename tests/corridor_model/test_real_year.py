@@ -160,3 +160,69 @@ def test_a_small_study_carries_its_refinement_and_real_year_check(tmp_path: Path
     page = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert "Real-year check" in page and ry.REBUILT in page
     assert "Refined on the full year" in page and "operating solve of the Benders" in page
+
+
+def _electrolysis(target_mwh: float) -> pypsa.Network:
+    """Gas at ``el`` feeds an electrolyser (efficiency 0.5) whose hydrogen is sold at the
+    port under a yearly target: both sized (10 and 2 EUR/MW)."""
+    from bakuhub.corridor.hydrogen import MOLECULE_EXPORT
+
+    n = pypsa.Network()
+    n.set_snapshots(range(4))
+    n.add("Bus", "el")
+    n.add("Bus", "h2", carrier="H2")
+    n.add("Carrier", ["gas", "H2", "electrolysis", MOLECULE_EXPORT])
+    n.add(
+        "Generator",
+        "gas",
+        bus="el",
+        carrier="gas",
+        p_nom_extendable=True,
+        capital_cost=10.0,
+        marginal_cost=1.0,
+    )
+    n.add(
+        "Link",
+        "electrolyser",
+        bus0="el",
+        bus1="h2",
+        carrier="electrolysis",
+        efficiency=0.5,
+        p_nom_extendable=True,
+        capital_cost=2.0,
+    )
+    n.add(
+        "Generator",
+        MOLECULE_EXPORT,
+        bus="h2",
+        carrier=MOLECULE_EXPORT,
+        p_nom=target_mwh,  # at most the year's quantity in one hour: never binding here
+        p_max_pu=0.0,
+        p_min_pu=-1.0,
+    )
+    return n
+
+
+def test_the_check_holds_the_molecule_target_and_reports_its_shortfall() -> None:
+    target = 8.0  # MWh of hydrogen over the 4 hours: 2 MWh_H2 an hour, 4 MW_el
+    design = _electrolysis(target)
+    design.optimize.create_model(include_objective_constant=False)
+    p = design.model["Generator-p"].sel(name="molecule export")
+    design.model.add_constraints(-p.sum() == target, name="molecule_export_target")
+    sized = _solve(design)
+    assert design.links.at["electrolyser", "p_nom_opt"] == pytest.approx(4.0)
+    assert sized == pytest.approx(10 * 4 + 2 * 4 + 1 * 16)  # gas, electrolyser, fuel
+    check = _electrolysis(target)
+    done = ry.operate(check, design, TINY, molecule_mwh=target)
+    assert done.capex + done.operating == pytest.approx(sized)  # the design delivers it
+    assert done.molecule_shortfall_mwh == pytest.approx(0.0, abs=1e-9)
+
+    design.links.loc["electrolyser", "p_nom_opt"] = 2.0  # half the electrolyser
+    check = _electrolysis(target)
+    done = ry.operate(check, design, TINY, molecule_mwh=target)
+    assert done.molecule_shortfall_mwh == pytest.approx(target / 2)  # 1 MWh_H2 an hour
+    summary, _ = ry.assess(
+        check, design, done, sizing_cost=sized, export_target_twh=None, molecule_target_twh=8e-6
+    )
+    assert summary["molecule_export_shortfall_twh"] == pytest.approx(4e-6)
+    assert summary["far_off"] and "hydrogen or ammonia export falls" in summary["verdict"]

@@ -28,6 +28,7 @@ import numpy as np
 
 from bakuhub import i18n
 from bakuhub.corridor.datasets import load_dataset
+from bakuhub.corridor.hydrogen import MOLECULE_EXPORT
 from bakuhub.corridor.network import EXPORT, build_network
 from bakuhub.corridor.profiles import reconstruct
 from bakuhub.corridor.real_year_figures import Operation, assess, verdict
@@ -132,15 +133,15 @@ def add_shedding(n: pypsa.Network, voll: float) -> None:
 
 
 def define_soft_export_target(
-    n: pypsa.Network, generator: str, energy_mwh: float, penalty: float
+    n: pypsa.Network, generator: str, energy_mwh: float, penalty: float, name: str = "export"
 ) -> None:
     """The export target with a shortfall ``S`` (MWh, ``0 <= S <= E``) paid at ``penalty``
-    EUR/MWh: ``sum_t w_t * (-p_export,t) + S = E``."""
+    EUR/MWh: ``sum_t w_t * (-p_export,t) + S = E`` (variable ``{name}_shortfall``)."""
     m = n.model
     p = m["Generator-p"].sel(name=generator)
     weights = n.snapshot_weightings.generators
-    short = m.add_variables(lower=0.0, upper=energy_mwh, name="export_shortfall")
-    m.add_constraints((-p * weights).sum() + short == energy_mwh, name="export_target")
+    short = m.add_variables(lower=0.0, upper=energy_mwh, name=f"{name}_shortfall")
+    m.add_constraints((-p * weights).sum() + short == energy_mwh, name=f"{name}_target")
     m.add_objective(m.objective.expression + penalty * short, overwrite=True)
 
 
@@ -150,11 +151,14 @@ def operate(
     scenario: Scenario,
     *,
     export_mwh: float | None = None,
+    molecule_mwh: float | None = None,
     progress: Progress | None = None,
     solver_log: bool = False,
 ) -> Operation:
     """Dispatch ``network`` with the capacities of ``design`` fixed, in one LP, with the
-    scenario's solver, CO2 cap and value of lost load; ``export_mwh``: the export target."""
+    scenario's solver, CO2 cap and value of lost load; ``export_mwh``: the export target;
+    ``molecule_mwh``: the molecule export's target (MWh LHV), its shortfall paid as the
+    power export's (the same assumption: what the year cannot deliver, it reports)."""
     say = progress or (lambda _line: None)
     started = time.perf_counter()
     capex = fix_design(network, design)
@@ -164,6 +168,8 @@ def operate(
     penalty = EXPORT_PENALTY_OF_VOLL * scenario.voll_eur_mwh
     if export_mwh is not None:
         define_soft_export_target(network, EXPORT, export_mwh, penalty)
+    if molecule_mwh is not None:
+        define_soft_export_target(network, MOLECULE_EXPORT, molecule_mwh, penalty, "molecule")
     solver = check_solver(scenario)
     say(
         _(
@@ -183,11 +189,15 @@ def operate(
                 "status '{status}', condition '{condition}'."
             ).format(scenario=scenario.name, status=status, condition=condition)
         )
-    shortfall = 0.0
-    if "export_shortfall" in network.model.variables:
-        shortfall = float(network.model["export_shortfall"].solution.item())
-    operating = objective(network) - penalty * shortfall
-    return Operation(capex, operating, shortfall, time.perf_counter() - started)
+    short = {
+        name: float(network.model[f"{name}_shortfall"].solution.item())
+        if f"{name}_shortfall" in network.model.variables
+        else 0.0
+        for name in ("export", "molecule")
+    }
+    operating = objective(network) - penalty * sum(short.values())
+    seconds = time.perf_counter() - started
+    return Operation(capex, operating, short["export"], seconds, short["molecule"])
 
 
 def check_solver(scenario: Scenario) -> Scenario:
@@ -231,8 +241,18 @@ def check_design(
     target = None
     if scenario.europe.mode == "target" and EXPORT in network.generators.index:
         target = scenario.europe.export_twh * 1e6
+    molecules = scenario.molecules.export
+    molecule_twh = None
+    if scenario.molecules.enabled and molecules.mode == "target":
+        molecule_twh = molecules.target_twh
     done = operate(
-        network, solved.network, scenario, export_mwh=target, progress=say, solver_log=solver_log
+        network,
+        solved.network,
+        scenario,
+        export_mwh=target,
+        molecule_mwh=None if molecule_twh is None else molecule_twh * 1e6,
+        progress=say,
+        solver_log=solver_log,
     )
     summary, tables = assess(
         network,
@@ -241,6 +261,7 @@ def check_design(
         sizing_cost=objective(solved.network),
         export_target_twh=None if target is None else target / 1e6,
         stamps=hourly.index,
+        molecule_target_twh=molecule_twh,
     )
     with i18n.use(i18n.DEFAULT):  # the summary's words are for programs: English
         summary.update(weather=source, weather_note=weather_note(source))

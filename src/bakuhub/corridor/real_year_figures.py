@@ -32,12 +32,14 @@ SHED_MW = 1e-3
 @dataclass
 class Operation:
     """What one operating solve cost: capital (EUR/a), operating (EUR/a, the export
-    shortfall's penalty left out), export shortfall (MWh) and seconds."""
+    shortfalls' penalties left out), export shortfall (MWh), seconds, and the molecule
+    export's shortfall (MWh LHV)."""
 
     capex: float
     operating: float
     shortfall_mwh: float
     seconds: float
+    molecule_shortfall_mwh: float = 0.0
 
 
 def storage_cycles(n: pypsa.Network) -> dict[str, float]:
@@ -110,6 +112,7 @@ def assess(
     sizing_cost: float,
     export_target_twh: float | None,
     stamps: pd.Index | None = None,
+    molecule_target_twh: float | None = None,
 ) -> tuple[dict[str, Any], dict[str, pd.DataFrame]]:
     """The check's figures against the sizing solve's, and its verdict."""
     import pandas as pd
@@ -142,6 +145,8 @@ def assess(
         "export_target_twh": export_target_twh,
         "export_shortfall_twh": done.shortfall_mwh / 1e6,
         "sizing_export_twh": r.export_summary(design)["export_twh"],
+        "molecule_export_target_twh": molecule_target_twh,
+        "molecule_export_shortfall_twh": done.molecule_shortfall_mwh / 1e6,
         "storage_full_cycles": cycles,
         "sizing_storage_full_cycles": sized_cycles,
         "cables": cables.set_index("link").to_dict(orient="index") if len(cables) else {},
@@ -221,6 +226,15 @@ def verdict(summary: dict[str, Any]) -> tuple[bool, str]:
             _("export falls {short} TWh short of the {target} TWh target").format(
                 short=number(summary["export_shortfall_twh"], 2), target=number(target, 2)
             )
+        )
+    target = summary.get("molecule_export_target_twh")
+    short = summary.get("molecule_export_shortfall_twh", 0.0)
+    if target and short > EXPORT_LIMIT * target:
+        said.append(
+            _(
+                "the hydrogen or ammonia export falls {short} TWh short of the {target} TWh "
+                "target"
+            ).format(short=number(short, 2), target=number(target, 2))
         )
     if not said:
         return False, _(
