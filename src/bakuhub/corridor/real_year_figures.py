@@ -232,8 +232,7 @@ def verdict(summary: dict[str, Any]) -> tuple[bool, str]:
     if target and short > EXPORT_LIMIT * target:
         said.append(
             _(
-                "the hydrogen or ammonia export falls {short} TWh short of the {target} TWh "
-                "target"
+                "the hydrogen or ammonia export falls {short} TWh short of the {target} TWh target"
             ).format(short=number(short, 2), target=number(target, 2))
         )
     if not said:
