@@ -9,7 +9,7 @@ import pypsa
 import pytest
 
 from bakuhub.corridor.benefits import benefits, check_identity, welfare
-from bakuhub.corridor.constraints import define_shared_link_capacity
+from bakuhub.corridor.constraints import define_export_target, define_shared_link_capacity
 from bakuhub.corridor.network import EXPORT
 
 
@@ -124,3 +124,61 @@ def test_benefits_of_the_caspian_cable_add_up_on_the_corridor() -> None:
         + welfare(with_cable, ["CASPIAN"]).kept_apart_eur_a,
         rel=1e-6,
     )
+
+
+def _export_only_by_sea(cable: bool) -> pypsa.Network:
+    """Three nodes, one hour. Country A (bus a): load 50, gas a1 100 MW at 10 EUR/MWh,
+    a2 100 MW at 30. Country B (bus b): load 100, gas b 200 MW at 50, fed by a one-way
+    link a->b of 40 MW (built, free). Country R (bus g): the gateway, no load, where
+    the European buyer takes an export target of 30 MWh, reachable only by the cable
+    SEA a->g (extendable, 5 EUR/MW). Without the cable the export is dropped."""
+    n = pypsa.Network()
+    n.set_snapshots([0])
+    for bus, country in (("a", "A"), ("b", "B"), ("g", "R")):
+        n.add("Bus", bus, country=country)
+    n.add("Load", "load a", bus="a", p_set=50.0)
+    n.add("Load", "load b", bus="b", p_set=100.0)
+    n.add("Generator", "a1", bus="a", p_nom=100, marginal_cost=10.0)
+    n.add("Generator", "a2", bus="a", p_nom=100, marginal_cost=30.0)
+    n.add("Generator", "b", bus="b", p_nom=200, marginal_cost=50.0)
+    n.add("Link", "AB", bus0="a", bus1="b", p_nom=40.0)
+    if cable:
+        n.add("Link", "SEA", bus0="a", bus1="g", p_nom_extendable=True, capital_cost=5.0)
+        n.add("Generator", EXPORT, bus="g", p_nom=1e5, p_max_pu=0.0, p_min_pu=-1.0)
+    n.optimize.create_model(include_objective_constant=False)
+    if cable:
+        define_export_target(n, EXPORT, 30.0)
+    status = n.optimize.solve_model(solver_name="highs", io_api="direct", output_flag=False)
+    assert status == ("ok", "optimal")
+    return n
+
+
+def test_a_cable_that_carries_the_export_is_valued_with_it_by_hand() -> None:
+    """With SEA: a1 runs 100 and a2 20 (50 + 40 + 30): A's price 30, B's 50, the
+    gateway's 35 (A's plus the cable's 5 EUR/MW). Without: a1 runs 90, A's price 10.
+    A: consumers -1,500 + 500 = -1,000; a1 earns (30 - 10) 100 = 2,000; the rent of AB
+    falls from (50 - 30) 40 / 2 = 400 to (50 - 10) 40 / 2 = 800, and SEA's rent
+    (35 - 30) 30 = 150 is half A's: 75; A gains 675. B: half of AB's rent, -400.
+    R: half of SEA's rent, 75. The buyer pays 35 * 30 = 1,050 and gets 30 MWh worth
+    90 EUR/MWh = 2,700: 1,650. Gross 2,000; SEA costs 150; system cost 3,900 -> 4,750
+    (+850, for 30 MWh more): 2,000 - 150 = -850 + 2,700."""
+    result = benefits(
+        _export_only_by_sea(True), _export_only_by_sea(False), ["SEA"], export_price_eur_mwh=90.0
+    )
+    table = result.table
+    assert table.welfare_eur_a.to_dict() == pytest.approx(
+        {"A": 675.0, "B": -400.0, "R": 75.0, EXPORT: 1650.0}
+    )
+    assert table.at["A", "consumer_surplus_eur_a"] == pytest.approx(-1000.0)
+    assert table.at["A", "producer_surplus_eur_a"] == pytest.approx(2000.0)
+    assert table.at["A", "congestion_rent_eur_a"] == pytest.approx(-325.0)
+    assert table.at[EXPORT, "consumer_surplus_eur_a"] == pytest.approx(1650.0)
+    assert result.cable_cost_eur_a == pytest.approx(150.0)
+    assert result.system_cost_change_eur_a == pytest.approx(850.0)
+    assert result.export_change_mwh == pytest.approx(30.0)
+    assert result.export_value_change_eur_a == pytest.approx(2700.0)
+    check_identity(result)
+    # without the export's value the benefits miss exactly it
+    unvalued = benefits(_export_only_by_sea(True), _export_only_by_sea(False), ["SEA"])
+    assert unvalued.table.welfare_eur_a.sum() == pytest.approx(2000.0 - 2700.0)
+    check_identity(unvalued)

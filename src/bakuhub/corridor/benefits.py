@@ -30,6 +30,17 @@ so the parties' welfare adds up to minus the model's objective plus the cost kep
 Against a counterfactual (the same demand, without the cables), the gross benefit of
 party ``i`` is ``B_i = W_i - W_i^cf``; ``sum_i B_i - K = -(C - C^cf)``: the benefits less
 the cables' cost are the saving in total system cost (:func:`check_identity`).
+
+When the cables carry the export target itself (the Black Sea cable is the gateway's only
+link), the counterfactual cannot deliver it and drops it: it exports ``E^cf < E``. What
+the European buyer then goes without is valued at the export price ``p_x``
+(``economics.export_price_eur_mwh``) and counted in its consumer surplus,
+``Delta V = p_x (E - E^cf)``, so that
+
+``sum_i B_i - K = -(C - C^cf) + Delta V``:
+
+the benefits less the cables' cost are the saving in system cost plus the value of the
+export the cables make possible. With the same export both ways ``Delta V = 0``.
 """
 
 from __future__ import annotations
@@ -206,37 +217,76 @@ class Benefits:
     """``C - C^cf`` (EUR/a): negative when the cables save money."""
     system_cost_eur_a: float
     """``C``: total system cost with the cables (EUR/a), the scale of the residual."""
+    export_change_mwh: float = 0.0
+    """``E - E^cf``: export delivered with the cables less without them (MWh/a)."""
+    export_value_change_eur_a: float = 0.0
+    """``Delta V = p_x (E - E^cf)`` (EUR/a), in the European buyer's consumer surplus;
+    0 unless an export price was given."""
 
     @property
     def residual_eur_a(self) -> float:
-        """``sum_i B_i - K + (C - C^cf)``: zero up to the solver's tolerance."""
+        """``sum_i B_i - K + (C - C^cf) - Delta V``: zero up to the solver's tolerance."""
         gross = float(self.table.welfare_eur_a.sum())
-        return gross - self.cable_cost_eur_a + self.system_cost_change_eur_a
+        return (
+            gross
+            - self.cable_cost_eur_a
+            + self.system_cost_change_eur_a
+            - self.export_value_change_eur_a
+        )
+
+
+def exported_mwh(n: pypsa.Network) -> float:
+    """Energy delivered to the European buyer (MWh/a): 0 without an export."""
+    if EXPORT not in n.generators.index:
+        return 0.0
+    p = n.generators_t.p.get(EXPORT)
+    if p is None:
+        return 0.0
+    return float(-(p * n.snapshot_weightings.generators).sum())
 
 
 def benefits(
-    with_cables: pypsa.Network, without: pypsa.Network, cables: Collection[str]
+    with_cables: pypsa.Network,
+    without: pypsa.Network,
+    cables: Collection[str],
+    *,
+    export_price_eur_mwh: float | None = None,
 ) -> Benefits:
     """Each party's gross benefit from ``cables``: welfare with them less welfare without
-    them (the same demand), their annualised cost kept apart."""
+    them (the same demand), their annualised cost kept apart.
+
+    ``export_price_eur_mwh``: the value to the European buyer of each MWh exported (for
+    an export target, whose price is in no generator's cost); the export delivered with
+    the cables less without them, at this price, is added to the buyer's consumer
+    surplus. None (a market export, already at its price): nothing added.
+    """
     now = welfare(with_cables, cables)
     before = welfare(without, cables)
     table = now.table.sub(before.table, fill_value=0.0).fillna(0.0)
+    change = exported_mwh(with_cables) - exported_mwh(without)
+    value = 0.0 if export_price_eur_mwh is None else export_price_eur_mwh * change
+    if value:
+        if EXPORT not in table.index:
+            table.loc[EXPORT] = 0.0
+        table.loc[EXPORT, ["consumer_surplus_eur_a", "welfare_eur_a"]] += value
     return Benefits(
         cables=tuple(cables),
         table=table,
         cable_cost_eur_a=now.kept_apart_eur_a - before.kept_apart_eur_a,
         system_cost_change_eur_a=now.system_cost_eur_a - before.system_cost_eur_a,
         system_cost_eur_a=now.system_cost_eur_a,
+        export_change_mwh=change,
+        export_value_change_eur_a=value,
     )
 
 
 def check_identity(result: Benefits, *, rel: float = 1e-6) -> None:
     """``ValueError`` unless the benefits less the cables' cost equal the saving in
-    system cost, to ``rel`` of the total system cost (the solver's tolerance)."""
+    system cost plus the value of the export they make possible, to ``rel`` of the total
+    system cost (the solver's tolerance)."""
     scale = max(abs(result.system_cost_eur_a), 1.0)
     if abs(result.residual_eur_a) > rel * scale:
         raise ValueError(
             f"benefits do not add up: sum of gross benefits - cable cost + change in system "
-            f"cost = {result.residual_eur_a:.6g} EUR/a, not 0"
+            f"cost - export value = {result.residual_eur_a:.6g} EUR/a, not 0"
         )
