@@ -124,3 +124,48 @@ def test_targets_and_bounds_are_checked() -> None:
         near_optimal_ranges(n, add_constraints=lambda _n: None, solve=_solve, max_solves=3)
     with pytest.raises(InvalidInput, match="slack"):
         near_optimal_ranges(n, add_constraints=lambda _n: None, solve=_solve, slack=2.0)
+
+
+def _no_constraints(_n: pypsa.Network) -> None:
+    """No constraints beyond PyPSA's (a module-level function: it travels to a process)."""
+
+
+def _solve_highs(n: pypsa.Network) -> tuple[str, str]:
+    result = n.optimize.solve_model(solver_name="highs", io_api="direct", output_flag=False)
+    return str(result[0]), str(result[1])
+
+
+def test_the_ranges_are_the_same_one_after_the_other_and_in_parallel() -> None:
+    """The ranges of the first test (solar 0.8..1.1, gas 0..0.2 MW within 10 %) from one
+    model re-solved in turn and from a task a target on a pool of two processes, with the
+    same progress lines."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    n = one_bus(1.0, 1.5)
+    n.optimize.create_model(include_objective_constant=False)
+    assert _solve_highs(n) == ("ok", "optimal")
+    said: dict[str, list[str]] = {"in turn": [], "parallel": []}
+    in_turn = near_optimal_ranges(
+        n,
+        add_constraints=_no_constraints,
+        solve=_solve_highs,
+        slack=0.1,
+        progress=said["in turn"].append,
+    )
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork")) as pool:
+        parallel = near_optimal_ranges(
+            n,
+            add_constraints=_no_constraints,
+            solve=_solve_highs,
+            slack=0.1,
+            progress=said["parallel"].append,
+            executor=pool,
+        )
+    rows = _by_target(parallel)
+    assert (rows["AA solar"]["min"], rows["AA solar"]["max"]) == pytest.approx((0.8, 1.1), abs=1e-4)
+    assert (rows["AA gas"]["min"], rows["AA gas"]["max"]) == pytest.approx((0.0, 0.2), abs=1e-4)
+    assert [r["target"] for r in parallel] == [r["target"] for r in in_turn]
+    for a, b in zip(in_turn, parallel, strict=True):
+        assert (a["min"], a["max"]) == pytest.approx((b["min"], b["max"]), abs=1e-6)
+    assert said["parallel"] == said["in turn"] and len(said["parallel"]) == 4

@@ -14,8 +14,10 @@ from bakuhub.corridor.negotiation import (
     Project,
     cable_ends,
     coalition_scenario,
+    export_value,
     negotiate,
     sharing_table,
+    without_cables,
 )
 from bakuhub.corridor.scenario import shipped_scenario
 from bakuhub.errors import InvalidInput
@@ -38,6 +40,24 @@ def test_a_coalition_builds_only_the_cables_between_its_members() -> None:
     assert "CASPIAN" not in kz_az.links  # as the scenario has it: free
     alone = coalition_scenario(scenario, ends, frozenset({"UZ"}))
     assert {alone.links[c].mode for c in ends} == {"off"}
+
+
+def test_without_the_black_sea_cable_the_export_it_alone_carries_is_dropped() -> None:
+    """The gateway (Constanta) has no other link: without the Black Sea cable no plan
+    delivers the export target, so its counterfactual has none; without the Caspian
+    cable the export still goes through Georgia. The buyer values it at the export price
+    of a target, not of a market (whose price is already in the model)."""
+    scenario = shipped_scenario("reference-2030")
+    no_sea = without_cables(scenario, ["BLACKSEA"])
+    assert no_sea.links["BLACKSEA"].mode == "off" and no_sea.europe.mode == "none"
+    no_caspian = without_cables(scenario, ["CASPIAN"])
+    assert no_caspian.links["CASPIAN"].mode == "off" and no_caspian.europe.mode == "target"
+    assert export_value(scenario) == scenario.economics.export_price_eur_mwh == 90.0
+    market = scenario.model_copy(
+        update={"europe": scenario.europe.model_copy(update={"mode": "market"})}
+    )
+    assert without_cables(market, ["BLACKSEA"]).europe.mode == "market"
+    assert export_value(market) is None
 
 
 def test_a_cable_reaching_a_non_partner_is_refused() -> None:

@@ -28,7 +28,7 @@ def asked() -> Asked:
         resolution=RESOLUTION,
         real_year_check=False,
         cbam={"mode": "default-factor", "carbon_price_eur_t": CARBON_PRICE},
-        negotiation={"cost_sharing": True, "near_optimal_slack": 0.05},
+        negotiation={"cost_sharing": True, "near_optimal_slack": 0.05, "both_cables": True},
     )
     scenario = parse_scenario(data)
     lines: list[str] = []
@@ -55,6 +55,25 @@ def test_the_cost_shares_share_out_the_project_cost_and_hold_in_the_core(asked: 
     # system cost of 10 bn EUR/a) is not taken for a gain
     assert values[("AZ", "KZ")] == pytest.approx(values[("AZ", "KZ", "UZ")], rel=1e-6)
     assert table["core"]["shapley"]["in_core"] and not table["core"]["empty"]
+
+
+def test_the_benefits_of_each_cable_and_both_add_up(asked: Asked) -> None:
+    """Each table: gross benefits less the cables' cost are the saving in system cost
+    plus the export they make possible at the export price (none for the Caspian cable:
+    the export goes by Georgia without it)."""
+    study, _lines, _inputs = asked
+    tables = [study.summary["benefits"], *study.summary["benefits_more"]]
+    assert [t["cables"] for t in tables] == [["CASPIAN"], ["BLACKSEA"], ["CASPIAN", "BLACKSEA"]]
+    scale = study.summary["total_system_cost_eur_a"]
+    for table in tables:
+        gross = sum(row["gross_benefit_eur_a"] for row in table["parties"])
+        assert gross - table["cable_cost_eur_a"] == pytest.approx(
+            -table["system_cost_change_eur_a"] + table["export_value_change_eur_a"],
+            abs=1e-6 * scale,
+        )
+    caspian, sea, both = tables
+    assert caspian["export_change_mwh"] == pytest.approx(0.0, abs=1.0)
+    assert sea["export_change_mwh"] == both["export_change_mwh"] == pytest.approx(8e6)
 
 
 def test_the_carbon_border_charges_the_exports_at_the_carbon_price(asked: Asked) -> None:
@@ -91,6 +110,8 @@ def test_the_report_the_page_and_the_progress_show_them(
     page = render_report(study.solved, study.summary, {})
     for heading in (
         "Who gains from the Caspian cable",
+        "Who gains from the Black Sea cable",
+        "Who gains from the Caspian and Black Sea cables together",
         "Who pays: sharing the cost of the Caspian project",
         "The carbon border (CBAM)",
         "What is forced and what is free",

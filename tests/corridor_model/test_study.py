@@ -98,6 +98,26 @@ def test_the_caspian_cables_gains_by_country_add_up_to_the_saving(study: Study) 
     assert parties["AZ"]["gross_benefit_eur_a"] > 0  # cheaper power reaches Azerbaijan
 
 
+def test_the_black_sea_cables_gains_count_the_export_it_alone_carries(study: Study) -> None:
+    """Benefits of the Black Sea cable against the same scenario without it, which cannot
+    export: the 8 TWh/a it carries are worth the export price (90 EUR/MWh) to the
+    European buyer, and gross benefits less the cable's cost are the saving in system
+    cost plus that value."""
+    [sea] = study.summary["benefits_more"]
+    assert sea["cables"] == ["BLACKSEA"]
+    assert sea["export_change_mwh"] == pytest.approx(8e6, rel=1e-6)
+    assert sea["export_value_change_eur_a"] == pytest.approx(90.0 * 8e6, rel=1e-6)
+    gross = sum(row["gross_benefit_eur_a"] for row in sea["parties"])
+    scale = study.summary["total_system_cost_eur_a"]
+    assert gross - sea["cable_cost_eur_a"] == pytest.approx(
+        -sea["system_cost_change_eur_a"] + sea["export_value_change_eur_a"], abs=1e-6 * scale
+    )
+    assert sea["cable_cost_eur_a"] > 0
+    parties = {row["party"]: row for row in sea["parties"]}
+    assert {"GE", "RO", "EU export"} <= set(parties)
+    assert sea["system_cost_change_eur_a"] > 0  # producing the export costs the corridor
+
+
 def test_outputs_are_written_and_the_network_loads_in_plain_pypsa(outputs: Path) -> None:
     for name in ("capacities", "generation", "cables", "lcoe", "price_duration"):
         assert (outputs / "tables" / f"{name}.csv").is_file()

@@ -1,14 +1,18 @@
 """What a study works out beyond its least-cost plan, for the partners' negotiation.
 
 - **Who gains**: the benefits by country of the Caspian cable against the study's
-  counterfactual (``benefits.py``; no further solve).
+  counterfactual (``benefits.py``; no further solve); of the Black Sea cable against the
+  same scenario without it, and so without the export it alone carries, valued at the
+  export price (one more solve); of both together when the scenario asks
+  (``negotiation.both_cables``, one more).
 - **Who pays**: cost shares of the Caspian project from its partners' coalitions
   (``negotiation.py``; 8 solves, in parallel on the job cluster when a job runs them)
   when the scenario asks (``negotiation.cost_sharing``).
 - **The carbon border**: with CBAM on (``cbam``), what it costs per MWh delivered and how
   the plan differs from the same scenario without it (``cbam.py``; one more solve).
 - **What is forced and what is free**: near-optimal ranges within a cost slack
-  (``mga.py``; two solves a range) when the scenario names a slack.
+  (``mga.py``; two solves a range, in parallel on the job cluster when a job runs them)
+  when the scenario names a slack.
 
 All at the sizing solve's resolution, on its design (a refinement on the full year
 moves the design afterwards: these figures are the sized plan's, as the counterfactual
@@ -24,8 +28,14 @@ from typing import TYPE_CHECKING, Any
 
 from bakuhub.corridor import cbam
 from bakuhub.corridor.benefits import benefits
-from bakuhub.corridor.mga import check_solves, corridor_ranges
-from bakuhub.corridor.negotiation import CASPIAN_PROJECT, benefits_table, negotiate
+from bakuhub.corridor.mga import DEFAULT_SLACK, check_solves, corridor_ranges
+from bakuhub.corridor.negotiation import (
+    CASPIAN_PROJECT,
+    benefits_table,
+    export_value,
+    negotiate,
+    without_cables,
+)
 from bakuhub.corridor.solve import solve_scenario
 from bakuhub.i18n import _
 
@@ -34,6 +44,9 @@ if TYPE_CHECKING:
     from bakuhub.corridor.solve import Progress, Solved
 
 CABLE = "CASPIAN"
+"""The cable of the study's own counterfactual (``run_study.counterfactual_of``)."""
+EXPORT_CABLE = "BLACKSEA"
+"""The cable to the European gateway: its benefits need a counterfactual of their own."""
 
 
 @contextmanager
@@ -68,6 +81,47 @@ def cost_shares(
         )
 
 
+def _present(sized: Solved, cable: str) -> bool:
+    """Whether the solved network has the cable (in the dataset, not turned off)."""
+    links = sized.network.links.index
+    return any(name in links for name in (cable, f"{cable} fwd", f"{cable} expansion"))
+
+
+def _benefits_without(
+    sized: Solved,
+    cables: list[str],
+    resolution: str | None,
+    say: Progress,
+    solver_log: bool,
+) -> dict[str, Any]:
+    """Benefits of ``cables`` against the same scenario without them (one solve)."""
+    say(_("benefits: the same scenario without {cables}").format(cables=", ".join(cables)))
+    scenario = sized.scenario
+    without = solve_scenario(
+        without_cables(scenario, cables), resolution=resolution, progress=say, solver_log=solver_log
+    )
+    found = benefits(
+        sized.network, without.network, cables, export_price_eur_mwh=export_value(scenario)
+    )
+    return benefits_table(found)
+
+
+def near_optimal(sized: Solved, *, progress: Progress | None = None) -> dict[str, Any]:
+    """The scenario's near-optimal ranges: each target's two solves a task of its own on
+    the job cluster when there is one (:func:`cluster_executor`), else one after the
+    other."""
+    options = sized.scenario.negotiation
+    slack = options.near_optimal_slack
+    with cluster_executor() as executor:
+        return corridor_ranges(
+            sized,
+            slack=DEFAULT_SLACK if slack is None else slack,
+            max_solves=options.near_optimal_max_solves,
+            progress=progress,
+            executor=executor,
+        )
+
+
 def check_asked(sized: Solved) -> None:
     """Refuse, right after the sizing solve, near-optimal ranges that would need more
     solves than the scenario allows (before the study spends its other solves)."""
@@ -89,10 +143,17 @@ def analyse(
     say = progress or (lambda _line: None)
     scenario = sized.scenario
     out: dict[str, Any] = {}
-    if counterfactual is not None:
-        found = benefits(sized.network, counterfactual.network, [CABLE])
-        out["benefits"] = benefits_table(found)
     options = scenario.negotiation
+    if counterfactual is not None:
+        price = export_value(scenario)
+        found = benefits(sized.network, counterfactual.network, [CABLE], export_price_eur_mwh=price)
+        out["benefits"] = benefits_table(found)
+        more = [[EXPORT_CABLE]] if _present(sized, EXPORT_CABLE) else []
+        if more and options.both_cables and _present(sized, CABLE):
+            more.append([CABLE, EXPORT_CABLE])
+        out["benefits_more"] = [
+            _benefits_without(sized, cables, resolution, say, solver_log) for cables in more
+        ]
     if options.cost_sharing:
         out["cost_sharing"] = cost_shares(scenario, resolution=resolution, progress=say)
     if scenario.cbam.mode != "off":
@@ -102,10 +163,5 @@ def analyse(
         )
         out["cbam"] = cbam.compare(base.network, sized.network, scenario)
     if options.near_optimal_slack is not None:
-        out["near_optimal"] = corridor_ranges(
-            sized,
-            slack=options.near_optimal_slack,
-            max_solves=options.near_optimal_max_solves,
-            progress=say,
-        )
+        out["near_optimal"] = near_optimal(sized, progress=say)
     return out

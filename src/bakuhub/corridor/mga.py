@@ -16,13 +16,20 @@ scenario's solver: two solves a target, at most ``max_solves`` in all.
 
 A range is the interval each target can take *alone*: the ends of two targets are
 generally not reachable together.
+
+The targets are independent: given an executor (``concurrent.futures.Executor``, e.g.
+the job cluster's, ``analyses.cluster_executor``), each target's two solves are one task
+on a copy of the network, which builds its own model; without one, one model is built
+and re-solved for every target, one after the other. The ranges are the same either way.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from bakuhub.corridor.solve import (
@@ -169,13 +176,16 @@ def near_optimal_ranges(
     select: list[str] | None = None,
     max_solves: int = MAX_SOLVES,
     progress: Progress | None = None,
+    executor: Executor | None = None,
 ) -> list[dict[str, Any]]:
     """Minimum and maximum of each target within the cost budget, on a copy of ``n``.
 
     ``n`` is solved (its objective is the least cost); ``add_constraints`` adds the
     constraints beyond PyPSA's to a fresh model of the copy (as the least-cost solve
-    did); ``solve`` solves the copy's model and returns (status, condition). Rows:
-    target, kind, where, unit, least_cost, min, max (None where a solve failed).
+    did); ``solve`` solves the copy's model and returns (status, condition). With an
+    ``executor``, one task a target (``add_constraints`` and ``solve`` then travel to
+    it: module-level functions or partials of them, not lambdas, for a process pool).
+    Rows: target, kind, where, unit, least_cost, min, max (None where a solve failed).
     """
     if not 0 <= slack <= MAX_SLACK:
         raise InvalidInput(
@@ -186,41 +196,77 @@ def near_optimal_ranges(
     say = progress or (lambda _line: None)
     chosen = _chosen(targets(n), select, max_solves)
     optimum = float(n.objective)
+    budget = optimum + slack * abs(optimum)
     least = {t.name: t.value(n) for t in chosen}
     if getattr(n.model, "solver_model", None) is not None:
         n.model.solver_model = None  # PyPSA copies no network holding a solver's handle
+    total = 2 * len(chosen)
+    if executor is None:
+        found = _ranges(n, chosen, add_constraints, solve, budget, say, total)
+    else:
+        shipped = n.copy()  # the network alone, without its model
+        futures = [
+            executor.submit(_ranges, shipped, [t], add_constraints, solve, budget) for t in chosen
+        ]
+        found = []
+        for i, (target, future) in enumerate(zip(chosen, futures, strict=True)):
+            [ends] = future.result()
+            found.append(ends)
+            for j, sense in enumerate(("min", "max")):
+                say(_step(2 * i + j + 1, total, sense, target))
+    return [
+        {
+            "target": target.name,
+            "kind": target.kind,
+            "where": target.where,
+            "unit": target.unit,
+            "least_cost": least[target.name],
+            "min": ends["min"],
+            "max": ends["max"],
+        }
+        for target, ends in zip(chosen, found, strict=True)
+    ]
+
+
+def _step(done: int, total: int, sense: str, target: Target) -> str:
+    return _("near-optimal ranges: solve {done} of {total}, {sense} {target}").format(
+        done=done, total=total, sense=sense, target=target.name
+    )
+
+
+def _ranges(
+    n: pypsa.Network,
+    chosen: list[Target],
+    add_constraints: Callable[[pypsa.Network], None],
+    solve: Callable[[pypsa.Network], tuple[str, str]],
+    budget: float,
+    say: Progress | None = None,
+    total: int = 0,
+) -> list[dict[str, float | None]]:
+    """Minimum and maximum of each of ``chosen`` on one model of a copy of ``n`` with the
+    budget ``C(x) <= budget`` (a task of its own with an executor)."""
     work = n.copy()
     work.optimize.create_model(include_objective_constant=False)
     add_constraints(work)
     m = work.model
-    cost = m.objective.expression
-    m.add_constraints(cost <= optimum + slack * abs(optimum), name="mga_budget")
-    rows = []
+    m.add_constraints(m.objective.expression <= budget, name="mga_budget")
+    found = []
     done = 0
     for target in chosen:
         ends: dict[str, float | None] = {}
         for sense, sign in (("min", 1.0), ("max", -1.0)):
             done += 1
-            say(
-                _("near-optimal ranges: solve {done} of {total}, {sense} {target}").format(
-                    done=done, total=2 * len(chosen), sense=sense, target=target.name
-                )
-            )
+            if say is not None:
+                say(_step(done, total, sense, target))
             m.add_objective(sign * target.expression(m), overwrite=True)
             status, _condition = solve(work)
             ends[sense] = _denoised(target.value(work)) if status == "ok" else None
-        rows.append(
-            {
-                "target": target.name,
-                "kind": target.kind,
-                "where": target.where,
-                "unit": target.unit,
-                "least_cost": least[target.name],
-                "min": ends["min"],
-                "max": ends["max"],
-            }
-        )
-    return rows
+        found.append(ends)
+    return found
+
+
+def _silent(_line: str) -> None:
+    """No progress: a solve in a task of its own has no one to tell."""
 
 
 def corridor_ranges(
@@ -230,20 +276,28 @@ def corridor_ranges(
     select: list[str] | None = None,
     max_solves: int = MAX_SOLVES,
     progress: Progress | None = None,
+    executor: Executor | None = None,
 ) -> dict[str, Any]:
     """The near-optimal ranges of a solved corridor scenario, with the scenario's
-    constraints and solver; JSON-able (costs EUR/a, time s)."""
+    constraints and solver, one after the other or on ``executor``; JSON-able (costs
+    EUR/a, time s)."""
     say = progress or (lambda _line: None)
     scenario, temporal = solved.scenario, solved.temporal
     started = time.perf_counter()
     rows = near_optimal_ranges(
         solved.network,
-        add_constraints=lambda n: add_scenario_constraints(n, scenario, temporal),
-        solve=lambda n: run_solver(n, scenario, False, say),
+        add_constraints=partial(add_scenario_constraints, scenario=scenario, temporal=temporal),
+        solve=partial(
+            run_solver,
+            scenario=scenario,
+            solver_log=False,
+            say=say if executor is None else _silent,
+        ),
         slack=slack,
         select=select,
         max_solves=max_solves,
         progress=say,
+        executor=executor,
     )
     optimum = objective(solved.network)
     return {

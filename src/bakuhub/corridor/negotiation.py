@@ -173,17 +173,63 @@ def game_of(
     return game, {i: gain(grand, i) for i in partners}
 
 
+def export_cut_off(scenario: Scenario, cables: Sequence[str]) -> bool:
+    """Whether ``cables`` carry the whole export: the scenario has an export target and,
+    without them (and without the links it turns off), its gateway reaches no other
+    node."""
+    if scenario.europe.mode != "target":
+        return False
+    data = load_dataset(scenario.year, scenario.costs.cable_cost)
+    off = set(cables) | {k for k, v in scenario.links.items() if v.mode == "off"}
+    edges = [
+        (str(a), str(b))
+        for link, a, b in zip(data.links.link, data.links.bus0, data.links.bus1, strict=True)
+        if str(link) not in off
+    ]
+    reached, frontier = {scenario.europe.gateway}, [scenario.europe.gateway]
+    while frontier:
+        node = frontier.pop()
+        for a, b in edges:
+            for here, there in ((a, b), (b, a)):
+                if here == node and there not in reached:
+                    reached.add(there)
+                    frontier.append(there)
+    return reached == {scenario.europe.gateway}
+
+
+def without_cables(scenario: Scenario, cables: Sequence[str]) -> Scenario:
+    """The counterfactual of ``cables``: the same scenario with them off; when they carry
+    the whole export (:func:`export_cut_off`), without the export too, which no plan
+    could deliver (its value to the buyer: :func:`export_value`)."""
+    off = {c: CableOption(mode="off") for c in cable_ends(scenario, cables)}
+    update: dict[str, Any] = {
+        "links": {**scenario.links, **off},
+        "name": f"{scenario.name} (without {', '.join(cables)})",
+    }
+    if export_cut_off(scenario, cables):
+        update["europe"] = scenario.europe.model_copy(update={"mode": "none"})
+    return scenario.model_copy(update=update)
+
+
+def export_value(scenario: Scenario) -> float | None:
+    """What a MWh exported is worth to the European buyer, for the benefits (EUR/MWh):
+    the export price (``economics``) for an export target; None for a market export
+    (its price is already the buyer's) or none."""
+    if scenario.europe.mode != "target":
+        return None
+    return scenario.economics.export_price_eur_mwh
+
+
 def benefits_of(
     scenario: Scenario, cables: Sequence[str], *, resolution: str | None = None
 ) -> Benefits:
-    """Benefits by party of any set of ``cables``: the scenario solved as it is and with
-    those cables off (two solves)."""
-    off = {c: CableOption(mode="off") for c in cable_ends(scenario, cables)}
-    without = scenario.model_copy(update={"links": {**scenario.links, **off}})
+    """Benefits by party of any set of ``cables``: the scenario solved as it is and
+    without them (:func:`without_cables`; two solves)."""
     return benefits(
         solve_scenario(scenario, resolution=resolution).network,
-        solve_scenario(without, resolution=resolution).network,
+        solve_scenario(without_cables(scenario, cables), resolution=resolution).network,
         cables,
+        export_price_eur_mwh=export_value(scenario),
     )
 
 
@@ -293,6 +339,8 @@ def benefits_table(result: Benefits) -> dict[str, Any]:
             "cable_cost_eur_a": result.cable_cost_eur_a,
             "net_benefit_eur_a": float(table.gross_benefit_eur_a.sum()) - result.cable_cost_eur_a,
             "system_cost_change_eur_a": result.system_cost_change_eur_a,
+            "export_change_mwh": result.export_change_mwh,
+            "export_value_change_eur_a": result.export_value_change_eur_a,
             "identity_residual_eur_a": result.residual_eur_a,
         }
     )

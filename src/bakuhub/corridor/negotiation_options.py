@@ -1,6 +1,7 @@
 """What a study works out for a negotiation besides its least-cost plan: the scenario's
-option (``negotiation``). The benefits by country of the Caspian cable need no option:
-every study with its counterfactual has them (no further solve).
+option (``negotiation``). The benefits by country of the Caspian cable and of the Black
+Sea cable need no option: every study with its counterfactual has them (the Black Sea
+cable's one more solve).
 
 Its own module, as ``cbam_rules.py``: the scenario imports it, and it imports neither
 the scenario nor the model.
@@ -24,6 +25,13 @@ class NegotiationOptions(BaseModel):
         description=(
             "solve the Caspian partners' coalitions (2^3 = 8 solves at the study's "
             "resolution) for the Shapley and proportional cost shares and the core"
+        ),
+    )
+    both_cables: bool = Field(
+        default=False,
+        description=(
+            "also the benefits of the Caspian and Black Sea cables together, against the "
+            "corridor without either (one more solve)"
         ),
     )
     near_optimal_slack: float | None = Field(

@@ -28,10 +28,36 @@ def _para(text: str) -> str:
 
 
 def benefits_section(summary: dict[str, Any]) -> str:
-    """Benefits by country of the Caspian cable against the counterfactual."""
+    """Benefits by country of the Caspian cable against the counterfactual, and of the
+    other cables (or sets of them) against theirs."""
     found = summary.get("benefits")
-    if not found:
+    parts = [_benefits(found, _("Who gains from the Caspian cable"), "benefits")] if found else []
+    titles = {
+        ("BLACKSEA",): _("Who gains from the Black Sea cable"),
+        ("CASPIAN", "BLACKSEA"): _("Who gains from the Caspian and Black Sea cables together"),
+    }
+    for i, more in enumerate(summary.get("benefits_more") or []):
+        cables = tuple(more["cables"])
+        title = titles.get(cables) or _("Who gains from {cables}").format(cables=", ".join(cables))
+        parts.append(_benefits(more, title, f"benefits-{i + 1}"))
+    return "\n".join(parts)
+
+
+def _export_said(found: dict[str, Any]) -> str:
+    """What the counterfactual's lost export is worth, when it lost any."""
+    mwh, value = found.get("export_change_mwh"), found.get("export_value_change_eur_a")
+    if mwh is None or value is None or abs(float(mwh)) < 1.0:  # below a MWh: noise
         return ""
+    return _(
+        "Without the cable the export cannot reach the European gateway: the counterfactual "
+        "exports {twh} TWh/a less, worth {price} EUR/MWh to the European buyer ({value} M "
+        "EUR/a, in its consumer surplus). The net benefit is the saving in total system cost "
+        "plus that value."
+    ).format(twh=fmt(mwh, 2, 1e6), price=fmt(value / mwh, 1), value=_m(value))
+
+
+def _benefits(found: dict[str, Any], title: str, anchor: str) -> str:
+    """One table of benefits by party against its counterfactual."""
     rows = [
         [
             _("the European buyer") if row["party"] == "EU export" else str(row["party"]),
@@ -66,10 +92,12 @@ def benefits_section(summary: dict[str, Any]) -> str:
         net=_m(found["net_benefit_eur_a"]),
         change=_m(-float(found["system_cost_change_eur_a"])),
     )
+    export = _export_said(found)
     return "\n".join(
         [
-            _heading(_("Who gains from the Caspian cable"), "benefits"),
+            _heading(title, anchor),
             _para(said),
+            *([_para(export)] if export else []),
             cells(rows, header, _("Changes with the cable against the counterfactual")),
             note(
                 _(

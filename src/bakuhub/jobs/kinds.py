@@ -73,10 +73,30 @@ def expected_lines(kind: str, inputs: dict[str, Any]) -> int:
         checked = not isinstance(scenario, dict) or scenario.get("real_year_check", True)
         refined = scenario.get("refine_solves", 0) if isinstance(scenario, dict) else 0
         refined = refined + 1 if isinstance(refined, int) and refined > 0 else 0
-        lines = 5 + (5 if inputs.get("counterfactual") else 0) + (3 if checked else 0) + refined
         asked = scenario if isinstance(scenario, dict) else {}
+        lines = 5 + (3 if checked else 0) + refined
+        if inputs.get("counterfactual"):
+            lines += 5 + _benefit_lines(asked)
         return lines + _analysis_lines(asked) + _pathway_lines(asked)
     return 1
+
+
+def _benefit_lines(scenario: dict[str, Any]) -> int:
+    """Progress lines of the benefits beyond the Caspian cable's (``corridor/analyses.py``):
+    a line and a solve for the Black Sea cable unless the scenario turns it off, as many
+    for both cables together when ``negotiation.both_cables`` asks (and neither is off)."""
+    links = scenario.get("links")
+    links = links if isinstance(links, dict) else {}
+
+    def off(cable: str) -> bool:
+        option = links.get(cable)
+        return isinstance(option, dict) and option.get("mode") == "off"
+
+    if off("BLACKSEA"):
+        return 0
+    asked = scenario.get("negotiation")
+    both = isinstance(asked, dict) and asked.get("both_cables") and not off("CASPIAN")
+    return 10 if both else 5
 
 
 def _analysis_lines(scenario: dict[str, Any]) -> int:
