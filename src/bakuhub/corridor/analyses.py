@@ -106,16 +106,19 @@ def _benefits_without(
     return benefits_table(found)
 
 
-def near_optimal(sized: Solved, *, progress: Progress | None = None) -> dict[str, Any]:
-    """The scenario's near-optimal ranges: each target's two solves a task of its own on
-    the job cluster when there is one (:func:`cluster_executor`), else one after the
-    other."""
+def near_optimal(
+    sized: Solved, *, select: list[str] | None = None, progress: Progress | None = None
+) -> dict[str, Any]:
+    """The scenario's near-optimal ranges (of every target, or those named in
+    ``select``): each target's two solves a task of its own on the job cluster when
+    there is one (:func:`cluster_executor`), else one after the other."""
     options = sized.scenario.negotiation
     slack = options.near_optimal_slack
     with cluster_executor() as executor:
         return corridor_ranges(
             sized,
             slack=DEFAULT_SLACK if slack is None else slack,
+            select=select,
             max_solves=options.near_optimal_max_solves,
             progress=progress,
             executor=executor,
