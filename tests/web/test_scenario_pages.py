@@ -271,6 +271,7 @@ def test_a_fork_keeps_the_carbon_border_and_the_negotiation_choices(ana: TestCli
     values = _form(ana, f"{BASE}/new?from=negotiation-2030")
     assert values["cbam-mode"] == ["default-factor"] and values["cbam-carbon_price_eur_t"] == ["80"]
     assert values["negotiation-cost_sharing"] == ["true"]
+    assert values["negotiation-both_cables"] == ["true"]
     assert values["negotiation-near_optimal_slack"] == ["0.05"]
     values.update({"ref": "talks", "negotiation-near_optimal_slack": "0.1"})
     saved = ana.post(f"{BASE}/new", data=values, follow_redirects=False)
@@ -278,6 +279,7 @@ def test_a_fork_keeps_the_carbon_border_and_the_negotiation_choices(ana: TestCli
     spec = ana.get(f"{API}/talks").json()["scenario"]
     assert spec["cbam"]["mode"] == "default-factor" and spec["cbam"]["carbon_price_eur_t"] == 80
     assert spec["negotiation"]["cost_sharing"] is True
+    assert spec["negotiation"]["both_cables"] is True
     assert spec["negotiation"]["near_optimal_slack"] == 0.1
 
 

@@ -54,6 +54,14 @@ def negotiation_inputs() -> tuple[Input, ...]:
             (("", N_("(all: existing and new)")), ("all", N_("all")), ("new", N_("new only"))),
         ),
         Input(
+            "negotiation-both_cables",
+            ("negotiation", "both_cables"),
+            N_("Benefits of the Caspian and Black Sea cables together"),
+            "negotiation",
+            "checkbox",
+            help=N_("One more solve: the corridor without either cable (and its export)."),
+        ),
+        Input(
             "negotiation-cost_sharing",
             ("negotiation", "cost_sharing"),
             N_("Cost shares of the Caspian project (Shapley, proportional)"),
