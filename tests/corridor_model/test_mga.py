@@ -137,8 +137,8 @@ def _solve_highs(n: pypsa.Network) -> tuple[str, str]:
 
 def test_the_ranges_are_the_same_one_after_the_other_and_in_parallel() -> None:
     """The ranges of the first test (solar 0.8..1.1, gas 0..0.2 MW within 10 %) from one
-    model re-solved in turn and from a task a target on a pool of two processes, with the
-    same progress lines."""
+    model re-solved in turn, from a task a target on a pool of two processes and from one
+    task for both, with the same progress lines."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -162,6 +162,15 @@ def test_the_ranges_are_the_same_one_after_the_other_and_in_parallel() -> None:
             progress=said["parallel"].append,
             executor=pool,
         )
+        in_one = near_optimal_ranges(
+            n,
+            add_constraints=_no_constraints,
+            solve=_solve_highs,
+            slack=0.1,
+            executor=pool,
+            tasks=1,
+        )
+    assert in_one == parallel
     rows = _by_target(parallel)
     assert (rows["AA solar"]["min"], rows["AA solar"]["max"]) == pytest.approx((0.8, 1.1), abs=1e-4)
     assert (rows["AA gas"]["min"], rows["AA gas"]["max"]) == pytest.approx((0.0, 0.2), abs=1e-4)

@@ -57,15 +57,22 @@ def cluster_executor() -> Iterator[Executor | None]:
     The job's own task leaves the worker's thread pool while it waits
     (``worker_client``), so its worker solves coalitions too.
     """
+    with _cluster() as (executor, _threads):
+        yield executor
+
+
+@contextmanager
+def _cluster() -> Iterator[tuple[Executor | None, int]]:
+    """:func:`cluster_executor`, and how many tasks its workers run at once (0: none)."""
     try:
         from distributed import get_worker, worker_client
 
         get_worker()
     except (ImportError, ValueError):
-        yield None
+        yield None, 0
         return
     with worker_client() as client:
-        yield client.get_executor()
+        yield client.get_executor(), sum(client.nthreads().values())
 
 
 def cost_shares(
@@ -110,11 +117,11 @@ def near_optimal(
     sized: Solved, *, select: list[str] | None = None, progress: Progress | None = None
 ) -> dict[str, Any]:
     """The scenario's near-optimal ranges (of every target, or those named in
-    ``select``): each target's two solves a task of its own on the job cluster when
-    there is one (:func:`cluster_executor`), else one after the other."""
+    ``select``): one run of targets a worker thread of the job cluster when there is
+    one (:func:`cluster_executor`), else one after the other."""
     options = sized.scenario.negotiation
     slack = options.near_optimal_slack
-    with cluster_executor() as executor:
+    with _cluster() as (executor, threads):
         return corridor_ranges(
             sized,
             slack=DEFAULT_SLACK if slack is None else slack,
@@ -122,6 +129,7 @@ def near_optimal(
             max_solves=options.near_optimal_max_solves,
             progress=progress,
             executor=executor,
+            tasks=threads or None,
         )
 
 

@@ -18,9 +18,10 @@ A range is the interval each target can take *alone*: the ends of two targets ar
 generally not reachable together.
 
 The targets are independent: given an executor (``concurrent.futures.Executor``, e.g.
-the job cluster's, ``analyses.cluster_executor``), each target's two solves are one task
-on a copy of the network, which builds its own model; without one, one model is built
-and re-solved for every target, one after the other. The ranges are the same either way.
+the job cluster's, ``analyses.cluster_executor``), runs of consecutive targets are tasks
+of their own, each on a copy of the network with its own model (one run a worker: a
+model build costs about as much as a few solves); without one, one model is built and
+re-solved for every target, one after the other. The ranges are the same either way.
 """
 
 from __future__ import annotations
@@ -177,14 +178,17 @@ def near_optimal_ranges(
     max_solves: int = MAX_SOLVES,
     progress: Progress | None = None,
     executor: Executor | None = None,
+    tasks: int | None = None,
 ) -> list[dict[str, Any]]:
     """Minimum and maximum of each target within the cost budget, on a copy of ``n``.
 
     ``n`` is solved (its objective is the least cost); ``add_constraints`` adds the
     constraints beyond PyPSA's to a fresh model of the copy (as the least-cost solve
     did); ``solve`` solves the copy's model and returns (status, condition). With an
-    ``executor``, one task a target (``add_constraints`` and ``solve`` then travel to
-    it: module-level functions or partials of them, not lambdas, for a process pool).
+    ``executor``, the targets in ``tasks`` runs of consecutive targets (default: one a
+    target), each a task that builds its own model (``add_constraints`` and ``solve``
+    travel to it: module-level functions or partials of them, not lambdas, for a
+    process pool); as many tasks as workers spare all but one model build a worker.
     Rows: target, kind, where, unit, least_cost, min, max (None where a solve failed).
     """
     if not 0 <= slack <= MAX_SLACK:
@@ -205,15 +209,16 @@ def near_optimal_ranges(
         found = _ranges(n, chosen, add_constraints, solve, budget, say, total)
     else:
         shipped = n.copy()  # the network alone, without its model
+        runs = _runs(chosen, tasks or len(chosen))
         futures = [
-            executor.submit(_ranges, shipped, [t], add_constraints, solve, budget) for t in chosen
+            executor.submit(_ranges, shipped, run, add_constraints, solve, budget) for run in runs
         ]
         found = []
-        for i, (target, future) in enumerate(zip(chosen, futures, strict=True)):
-            [ends] = future.result()
-            found.append(ends)
-            for j, sense in enumerate(("min", "max")):
-                say(_step(2 * i + j + 1, total, sense, target))
+        for run, future in zip(runs, futures, strict=True):
+            for target, ends in zip(run, future.result(), strict=True):
+                found.append(ends)
+                for sense in ("min", "max"):
+                    say(_step(2 * len(found) - (sense == "min"), total, sense, target))
     return [
         {
             "target": target.name,
@@ -226,6 +231,18 @@ def near_optimal_ranges(
         }
         for target, ends in zip(chosen, found, strict=True)
     ]
+
+
+def _runs(chosen: list[Target], tasks: int) -> list[list[Target]]:
+    """``chosen`` cut into at most ``tasks`` runs of consecutive targets, as even as can be."""
+    count = max(1, min(tasks, len(chosen)))
+    size, extra = divmod(len(chosen), count)
+    runs, start = [], 0
+    for i in range(count):
+        end = start + size + (i < extra)
+        runs.append(chosen[start:end])
+        start = end
+    return runs
 
 
 def _step(done: int, total: int, sense: str, target: Target) -> str:
@@ -277,10 +294,11 @@ def corridor_ranges(
     max_solves: int = MAX_SOLVES,
     progress: Progress | None = None,
     executor: Executor | None = None,
+    tasks: int | None = None,
 ) -> dict[str, Any]:
     """The near-optimal ranges of a solved corridor scenario, with the scenario's
-    constraints and solver, one after the other or on ``executor``; JSON-able (costs
-    EUR/a, time s)."""
+    constraints and solver, one after the other or on ``executor`` in ``tasks`` tasks;
+    JSON-able (costs EUR/a, time s)."""
     say = progress or (lambda _line: None)
     scenario, temporal = solved.scenario, solved.temporal
     started = time.perf_counter()
@@ -298,6 +316,7 @@ def corridor_ranges(
         max_solves=max_solves,
         progress=say,
         executor=executor,
+        tasks=tasks,
     )
     optimum = objective(solved.network)
     return {
