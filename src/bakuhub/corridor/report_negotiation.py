@@ -49,10 +49,10 @@ def _export_said(found: dict[str, Any]) -> str:
     if mwh is None or value is None or abs(float(mwh)) < 1.0:  # below a MWh: noise
         return ""
     return _(
-        "Without the cables studied, the export cannot reach the European gateway: the counterfactual "
-        "exports {twh} TWh/a less, worth {price} EUR/MWh to the European buyer ({value} M "
-        "EUR/a, in its consumer surplus). The net benefit is the saving in total system cost "
-        "plus that value."
+        "Without the cables studied, the export cannot reach the European gateway: the "
+        "counterfactual exports {twh} TWh/a less, worth {price} EUR/MWh to the European buyer "
+        "({value} M EUR/a, in its consumer surplus). The net benefit is the saving in total "
+        "system cost plus that value."
     ).format(twh=fmt(mwh, 2, 1e6), price=fmt(value / mwh, 1), value=_m(value))
 
 
