@@ -3,6 +3,8 @@ design of the full chronological solve."""
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pandas as pd
 import pypsa
@@ -48,6 +50,7 @@ def _solve(n: pypsa.Network) -> pypsa.Network:
     return n
 
 
+@functools.cache
 def _size(own: tuple[int, ...]) -> pypsa.Network:
     """Sizing on the own days as they were and one mean day for all the others."""
     load = _load()
@@ -57,7 +60,17 @@ def _size(own: tuple[int, ...]) -> pypsa.Network:
     return _solve(_network(days, weight))
 
 
+_OPERATED: dict[int, pypsa.Network] = {}
+
+
 def _operate(design: pypsa.Network) -> pypsa.Network:
+    """The design through the 4 days (solved once a design: the tests share them)."""
+    if id(design) not in _OPERATED:
+        _OPERATED[id(design)] = _operate_once(design)
+    return _OPERATED[id(design)]
+
+
+def _operate_once(design: pypsa.Network) -> pypsa.Network:
     year = _network(_load(), np.ones(DAYS), sized=False)
     year.generators.loc[["pv", "gas"], "p_nom"] = design.generators.p_nom_opt[["pv", "gas"]]
     return _solve(year)

@@ -143,6 +143,8 @@ def add_peak_days(
         )
         return check.network
 
+    if sized.temporal.chronological:  # every day is there already, in its blocks
+        rounds = 0
     solved, _year, history = iterate(size, operate, rounds)
     rounds_done = [
         replace(r, own_days=own, short_days=short)

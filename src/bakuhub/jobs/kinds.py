@@ -68,14 +68,26 @@ def expected_lines(kind: str, inputs: dict[str, Any]) -> int:
         # per solve: data, resolution, model size, optimum; the counterfactual adds a
         # line of its own and a second solve; the real-year check (on unless the scenario
         # turns it off) adds start, model size and result; one line for writing the files;
-        # the refinement one line and one a solve at most
+        # the refinement one line and one a solve at most; the peak days (with the check)
+        # one line, a solve and a check a round at most
         scenario = inputs.get("scenario")
         checked = not isinstance(scenario, dict) or scenario.get("real_year_check", True)
         refined = scenario.get("refine_solves", 0) if isinstance(scenario, dict) else 0
         refined = refined + 1 if isinstance(refined, int) and refined > 0 else 0
         lines = 5 + (5 if inputs.get("counterfactual") else 0) + (3 if checked else 0) + refined
+        peaks = scenario.get("peak_rounds", _peak_rounds()) if isinstance(scenario, dict) else 0
+        if checked and not refined and isinstance(peaks, int):
+            lines += 8 * peaks
         return lines + _analysis_lines(scenario if isinstance(scenario, dict) else {})
     return 1
+
+
+def _peak_rounds() -> int:
+    """The scenario's default re-sizings with peak days (``corridor/peak_days.py``)."""
+    from bakuhub.corridor.scenario import Scenario
+
+    default: int = Scenario.model_fields["peak_rounds"].default
+    return default
 
 
 def _analysis_lines(scenario: dict[str, Any]) -> int:
