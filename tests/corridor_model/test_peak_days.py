@@ -121,3 +121,36 @@ def test_own_days_stand_for_themselves_at_their_hours() -> None:
     # energy is kept: the annual means of the year
     means = (t.series.to_numpy() * t.weight.to_numpy()[:, None]).sum(axis=0) / 8760.0
     assert means == pytest.approx(year.mean().to_numpy(), rel=1e-9, abs=1e-12)
+
+
+def test_a_study_re_sizes_with_the_short_days_and_checks_the_last_design() -> None:
+    from bakuhub.corridor.run_study import run_study
+    from bakuhub.corridor.scenario import load_scenario
+    from bakuhub.jobs.kinds import CORRIDOR_STUDY, expected_lines
+
+    west = ["AZ_SUM", "GE_GAR", "GE_ANA", "RO_CON"]
+    scenario = load_scenario("reference-2030").model_copy(
+        update={"nodes": west, "resolution": "repdays:1/2"}
+    )
+    assert scenario.peak_rounds == 1  # the default
+    lines: list[str] = []
+    study = run_study(scenario, counterfactual=False, progress=lines.append)
+    rounds = study.summary["peak_days"]
+    check = study.summary["real_year"]
+    # the first design was checked, and the study's check is that of the last design
+    assert 1 <= len(rounds) <= 2
+    assert check["system_cost_eur_a"] == pytest.approx(rounds[-1]["real_year_cost_eur_a"])
+    assert study.summary["total_system_cost_eur_a"] == pytest.approx(
+        rounds[-1]["sizing_cost_eur_a"]
+    )
+    if len(rounds) == 2:  # re-sized: the short days are in, at 24 hours each
+        added = rounds[0]["new_short_days"]
+        assert rounds[1]["own_days"] == added > 0
+        assert rounds[1]["snapshots"] >= 24 + 24 * added - 2 * added
+        assert rounds[1]["real_year_cost_eur_a"] <= rounds[0]["real_year_cost_eur_a"]
+    # the job counts one re-sizing ahead (a line, a solve, a check) and one line for the
+    # files; a check's verdict line, when the design is far off, is not counted
+    job = {"scenario": scenario.model_dump(mode="json"), "counterfactual": False}
+    missing = 8 * (2 - len(rounds))
+    counted = [line for line in lines if not line.startswith("real-year check: Far off")]
+    assert len(counted) + 1 == expected_lines(CORRIDOR_STUDY, job) - missing, lines

@@ -226,8 +226,8 @@ def cluster_days(
     stamps = pd.DatetimeIndex(hourly.index)
     months = stamps[::24].month.to_numpy()
     labels = _monthly_labels(features, months, per_month)
-    for day in sorted(set(own_days)):
-        labels[day] = int(labels.max()) + 1
+    for own in sorted(set(own_days)):
+        labels[own] = int(labels.max()) + 1
     labels = _renumber(labels)
     reps = _build(days, features, labels)
     for _round in range(max_extreme_days):
