@@ -25,6 +25,11 @@ defaults) under ``--plain-timeout`` and prints its wall time over bakuhub's.
     .venv/bin/python bench/corridor.py --weather ../shared/data --resolutions benders default
     .venv/bin/python bench/corridor.py --pathway --scenario pathway-2050 --only default \
         --timeout 3600                                      # the pathway 2030-2050
+    .venv/bin/python bench/corridor.py --weather ../shared/data --resolutions 3h default+peaks
+
+``RES+peaks`` (``default+peaks``, ``repdays/8+peaks2``): size at RES, then re-size with the
+days the real-year check found short (``corridor/peak_days.py``), once or N times: what a
+study does with the scenario's ``peak_rounds``; its wall time includes the checks.
 
 ``benders``: the hourly expansion on the scenario's weather year by Benders decomposition
 (``corridor/hourly.py``) from the default's design, for at most ``--benders-limit`` s: the
@@ -86,6 +91,8 @@ def measure(
     if resolution == "benders":
         limit = float(os.environ.get("BENCH_BENDERS_LIMIT_S", BENDERS_LIMIT_S))
         return benders(scenario, limit, flatness)
+    if "+peaks" in resolution:
+        return peaks(scenario, resolution)
     started = time.perf_counter()
     solved = solve_scenario(scenario, resolution=None if resolution == "default" else resolution)
     wall = time.perf_counter() - started
@@ -169,6 +176,41 @@ def benders(
         "real_unserved_twh": float(unserved(n).unserved_twh.sum()),
         "check_s": 0.0,
         **flat,
+    }
+
+
+def peaks(scenario: Any, label: str) -> dict[str, Any]:
+    """``RES+peaksN``: size at RES (``default``: the scenario's), then re-size with the
+    days the real-year check found short, at most N times (``corridor/peak_days.py``;
+    N: the scenario's ``peak_rounds``, at least 1). Wall time: sizings and checks, the
+    last design's check (the study's own) included."""
+    from bakuhub.corridor.peak_days import add_peak_days
+    from bakuhub.corridor.solve import objective, solve_scenario
+
+    resolution, _sep, count = label.partition("+peaks")
+    rounds = int(count) if count else max(scenario.peak_rounds, 1)
+    started = time.perf_counter()
+    sized = solve_scenario(scenario, resolution=None if resolution == "default" else resolution)
+    solved, check, done = add_peak_days(sized, rounds)
+    wall = time.perf_counter() - started
+    for r in done:
+        print(f"    round: {r.summary()}", flush=True)
+    return {
+        **figures(solved.network),
+        "resolution": label,
+        "solver": solved.stats["solver"],
+        "snapshots": solved.stats["snapshots"],
+        "variables": solved.stats["variables"],
+        "constraints": solved.stats["constraints"],
+        "build_s": solved.stats["build_s"],
+        "solve_s": solved.stats["solve_s"],
+        "wall_s": wall,
+        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "cost_bn_eur": objective(solved.network) / 1e9,
+        "real_cost_bn": check.summary["system_cost_eur_a"] / 1e9,
+        "real_unserved_twh": check.summary["unserved_twh"],
+        "check_s": 0.0,  # in the wall time
+        "rounds": [r.summary() for r in done],
     }
 
 

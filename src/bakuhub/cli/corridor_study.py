@@ -65,6 +65,15 @@ def solve(
             "this many operating solves of a Benders decomposition (0: off)",
         ),
     ] = None,
+    peak_rounds: Annotated[
+        int | None,
+        typer.Option(
+            min=0,
+            max=10,
+            help="Override peak_rounds: re-size at most this many times with the days of "
+            "the full year the design fell short on, each as it was (0: off)",
+        ),
+    ] = None,
 ) -> None:
     """Solve a scenario: summary, tables, network (netCDF) and HTML report in OUT."""
     from bakuhub.corridor.run_study import run_study, write_outputs
@@ -73,6 +82,8 @@ def solve(
     spec = load_scenario(scenario)
     if refine is not None:
         spec = spec.model_copy(update={"refine_solves": refine})
+    if peak_rounds is not None:
+        spec = spec.model_copy(update={"peak_rounds": peak_rounds})
     target = out or _default_folder(spec.name)
 
     def say(line: str) -> None:

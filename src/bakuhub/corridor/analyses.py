@@ -100,12 +100,17 @@ def _benefits_without(
     resolution: str | None,
     say: Progress,
     solver_log: bool,
+    own_days: tuple[int, ...] = (),
 ) -> dict[str, Any]:
     """Benefits of ``cables`` against the same scenario without them (one solve)."""
     say(_("benefits: the same scenario without {cables}").format(cables=", ".join(cables)))
     scenario = sized.scenario
     without = solve_scenario(
-        without_cables(scenario, cables), resolution=resolution, progress=say, solver_log=solver_log
+        without_cables(scenario, cables),
+        resolution=resolution,
+        progress=say,
+        solver_log=solver_log,
+        own_days=own_days,
     )
     found = benefits(
         sized.network, without.network, cables, export_price_eur_mwh=export_value(scenario)
@@ -148,9 +153,12 @@ def analyse(
     resolution: str | None = None,
     progress: Progress | None = None,
     solver_log: bool = False,
+    own_days: tuple[int, ...] = (),
 ) -> dict[str, Any]:
     """The summary's ``benefits``, ``cost_sharing``, ``cbam`` and ``near_optimal`` parts
-    (each only where it applies or the scenario asks)."""
+    (each only where it applies or the scenario asks). ``own_days``: the peak days
+    ``sized`` was solved with (``peak_days.py``); every solve compared with it takes the
+    same days (the coalitions of the cost shares are compared among themselves)."""
     say = progress or (lambda _line: None)
     scenario = sized.scenario
     out: dict[str, Any] = {}
@@ -163,14 +171,19 @@ def analyse(
         if more and options.both_cables and _present(sized, CABLE):
             more.append([CABLE, EXPORT_CABLE])
         out["benefits_more"] = [
-            _benefits_without(sized, cables, resolution, say, solver_log) for cables in more
+            _benefits_without(sized, cables, resolution, say, solver_log, own_days)
+            for cables in more
         ]
     if options.cost_sharing:
         out["cost_sharing"] = cost_shares(scenario, resolution=resolution, progress=say)
     if scenario.cbam.mode != "off":
         say(_("carbon border: the same scenario without CBAM"))
         base = solve_scenario(
-            cbam.without_cbam(scenario), resolution=resolution, progress=say, solver_log=solver_log
+            cbam.without_cbam(scenario),
+            resolution=resolution,
+            progress=say,
+            solver_log=solver_log,
+            own_days=own_days,
         )
         out["cbam"] = cbam.compare(base.network, sized.network, scenario)
     if options.near_optimal_slack is not None:

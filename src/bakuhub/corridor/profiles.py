@@ -158,11 +158,30 @@ def match_duration_curves(reps: np.ndarray, labels: np.ndarray, values: np.ndarr
     return np.asarray(flat.reshape(reps.shape), dtype=float)
 
 
+def _match_all_but(
+    reps: np.ndarray, labels: np.ndarray, days: np.ndarray, own_days: tuple[int, ...]
+) -> np.ndarray:
+    """:func:`match_duration_curves` on every cluster but the own days, which keep their
+    hours as they were (the others matched to the duration curves of the other days, so
+    annual means stay exact)."""
+    own = np.zeros(len(days), dtype=bool)
+    own[list(own_days)] = True
+    kept = np.ones(len(reps), dtype=bool)
+    kept[labels[own]] = False
+    reps = reps.copy()
+    reps[~kept] = days[own][np.argsort(labels[own])]
+    position = np.cumsum(kept) - 1
+    others = days[~own].reshape(-1, days.shape[2])
+    reps[kept] = match_duration_curves(reps[kept], position[labels[~own]], others)
+    return reps
+
+
 def cluster_days(
     hourly: pd.DataFrame,
     per_month: int = 5,
     tail_tolerance: float = 0.02,
     max_extreme_days: int = 24,
+    own_days: tuple[int, ...] = (),
 ) -> RepresentativeDays:
     """Cluster 365 UTC days of hourly series into representative days.
 
@@ -177,6 +196,10 @@ def cluster_days(
         ``tail_tolerance`` at any quantile, the day holding that series' most extreme hour
         (in the tail where it errs) becomes its own cluster, at most ``max_extreme_days``
         times.
+    own_days
+        Calendar days (0-364) that are each their own cluster from the start, so their
+        hours stand in the model as they were (the days a real-year check found short:
+        see :mod:`bakuhub.corridor.peak_days`).
 
     Returns
     -------
@@ -203,6 +226,9 @@ def cluster_days(
     stamps = pd.DatetimeIndex(hourly.index)
     months = stamps[::24].month.to_numpy()
     labels = _monthly_labels(features, months, per_month)
+    for own in sorted(set(own_days)):
+        labels[own] = int(labels.max()) + 1
+    labels = _renumber(labels)
     reps = _build(days, features, labels)
     for _round in range(max_extreme_days):
         day = _worst_tail_day(days, reps, labels, tail_tolerance)
@@ -212,7 +238,7 @@ def cluster_days(
         labels[day] = int(labels.max()) + 1
         labels = _renumber(labels)
         reps = _build(days, features, labels)
-    reps = match_duration_curves(reps, labels, values)
+    reps = _match_all_but(reps, labels, days, own_days)
     index = pd.MultiIndex.from_product([range(reps.shape[0]), range(24)], names=["day", "hour"])
     profiles = pd.DataFrame(reps.reshape(-1, values.shape[1]), index=index, columns=hourly.columns)
     calendar = pd.DataFrame({"date": stamps[::24].strftime("%Y-%m-%d"), "day": labels})

@@ -138,9 +138,11 @@ def run_study(
     real_year_check: bool | None = None,
 ) -> Study:
     """Solve the scenario and (unless asked not to) its no-Caspian counterfactual; refine
-    the design on the full year when the scenario asks (``refine_solves``); check the
+    the design on the full year when the scenario asks (``refine_solves``), or re-size it
+    with the days of the full year it fell short on (``peak_rounds``); check the
     design on the full year unless ``real_year_check`` (default: the scenario's
-    ``real_year_check``) is false. The counterfactual is neither refined nor checked."""
+    ``real_year_check``) is false (no peak days then either). The counterfactual is
+    neither refined nor checked; it is sized with the design's peak days."""
     say = progress or (lambda _line: None)
     sized = solve_scenario(scenario, resolution=resolution, progress=say, solver_log=solver_log)
     check_asked(sized)
@@ -150,8 +152,17 @@ def run_study(
 
         solved, refinement = refine(sized, scenario.refine_solves, progress=say)
     check = scenario.real_year_check if real_year_check is None else real_year_check
-    real_year = check_design(solved, progress=say, solver_log=solver_log) if check else None
+    real_year, rounds = None, None
+    if check and scenario.peak_rounds and refinement is None:
+        from bakuhub.corridor.peak_days import add_peak_days
+
+        solved, real_year, rounds = add_peak_days(
+            sized, scenario.peak_rounds, progress=say, solver_log=solver_log
+        )
+    elif check:
+        real_year = check_design(solved, progress=say, solver_log=solver_log)
     cf = None
+    own_days = rounds[-1].own_days if rounds else ()
     if counterfactual and COUNTERFACTUAL_LINK in set(load_dataset(scenario.year).links["link"]):
         say(_("counterfactual: the same scenario without the Caspian cable"))
         cf = solve_scenario(
@@ -159,10 +170,23 @@ def run_study(
             resolution=resolution,
             progress=say,
             solver_log=solver_log,
+            own_days=own_days,
         )
     summary = summarise(solved, cf)
+    # the analyses compare sizing solves: the re-sized one with its peak days (the
+    # counterfactual has them too), else the first (a refined design is not one)
+    base = solved if rounds else sized
     summary.update(
-        _clean(analyse(sized, cf, resolution=resolution, progress=say, solver_log=solver_log))
+        _clean(
+            analyse(
+                base,
+                cf,
+                resolution=resolution,
+                progress=say,
+                solver_log=solver_log,
+                own_days=own_days,
+            )
+        )
     )
     if scenario.molecules.enabled:
         from bakuhub.corridor.molecule_results import molecule_results
@@ -172,6 +196,8 @@ def run_study(
         )
     if refinement is not None:
         summary["refinement"] = _clean(refinement)
+    if rounds is not None:
+        summary["peak_days"] = _clean([r.summary() for r in rounds])
     if real_year is not None:
         summary["real_year"] = _clean(real_year.summary)
     if scenario.pathway.enabled:

@@ -281,6 +281,15 @@ class Scenario(Strict):
             "with at most this many operating solves of the year (hourly.py); 0: off"
         ),
     )
+    peak_rounds: int = Field(
+        default=1,
+        ge=0,
+        le=10,
+        description=(
+            "after sizing, re-size with the days of the full year the design fell short "
+            "on, each as it was, at most this many times (peak_days.py); 0: off"
+        ),
+    )
     economics: Economics = Field(default_factory=Economics)
     cbam: CbamOptions = Field(default_factory=CbamOptions)
     negotiation: NegotiationOptions = Field(default_factory=NegotiationOptions)

@@ -109,8 +109,10 @@ def solve_scenario(
     resolution: str | None = None,
     progress: Progress | None = None,
     solver_log: bool = False,
+    own_days: tuple[int, ...] = (),
 ) -> Solved:
-    """Build and solve ``scenario`` (optionally at another ``resolution``)."""
+    """Build and solve ``scenario`` (optionally at another ``resolution``; ``own_days``:
+    calendar days kept as they were, see :mod:`bakuhub.corridor.peak_days`)."""
     say = progress or (lambda _line: None)
     _quiet()
     if resolution is not None:
@@ -124,7 +126,9 @@ def solve_scenario(
         )
     )
     data = load_dataset(scenario.year, scenario.costs.cable_cost)
-    temporal = build_temporal(data.profiles, scenario.resolution, full_year(scenario))
+    temporal = build_temporal(
+        data.profiles, scenario.resolution, full_year(scenario), own_days=own_days
+    )
     say(
         _("resolution {resolution}: {count} snapshots").format(
             resolution=temporal.label, count=len(temporal.series)

@@ -156,7 +156,9 @@ def segments(hourly: pd.DataFrame, count: int, label: str) -> Temporal:
     return Temporal(series, weight, weight.copy(), None, None, label)
 
 
-def segmented_days(rep: RepresentativeDays, count: int, label: str) -> Temporal:
+def segmented_days(
+    rep: RepresentativeDays, count: int, label: str, whole: frozenset[int] = frozenset()
+) -> Temporal:
     """Representative days, each cut into ``count`` chronological segments.
 
     The hours of each representative day are merged as in :func:`ward_sizes` (on series
@@ -164,6 +166,7 @@ def segmented_days(rep: RepresentativeDays, count: int, label: str) -> Temporal:
     most); a segment's values are the means of its hours. The calendar and the
     storage chronology across days are those of ``rep``; a segment of ``n`` hours of a
     day standing for ``c`` calendar days weighs ``c * n`` hours and lasts ``n`` hours.
+    The representative days in ``whole`` keep their 24 hours.
     """
     import pandas as pd
 
@@ -183,7 +186,7 @@ def segmented_days(rep: RepresentativeDays, count: int, label: str) -> Temporal:
     period: list[int] = []
     for day in sorted(set(days.tolist())):
         at = np.flatnonzero(days == day)
-        sizes = ward_sizes(z[at], count)
+        sizes = ward_sizes(z[at], 24 if day in whole else count)
         starts = np.r_[0, np.cumsum(sizes)[:-1]]
         block = profiles.iloc[at]
         for start, size in zip(starts, sizes, strict=True):
@@ -205,26 +208,40 @@ def segmented_days(rep: RepresentativeDays, count: int, label: str) -> Temporal:
 
 
 def build_temporal(
-    rep: RepresentativeDays, resolution: str, hourly: pd.DataFrame | None = None
+    rep: RepresentativeDays,
+    resolution: str,
+    hourly: pd.DataFrame | None = None,
+    own_days: tuple[int, ...] = (),
 ) -> Temporal:
     """The snapshots for ``resolution``; ``hourly`` (8,760 rows) if a full year is given,
     else the year rebuilt from the representative days in calendar order.
 
     ``repdays`` are the shipped days (or, for a full year, days clustered 5 a month);
     ``repdays:K`` clusters K days a month; a suffix ``/S`` (``repdays/8``,
-    ``repdays:2/8``) cuts each of those days into S segments.
+    ``repdays:2/8``) cuts each of those days into S segments. ``own_days`` (calendar
+    days 0-364, representative-day resolutions only) are each their own day, at their
+    24 hours, unsegmented (see :mod:`bakuhub.corridor.peak_days`).
     """
     if resolution.startswith("repdays"):
         days, _sep, per_day = resolution.partition("/")
-        if days == "repdays" and hourly is None:
+        if days == "repdays" and hourly is None and not own_days:
             chosen = rep
         else:
             year = hourly if hourly is not None else reconstruct(rep)
             per_month = int(days.split(":")[1]) if ":" in days else 5
-            chosen = cluster_days(year, per_month=per_month)
+            chosen = cluster_days(year, per_month=per_month, own_days=own_days)
         if per_day:
-            return segmented_days(chosen, int(per_day), resolution)
+            calendar = chosen.calendar["day"].to_numpy(dtype=int)
+            whole = frozenset(int(calendar[d]) for d in own_days)
+            return segmented_days(chosen, int(per_day), resolution, whole)
         return from_representative_days(chosen, resolution)
+    if own_days:
+        raise InvalidInput(
+            _(
+                "resolution {resolution}: days of their own need representative days "
+                "(repdays...); a chronological resolution has every day already."
+            ).format(resolution=resolution)
+        )
     year = hourly if hourly is not None else reconstruct(rep)
     if resolution.startswith("segments:"):
         return segments(year, int(resolution.split(":")[1]), resolution)

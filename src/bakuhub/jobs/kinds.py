@@ -68,7 +68,8 @@ def expected_lines(kind: str, inputs: dict[str, Any]) -> int:
         # per solve: data, resolution, model size, optimum; the counterfactual adds a
         # line of its own and a second solve; the real-year check (on unless the scenario
         # turns it off) adds start, model size and result; one line for writing the files;
-        # the refinement one line and one a solve at most
+        # the refinement one line and one a solve at most; the peak days (with the check)
+        # one line, a solve and a check a round at most
         scenario = inputs.get("scenario")
         checked = not isinstance(scenario, dict) or scenario.get("real_year_check", True)
         refined = scenario.get("refine_solves", 0) if isinstance(scenario, dict) else 0
@@ -77,8 +78,19 @@ def expected_lines(kind: str, inputs: dict[str, Any]) -> int:
         lines = 5 + (3 if checked else 0) + refined
         if inputs.get("counterfactual"):
             lines += 5 + _benefit_lines(asked)
+        peaks = asked.get("peak_rounds", _peak_rounds()) if isinstance(scenario, dict) else 0
+        if checked and not refined and isinstance(peaks, int):
+            lines += 8 * peaks
         return lines + _analysis_lines(asked) + _pathway_lines(asked)
     return 1
+
+
+def _peak_rounds() -> int:
+    """The scenario's default re-sizings with peak days (``corridor/peak_days.py``)."""
+    from bakuhub.corridor.scenario import Scenario
+
+    default: int = Scenario.model_fields["peak_rounds"].default
+    return default
 
 
 def _benefit_lines(scenario: dict[str, Any]) -> int:

@@ -43,6 +43,7 @@ NOT_SWEPT = frozenset(
         "solver",
         "real_year_check",
         "refine_solves",
+        "peak_rounds",
         "molecules",
     }
 )

@@ -157,6 +157,17 @@ def system_inputs() -> tuple[Input, ...]:
             ),
         ),
         Input(
+            "peak_rounds",
+            ("peak_rounds",),
+            N_("Re-size with the days the full year fell short on: rounds"),
+            "time",
+            help=N_(
+                "0 to 10. Each round adds the days where the design left demand unserved "
+                "in the full year, as they were, and sizes again (a sizing and a check "
+                "more, about a minute). Empty: 1."
+            ),
+        ),
+        Input(
             "voll_eur_mwh",
             ("voll_eur_mwh",),
             N_("Value of lost load (EUR per MWh)"),
