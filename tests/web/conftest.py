@@ -22,6 +22,13 @@ __all__ = ["any_page", "browser", "page", "server"]
 
 
 @pytest.fixture
+def ana(world: TestClient, browser_as: Callable[..., TestClient]) -> TestClient:
+    """A focal point (of Chad) signed in through the login form (the scenario editor's
+    tests)."""
+    return browser_as("focal_point", party="TCD", username="ana")
+
+
+@pytest.fixture
 def world(client: TestClient) -> TestClient:
     """Parties TCD, GNB, IOM, UNDP; a published project of Chad, one of Guinea-Bissau
     and a draft of Chad (made by the administrator's client, returned)."""

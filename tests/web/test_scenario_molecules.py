@@ -7,11 +7,10 @@ without the group saves to the same digest as before the group had inputs."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from scenario_support import beside, fork_values
 
 from bakuhub.corridor.hydrogen_options import MoleculeExport, Molecules
 from bakuhub.corridor.scenario import shipped_scenario
@@ -44,26 +43,8 @@ EVERY_FIELD = {
 }
 
 
-@pytest.fixture
-def ana(world: TestClient, browser_as: Callable[..., TestClient]) -> TestClient:
-    """A focal point (of Chad) signed in through the login form."""
-    return browser_as("focal_point", party="TCD", username="ana")
-
-
-def _fork(web: TestClient) -> dict[str, Any]:
-    page = web.get(f"{BASE}/new?from=reference-2030")
-    assert page.status_code == 200, page.text[:300]
-    return form_values(page.text)
-
-
-def _beside(page: str, name: str) -> str:
-    found = re.search(rf'id="err-{re.escape(name)}">([^<]*)<', page)
-    assert found, f"no error beside {name}"
-    return found.group(1)
-
-
 def test_every_molecules_field_set_in_the_editor_is_saved_and_read_back(ana: TestClient) -> None:
-    values = _fork(ana)
+    values = fork_values(ana)
     assert values["molecules-export-port"] == ["KZ_WS"]  # the group's defaults shown
     assert values["molecules-water_l_per_kg"] == ["9"]
     assert "molecules-enabled" not in values  # unticked
@@ -108,15 +89,15 @@ def test_every_molecules_field_set_in_the_editor_is_saved_and_read_back(ana: Tes
 
 
 def test_a_bad_value_gets_its_sentence_and_keeps_every_other_entry(ana: TestClient) -> None:
-    values = _fork(ana)
+    values = fork_values(ana)
     bad = {**EVERY_FIELD, "molecules-water_l_per_kg": "8", "molecules-export-price_eur_mwh": ""}
     values.update({"ref": "thirsty", **bad, "co2-price_eur_t": "95"})
     refused = ana.post(f"{BASE}/new", data=values)
     assert refused.status_code == 422
     assert "Traceback" not in refused.text
-    water = _beside(refused.text, "molecules-water_l_per_kg")
+    water = beside(refused.text, "molecules-water_l_per_kg")
     assert water == "Water drawn per kg of hydrogen (litres): must be at least 8.9."
-    price = _beside(refused.text, "molecules-export-price_eur_mwh")
+    price = beside(refused.text, "molecules-export-price_eur_mwh")
     assert price.startswith("Sale price (EUR per MWh")
     assert "a market export needs a price; write one, or choose another export mode" in price
     assert 'aria-describedby="err-molecules-water_l_per_kg"' in refused.text
@@ -173,14 +154,14 @@ def test_a_bad_value_gets_its_sentence_and_keeps_every_other_entry(ana: TestClie
 def test_what_an_export_or_a_node_lacks_is_told_beside_its_input(
     ana: TestClient, changes: dict[str, str], name: str, said: str
 ) -> None:
-    values = _fork(ana)
+    values = fork_values(ana)
     values.update({"ref": "lacking", **EVERY_FIELD})
     values.update(changes)
     if changes.get("molecules-ammonia") == "":
         del values["molecules-ammonia"]  # an unticked box is not sent
     refused = ana.post(f"{BASE}/new", data=values)
     assert refused.status_code == 422
-    assert said in _beside(refused.text, name)
+    assert said in beside(refused.text, name)
     summary = re.search(r'id="error-summary".*?</div>', refused.text, re.S)
     assert summary and summary.group(0).count("<li>") == 1  # told once, not twice
     assert ana.get(f"{API}/lacking").status_code == 404
@@ -205,14 +186,14 @@ def test_the_bounds_the_page_states_are_those_the_server_checks(ana: TestClient)
     values.update({"ref": "bounds", **EVERY_FIELD})
     values.update({"molecules-export-shipping_km": "30001", "molecules-water_l_per_kg": "100.1"})
     refused = ana.post(f"{BASE}/new", data=values).text
-    assert "must be at most 30000" in _beside(refused, "molecules-export-shipping_km")
-    assert "must be at most 100" in _beside(refused, "molecules-water_l_per_kg")
+    assert "must be at most 30000" in beside(refused, "molecules-export-shipping_km")
+    assert "must be at most 100" in beside(refused, "molecules-water_l_per_kg")
     values.update({"molecules-export-shipping_km": "30000", "molecules-water_l_per_kg": "100"})
     assert ana.post(f"{BASE}/new", data=values, follow_redirects=False).status_code == 303
 
 
 def test_a_scenario_without_molecules_saves_to_the_same_digest(ana: TestClient) -> None:
-    values = _fork(ana)
+    values = fork_values(ana)
     values["ref"] = "untouched"
     assert ana.post(f"{BASE}/new", data=values, follow_redirects=False).status_code == 303
     record = ana.get(f"{API}/untouched").json()

@@ -26,12 +26,6 @@ BASE = "/corridor/scenarios"
 API = "/api/v1/corridor/scenarios"
 
 
-@pytest.fixture
-def ana(world: TestClient, browser_as: Callable[..., TestClient]) -> TestClient:
-    """A focal point (of Chad) signed in through the login form."""
-    return browser_as("focal_point", party="TCD", username="ana")
-
-
 def _form(web: TestClient, url: str) -> dict[str, Any]:
     """What the page's form sends as it is drawn (inputs, selects, ticked boxes)."""
     page = web.get(url)

@@ -1,46 +1,21 @@
 """The pathway group in the scenario editor, as a browser posts it: the years ticked,
 the mode, the demand growth and the renewable targets by year are saved and read back;
 a bad value gets its sentence beside its input, the other entries kept and nothing
-saved. Skipped where the scenario has no pathway group (it comes with the pathway
-branch, corridor/pathway_options.py)."""
+saved."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from typing import Any
 
-import pytest
 from fastapi.testclient import TestClient
+from scenario_support import beside, fork_values
 
 from bakuhub.corridor.scenario import shipped_scenario
 from bakuhub.testing import form_values
-from bakuhub.web.pages.corridor_scenario_pathway_inputs import pathway_model
-
-pytestmark = pytest.mark.skipif(
-    pathway_model() is None, reason="the scenario has no pathway group in this checkout"
-)
 
 BASE = "/corridor/scenarios"
 API = "/api/v1/corridor/scenarios"
-
-
-@pytest.fixture
-def ana(world: TestClient, browser_as: Callable[..., TestClient]) -> TestClient:
-    """A focal point (of Chad) signed in through the login form."""
-    return browser_as("focal_point", party="TCD", username="ana")
-
-
-def _fork(web: TestClient) -> dict[str, Any]:
-    page = web.get(f"{BASE}/new?from=reference-2030")
-    assert page.status_code == 200, page.text[:300]
-    return form_values(page.text)
-
-
-def _beside(page: str, name: str) -> str:
-    found = re.search(rf'id="err-{re.escape(name)}">([^<]*)<', page)
-    assert found, f"no error beside {name}"
-    return found.group(1)
 
 
 def _rows(values: dict[str, Any]) -> dict[tuple[str, str], str]:
@@ -55,7 +30,7 @@ def _rows(values: dict[str, Any]) -> dict[tuple[str, str], str]:
 
 
 def test_a_pathway_set_in_the_editor_is_saved_and_read_back(ana: TestClient) -> None:
-    values = _fork(ana)
+    values = fork_values(ana)
     assert "pathway-years" not in values  # none ticked: no pathway
     assert _rows(values) == {  # the official targets filled in
         ("2030", "KZ"): "0.15",
@@ -97,7 +72,7 @@ def test_a_pathway_set_in_the_editor_is_saved_and_read_back(ana: TestClient) -> 
 
 
 def test_a_bad_pathway_value_gets_its_sentence_and_keeps_the_rest(ana: TestClient) -> None:
-    values = _fork(ana)
+    values = fork_values(ana)
     values.update(
         {
             "ref": "bad-path",
@@ -110,13 +85,13 @@ def test_a_bad_pathway_value_gets_its_sentence_and_keeps_the_rest(ana: TestClien
     )
     refused = ana.post(f"{BASE}/new", data=values)
     assert refused.status_code == 422 and "Traceback" not in refused.text
-    years = _beside(refused.text, "pathway-years")
+    years = beside(refused.text, "pathway-years")
     assert years.startswith("Years of the pathway: ") and "two or more" in years
-    growth = _beside(refused.text, "pathway-demand_growth_after_2035_pct")
+    growth = beside(refused.text, "pathway-demand_growth_after_2035_pct")
     assert growth == "Demand growth after 2035 (% a year): must be at most 10."
-    share = _beside(refused.text, "ptargets-0-share")
+    share = beside(refused.text, "ptargets-0-share")
     assert share == "Pathway target of KZ in 2030: must be at most 1."
-    twice = _beside(refused.text, "ptargets-1-country")
+    twice = beside(refused.text, "ptargets-1-country")
     assert "KZ has a target for 2030 in another row" in twice
     kept = form_values(refused.text)
     assert kept["pathway-years"] == ["2035"] and kept["ptargets-0-share"] == ["1.5"]
@@ -125,7 +100,7 @@ def test_a_bad_pathway_value_gets_its_sentence_and_keeps_the_rest(ana: TestClien
 
 
 def test_a_scenario_without_a_pathway_saves_to_the_same_digest(ana: TestClient) -> None:
-    values = _fork(ana)
+    values = fork_values(ana)
     values["ref"] = "no-path"
     assert ana.post(f"{BASE}/new", data=values, follow_redirects=False).status_code == 303
     record = ana.get(f"{API}/no-path").json()

@@ -30,7 +30,7 @@ from bakuhub.web.pages.corridor_scenario_dataset import (
 from bakuhub.web.pages.corridor_scenario_field import Input, Values
 from bakuhub.web.pages.corridor_scenario_molecule_inputs import molecule_inputs
 from bakuhub.web.pages.corridor_scenario_option_inputs import negotiation_inputs, solver_inputs
-from bakuhub.web.pages.corridor_scenario_pathway_inputs import pathway_inputs, pathway_model
+from bakuhub.web.pages.corridor_scenario_pathway_inputs import pathway_inputs
 from bakuhub.web.pages.corridor_scenario_system_inputs import system_inputs
 
 __all__ = [
@@ -131,7 +131,5 @@ def shown_inputs() -> tuple[Input, ...]:
 
 
 def groups() -> tuple[tuple[str, str], ...]:
-    """The groups of inputs with their titles in the reader's language (the pathway's
-    only where the scenario has the group)."""
-    absent = set() if pathway_model() is not None else {"pathway"}
-    return tuple((key, _(title)) for key, title in GROUPS if key not in absent)
+    """The groups of inputs with their titles in the reader's language."""
+    return tuple((key, _(title)) for key, title in GROUPS)

@@ -34,10 +34,7 @@ COLUMNS = ("year", "country", "share")
 
 def with_pathway(spec: Mapping[str, Any]) -> dict[str, Any]:
     """The scenario with its pathway group whole (the defaults where it is left out)."""
-    model = pathway_model()
-    if model is None:
-        return dict(spec)
-    default = model().model_dump(mode="json")
+    default = pathway_model()().model_dump(mode="json")
     return {**spec, "pathway": {**default, **dict(spec.get("pathway") or {})}}
 
 
@@ -69,8 +66,6 @@ def read_pathway(values: Values, spec: dict[str, Any]) -> dict[str, str]:
     """The target rows into ``spec``'s pathway group (its single-valued inputs are
     there already) and the errors the form finds (input name -> sentence)."""
     errors: dict[str, str] = {}
-    if pathway_model() is None:
-        return errors
     targets: dict[str, dict[str, str]] = {}
     for i, row in _filled(values):
         year, country = row["year"], row["country"]

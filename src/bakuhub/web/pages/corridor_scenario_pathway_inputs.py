@@ -1,9 +1,9 @@
 """The scenario editor's inputs of the pathway group (``pathway``: several years in one
 study): the years, how they are solved, and the demand growth after 2035.
 
-The group's model is read from the scenario's own field (:func:`pathway_model`), so
-these inputs exist exactly when the scenario has the group; the years offered and the
-bounds said in the help come from the model's JSON schema. The renewable targets per
+The years offered and the bounds said in the help come from the group's model's JSON
+schema (:class:`~bakuhub.corridor.pathway_options.PathwayOptions`), so the browser and
+the server agree. The renewable targets per
 year (a dictionary) are drawn and read by
 :mod:`bakuhub.web.pages.corridor_scenario_pathway`.
 """
@@ -13,9 +13,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from pydantic import BaseModel
-
-from bakuhub.corridor.scenario import Scenario
+from bakuhub.corridor.pathway_options import PathwayOptions
 from bakuhub.i18n import N_
 from bakuhub.web.pages.corridor_scenario_field import Input, choices, schema_limits
 
@@ -24,17 +22,14 @@ __all__ = ["pathway_inputs", "pathway_model", "pathway_years"]
 GROUP = "pathway"
 
 
-def pathway_model() -> type[BaseModel] | None:
-    """The model of the scenario's ``pathway`` group (None where the scenario has none)."""
-    field = Scenario.model_fields.get("pathway")
-    model = field.annotation if field is not None else None
-    return model if isinstance(model, type) and issubclass(model, BaseModel) else None
+def pathway_model() -> type[PathwayOptions]:
+    """The model of the scenario's ``pathway`` group."""
+    return PathwayOptions
 
 
 @cache
 def _schema() -> dict[str, Any]:
-    model = pathway_model()
-    return model.model_json_schema() if model is not None else {}
+    return PathwayOptions.model_json_schema()
 
 
 def pathway_years() -> tuple[str, ...]:
@@ -45,9 +40,7 @@ def pathway_years() -> tuple[str, ...]:
 
 @cache
 def pathway_inputs() -> tuple[Input, ...]:
-    """The single-valued inputs of the group pathway (none without the group)."""
-    if pathway_model() is None:
-        return ()
+    """The single-valued inputs of the group pathway."""
     growth = schema_limits(_schema(), "demand_growth_after_2035_pct")
     return (
         Input(

@@ -15,6 +15,7 @@ Plain ``def`` endpoints: FastAPI runs them off the event loop.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
@@ -150,40 +151,18 @@ def scenario_links(study: dict[str, Any]) -> dict[str, str | None]:
 log = logging.getLogger(__name__)
 
 
-def negotiation_html(summary: dict[str, Any] | None) -> Markup:
-    """The study's negotiation tables (the report's own, built from escaped text), or
-    nothing; a summary whose parts are not as this version writes them is logged and
-    left out, never an error page."""
+def _section_html(
+    summary: dict[str, Any] | None, make: Callable[[dict[str, Any]], str], what: str
+) -> Markup:
+    """One of the study's sections made by ``make`` (the report's own, built from escaped
+    text), or nothing; a summary whose part is not as this version writes it is logged
+    and left out, never an error page."""
     if not summary:
         return Markup("")
     try:
-        return Markup(negotiation_sections(summary))  # every text in it is escaped
+        return Markup(make(summary))  # every text in it is escaped
     except (KeyError, TypeError, ValueError, AttributeError):
-        log.warning("the negotiation tables of a study summary could not be read", exc_info=True)
-        return Markup("")
-
-
-def pathway_html(summary: dict[str, Any] | None) -> Markup:
-    """The study's pathway tables (the report's own, escaped), or nothing; a summary
-    whose pathway is not as this version writes it is logged and left out."""
-    if not summary:
-        return Markup("")
-    try:
-        return Markup(pathway_section(summary))  # every text in it is escaped
-    except (KeyError, TypeError, ValueError, AttributeError):
-        log.warning("the pathway tables of a study summary could not be read", exc_info=True)
-        return Markup("")
-
-
-def molecules_html(summary: dict[str, Any] | None) -> Markup:
-    """The study's hydrogen and ammonia tables (the report's own, escaped text), or
-    nothing; a summary not as this version writes it is logged and left out."""
-    if not summary:
-        return Markup("")
-    try:
-        return Markup(molecules_section(summary))  # every text in it is escaped
-    except (KeyError, TypeError, ValueError, AttributeError):
-        log.warning("the molecule tables of a study summary could not be read", exc_info=True)
+        log.warning("the %s tables of a study summary could not be read", what, exc_info=True)
         return Markup("")
 
 
@@ -203,9 +182,9 @@ def study_context(
         "date": i18n.datetime(row.created_at, "short"),
         "figures": figure_rows(summary, study["figures"]),
         "versus": counterfactual_rows(summary),
-        "negotiation": negotiation_html(summary),
-        "pathway": pathway_html(summary),
-        "molecules": molecules_html(summary),
+        "negotiation": _section_html(summary, negotiation_sections, "negotiation"),
+        "pathway": _section_html(summary, pathway_section, "pathway"),
+        "molecules": _section_html(summary, molecules_section, "molecule"),
         "inputs_yaml": yaml.safe_dump(study["inputs"], sort_keys=False, allow_unicode=True),
         "downloads": downloads(row.name, study["files"]),
         "report": f"{link(row.name)}/report.html" if "report.html" in study["files"] else None,
