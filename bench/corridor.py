@@ -60,7 +60,8 @@ KEYS = ("cost_bn_eur", "caspian_mw", "blacksea_mw", "pv_gw", "wind_gw", "storage
 
 def scenario_for(scenario_name: str, weather: str | None, solver: str | None) -> Any:
     """The named scenario, on the real weather and with another solver when asked."""
-    from bakuhub.corridor.scenario import SolverOptions, load_scenario, parse_scenario
+    from bakuhub.corridor.scenario import load_scenario, parse_scenario
+    from bakuhub.corridor.solver_options import SolverOptions
 
     scenario = load_scenario(scenario_name)
     if weather:  # an operator's path: trusted, as from the command line

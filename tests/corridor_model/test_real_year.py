@@ -10,7 +10,8 @@ import pytest
 from bakuhub.corridor import constraints as con
 from bakuhub.corridor import real_year as ry
 from bakuhub.corridor.run_study import run_study, write_outputs
-from bakuhub.corridor.scenario import Scenario, SolverOptions, load_scenario
+from bakuhub.corridor.scenario import Scenario, load_scenario
+from bakuhub.corridor.solver_options import SolverOptions
 from bakuhub.testing import networks
 
 TINY = Scenario(name="tiny", year=2030, solver=SolverOptions(name="highs"))

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from bakuhub.corridor.scenario import SolverOptions, SolverTuning, load_scenario, parse_scenario
+from bakuhub.corridor.scenario import load_scenario, parse_scenario
 from bakuhub.corridor.solve import (
     Solved,
     objective,
     solve_scenario,
     solver_keywords,
 )
+from bakuhub.corridor.solver_options import SolverOptions, SolverTuning
 from bakuhub.errors import InvalidInput, MissingExtra
 
 COARSE = "repdays:1/4"

@@ -32,7 +32,7 @@ from bakuhub.corridor.hydrogen import MOLECULE_EXPORT
 from bakuhub.corridor.network import EXPORT, build_network
 from bakuhub.corridor.profiles import reconstruct
 from bakuhub.corridor.real_year_figures import Operation, assess, verdict
-from bakuhub.corridor.scenario import Scenario, SolverOptions, SolverTuning
+from bakuhub.corridor.scenario import Scenario
 from bakuhub.corridor.solve import (
     Progress,
     Solved,
@@ -42,6 +42,7 @@ from bakuhub.corridor.solve import (
     objective,
     run_solver,
 )
+from bakuhub.corridor.solver_options import SolverOptions, SolverTuning
 from bakuhub.corridor.temporal import blocks
 from bakuhub.i18n import N_, _, number
 

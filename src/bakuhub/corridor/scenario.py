@@ -29,6 +29,7 @@ from bakuhub.corridor.hydrogen_options import Molecules
 from bakuhub.corridor.negotiation_options import NegotiationOptions
 from bakuhub.corridor.pathway_options import PathwayOptions
 from bakuhub.corridor.safe_yaml import read_yaml
+from bakuhub.corridor.solver_options import SolverOptions, SolverTuning
 from bakuhub.errors import InvalidInput
 from bakuhub.i18n import N_, _
 
@@ -40,8 +41,6 @@ RESOLUTION = re.compile(r"^(hourly|\d+h|repdays(:\d+)?(/\d+)?|segments:\d+)$")
 
 SHIPPED_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 """A shipped scenario or sweep name: a file name in the shipped folder, nothing else."""
-MAX_TIME_LIMIT_S = 7 * 24 * 3600.0
-Method = Literal["choose", "simplex", "ipm", "pdlp", "hipo"]
 Name = Annotated[str, Field(min_length=1, max_length=64)]
 MAX_ITEMS = 100
 """Most nodes, links or targets a scenario lists."""
@@ -158,73 +157,6 @@ class Weather(Strict):
                     "operator; ask them to run it with 'bakuhub corridor solve'"
                 )
             )
-        return self
-
-
-class SolverTuning(Strict):
-    """What a scenario may tune in its solver: bounded numbers and one enum.
-
-    Each solver's own keywords are built from these in :func:`bakuhub.corridor.solve.
-    solver_keywords`; nothing here names a file, so no input can make a solver read,
-    write or delete one (HiGHS's ``solution_file``, linopy's ``problem_fn``...).
-    """
-
-    time_limit_s: float | None = Field(
-        default=None, gt=0, le=MAX_TIME_LIMIT_S, description="stop after this many seconds"
-    )
-    threads: int | None = Field(default=None, ge=1, le=256, description="solver threads")
-    optimality_tolerance: float | None = Field(
-        default=None, ge=1e-12, le=1e-2, description="relative duality gap accepted"
-    )
-    feasibility_tolerance: float | None = Field(
-        default=None, ge=1e-12, le=1e-2, description="primal (and dual) feasibility"
-    )
-    max_iterations: int | None = Field(default=None, ge=1, le=10_000_000)
-    method: Method | None = Field(default=None, description="HiGHS/cuOpt algorithm")
-    x_scale: float | None = Field(
-        default=None, ge=1e-6, le=1e9, description="clarabel: unit of the variables"
-    )
-    cost_scale: float | None = Field(
-        default=None, ge=1e-6, le=1e9, description="clarabel: unit of the objective"
-    )
-
-    @model_serializer(mode="wrap")
-    def _set_only(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        data: dict[str, Any] = handler(self)
-        return {key: value for key, value in data.items() if value is not None}
-
-
-SUPPORTED: dict[str, frozenset[str]] = {
-    "clarabel": frozenset(SolverTuning.model_fields) - {"method"},
-    "highs": frozenset(SolverTuning.model_fields) - {"x_scale", "cost_scale"},
-    "cupdlpx": frozenset({"time_limit_s", "max_iterations"}),
-    "cuopt": frozenset({"time_limit_s", "method"}),
-}
-"""Which tuning fields each solver takes."""
-
-
-class SolverOptions(Strict):
-    """The LP solver: ``clarabel`` (interior point, the default: about 10 times faster on
-    the corridor model than HiGHS), ``highs`` (simplex or IPX, through linopy's direct
-    interface), or ``cupdlpx``/``cuopt`` on an NVIDIA GPU where installed."""
-
-    name: Literal["clarabel", "highs", "cupdlpx", "cuopt"] = "clarabel"
-    options: SolverTuning = Field(default_factory=SolverTuning)
-
-    @model_validator(mode="after")
-    def _supported(self) -> SolverOptions:
-        given = set(self.options.model_dump(exclude_none=True))
-        unsupported = sorted(given - SUPPORTED[self.name])
-        if unsupported:
-            raise ValueError(
-                _("{solver} does not take {unsupported}; it takes {supported}").format(
-                    solver=self.name,
-                    unsupported=", ".join(unsupported),
-                    supported=", ".join(sorted(SUPPORTED[self.name])),
-                )
-            )
-        if self.options.method == "hipo" and self.name != "highs":
-            raise ValueError(_("method 'hipo' is HiGHS's interior point: use it with name highs"))
         return self
 
 

@@ -20,7 +20,8 @@ from bakuhub.corridor.costs import RENEWABLE_CARRIERS
 from bakuhub.corridor.datasets import load_dataset
 from bakuhub.corridor.hydrogen import define_molecule_export_target
 from bakuhub.corridor.network import EXPORT, build_network
-from bakuhub.corridor.scenario import Scenario, SolverOptions, SolverTuning
+from bakuhub.corridor.scenario import Scenario
+from bakuhub.corridor.solver_options import SolverOptions, SolverTuning
 from bakuhub.corridor.temporal import Temporal, build_temporal
 from bakuhub.errors import BakuhubError, InvalidInput, MissingExtra
 from bakuhub.i18n import _, number

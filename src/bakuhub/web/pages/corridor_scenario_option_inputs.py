@@ -3,7 +3,7 @@ near-optimal ranges) and for the solver (its name and tuning options)."""
 
 from __future__ import annotations
 
-from bakuhub.corridor.scenario import SolverTuning
+from bakuhub.corridor.solver_options import SolverTuning
 from bakuhub.i18n import N_
 from bakuhub.web.pages.corridor_scenario_field import Input, choices
 
