@@ -11,6 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from bakuhub.config import Settings
+from bakuhub.corridor import results as r
 from bakuhub.corridor.datasets import load_dataset
 from bakuhub.corridor.network import build_network
 from bakuhub.corridor.pathway_study import year_scenario
@@ -129,6 +130,17 @@ def test_the_path_sums_follow_from_the_years(solved: Solved) -> None:
     assert found["discounted_cost_eur"] == pytest.approx(expected)
     assert first["export_twh"] == pytest.approx(8.0, rel=1e-6)
     assert second["demand_twh"] > first["demand_twh"]
+    for year, step in zip((first, second), study.pathway.steps, strict=True):
+        # the single year's economics for each year, from that year's network
+        n = step.network
+        assert year["gateway_price_eur_mwh"] == pytest.approx(
+            r.export_summary(n)["gateway_price_eur_mwh"]
+        )
+        assert year["gateway_price_eur_mwh"] > 0
+        assert year["unserved_twh"] >= 0 and year["curtailment_twh"] >= 0
+        generated = sum(year["generation_twh"].values())
+        # generation covers demand, export and losses: more than demand plus export
+        assert generated > year["demand_twh"] + year["export_twh"]
 
 
 def test_perfect_foresight_is_refused_in_a_sentence() -> None:

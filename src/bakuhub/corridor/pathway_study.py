@@ -309,6 +309,7 @@ def pathway_result(run: PathwayRun) -> PathwayResult:
         co2 = r.emissions_t(n) / 1e6
         emitted += co2 * c.num(weights.at[step.year, "years"])
         shares = r.renewables(n).set_index("country")
+        export = r.export_summary(n)
         by_year.append(
             {
                 "year": step.year,
@@ -317,7 +318,14 @@ def pathway_result(run: PathwayRun) -> PathwayResult:
                 "cumulative_investment_eur": invested,
                 "co2_mt": co2,
                 "cumulative_co2_mt": emitted,
-                "export_twh": r.export_summary(n)["export_twh"],
+                "export_twh": export["export_twh"],
+                "gateway_price_eur_mwh": export["gateway_price_eur_mwh"],
+                "unserved_twh": float(r.unserved(n).unserved_twh.sum()),
+                "curtailment_twh": float(r.curtailment(n).curtailed_twh.sum()),
+                "generation_twh": {
+                    str(k): float(v)
+                    for k, v in r.generation(n).groupby("carrier").energy_twh.sum().items()
+                },
                 "demand_twh": float(shares.demand_twh.sum()),
                 "renewable_share_of_demand": {
                     str(k): float(v) for k, v in shares.share_of_demand.dropna().items()

@@ -25,7 +25,9 @@ def _years_table(found: dict[str, Any]) -> str:
             fmt(row["co2_mt"], 2),
             fmt(row["cumulative_co2_mt"], 1),
             fmt(row["export_twh"], 2),
+            fmt(row.get("gateway_price_eur_mwh"), 1),
             fmt(row["demand_twh"], 1),
+            fmt(row.get("unserved_twh"), 3),
             ", ".join(
                 f"{country} {pct(share)} ({pct(row['renewable_targets'].get(country))})"
                 for country, share in sorted(row["renewable_share_of_demand"].items())
@@ -42,7 +44,9 @@ def _years_table(found: dict[str, Any]) -> str:
         _("CO2, Mt/a"),
         _("cumulative CO2, Mt"),
         _("export, TWh/a"),
+        _("price of exported power at the EU gateway, EUR/MWh"),
         _("demand, TWh/a"),
+        _("unserved, TWh/a"),
         _("renewable share of demand (target)"),
     )
     return cells(rows, header, _("The pathway year by year"))
