@@ -146,6 +146,8 @@ def test_wheel_seeds_serves_solves_and_validates(
             "--resolution",
             "repdays:2/4",
             "--no-counterfactual",
+            "--peak-rounds",  # the check runs; its re-sizing is tested in test_peak_days
+            "0",
             "--out",
             str(out),
         ],
