@@ -86,7 +86,7 @@ def measure(
 ) -> dict[str, Any]:
     """Solve the scenario at one resolution; figures of that solve (and, on the real
     weather, of its design operated through the real year)."""
-    from bakuhub.corridor.solve import objective, solve_scenario
+    from bakuhub.corridor.solve import solve_scenario
 
     scenario = scenario_for(scenario_name, weather, solver)
     if resolution == "benders":
@@ -97,9 +97,16 @@ def measure(
     started = time.perf_counter()
     solved = solve_scenario(scenario, resolution=None if resolution == "default" else resolution)
     wall = time.perf_counter() - started
+    return {**sized_row(solved, wall), **(real_year(solved, flatness) if weather else {})}
+
+
+def sized_row(solved: Any, wall: float, label: str | None = None) -> dict[str, Any]:
+    """A sizing solve's row: its results, model size, times and peak memory."""
+    from bakuhub.corridor.solve import objective
+
     return {
         **figures(solved.network),
-        "resolution": solved.stats["resolution"],
+        "resolution": label or solved.stats["resolution"],
         "solver": solved.stats["solver"],
         "snapshots": solved.stats["snapshots"],
         "variables": solved.stats["variables"],
@@ -109,7 +116,6 @@ def measure(
         "wall_s": wall,
         "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "cost_bn_eur": objective(solved.network) / 1e9,
-        **(real_year(solved, flatness) if weather else {}),
     }
 
 
@@ -186,7 +192,7 @@ def peaks(scenario: Any, label: str) -> dict[str, Any]:
     N: the scenario's ``peak_rounds``, at least 1). Wall time: sizings and checks, the
     last design's check (the study's own) included."""
     from bakuhub.corridor.peak_days import add_peak_days
-    from bakuhub.corridor.solve import objective, solve_scenario
+    from bakuhub.corridor.solve import solve_scenario
 
     resolution, _sep, count = label.partition("+peaks")
     rounds = int(count) if count else max(scenario.peak_rounds, 1)
@@ -197,17 +203,7 @@ def peaks(scenario: Any, label: str) -> dict[str, Any]:
     for r in done:
         print(f"    round: {r.summary()}", flush=True)
     return {
-        **figures(solved.network),
-        "resolution": label,
-        "solver": solved.stats["solver"],
-        "snapshots": solved.stats["snapshots"],
-        "variables": solved.stats["variables"],
-        "constraints": solved.stats["constraints"],
-        "build_s": solved.stats["build_s"],
-        "solve_s": solved.stats["solve_s"],
-        "wall_s": wall,
-        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        "cost_bn_eur": objective(solved.network) / 1e9,
+        **sized_row(solved, wall, label),
         "real_cost_bn": check.summary["system_cost_eur_a"] / 1e9,
         "real_unserved_twh": check.summary["unserved_twh"],
         "check_s": 0.0,  # in the wall time
