@@ -183,7 +183,7 @@ def test_intraday_bounds_of_each_representative_day() -> None:
     assert float(upper.lower.min()) == 0.0 and float(lower.upper.max()) == 0.0
     day_of = [0, 0, 1, 1]
     for bound, sign in ((upper, ">="), (lower, "<=")):
-        rows = [_at(bound, period=k) - _at(e, snapshot=t) for t, k in enumerate(day_of)]
+        rows = [_at(bound, repday=k) - _at(e, snapshot=t) for t, k in enumerate(day_of)]
         expected = expression_rows("snapshot", [0, 1, 2, 3], rows)
         name = "storage_intraday_max_def" if sign == ">=" else "storage_intraday_min_def"
         wanted = expected >= 0 if sign == ">=" else expected <= 0
@@ -215,11 +215,11 @@ def test_day_levels_follow_the_calendar() -> None:
     assert_constraint_equal(m.constraints["storage_interday_balance"], balance == 0)
 
     day_type = [0, 1, 1]
-    top = [level_(s) + _at(upper, period=k) - e_nom for s, k in enumerate(day_type)]
+    top = [level_(s) + _at(upper, repday=k) - e_nom for s, k in enumerate(day_type)]
     assert_constraint_equal(
         m.constraints["storage_day_level_upper"], expression_rows("day", [0, 1, 2], top) <= 0
     )
-    bottom = [level_(s) + _at(lower, period=k) for s, k in enumerate(day_type)]
+    bottom = [level_(s) + _at(lower, repday=k) for s, k in enumerate(day_type)]
     assert_constraint_equal(
         m.constraints["storage_day_level_lower"], expression_rows("day", [0, 1, 2], bottom) >= 0
     )

@@ -14,8 +14,14 @@ from bakuhub.config import Settings
 from bakuhub.corridor import results as r
 from bakuhub.corridor.datasets import load_dataset
 from bakuhub.corridor.network import build_network
-from bakuhub.corridor.pathway_study import year_scenario
+from bakuhub.corridor.pathway_study import (
+    PathwayResult,
+    pathway_result,
+    run_pathway,
+    year_scenario,
+)
 from bakuhub.corridor.report import render_report
+from bakuhub.corridor.report_pathway import pathway_section
 from bakuhub.corridor.run_study import Study, run_study, write_outputs
 from bakuhub.corridor.scenario import Scenario, load_scenario, parse_scenario
 from bakuhub.corridor.temporal import build_temporal
@@ -143,11 +149,66 @@ def test_the_path_sums_follow_from_the_years(solved: Solved) -> None:
         assert generated > year["demand_twh"] + year["export_twh"]
 
 
-def test_perfect_foresight_is_refused_in_a_sentence() -> None:
-    from bakuhub.corridor.pathway_study import run_pathway
+BINDING = {2030: {"AZ": 0.3}, 2035: {"KZ": 0.6}}
+"""Kazakhstan's 60 % in 2035 binds (its share is about 45 % without it)."""
+CAP_MT = 3.2
+"""A CO2 cap that binds in 2030 only (about 3.5 Mt/a without it in 2030, 2.8 in 2035)."""
 
-    with pytest.raises(InvalidInput, match="use myopic"):
-        run_pathway(_scenario(years=[2030, 2035], mode="perfect-foresight"))
+
+@pytest.fixture(scope="module")
+def both_modes() -> dict[str, PathwayResult]:
+    """The same two-year scenario, with a binding 2035 target and CO2 cap, in both modes."""
+    found = {}
+    for mode in ("myopic", "perfect-foresight"):
+        scenario = _scenario(years=[2030, 2035], renewable_targets=BINDING, mode=mode)
+        scenario = scenario.model_copy(
+            update={"co2": scenario.co2.model_copy(update={"cap_mt": CAP_MT})}
+        )
+        found[mode] = pathway_result(run_pathway(scenario))
+    return found
+
+
+def test_perfect_foresight_is_the_bound_myopic_cannot_beat(
+    both_modes: dict[str, PathwayResult],
+) -> None:
+    """Perfect foresight solves the corridor's two years as one LP: its discounted cost
+    is that LP's objective (each year's cost read back, ``sum_y W_y cost_y``), and lower
+    than myopic's here, where 2030's build does not know 2035's Kazakh target."""
+    myopic, foresight = both_modes["myopic"], both_modes["perfect-foresight"]
+    assert foresight.mode == "perfect-foresight" and myopic.mode == "myopic"
+    (lp,) = foresight.model.values()
+    assert foresight.discounted_cost_eur == pytest.approx(lp["objective_eur"], rel=1e-6)
+    assert foresight.discounted_cost_eur <= myopic.discounted_cost_eur * (1 + 1e-7)
+    assert myopic.discounted_cost_eur - foresight.discounted_cost_eur > 1e6  # EUR
+    assert foresight.cables["CASPIAN"]["2030"] > 100  # the cable timing, as myopic's
+
+
+def test_each_years_constraints_hold_in_its_own_period_only(
+    both_modes: dict[str, PathwayResult],
+) -> None:
+    """Kazakhstan's 60 % is 2035's target, not 2030's; the 8 TWh export target and the
+    3.2 Mt CO2 cap hold in each year (the cap binds in 2030, so it is a yearly cap,
+    not one over the path or one of 5 years)."""
+    by_year = {row["year"]: row for row in both_modes["perfect-foresight"].by_year}
+    assert by_year[2035]["renewable_share_of_demand"]["KZ"] >= 0.6 - 1e-6
+    assert by_year[2030]["renewable_share_of_demand"]["KZ"] < 0.55
+    assert by_year[2030]["renewable_share_of_demand"]["AZ"] >= 0.3 - 1e-6
+    for year in (2030, 2035):
+        assert by_year[year]["export_twh"] == pytest.approx(8.0, rel=1e-6)
+        assert by_year[year]["co2_mt"] <= CAP_MT * (1 + 1e-6)
+    assert by_year[2030]["co2_mt"] == pytest.approx(CAP_MT, rel=1e-4)
+
+
+def test_a_perfect_foresight_pathway_is_labelled_so(
+    both_modes: dict[str, PathwayResult],
+) -> None:
+    summary = {"pathway": both_modes["perfect-foresight"].as_dict()}
+    assert summary["pathway"]["mode"] == "perfect-foresight"
+    page = pathway_section(summary)
+    assert "solved all years at once (perfect foresight)" in page
+    assert "a bound the year-by-year (myopic) decisions cannot beat" in page
+    myopic = pathway_section({"pathway": both_modes["myopic"].as_dict()})
+    assert "year after year (myopic)" in myopic and "perfect foresight" not in myopic
 
 
 def test_bad_years_are_refused_in_a_sentence() -> None:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from bakuhub.corridor import results as r
 from bakuhub.corridor.cbam_rules import RULES, CbamOptions, charge_eur_mwh
+from bakuhub.corridor.constraints import standing
 from bakuhub.corridor.costs import RENEWABLE_CARRIERS
 from bakuhub.corridor.network import EXPORT
 from bakuhub.errors import InvalidInput
@@ -44,7 +45,9 @@ def contracted_generators(n: pypsa.Network, new_only: bool = False) -> list[str]
     return [str(g) for g in gens.index[mask]]
 
 
-def define_green_match(n: pypsa.Network, options: CbamOptions) -> None:
+def define_green_match(
+    n: pypsa.Network, options: CbamOptions, snapshots: pd.Index | None = None, suffix: str = ""
+) -> None:
     """Green export (CBAM Annex IV point 5, approximated): in every snapshot the power
     delivered to the EU is covered by renewable generation of the exporting countries,
 
@@ -54,6 +57,8 @@ def define_green_match(n: pypsa.Network, options: CbamOptions) -> None:
     :func:`contracted_generators` (all, or the new ones only: ``options.contracted``).
     Nothing else in the model claims the renewable
     attribute of that generation, except national renewable targets (see the method).
+    A perfect-foresight pathway writes it per investment period (``snapshots``, names
+    ending in ``suffix``) over the generators standing in it.
     """
     if options.mode != "green-match" or EXPORT not in n.generators.index:
         return
@@ -65,10 +70,11 @@ def define_green_match(n: pypsa.Network, options: CbamOptions) -> None:
                 "that could be contracted; allow solar or wind there, or choose another mode."
             )
         )
-    p = n.model["Generator-p"]
+    sns = n.snapshots if snapshots is None else snapshots
+    p = n.model["Generator-p"].sel(snapshot=sns)
     delivered = -p.sel(name=EXPORT)
-    renewable = p.sel(name=gens).sum("name")
-    n.model.add_constraints(renewable - delivered >= 0, name="cbam_green_match")
+    renewable = p.sel(name=standing(n, gens, sns)).sum("name")
+    n.model.add_constraints(renewable - delivered >= 0, name=f"cbam_green_match{suffix}")
 
 
 def _delivered(n: pypsa.Network) -> pd.Series:

@@ -127,7 +127,7 @@ class Step:
     cost: float
 
 
-def _carry(n: pypsa.Network, built: list[Built], year: int) -> float:
+def carry(n: pypsa.Network, built: list[Built], year: int) -> float:
     """Add the earlier years' assets alive in ``year`` as fixed ones; their yearly
     capital cost (EUR/a)."""
     fixed = 0.0
@@ -148,7 +148,12 @@ def _carry(n: pypsa.Network, built: list[Built], year: int) -> float:
     return fixed
 
 
-def _record(n: pypsa.Network, year: int) -> list[Built]:
+def record(
+    n: pypsa.Network, year: int, capacity: Callable[[str, str], float] | None = None
+) -> list[Built]:
+    """The extendable assets of ``n`` built in ``year`` (above :data:`MIN_BUILT`), their
+    capacity the solved one of ``n`` or ``capacity(cls, name)`` (a perfect-foresight
+    solution read back onto the year's network)."""
     built = []
     for cls in NOMINAL:
         static = n.components[cls].static
@@ -156,11 +161,15 @@ def _record(n: pypsa.Network, year: int) -> list[Built]:
             continue
         inputs = _inputs(n, cls)
         for name in _extendable(n, cls):
-            capacity = float(static.at[name, f"{NOMINAL[cls]}_opt"])
-            if capacity > MIN_BUILT:
+            size = (
+                float(static.at[name, f"{NOMINAL[cls]}_opt"])
+                if capacity is None
+                else capacity(cls, str(name))
+            )
+            if size > MIN_BUILT:
                 attrs = {a: static.at[name, a] for a in inputs if not a.startswith(NOMINAL[cls])}
                 life = float(static.at[name, "lifetime"])
-                built.append(Built(cls, str(name), year, life, capacity, attrs))
+                built.append(Built(cls, str(name), year, life, size, attrs))
     return built
 
 
@@ -171,10 +180,10 @@ def myopic(build: Builder, years: Sequence[int], solve: Solver = highs) -> list[
     steps = []
     for year in years:
         n = build(year)
-        fixed = _carry(n, built, year)
+        fixed = carry(n, built, year)
         solve(n)
         steps.append(Step(year, n, float(n.objective or 0.0) + fixed))
-        built += _record(n, year)
+        built += record(n, year)
     return steps
 
 
@@ -220,7 +229,8 @@ def _merge(n: pypsa.Network, net: pypsa.Network, cls: str, year: int) -> None:
     static = net.components[cls].static
     if static.empty:
         return
-    inputs = _inputs(net, cls)
+    defaults = net.components[cls].defaults.index  # and columns of our own (bus country)
+    inputs = _inputs(net, cls) + [a for a in static.columns if a not in defaults]
     extendable = set(_extendable(net, cls)) if cls in NOMINAL else set()
     present = n.components[cls].static.index
     for name, row in static[inputs].iterrows():
@@ -242,7 +252,7 @@ def _series(n: pypsa.Network, nets: dict[int, pypsa.Network], cls: str) -> None:
     if target.static.empty:
         return
     scaled = SCALED.get(cls, ())
-    attrs = set(scaled)
+    attrs = set(scaled) | _varying(n, nets, cls)
     for net in nets.values():
         attrs |= {a for a, f in net.components[cls].dynamic.items() if not f.empty}
     for attr in sorted(attrs):
@@ -258,6 +268,25 @@ def _series(n: pypsa.Network, nets: dict[int, pypsa.Network], cls: str) -> None:
         import pandas as pd
 
         target.dynamic[attr] = pd.DataFrame(frame, index=n.snapshots)
+
+
+def _varying(n: pypsa.Network, nets: dict[int, pypsa.Network], cls: str) -> set[str]:
+    """Attributes that may be series and whose static value for an asset merged once
+    differs between the years (a fuel's marginal cost, say): each period gets its own."""
+    import pandas as pd
+
+    defaults = n.components[cls].defaults
+    merged = n.components[cls].static.index
+    found = set()
+    for attr in defaults.index:
+        kind, status = str(defaults.at[attr, "type"]), str(defaults.at[attr, "status"])
+        if "series" not in kind or not status.startswith("Input"):
+            continue
+        frames = [net.components[cls].static for net in nets.values()]
+        values = [f[attr].reindex(merged) for f in frames if attr in f]
+        if values and pd.concat(values, axis=1).nunique(axis=1).gt(1).any():
+            found.add(attr)
+    return found
 
 
 def _values(
@@ -277,6 +306,8 @@ def _values(
     frame = comp.dynamic.get(attr)
     if frame is not None and own in frame:
         values: np.ndarray = frame[own].to_numpy(dtype=float)
+    elif own != name:  # a build year's copy keeps that year's figure (as myopic carries it)
+        values = np.full(length, default)
     else:
         values = np.full(length, float(comp.static.at[own, attr]))
     if attr in scaled and cls in NOMINAL and own == name:

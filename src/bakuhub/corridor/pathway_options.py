@@ -13,10 +13,10 @@ Mode: ``myopic`` is the default. It solves one year after the other with that ye
 costs only, as the partners decide (a cable or a wind farm is committed on today's
 prices, not on 2050's), its memory and time are those of one single-year study per
 year, and it runs at every resolution. ``perfect-foresight`` (PyPSA's multi-period
-investment) solves all years as one LP: the least-cost path if the future were known,
-the bound myopic cannot beat, N times the size of one year's model; here it needs a
-chronological resolution (``Nh`` or ``segments:N``), because the representative-day
-storage of ``constraints.py`` is written for one year.
+investment, ``corridor/pathway_foresight.py``) solves all years as one LP, each year's
+targets, caps and representative-day storage on its own period: the least-cost path if
+the future were known, the bound myopic cannot beat, about N times the size of one
+year's model in one solve (measured in ``docs/corridor-benchmark.md``).
 """
 
 from __future__ import annotations

@@ -5,8 +5,11 @@ Each year's network is the scenario's with that year's technology-data costs
 (``costs_YYYY``), fleet and demand, demand after 2035 grown by the stated rate
 (:meth:`PathwayOptions.demand_factor`), and the year's national renewable targets
 (:meth:`PathwayOptions.targets_in`, on top of the scenario's own); every extendable
-asset carries the technology-data ``lifetime`` of its row. ``pathway.myopic`` solves the
-years in order at the scenario's resolution, with the scenario's constraints and solver.
+asset carries the technology-data ``lifetime`` of its row. ``pathway.myopic`` (the
+default) solves the years in order at the scenario's resolution, with the scenario's
+constraints and solver; ``perfect-foresight`` merges the years' networks into one
+multi-period LP (``pathway_foresight.py``) and reads its solution back onto each year's
+network, so :func:`pathway_result` and the report read both modes alike.
 
 Units: MW (MWh for battery energy), EUR, t CO2 (reported in Mt), TWh.
 """
@@ -154,7 +157,8 @@ def run_pathway(
     progress: Progress | None = None,
     solver_log: bool = False,
 ) -> PathwayRun:
-    """Solve the scenario's pathway, year after year (``myopic``)."""
+    """Solve the scenario's pathway, year after year (``myopic``) or all years at once
+    (``perfect-foresight``)."""
     import time
 
     say = progress or (lambda _line: None)
@@ -164,14 +168,6 @@ def run_pathway(
     if not options.enabled:
         raise InvalidInput(
             _("the scenario has no pathway: give pathway.years (e.g. [2030, 2050]).")
-        )
-    if options.mode == "perfect-foresight":
-        raise InvalidInput(
-            _(
-                "pathway.mode: perfect foresight is not yet available for the corridor model "
-                "(its representative-day storage, export target and national targets are "
-                "written for one year); use myopic."
-            )
         )
     chosen = resolution or scenario.resolution
     years = tuple(options.years)
@@ -218,9 +214,15 @@ def run_pathway(
         }
 
     say(_("pathway: {years} ({mode})").format(years=", ".join(map(str, years)), mode=options.mode))
-    steps = pathway.myopic(build, years, solve)
+    if options.mode == "perfect-foresight":
+        from bakuhub.corridor.pathway_foresight import solve_foresight
+
+        steps, model = solve_foresight(build, years, made, scenario, solver_log, say)
+    else:
+        steps = pathway.myopic(build, years, solve)
+        model = {str(year): size for year, size in sizes.items()}
     scenarios = {year: own for year, (own, _t) in made.items()}
-    return PathwayRun(steps, scenarios, assets, {"resolution": chosen, "years": sizes})
+    return PathwayRun(steps, scenarios, assets, {"resolution": chosen, "model": model})
 
 
 NOMINAL_OPT = {"Generator": "p_nom_opt", "Link": "p_nom_opt", "Store": "e_nom_opt"}
@@ -343,5 +345,5 @@ def pathway_result(run: PathwayRun) -> PathwayResult:
         cables=cables,
         by_year=by_year,
         discounted_cost_eur=pathway.myopic_cost(run.steps, rate),
-        model={str(y): v for y, v in run.stats["years"].items()},
+        model=run.stats["model"],
     )

@@ -87,17 +87,35 @@ def pathway_section(summary: dict[str, Any]) -> str:
         "to the next). Demand after 2035 grows {growth} % a year."
     ).format(
         years=", ".join(str(y) for y in found["years"]),
-        mode=_("year after year (myopic)") if found["mode"] == "myopic" else found["mode"],
+        mode=_("year after year (myopic)")
+        if found["mode"] == "myopic"
+        else _("all years at once (perfect foresight)"),
         resolution=found["resolution"],
         rate=pct(found["discount_rate"]),
         total=fmt(found["discounted_cost_eur"], 1, 1e9),
         first=found["years"][0],
         growth=fmt(found["demand_growth_after_2035_pct"], 1),
     )
+    foresight = (
+        [
+            note(
+                _(
+                    "Perfect foresight: one optimisation over all the years, knowing every "
+                    "year's costs, demand and targets; each year's constraints hold in "
+                    "that year. The least-cost path, a bound the year-by-year (myopic) "
+                    "decisions cannot beat, not a forecast of them. Each year's figures "
+                    "are read from that one solution."
+                )
+            )
+        ]
+        if found["mode"] == "perfect-foresight"
+        else []
+    )
     return "\n".join(
         [
             f"<h2 id='pathway'>{html.escape(_('Pathway'))}</h2>",
             f"<p>{html.escape(said)}</p>",
+            *foresight,
             _years_table(found),
             note(
                 _(

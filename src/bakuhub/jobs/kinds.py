@@ -134,10 +134,13 @@ def _analysis_lines(scenario: dict[str, Any]) -> int:
 
 
 def _pathway_lines(scenario: dict[str, Any]) -> int:
-    """Progress lines of a pathway (``corridor/pathway_study.py``): one, and one a year."""
+    """Progress lines of a pathway (``corridor/pathway_study.py``): one, and one a year
+    (myopic) or one for the model of all years (perfect foresight)."""
     asked = scenario.get("pathway")
     years = asked.get("years") if isinstance(asked, dict) else None
-    return 1 + len(years) if isinstance(years, list) and years else 0
+    if not isinstance(asked, dict) or not isinstance(years, list) or not years:
+        return 0
+    return 2 if asked.get("mode") == "perfect-foresight" else 1 + len(years)
 
 
 def run_corridor_study(inputs: dict[str, Any], out: Path, progress: Progress) -> dict[str, Any]:

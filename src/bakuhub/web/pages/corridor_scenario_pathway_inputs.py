@@ -69,14 +69,15 @@ def pathway_inputs() -> tuple[Input, ...]:
                 ),
                 (
                     "perfect-foresight",
-                    N_("perfect foresight: all years at once (not yet available)"),
+                    N_("perfect foresight: all years at once, every year's costs known"),
                 ),
             ),
             help=N_(
-                "Myopic decides as the partners do, on each year's prices. Perfect "
-                "foresight (the least-cost path if the future were known) is not yet "
-                "available for the corridor model: a study asking for it is refused when "
-                "it starts."
+                "Myopic (the default) decides as the partners do, on each year's prices, "
+                "one year's model at a time. Perfect foresight solves all years as one "
+                "model, knowing every year's costs, demand and targets: the least-cost "
+                "path, a bound myopic cannot beat, and a model as large as all the years "
+                "together (use a coarse resolution)."
             ),
         ),
         Input(
