@@ -25,6 +25,8 @@ defaults) under ``--plain-timeout`` and prints its wall time over bakuhub's.
     .venv/bin/python bench/corridor.py --weather ../shared/data --resolutions benders default
     .venv/bin/python bench/corridor.py --pathway --scenario pathway-2050 --only default \
         --timeout 3600                                      # the pathway 2030-2050
+    .venv/bin/python bench/corridor.py --pathway --scenario pathway-2050 --only repdays/4 \
+        --pathway-mode perfect-foresight                    # all years as one LP
     .venv/bin/python bench/corridor.py --weather ../shared/data --resolutions 3h default+peaks
 
 ``RES+peaks`` (``default+peaks``, ``repdays/8+peaks2``): size at RES, then re-size with the
@@ -263,22 +265,36 @@ def plain(resolution: str, scenario_name: str, weather: str | None) -> dict[str,
     }
 
 
-def pathway_run(resolution: str, scenario_name: str) -> dict[str, Any]:
+def pathway_run(resolution: str, scenario_name: str, mode: str | None) -> dict[str, Any]:
     """A scenario's pathway (``pathway_study.run_pathway``) at ``resolution`` (``default``:
-    the scenario's): wall time, peak memory, each year's model size and solve time, and
-    the path's figures."""
+    the scenario's), ``mode`` (``myopic`` or ``perfect-foresight``; None: the
+    scenario's): wall time, peak memory, each model's size and solve time (one a year,
+    or one for all years), and the path's figures."""
     from bakuhub.corridor.pathway_study import pathway_result, run_pathway
     from bakuhub.corridor.scenario import load_scenario
 
     scenario = load_scenario(scenario_name)
+    if mode is not None:
+        options = scenario.pathway.model_copy(update={"mode": mode})
+        scenario = scenario.model_copy(update={"pathway": options})
     started = time.perf_counter()
-    run = run_pathway(scenario, resolution=None if resolution == "default" else resolution)
+    run = run_pathway(
+        scenario,
+        resolution=None if resolution == "default" else resolution,
+        progress=lambda line: print(
+            f"  {time.perf_counter() - started:6.0f} s  {line}", flush=True
+        ),
+    )
     found = pathway_result(run)
     return {
         "resolution": found.resolution,
+        "mode": found.mode,
         "wall_s": time.perf_counter() - started,
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        "years": found.model,
+        "model": found.model,
+        "system_cost_bn_eur_a": {
+            row["year"]: row["system_cost_eur_a"] / 1e9 for row in found.by_year
+        },
         "discounted_cost_bn_eur": found.discounted_cost_eur / 1e9,
         "cumulative_investment_bn_eur": found.by_year[-1]["cumulative_investment_eur"] / 1e9,
         "cumulative_co2_mt": found.by_year[-1]["cumulative_co2_mt"],
@@ -430,11 +446,18 @@ def main() -> None:
     parser.add_argument(
         "--pathway", action="store_true", help="time the scenario's pathway (pathway-2050)"
     )
+    parser.add_argument(
+        "--pathway-mode",
+        choices=("myopic", "perfect-foresight"),
+        help="how the pathway's years are solved (default: the scenario's)",
+    )
     args = parser.parse_args()
     resolutions = [args.only] if args.only else args.resolutions
     if args.pathway:
         for resolution in resolutions:
-            row = run_isolated(pathway_run, args.timeout, resolution, args.scenario)
+            row = run_isolated(
+                pathway_run, args.timeout, resolution, args.scenario, args.pathway_mode
+            )
             print(json.dumps(row, indent=1), flush=True)
         return
     os.environ["BENCH_BENDERS_LIMIT_S"] = str(args.benders_limit)  # for the spawned process

@@ -35,7 +35,7 @@ def _solve(n: pypsa.Network, nets: dict[int, pypsa.Network], target: dict[int, f
 
 
 def _network(
-    year: int, *, load: float, fuel: float, potential: float = float("inf")
+    year: int, *, load: float, fuel: float, potential: float = float("inf"), offer: bool = True
 ) -> pypsa.Network:
     """One bus, two snapshots of 1 h; load ``load`` MW; a fixed 5 MW plant ``g`` at
     ``fuel`` EUR/MWh; plant ``a`` built at 1 EUR/MW/a (20 years, up to ``potential``
@@ -45,8 +45,9 @@ def _network(
     n.add("Bus", "b")
     n.add("Load", "d", bus="b", p_set=load)
     n.add("Generator", "g", bus="b", p_nom=5.0, marginal_cost=fuel)
-    n.add("Generator", "a", bus="b", p_nom_extendable=True, p_nom_max=potential,
-          capital_cost=1.0, lifetime=20.0, p_max_pu=[1.0, 0.0])  # fmt: skip
+    if offer:  # else no room to build ``a`` this year
+        n.add("Generator", "a", bus="b", p_nom_extendable=True, p_nom_max=potential,
+              capital_cost=1.0, lifetime=20.0, p_max_pu=[1.0, 0.0])  # fmt: skip
     n.add("Generator", "x", bus="b", p_nom=5.0, p_min_pu=-1.0, p_max_pu=0.0)
     return n
 
@@ -105,3 +106,16 @@ def test_a_years_energy_target_binds_in_its_period_only() -> None:
     assert taken.to_dict() == pytest.approx({2030: 0.0, 2040: 4.0}, abs=1e-6)
     assert n.objective == pytest.approx(100.0)
     assert n.generators.p_nom_opt["a 2040"] == pytest.approx(4.0)
+
+
+def test_a_plant_that_can_no_longer_be_built_still_runs() -> None:
+    """2040's network has no ``a`` (no room left to build it): the 1 MW built in 2030
+    still runs there on its own profile, 10 x (1 + 2) + 10 x (1 + 5) = 90 EUR (not
+    10 x 3 + 10 x (1 + 2 x 5) = 140 with it idle)."""
+    build = _build(
+        **{"2030": {"load": 1.0, "fuel": 2.0}, "2040": {"load": 1.0, "fuel": 5.0, "offer": False}}
+    )
+    n, nets = pf.foresight_network(build, YEARS, 0.0)
+    _solve(n, nets, {})
+    assert n.objective == pytest.approx(90.0)
+    assert n.generators_t.p.loc[2040, "a 2030"].tolist() == pytest.approx([1.0, 0.0])

@@ -64,7 +64,10 @@ def test_a_pathway_set_in_the_editor_is_saved_and_read_back(ana: TestClient) -> 
             "2050": {"KZ": 0.6},
         },
     }
-    again = form_values(ana.get(f"{BASE}/three-years/edit").text)
+    edit = ana.get(f"{BASE}/three-years/edit").text
+    assert "perfect foresight: all years at once" in edit  # offered, and runs
+    assert "not yet available" not in edit
+    again = form_values(edit)
     assert again["pathway-years"] == ["2030", "2040", "2050"]
     assert _rows(again)[("2040", "UZ")] == "0.5"
     page = ana.get(f"{BASE}/three-years").text

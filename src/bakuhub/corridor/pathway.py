@@ -247,7 +247,9 @@ def _merge(n: pypsa.Network, net: pypsa.Network, cls: str, year: int) -> None:
 
 def _series(n: pypsa.Network, nets: dict[int, pypsa.Network], cls: str) -> None:
     """Each period's time series from its year's network; a fixed asset's capacity of
-    the year as a share of its largest (``p_max_pu``, ``p_min_pu``; ``e_max_pu``)."""
+    the year as a share of its largest (``p_max_pu``, ``p_min_pu``; ``e_max_pu``). A
+    build year's copy ``NAME b`` in a year whose network lacks ``NAME`` (no room to build
+    it then) keeps running on year ``b``'s series, as myopic carries it."""
     target = n.components[cls]
     if target.static.empty:
         return
@@ -259,11 +261,13 @@ def _series(n: pypsa.Network, nets: dict[int, pypsa.Network], cls: str) -> None:
         frame = {}
         for name in target.static.index:
             base, _sep, tail = str(name).rpartition(" ")
-            own = base if tail.isdigit() and int(tail) in nets else str(name)
-            parts = [
-                _values(net, cls, own, attr, len(net.snapshots), scaled, n, name)
-                for net in nets.values()
-            ]
+            copy = tail.isdigit() and int(tail) in nets
+            own = base if copy else str(name)
+            parts = []
+            for net in nets.values():
+                lacks = own not in net.components[cls].static.index
+                source = nets[int(tail)] if copy and lacks else net
+                parts.append(_values(source, cls, own, attr, len(net.snapshots), scaled, n, name))
             frame[name] = np.concatenate(parts)
         import pandas as pd
 
