@@ -26,7 +26,7 @@ from bakuhub.corridor.run_study import Study, run_study, write_outputs
 from bakuhub.corridor.scenario import Scenario, load_scenario, parse_scenario
 from bakuhub.corridor.temporal import build_temporal
 from bakuhub.errors import InvalidInput
-from bakuhub.jobs.kinds import CORRIDOR_STUDY, expected_lines
+from bakuhub.jobs.kinds import CORRIDOR_STUDY, _pathway_lines, expected_lines
 
 RESOLUTION = "repdays/2"
 """The shipped 84 days in 2 segments each: 168 snapshots, storage across days on, and
@@ -155,16 +155,21 @@ CAP_MT = 3.2
 """A CO2 cap that binds in 2030 only (about 3.5 Mt/a without it in 2030, 2.8 in 2035)."""
 
 
+PROGRESS: dict[str, list[str]] = {}
+"""The progress lines of each mode's run (:func:`both_modes`)."""
+
+
 @pytest.fixture(scope="module")
 def both_modes() -> dict[str, PathwayResult]:
     """The same two-year scenario, with a binding 2035 target and CO2 cap, in both modes."""
     found = {}
     for mode in ("myopic", "perfect-foresight"):
+        said = PROGRESS.setdefault(mode, [])
         scenario = _scenario(years=[2030, 2035], renewable_targets=BINDING, mode=mode)
         scenario = scenario.model_copy(
             update={"co2": scenario.co2.model_copy(update={"cap_mt": CAP_MT})}
         )
-        found[mode] = pathway_result(run_pathway(scenario))
+        found[mode] = pathway_result(run_pathway(scenario, progress=said.append))
     return found
 
 
@@ -209,6 +214,9 @@ def test_a_perfect_foresight_pathway_is_labelled_so(
     assert "a bound the year-by-year (myopic) decisions cannot beat" in page
     myopic = pathway_section({"pathway": both_modes["myopic"].as_dict()})
     assert "year after year (myopic)" in myopic and "perfect foresight" not in myopic
+    for mode, lines in PROGRESS.items():  # a job's progress counts them right
+        asked = {"pathway": {"years": [2030, 2035], "mode": mode}}
+        assert len(lines) == _pathway_lines(asked), lines
 
 
 def test_bad_years_are_refused_in_a_sentence() -> None:
