@@ -134,6 +134,12 @@ def test_the_scheme_closes_to_the_hourly_optimum(optimum: float) -> None:
     for step in found.steps:
         assert step.lower <= optimum * (1 + 1e-7) <= step.design_cost * (1 + 2e-7)
     assert found.steps[0].gap > 1e-3
+    given = corridor()
+    hourly_optimum(given)  # a given design's hourly cost bounds from above at once
+    closed = bracket.run(corridor(), operation(corridor()), define, np.full(3, 24),
+                         designs=(given,), time_limit_s=0.0)  # fmt: skip
+    assert closed.upper == pytest.approx(optimum, rel=1e-7) and closed.design is given
+    assert closed.lower == found.steps[0].lower
     assert found.lower == pytest.approx(optimum, rel=1e-6)
     assert found.upper == pytest.approx(optimum, rel=1e-6)
 
@@ -203,3 +209,14 @@ def test_networks_that_do_not_average_are_refused() -> None:
     n.generators_t.marginal_cost["C gas"] = np.linspace(50, 70, 24)
     with pytest.raises(InvalidInput, match="marginal_cost per snapshot"):
         bracket.aggregate(n, np.full(4, 6))
+
+
+def test_base_partitions_are_chronological_blocks() -> None:
+    import pandas as pd
+
+    year = pd.DataFrame({"A|solar": np.r_[np.zeros(40), np.ones(8)], "A|load": 1.0})
+    assert bracket.base_partition("6h", year).tolist() == [6] * 8
+    segments = bracket.base_partition("segments:3", year)
+    assert segments.sum() == 48 and len(segments) == 3 and 8 in segments
+    with pytest.raises(InvalidInput, match="representative days"):
+        bracket.base_partition("repdays/12", year)

@@ -262,15 +262,21 @@ def run(
     days_per_step: int = 10,
     options: dict[str, Any] | None = None,
     on_step: Callable[[Step], None] | None = None,
+    designs: tuple[pypsa.Network, ...] = (),
 ) -> Bracket:
     """LB from the block model of ``hourly`` (no model built) on partition ``base``
     (sizes), UB from its design's hourly ``operation``; refine and re-solve until the gap
-    is below ``tolerance``, the time limit passes or every hour is its own block."""
+    is below ``tolerance``, the time limit passes or every hour is its own block.
+    ``designs``: solved networks (e.g. the study's own) whose hourly cost is a UB too."""
     started = time.perf_counter()
     fine = np.zeros(len(hourly.snapshots), dtype=bool)
     mc = hourly.generators.marginal_cost[hourly.generators.carrier != "unserved"]
     scarcity = float(mc.max()) * 1.001 + 1.0 if len(mc) else 0.0
     best = Bracket(-np.inf, np.inf, [], None)
+    for given in designs:
+        found = operation.evaluate(operation.design(given))
+        if found["cost"] < best.upper:
+            best.upper, best.design, best.shortfall_mwh = found["cost"], given, found["shortfall"]
     while True:
         sizes = refine(base, fine)
         relaxed = aggregate(hourly, sizes)
@@ -319,10 +325,12 @@ def prove(
     time_limit_s: float = 1200.0,
     days_per_step: int = 10,
     progress: Say | None = None,
+    designs: tuple[pypsa.Network, ...] = (),
 ) -> Bracket:
     """The proven bracket on the hourly expansion of ``scenario`` (the model of
     :func:`bakuhub.corridor.hourly.hourly_network`: soft export target and renewable
-    shares, load shedding) on its weather year, from the partition ``base``."""
+    shares, load shedding) on its weather year, from the partition ``base``; ``designs``:
+    solved networks of the scenario whose hourly cost bounds it from above too."""
     from bakuhub.corridor.datasets import load_dataset
     from bakuhub.corridor.hourly import define_expansion
     from bakuhub.corridor.network import build_network
@@ -352,6 +360,7 @@ def prove(
         days_per_step=days_per_step,
         options=options,
         on_step=lambda step: say(step_line(step)),
+        designs=designs,
     )
 
 
