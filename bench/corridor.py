@@ -31,6 +31,11 @@ defaults) under ``--plain-timeout`` and prints its wall time over bakuhub's.
 days the real-year check found short (``corridor/peak_days.py``), once or N times: what a
 study does with the scenario's ``peak_rounds``; its wall time includes the checks.
 
+``proven[:BASE]`` (``proven:3h``, ``proven:segments:2000``): the proven bracket on the hourly
+expansion (``corridor/bracket.py``): block models of BASE (default ``6h``) as relaxations
+(lower bound), their designs operated hour by hour (upper bound), the binding days made
+hourly step by step; prints each step's bounds, gap and times, and the best design.
+
 ``benders``: the hourly expansion on the scenario's weather year by Benders decomposition
 (``corridor/hourly.py``) from the default's design, for at most ``--benders-limit`` s: the
 best design's hourly cost (an upper bound on the hourly optimum), the certified lower
