@@ -159,7 +159,7 @@ def _record(n: pypsa.Network, year: int, carried: set[str]) -> list[Built]:
         if static.empty:
             continue
         inputs = _inputs(n, cls)
-        for name in _extendable(n, cls).difference(carried):
+        for name in _extendable(n, cls).difference(sorted(carried)):
             capacity = float(static.at[name, f"{NOMINAL[cls]}_opt"])
             if capacity > MIN_BUILT:
                 attrs = {a: static.at[name, a] for a in inputs if not a.startswith(NOMINAL[cls])}
