@@ -15,7 +15,8 @@ weather and is said so wherever the check is reported.
 
 Cost basis: the sizing objective (annualised capital cost of what was built plus the
 year's operating cost, load shedding at the value of lost load included), so the two
-costs compare directly.
+costs compare directly; a pathway year adds the capital cost of the assets it carries
+from earlier years (``check_network``'s ``carry``), as its sizing cost does.
 """
 
 from __future__ import annotations

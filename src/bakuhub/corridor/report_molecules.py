@@ -148,26 +148,21 @@ def molecule_figures(summary: dict[str, Any]) -> list[Any]:
     if nodes:
         fig = make_subplots(specs=[[{"secondary_y": True}]])
         names = [str(row["node"]) for row in nodes]
-        fig.add_trace(
-            go.Bar(
-                x=names,
-                y=[row["lcoh_eur_kg"] for row in nodes],
-                name=_("cost of hydrogen, EUR/kg"),
-                marker_color="#4c72b0",
-                offsetgroup="cost",
-            ),
-            secondary_y=False,
+        bars = (
+            ("lcoh_eur_kg", _("cost of hydrogen, EUR/kg"), "#4c72b0", False),
+            ("electrolyser_mw_el", _("electrolyser, MW_el"), "#dd8452", True),
         )
-        fig.add_trace(
-            go.Bar(
-                x=names,
-                y=[row["electrolyser_mw_el"] for row in nodes],
-                name=_("electrolyser, MW_el"),
-                marker_color="#dd8452",
-                offsetgroup="capacity",
-            ),
-            secondary_y=True,
-        )
+        for key, label, color, second in bars:
+            fig.add_trace(
+                go.Bar(
+                    x=names,
+                    y=[row[key] for row in nodes],
+                    name=label,
+                    marker_color=color,
+                    offsetgroup=key,
+                ),
+                secondary_y=second,
+            )
         fig.update_yaxes(title_text="EUR/kg", secondary_y=False)
         fig.update_yaxes(title_text="MW_el", secondary_y=True)
         fig.update_layout(
