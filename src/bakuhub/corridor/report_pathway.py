@@ -127,7 +127,7 @@ def _real_year_table(found: dict[str, Any]) -> str:
                 signed(check["cost_difference_rel"]),
                 f"{fmt(check['unserved_twh'], 3)} ({pct(check['unserved_share'], 3)})",
                 fmt(check["export_twh"], 2) + ("" if target is None else f" / {fmt(target, 2)}"),
-                verdict(check)[1],
+                verdict(check, remedy=False)[1],
             ]
         )
     header = (
@@ -146,7 +146,9 @@ def _real_year_table(found: dict[str, Any]) -> str:
                 _(
                     "Each year's design (what it built and what earlier years built and "
                     "still stands, fixed) operated hour by hour through the full year on "
-                    "that year's demand; its cost against the year's system cost above."
+                    "that year's demand; its cost against the year's system cost above. "
+                    "The pathway is not refined on the full year: a year far off calls for "
+                    "a finer resolution."
                 ),
                 weather_note(str(checked[0]["real_year"].get("weather", "rebuilt"))),
             ),
