@@ -323,17 +323,37 @@ def plain(resolution: str, scenario_name: str, weather: str | None) -> dict[str,
 def pathway_run(resolution: str, scenario_name: str) -> dict[str, Any]:
     """A scenario's pathway (``pathway_study.run_pathway``) at ``resolution`` (``default``:
     the scenario's): wall time, peak memory, each year's model size and solve time, and
-    the path's figures."""
+    the path's figures; then each year's real-year check (``pathway_years.check_years``,
+    as a study runs it): its wall time and, per year, the check's LP time, its cost
+    against the year's and what fell short."""
     from bakuhub.corridor.pathway_study import pathway_result, run_pathway
+    from bakuhub.corridor.pathway_years import check_years
     from bakuhub.corridor.scenario import load_scenario
 
     scenario = load_scenario(scenario_name)
     started = time.perf_counter()
     run = run_pathway(scenario, resolution=None if resolution == "default" else resolution)
     found = pathway_result(run)
+    solved = time.perf_counter()
+    checks = check_years(run.steps, run.scenarios)
+    checked = {
+        str(year): {
+            key: check.summary[key]
+            for key in (
+                "solve_seconds",
+                "cost_difference_rel",
+                "unserved_twh",
+                "export_shortfall_twh",
+                "far_off",
+            )
+        }
+        for year, check in checks.items()
+    }
     return {
         "resolution": found.resolution,
-        "wall_s": time.perf_counter() - started,
+        "wall_s": solved - started,
+        "check_wall_s": time.perf_counter() - solved,
+        "real_year": checked,
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "years": found.model,
         "discounted_cost_bn_eur": found.discounted_cost_eur / 1e9,

@@ -119,15 +119,17 @@ class Built:
 
 @dataclass
 class Step:
-    """One solved year of a myopic pathway: its network, and its cost (EUR/a): the
-    objective plus the capital cost of the assets carried from earlier years."""
+    """One solved year of a myopic pathway: its network, its cost (EUR/a): the
+    objective plus the capital cost of the assets carried from earlier years, and those
+    assets (``carried``: what :func:`carry` adds to the year's network)."""
 
     year: int
     network: pypsa.Network
     cost: float
+    carried: list[Built] = field(default_factory=list)
 
 
-def _carry(n: pypsa.Network, built: list[Built], year: int) -> float:
+def carry(n: pypsa.Network, built: list[Built], year: int) -> float:
     """Add the earlier years' assets alive in ``year`` as fixed ones; their yearly
     capital cost (EUR/a)."""
     fixed = 0.0
@@ -148,14 +150,16 @@ def _carry(n: pypsa.Network, built: list[Built], year: int) -> float:
     return fixed
 
 
-def _record(n: pypsa.Network, year: int) -> list[Built]:
+def _record(n: pypsa.Network, year: int, carried: set[str]) -> list[Built]:
+    """The assets ``n`` built in ``year``; the ``carried`` ones (a solve may have made
+    them extendable, pinned at their size) were built before and are not recorded again."""
     built = []
     for cls in NOMINAL:
         static = n.components[cls].static
         if static.empty:
             continue
         inputs = _inputs(n, cls)
-        for name in _extendable(n, cls):
+        for name in _extendable(n, cls).difference(sorted(carried)):
             capacity = float(static.at[name, f"{NOMINAL[cls]}_opt"])
             if capacity > MIN_BUILT:
                 attrs = {a: static.at[name, a] for a in inputs if not a.startswith(NOMINAL[cls])}
@@ -171,10 +175,11 @@ def myopic(build: Builder, years: Sequence[int], solve: Solver = highs) -> list[
     steps = []
     for year in years:
         n = build(year)
-        fixed = _carry(n, built, year)
+        alive = [asset for asset in built if asset.alive(year)]
+        fixed = carry(n, alive, year)
         solve(n)
-        steps.append(Step(year, n, float(n.objective or 0.0) + fixed))
-        built += _record(n, year)
+        steps.append(Step(year, n, float(n.objective or 0.0) + fixed, alive))
+        built += _record(n, year, {f"{a.name} {a.build_year}" for a in alive})
     return steps
 
 

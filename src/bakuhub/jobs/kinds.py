@@ -134,10 +134,14 @@ def _analysis_lines(scenario: dict[str, Any]) -> int:
 
 
 def _pathway_lines(scenario: dict[str, Any]) -> int:
-    """Progress lines of a pathway (``corridor/pathway_study.py``): one, and one a year."""
+    """Progress lines of a pathway (``corridor/pathway_study.py``): one, and one a year;
+    with the real-year check (``corridor/pathway_years.py``) four more a year."""
     asked = scenario.get("pathway")
     years = asked.get("years") if isinstance(asked, dict) else None
-    return 1 + len(years) if isinstance(years, list) and years else 0
+    if not isinstance(years, list) or not years:
+        return 0
+    checked = scenario.get("real_year_check", True)
+    return 1 + len(years) * (5 if checked else 1)
 
 
 def run_corridor_study(inputs: dict[str, Any], out: Path, progress: Progress) -> dict[str, Any]:
