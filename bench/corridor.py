@@ -33,6 +33,11 @@ defaults) under ``--plain-timeout`` and prints its wall time over bakuhub's.
 days the real-year check found short (``corridor/peak_days.py``), once or N times: what a
 study does with the scenario's ``peak_rounds``; its wall time includes the checks.
 
+``proven[:BASE]`` (``proven:3h``, ``proven:segments:2000``): the proven bracket on the hourly
+expansion (``corridor/bracket.py``): block models of BASE (default ``6h``) as relaxations
+(lower bound), their designs operated hour by hour (upper bound), the binding days made
+hourly step by step; prints each step's bounds, gap and times, and the best design.
+
 ``benders``: the hourly expansion on the scenario's weather year by Benders decomposition
 (``corridor/hourly.py``) from the default's design, for at most ``--benders-limit`` s: the
 best design's hourly cost (an upper bound on the hourly optimum), the certified lower
@@ -96,6 +101,8 @@ def measure(
         return benders(scenario, limit, flatness)
     if "+peaks" in resolution:
         return peaks(scenario, resolution)
+    if resolution.startswith("proven"):
+        return proven(scenario, resolution)
     started = time.perf_counter()
     solved = solve_scenario(scenario, resolution=None if resolution == "default" else resolution)
     wall = time.perf_counter() - started
@@ -188,6 +195,56 @@ def benders(
     }
 
 
+def proven(scenario: Any, label: str) -> dict[str, Any]:
+    """``proven[:BASE]``: the proven bracket on the hourly expansion (``corridor/bracket.py``)
+    from chronological blocks BASE (default ``6h``): per step the block model's lower
+    bound, its design's hourly cost, the bracket and the wall time; then the best design.
+    Environment: ``BENCH_PROVEN_TOL`` (default 0.002), ``BENCH_PROVEN_LIMIT_S`` (1200),
+    ``BENCH_PROVEN_DAYS`` (days refined a step, 10)."""
+    from bakuhub.corridor.bracket import prove
+
+    base = label.partition(":")[2] or "6h"
+    started = time.perf_counter()
+    found = prove(
+        scenario,
+        base=base,
+        tolerance=float(os.environ.get("BENCH_PROVEN_TOL", 2e-3)),
+        time_limit_s=float(os.environ.get("BENCH_PROVEN_LIMIT_S", 1200.0)),
+        days_per_step=int(os.environ.get("BENCH_PROVEN_DAYS", 10)),
+        progress=lambda line: print(f"    {line}", flush=True),
+    )
+    wall = time.perf_counter() - started
+    print(
+        "  step  snaps  fine h   LB bn  design bn  bracket bn           gap   LB s   UB s  wall s"
+    )
+    for k, s in enumerate(found.steps):
+        print(
+            f"  {k:>4}{s.snapshots:>7}{s.fine_hours:>8}{s.lower / 1e9:>8.4f}"
+            f"{s.design_cost / 1e9:>11.4f}  {s.best_lower / 1e9:.4f}-{s.best_upper / 1e9:.4f}"
+            f"{100 * s.gap:>7.2f} %{s.lower_s:>7.0f}{s.upper_s:>7.0f}{s.seconds:>8.0f}",
+            flush=True,
+        )
+    assert found.design is not None
+    return {
+        **figures(found.design),
+        "resolution": label,
+        "solver": "clarabel+highs",
+        "snapshots": found.steps[-1].snapshots,
+        "variables": int(found.design.model.nvars),
+        "constraints": int(found.design.model.ncons),
+        "build_s": 0.0,
+        "solve_s": wall,
+        "wall_s": wall,
+        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "cost_bn_eur": found.upper / 1e9,
+        "bracket_lower_bn": found.lower / 1e9,
+        "bracket_gap": found.gap,
+        "bracket_steps": [vars(s) for s in found.steps],
+        "shortfall_mwh": found.shortfall_mwh,
+        "load_average": os.getloadavg(),
+    }
+
+
 def peaks(scenario: Any, label: str) -> dict[str, Any]:
     """``RES+peaksN``: size at RES (``default``: the scenario's), then re-size with the
     days the real-year check found short, at most N times (``corridor/peak_days.py``;
@@ -269,8 +326,11 @@ def pathway_run(resolution: str, scenario_name: str, mode: str | None) -> dict[s
     """A scenario's pathway (``pathway_study.run_pathway``) at ``resolution`` (``default``:
     the scenario's), ``mode`` (``myopic`` or ``perfect-foresight``; None: the
     scenario's): wall time, peak memory, each model's size and solve time (one a year,
-    or one for all years), and the path's figures."""
+    or one for all years), and the path's figures; then each year's real-year check
+    (``pathway_years.check_years``, as a study runs it): its wall time and, per year, the
+    check's LP time, its cost against the year's and what fell short."""
     from bakuhub.corridor.pathway_study import pathway_result, run_pathway
+    from bakuhub.corridor.pathway_years import check_years
     from bakuhub.corridor.scenario import load_scenario
 
     scenario = load_scenario(scenario_name)
@@ -286,10 +346,27 @@ def pathway_run(resolution: str, scenario_name: str, mode: str | None) -> dict[s
         ),
     )
     found = pathway_result(run)
+    solved = time.perf_counter()
+    checks = check_years(run.steps, run.scenarios)
+    checked = {
+        str(year): {
+            key: check.summary[key]
+            for key in (
+                "solve_seconds",
+                "cost_difference_rel",
+                "unserved_twh",
+                "export_shortfall_twh",
+                "far_off",
+            )
+        }
+        for year, check in checks.items()
+    }
     return {
         "resolution": found.resolution,
         "mode": found.mode,
-        "wall_s": time.perf_counter() - started,
+        "wall_s": solved - started,
+        "check_wall_s": time.perf_counter() - solved,
+        "real_year": checked,
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "model": found.model,
         "system_cost_bn_eur_a": {

@@ -125,3 +125,34 @@ def test_plain_csv_refuses_duplicate_hour_and_negative_demand(tmp_path: Path) ->
     values[7] = "-3"
     with pytest.raises(InvalidInput, match=r"line 9, column 'load'.*negative"):
         read_timeseries_csv(_plain(tmp_path / "n.csv", stamps, "load", values), availability=False)
+
+
+def test_the_weather_year_is_read_again_when_an_upstream_file_changes(
+    tmp_path: Path, shared_data: Path
+) -> None:
+    """A study reads its weather year once a process; a newer upstream file (another size
+    or modification time) is read again, and a caller's edits never reach the next one."""
+    import os
+    import shutil
+
+    from bakuhub.corridor.data.weather import AGORA_DIR, hourly_series
+
+    folder = tmp_path / AGORA_DIR / "global_input"
+    folder.mkdir(parents=True)
+    for name in ("availability.csv", "demand_profile.csv"):
+        shutil.copy(shared_data / AGORA_DIR / "global_input" / name, folder / name)
+    first, _info = hourly_series(tmp_path)
+    first.iloc[:, :] = -1.0  # a caller's edit of its copy
+    again, _info = hourly_series(tmp_path)
+    assert (again.to_numpy() >= 0).all()
+
+    demand = folder / "demand_profile.csv"
+    text = demand.read_text(encoding="utf-8-sig").splitlines()
+    header, rows = text[0], text[1:]
+    cells = rows[0].split(",")
+    cells[3:] = [f"{2 * float(v):.9g}" for v in cells[3:]]  # the shape of the first row doubled
+    demand.write_text("\n".join([header, ",".join(cells), *rows[1:]]) + "\n", encoding="utf-8")
+    os.utime(demand, ns=(1, 1))
+    newer, _info = hourly_series(tmp_path)
+    column = next(c for c in newer.columns if c.endswith("|load"))
+    assert newer[column].sum() != pytest.approx(again[column].sum(), rel=1e-6)

@@ -140,3 +140,27 @@ def test_the_report_and_the_page_show_the_section(
     assert shown.status_code == 200
     assert "Electrolysers, hydrogen and water by node" in shown.text
     assert "power-ammonia-2030 (no molecules)" in shown.text
+    assert "Cost of hydrogen by node, and the electrolysers there" in shown.text  # a chart
+
+
+def test_the_charts_show_the_tables_figures(ammonia_study: tuple[Study, list[str]]) -> None:
+    """The cost of hydrogen per kg and the electrolyser capacity of every node that has
+    one, and each cable's capacity with and without molecules, as the tables give them."""
+    from bakuhub.corridor.report_molecules import molecule_figures
+
+    study, _lines = ammonia_study
+    part = study.summary["molecules"]
+    built = [row for row in part["nodes"] if row["electrolyser_mw_el"] > 0]
+    assert built, "the ammonia scenario builds electrolysers"
+    cost, capacity = molecule_figures(study.summary)[0].data
+    assert list(cost.x) == [row["node"] for row in built]
+    assert list(cost.y) == pytest.approx([row["lcoh_eur_kg"] for row in built])
+    assert list(capacity.y) == pytest.approx([row["electrolyser_mw_el"] for row in built])
+    assert capacity.yaxis == "y2"  # MW on its own axis, EUR/kg on the first
+    without, with_molecules = molecule_figures(study.summary)[1].data
+    assert list(with_molecules.x) == [row["link"] for row in part["cables"]]
+    assert list(with_molecules.y) == pytest.approx([row["capacity_mw"] for row in part["cables"]])
+    assert list(without.y) == pytest.approx([row["capacity_without_mw"] for row in part["cables"]])
+    page = render_report(study.solved, study.summary, {})
+    assert "Cable capacity with and without hydrogen and ammonia" in page
+    assert molecule_figures({"scenario": "x"}) == []

@@ -97,6 +97,37 @@ def test_carried_capacity_uses_up_the_room_to_grow() -> None:
     assert steps[1].network.generators.at["a", "p_nom_max"] == pytest.approx(0.5)
 
 
+def test_a_battery_pinned_in_a_later_year_is_carried_once() -> None:
+    """The corridor pathway pins a carried battery as an extendable store of fixed size
+    (``pathway_study._pin_carried_stores``); it was built in 2030 and stands once in
+    2040, not again as built in 2035. Its 1 MWh moves the load of the dark hour."""
+    from bakuhub.corridor.pathway_study import _pin_carried_stores
+
+    years = (2030, 2035, 2040)
+
+    def build(year: int) -> pypsa.Network:
+        n = pypsa.Network()
+        n.set_snapshots(range(2))
+        n.add("Bus", "b")
+        n.add("Load", "d", bus="b", p_set=[0.0, 1.0])
+        n.add("Generator", "sun", bus="b", p_nom=1.0, p_max_pu=[1.0, 0.0])
+        n.add("Generator", "shed", bus="b", p_nom=1.0, marginal_cost=1000.0)
+        n.add("Store", "s", bus="b", e_nom_extendable=True, e_cyclic=True, capital_cost=1.0,
+              lifetime=30)  # fmt: skip
+        return n
+
+    def solve(n: pypsa.Network) -> None:
+        _pin_carried_stores(n, years)
+        pathway.highs(n)
+
+    steps = pathway.myopic(build, years, solve)
+    last = steps[-1]
+    assert sorted(last.network.stores.index) == ["s", "s 2030"]
+    assert [(a.name, a.build_year) for a in last.carried] == [("s", 2030)]
+    assert float(last.network.stores.e_nom_opt.sum()) == pytest.approx(1.0)
+    assert last.cost == pytest.approx(1.0)  # the 2030 store's capital cost, nothing built
+
+
 def test_years_out_of_order_are_a_sentence() -> None:
     with pytest.raises(InvalidInput, match="increasing order"):
         pathway.period_weights([2040, 2030], 0.0)

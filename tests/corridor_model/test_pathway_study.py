@@ -215,7 +215,7 @@ def test_a_perfect_foresight_pathway_is_labelled_so(
     myopic = pathway_section({"pathway": both_modes["myopic"].as_dict()})
     assert "year after year (myopic)" in myopic and "perfect foresight" not in myopic
     for mode, lines in PROGRESS.items():  # a job's progress counts them right
-        asked = {"pathway": {"years": [2030, 2035], "mode": mode}}
+        asked = {"pathway": {"years": [2030, 2035], "mode": mode}, "real_year_check": False}
         assert len(lines) == _pathway_lines(asked), lines
 
 
@@ -246,3 +246,116 @@ def test_the_report_the_page_and_the_progress_show_it(
     assert "The pathway year by year" in shown.text
     assert "CASPIAN" in shown.text
     assert len(lines) + 1 == expected_lines(CORRIDOR_STUDY, inputs)
+
+
+def _parts(n: Any, cable: str) -> list[str]:
+    return [x for x in n.links.index if str(x).startswith(f"{cable} ")]
+
+
+def test_each_year_reports_its_cables_in_service_with_the_copies_it_carries(
+    solved: Solved,
+) -> None:
+    """In 2035 the Caspian cable is its 2030 part (``CASPIAN fwd 2030``) and what 2035
+    adds: its capacity, energy and rent are those of all its parts, the rent at the
+    year's nodal prices (``results.link_rents``, what ``benefits.py`` counts)."""
+    study, _lines, _inputs = solved
+    found = study.summary["pathway"]
+    first, later = (step.network for step in study.pathway.steps)
+    in_2035 = found["by_year"][1]["cables"]["CASPIAN"]
+    built = found["cables"]["CASPIAN"]
+    assert sorted(_parts(later, "CASPIAN")) == [
+        "CASPIAN bwd", "CASPIAN bwd 2030", "CASPIAN fwd", "CASPIAN fwd 2030"
+    ]  # fmt: skip
+    expected = float(first.links.at["CASPIAN fwd", "p_nom_opt"])
+    expected += float(later.links.at["CASPIAN fwd", "p_nom_opt"])
+    assert in_2035["capacity_mw"] == pytest.approx(expected)
+    assert in_2035["capacity_mw"] == pytest.approx(sum(built.values()), rel=1e-6)
+    assert r.cables(later).set_index("link").at["CASPIAN", "capacity_mw"] == pytest.approx(expected)
+    w = later.snapshot_weightings.generators
+    sent = later.links_t.p0[_parts(later, "CASPIAN")].mul(w, axis=0).sum().sum() / 1e6
+    assert in_2035["energy_twh"] == pytest.approx(sent)
+    assert in_2035["energy_twh"] > 1.0  # the 2030 part carries power in 2035
+    rents = r.link_rents(later)
+    assert in_2035["congestion_rent_eur_a"] == pytest.approx(rents[_parts(later, "CASPIAN")].sum())
+    assert in_2035["congestion_rent_eur_a"] > 0 and in_2035["price_spread_eur_mwh"] > 0
+    assert found["by_year"][0]["cables"]["CASPIAN"]["capacity_mw"] == pytest.approx(
+        float(first.links.at["CASPIAN fwd", "p_nom_opt"])
+    )
+
+
+@pytest.fixture(scope="session")
+def checked(solved: Solved) -> tuple[Any, list[Any], list[str]]:
+    """The real-year check of 2035 (one 8,760-hour LP, about 40 s) with the capacity
+    built in 2030 cut, batteries aside (a pinned battery is part of the design): the
+    checks, the carried batteries and the progress lines."""
+    from dataclasses import replace
+
+    from bakuhub.corridor.pathway_years import check_years
+
+    study, _lines, _inputs = solved
+    later = study.pathway.steps[1]
+    stores = [a for a in later.carried if a.cls == "Store"]
+    lines: list[str] = []
+    cut = replace(later, carried=stores)
+    return check_years([cut], study.pathway.scenarios, progress=lines.append), stores, lines
+
+
+def test_a_year_checked_on_the_full_year_carries_its_earlier_capacity(
+    solved: Solved, checked: tuple[Any, list[Any], list[str]]
+) -> None:
+    """On 2035's demand, the year's design without the capacity built in 2030 cannot
+    take power to the gateway (the Black Sea cable was built in 2030): the whole 8 TWh
+    export falls short and the check says so; what the year carries is counted at its
+    capital cost, against the year's pathway cost."""
+    study, _lines, _inputs = solved
+    checks, stores, lines = checked
+    check = checks[2035].summary
+    assert lines[0] == "pathway 2035: the year's design through the full year"
+    assert len(lines) == 5  # the year, start, model size, result, and far off
+    by_year = {row["year"]: row for row in study.summary["pathway"]["by_year"]}
+    assert check["hours"] == 8760
+    assert check["demand_twh"] == pytest.approx(by_year[2035]["demand_twh"], rel=1e-9)
+    assert abs(by_year[2035]["demand_twh"] / by_year[2030]["demand_twh"] - 1) > 5e-3
+    assert check["sizing_cost_eur_a"] == pytest.approx(by_year[2035]["system_cost_eur_a"])
+    n = study.pathway.steps[1].network
+    capex = sum(a.capacity * float(a.attrs["capital_cost"]) for a in stores)
+    for frame, attr in ((n.generators, "p_nom"), (n.links, "p_nom"), (n.stores, "e_nom")):
+        own = frame[frame[f"{attr}_extendable"]]  # pinned batteries: no capital cost
+        capex += float((own.capital_cost * own[f"{attr}_opt"]).sum())
+    assert check["capital_cost_eur_a"] == pytest.approx(capex, rel=1e-6)
+    assert check["export_shortfall_twh"] == pytest.approx(8.0, rel=1e-4)
+    assert check["far_off"] and "export falls 8.00 TWh short" in check["verdict"]
+    assert check["cables"]["BLACKSEA"]["capacity_mw"] == pytest.approx(0.0, abs=1e-3)
+
+
+def test_the_report_the_tables_and_the_page_show_each_years_check(
+    solved: Solved,
+    checked: tuple[Any, list[Any], list[str]],
+    client: TestClient,
+    settings: Settings,
+) -> None:
+    from dataclasses import replace
+
+    from bakuhub.corridor.pathway_study import pathway_result
+    from bakuhub.corridor.pathway_years import pathway_tables
+
+    study, _lines, _inputs = solved
+    checks, _stores, _said = checked
+    run = replace(study.pathway, checks=checks)
+    found = pathway_result(run).as_dict()
+    summary = {**study.summary, "pathway": found}
+    page = render_report(study.solved, summary, {})
+    assert "Real-year check of each pathway year" in page
+    assert "export falls 8.00 TWh short of the 8.00 TWh target" in page
+    assert "The cables year by year (built that year and before)" in page
+    tables = pathway_tables(found)
+    (row,) = tables["pathway_real_year"].to_dict("records")
+    assert row["year"] == 2035 and row["export_shortfall_twh"] == pytest.approx(8.0, rel=1e-4)
+    assert set(tables["pathway_cables"].year) == {2030, 2035}
+    folder = settings.data_dir / "studies" / "pathway-checked"
+    write_outputs(Study(study.solved, None, summary, None, run), folder)
+    assert (folder / "tables" / "pathway_real_year.csv").is_file()
+    shown = client.get("/corridor/studies/pathway-checked")
+    assert shown.status_code == 200
+    assert "Real-year check of each pathway year" in shown.text
+    assert "Capacity built in each year of the pathway" in shown.text  # the chart

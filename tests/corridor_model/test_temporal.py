@@ -62,3 +62,23 @@ def test_a_day_in_24_segments_is_the_day_itself(rep: RepresentativeDays) -> None
 def test_segments_per_day_are_checked(rep: RepresentativeDays) -> None:
     with pytest.raises(InvalidInput, match="between 1 and 24"):
         build_temporal(rep, "repdays/30")
+
+
+def test_a_clustering_is_kept_for_the_same_year_and_own_days_only(rep: RepresentativeDays) -> None:
+    """A study's solves share one clustering of a year; another year, other clusters a
+    month or other own days are clustered anew, and a caller's edits stay its own."""
+    from bakuhub.corridor.profiles import cluster_days
+    from bakuhub.corridor.temporal import clustered
+
+    year = reconstruct(rep)
+    first = clustered(year, 3, (5, 40))
+    expected = cluster_days(year, per_month=3, own_days=(5, 40))
+    assert first.profiles.equals(expected.profiles)
+    assert first.calendar.equals(expected.calendar)
+    first.profiles.iloc[:, :] = -1.0
+    assert clustered(year, 3, (40, 5)).profiles.equals(expected.profiles)
+    assert not clustered(year, 3, (5,)).calendar.equals(expected.calendar)
+    assert not clustered(year, 2, (5, 40)).calendar.equals(expected.calendar)
+    warmer = year.copy()
+    warmer.iloc[:24, 0] = warmer.iloc[:24, 0] * 0.5 + 0.1
+    assert not clustered(warmer, 3, (5, 40)).profiles.equals(expected.profiles)

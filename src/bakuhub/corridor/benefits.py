@@ -50,6 +50,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bakuhub.corridor.network import EXPORT
+from bakuhub.corridor.results import link_rents
 from bakuhub.corridor.solve import objective
 
 if TYPE_CHECKING:
@@ -179,13 +180,7 @@ def _links(
     links = n.links
     if links.empty:
         return 0.0
-    w = n.snapshot_weightings.objective
-    p0 = n.links_t.p0.reindex(columns=links.index, fill_value=0.0)
-    p1 = n.links_t.p1.reindex(columns=links.index, fill_value=0.0)
-    mcl = n.get_switchable_as_dense("Link", "marginal_cost")[links.index]
-    # injections: -p0 at bus0 and -p1 at bus1 (PyPSA's sign: p is withdrawn from a bus)
-    cost = (mcl * p0).mul(w, axis=0).sum()
-    rent = _value(n, links.bus0, -p0) + _value(n, links.bus1, -p1) - cost
+    rent = link_rents(n)
     capex = _capex(links, "p_nom")
     kept = 0.0
     for name in links.index:

@@ -89,6 +89,14 @@ def hourly_network(scenario: Scenario) -> tuple[pypsa.Network, Temporal, str]:
     data = load_dataset(scenario.year, scenario.costs.cable_cost)
     n = build_network(scenario, data, temporal)
     add_co2_cap(n, scenario)
+    define_expansion(n, scenario)
+    return n, temporal, source
+
+
+def define_expansion(n: pypsa.Network, scenario: Scenario) -> None:
+    """The hourly expansion's model on ``n`` (any snapshots; its CO2 cap added): PyPSA's
+    own, one capacity per cable and per battery inverter, the export target and the
+    renewable shares soft."""
     n.optimize.create_model(include_objective_constant=False)
     con.define_shared_link_capacity(n)
     con.define_battery_power_balance(n)
@@ -98,7 +106,6 @@ def hourly_network(scenario: Scenario) -> tuple[pypsa.Network, Temporal, str]:
         define_soft_export_target(n, EXPORT, target, EXPORT_PENALTY_OF_VOLL * voll)
     for country, share in scenario.renewable_targets.items():
         con.define_renewable_share(n, country, share, RENEWABLE_CARRIERS, penalty=voll)
-    return n, temporal, source
 
 
 def solve_hourly(

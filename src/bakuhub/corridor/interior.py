@@ -99,7 +99,18 @@ def scales(form: dict[str, Any]) -> tuple[float, float]:
 def solve(
     m: linopy.Model, options: dict[str, Any] | None = None, log: bool = False
 ) -> tuple[str, str]:
-    """Solve ``m`` with Clarabel and write the result back; returns (status, condition).
+    """Solve ``m`` with Clarabel and write the result back; returns (status, condition)
+    (see :func:`solve_bounded`)."""
+    status, condition, _bound = solve_bounded(m, options, log)
+    return status, condition
+
+
+def solve_bounded(
+    m: linopy.Model, options: dict[str, Any] | None = None, log: bool = False
+) -> tuple[str, str, float]:
+    """Solve ``m`` with Clarabel and write the result back; returns (status, condition,
+    dual objective), the dual objective ``-b'z`` in the model's units (nan unless
+    optimal): a lower bound on the LP's optimum up to Clarabel's dual residual.
 
     ``options`` are Clarabel settings (``tol_gap_rel``, ``max_iter``, ``time_limit``,
     ``max_threads``...), plus ``x_scale`` and ``cost_scale`` to override :func:`scales`;
@@ -140,7 +151,7 @@ def solve(
     status, condition = STATUS.get(str(found.status), ("warning", "unknown"))
     if status != "ok":
         m.status, m.termination_condition = status, condition
-        return status, condition
+        return status, condition, float("nan")
     x = np.asarray(found.x) * x_scale
     z = np.asarray(found.z)[: len(form["order"])] * cost_scale
     primal = np.full(m._xCounter, np.nan)
@@ -155,7 +166,8 @@ def solve(
         solution=Solution(primal=primal, dual=dual, objective=objective),
         solver_name="clarabel",
     )
-    return m.assign_result(result)
+    status, condition = m.assign_result(result)
+    return status, condition, float(found.obj_val_dual) * x_scale * cost_scale
 
 
 def solve_network(

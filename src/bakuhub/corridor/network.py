@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 
 from bakuhub.corridor import costs as c
+from bakuhub.corridor.adds import Batch
 from bakuhub.corridor.cbam_rules import charge_eur_mwh
 from bakuhub.corridor.costs import num
 from bakuhub.corridor.datasets import CorridorDataset
@@ -61,27 +62,29 @@ def build_network(scenario: Scenario, data: CorridorDataset, temporal: Temporal)
     n.snapshot_weightings.loc[:, "generators"] = temporal.weight.to_numpy()
     n.snapshot_weightings.loc[:, "stores"] = temporal.duration.to_numpy()
     nodes = selected_nodes(scenario, data)
-    _add_carriers(n, data)
-    for node, row in nodes.iterrows():
-        n.add(
-            "Bus",
-            str(node),
-            x=float(row["lon"]),
-            y=float(row["lat"]),
-            carrier="AC",
-            country=str(row["country"]),
-        )
-    _add_loads(n, scenario, data, temporal, list(nodes.index))
-    _add_existing(n, scenario, data, temporal, nodes)
-    _add_extendable(n, scenario, data, temporal, nodes)
-    _add_batteries(n, scenario, data, list(nodes.index))
-    _add_links(n, scenario, data, list(nodes.index))
+    with Batch(n) as batch:
+        _add_carriers(batch, data)
+        for node, row in nodes.iterrows():
+            batch.add(
+                "Bus",
+                str(node),
+                x=float(row["lon"]),
+                y=float(row["lat"]),
+                carrier="AC",
+                country=str(row["country"]),
+            )
+        _add_loads(batch, scenario, data, temporal, list(nodes.index))
+        _add_existing(batch, scenario, data, temporal, nodes)
+        _add_extendable(batch, scenario, data, temporal, nodes)
+    with Batch(n) as batch:
+        _add_batteries(batch, scenario, data, list(nodes.index))
+        _add_links(batch, scenario, data, list(nodes.index))
     _add_export(n, scenario, list(nodes.index))
     add_molecules(n, scenario, data)
     return n
 
 
-def _add_carriers(n: pypsa.Network, data: CorridorDataset) -> None:
+def _add_carriers(n: Batch, data: CorridorDataset) -> None:
     for carrier in ["AC", "battery", "unserved", "export", "HVDC", "HVAC", *c.TECH_DATA_NAME]:
         fuel = c.FUEL_OF.get(carrier, carrier)
         n.add("Carrier", carrier, co2_emissions=c.co2_intensity(data, fuel))
@@ -107,7 +110,7 @@ def _series(temporal: Temporal, node: str, carrier: str) -> np.ndarray | None:
 
 
 def _add_loads(
-    n: pypsa.Network,
+    n: Batch,
     scenario: Scenario,
     data: CorridorDataset,
     temporal: Temporal,
@@ -149,7 +152,7 @@ def _marginal_cost(
 
 
 def _add_existing(
-    n: pypsa.Network,
+    n: Batch,
     scenario: Scenario,
     data: CorridorDataset,
     temporal: Temporal,
@@ -188,7 +191,7 @@ def _build_nodes(option: Any, nodes: list[str]) -> list[str]:
 
 
 def _add_extendable(
-    n: pypsa.Network,
+    n: Batch,
     scenario: Scenario,
     data: CorridorDataset,
     temporal: Temporal,
@@ -227,9 +230,7 @@ def _add_extendable(
             )
 
 
-def _add_batteries(
-    n: pypsa.Network, scenario: Scenario, data: CorridorDataset, nodes: list[str]
-) -> None:
+def _add_batteries(n: Batch, scenario: Scenario, data: CorridorDataset, nodes: list[str]) -> None:
     option = scenario.build.get("battery")
     if option is None:
         return
@@ -238,7 +239,8 @@ def _add_batteries(
     gateway = scenario.europe.gateway if scenario.europe.mode != "none" else None
     for node in _build_nodes(option, [x for x in nodes if x != gateway]):
         bus = f"{node} battery"
-        n.add("Bus", bus, carrier="battery", x=n.buses.at[node, "x"], y=n.buses.at[node, "y"])
+        buses = n.n.buses
+        n.add("Bus", bus, carrier="battery", x=buses.at[node, "x"], y=buses.at[node, "y"])
         n.add(
             "Store",
             bus,
@@ -286,9 +288,7 @@ def _bounds(scenario: Scenario, name: str, default_max: float) -> tuple[str, flo
     return option.mode, option.min_mw, upper
 
 
-def _add_links(
-    n: pypsa.Network, scenario: Scenario, data: CorridorDataset, nodes: list[str]
-) -> None:
+def _add_links(n: Batch, scenario: Scenario, data: CorridorDataset, nodes: list[str]) -> None:
     known = set(data.links["link"])
     unknown = sorted(set(scenario.links) - known)
     if unknown:
@@ -319,7 +319,7 @@ def _add_links(
 
 
 def _add_hvdc(
-    n: pypsa.Network,
+    n: Batch,
     name: str,
     buses: tuple[str, str],
     length: float,
@@ -347,7 +347,7 @@ def _add_hvdc(
 
 
 def _add_ac(
-    n: pypsa.Network,
+    n: Batch,
     name: str,
     buses: tuple[str, str],
     length: float,

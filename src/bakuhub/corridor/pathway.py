@@ -119,12 +119,14 @@ class Built:
 
 @dataclass
 class Step:
-    """One solved year of a myopic pathway: its network, and its cost (EUR/a): the
-    objective plus the capital cost of the assets carried from earlier years."""
+    """One solved year of a myopic pathway: its network, its cost (EUR/a): the
+    objective plus the capital cost of the assets carried from earlier years, and those
+    assets (``carried``: what :func:`carry` adds to the year's network)."""
 
     year: int
     network: pypsa.Network
     cost: float
+    carried: list[Built] = field(default_factory=list)
 
 
 def carry(n: pypsa.Network, built: list[Built], year: int) -> float:
@@ -149,18 +151,23 @@ def carry(n: pypsa.Network, built: list[Built], year: int) -> float:
 
 
 def record(
-    n: pypsa.Network, year: int, capacity: Callable[[str, str], float] | None = None
+    n: pypsa.Network,
+    year: int,
+    carried: set[str] | frozenset[str] = frozenset(),
+    capacity: Callable[[str, str], float] | None = None,
 ) -> list[Built]:
     """The extendable assets of ``n`` built in ``year`` (above :data:`MIN_BUILT`), their
     capacity the solved one of ``n`` or ``capacity(cls, name)`` (a perfect-foresight
-    solution read back onto the year's network)."""
+    solution read back onto the year's network); the ``carried`` ones (a solve may have
+    made them extendable, pinned at their size) were built before and are not recorded
+    again."""
     built = []
     for cls in NOMINAL:
         static = n.components[cls].static
         if static.empty:
             continue
         inputs = _inputs(n, cls)
-        for name in _extendable(n, cls):
+        for name in _extendable(n, cls).difference(sorted(carried)):
             size = (
                 float(static.at[name, f"{NOMINAL[cls]}_opt"])
                 if capacity is None
@@ -180,10 +187,11 @@ def myopic(build: Builder, years: Sequence[int], solve: Solver = highs) -> list[
     steps = []
     for year in years:
         n = build(year)
-        fixed = carry(n, built, year)
+        alive = [asset for asset in built if asset.alive(year)]
+        fixed = carry(n, alive, year)
         solve(n)
-        steps.append(Step(year, n, float(n.objective or 0.0) + fixed))
-        built += record(n, year)
+        steps.append(Step(year, n, float(n.objective or 0.0) + fixed, alive))
+        built += record(n, year, {f"{a.name} {a.build_year}" for a in alive})
     return steps
 
 

@@ -204,10 +204,12 @@ def year_steps(n: pypsa.Network, nets: dict[int, pypsa.Network]) -> list[pathway
                 opt = f"{pathway.NOMINAL[cls]}_opt"
                 return float(n.components[cls].static.at[f"{name} {earlier}", opt])
 
-            built += pathway.record(net, earlier, solved)
-        carried = pathway.carry(view, built, year)
+            built += pathway.record(net, earlier, capacity=solved)
+        alive = [asset for asset in built if asset.alive(year)]
+        carried = pathway.carry(view, alive, year)
         _read_back(n, view, year)
-        steps.append(pathway.Step(year, view, operating_cost(view) + capital_cost(view) + carried))
+        cost = operating_cost(view) + capital_cost(view) + carried
+        steps.append(pathway.Step(year, view, cost, alive))
     return steps
 
 

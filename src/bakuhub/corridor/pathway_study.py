@@ -26,6 +26,8 @@ from bakuhub.corridor import pathway
 from bakuhub.corridor import results as r
 from bakuhub.corridor.datasets import CorridorDataset, load_dataset
 from bakuhub.corridor.network import build_network
+from bakuhub.corridor.pathway_years import year_cables
+from bakuhub.corridor.real_year import RealYear
 from bakuhub.corridor.scenario import Scenario
 from bakuhub.corridor.solve import (
     Progress,
@@ -142,12 +144,14 @@ def _pin_carried_stores(n: pypsa.Network, years: tuple[int, ...]) -> None:
 
 @dataclass
 class PathwayRun:
-    """A solved pathway: its steps (networks), each year's scenario and assets."""
+    """A solved pathway: its steps (networks), each year's scenario and assets, and the
+    real-year check of each year (``pathway_years.check_years``) once run."""
 
     steps: list[pathway.Step]
     scenarios: dict[int, Scenario]
     assets: dict[int, dict[tuple[str, str], Asset]]
     stats: dict[str, Any] = field(default_factory=dict)
+    checks: dict[int, RealYear] = field(default_factory=dict)
 
 
 def run_pathway(
@@ -238,8 +242,9 @@ class PathwayResult:
     earlier years built and still stands), investment (overnight, EUR), cumulative
     investment, CO2 (Mt/a) and cumulative CO2 (Mt, each year's emissions times the
     years it stands for), export delivered (TWh/a), demand (TWh/a), renewable share of
-    demand and target by country; ``discounted_cost_eur``: ``sum_y W_y * cost_y`` at
-    the scenario's WACC, years from the first."""
+    demand and target by country, its cables in service (``pathway_years.year_cables``)
+    and its real-year check's summary (None when not run); ``discounted_cost_eur``:
+    ``sum_y W_y * cost_y`` at the scenario's WACC, years from the first."""
 
     mode: str
     years: list[int]
@@ -333,6 +338,8 @@ def pathway_result(run: PathwayRun) -> PathwayResult:
                     str(k): float(v) for k, v in shares.share_of_demand.dropna().items()
                 },
                 "renewable_targets": dict(run.scenarios[step.year].renewable_targets),
+                "cables": year_cables(n),
+                "real_year": run.checks[step.year].summary if step.year in run.checks else None,
             }
         )
     return PathwayResult(

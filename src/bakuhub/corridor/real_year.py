@@ -15,13 +15,15 @@ weather and is said so wherever the check is reported.
 
 Cost basis: the sizing objective (annualised capital cost of what was built plus the
 year's operating cost, load shedding at the value of lost load included), so the two
-costs compare directly.
+costs compare directly; a pathway year adds the capital cost of the assets it carries
+from earlier years (``check_network``'s ``carry``), as its sizing cost does.
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -220,8 +222,29 @@ def check_design(
     solved: Solved, *, progress: Progress | None = None, solver_log: bool = False
 ) -> RealYear:
     """Operate the sized design of ``solved`` through the full year of its weather."""
+    return check_network(solved.network, solved.scenario, progress=progress, solver_log=solver_log)
+
+
+Carry = Callable[["pypsa.Network"], float]
+"""Adds to the check's network the fixed assets the design holds beyond what its scenario
+builds (a pathway year's capacity built in earlier years) and returns their yearly
+capital cost (EUR/a)."""
+
+
+def check_network(
+    design: pypsa.Network,
+    scenario: Scenario,
+    *,
+    carry: Carry | None = None,
+    sizing_cost: float | None = None,
+    progress: Progress | None = None,
+    solver_log: bool = False,
+) -> RealYear:
+    """Operate ``design`` (a solved network of ``scenario``) through the full year of the
+    scenario's weather. ``carry``: see :data:`Carry`, its capital cost counted in the
+    check's; ``sizing_cost``: the sizing solve's cost, EUR/a (default: the design's
+    objective)."""
     say = progress or (lambda _line: None)
-    scenario = solved.scenario
     hourly, source = weather_year(scenario)
     hours = number(len(hourly))
     if source == "agora":
@@ -239,6 +262,7 @@ def check_design(
     temporal = blocks(hourly, 1, "hourly")
     data = load_dataset(scenario.year, scenario.costs.cable_cost)
     network = build_network(scenario, data, temporal)
+    carried = carry(network) if carry is not None else 0.0
     target = None
     if scenario.europe.mode == "target" and EXPORT in network.generators.index:
         target = scenario.europe.export_twh * 1e6
@@ -248,18 +272,19 @@ def check_design(
         molecule_twh = molecules.target_twh
     done = operate(
         network,
-        solved.network,
+        design,
         scenario,
         export_mwh=target,
         molecule_mwh=None if molecule_twh is None else molecule_twh * 1e6,
         progress=say,
         solver_log=solver_log,
     )
+    done = replace(done, capex=done.capex + carried)
     summary, tables = assess(
         network,
-        solved.network,
+        design,
         done,
-        sizing_cost=objective(solved.network),
+        sizing_cost=objective(design) if sizing_cost is None else sizing_cost,
         export_target_twh=None if target is None else target / 1e6,
         stamps=hourly.index,
         molecule_target_twh=molecule_twh,

@@ -195,9 +195,10 @@ def _signed_percent(share: float, digits: int) -> str:
     return "+" + text if round(share * 100, digits) > 0 else text
 
 
-def verdict(summary: dict[str, Any]) -> tuple[bool, str]:
+def verdict(summary: dict[str, Any], *, remedy: bool = True) -> tuple[bool, str]:
     """Whether the check is far from the sizing solve, and a sentence that says so (in
-    the reader's language; the stored summary's is English)."""
+    the reader's language; the stored summary's is English), with what to do about it
+    unless ``remedy`` is false (a pathway year, which is not refined: its report says)."""
     said = []
     share = summary["unserved_share"]
     if share > UNSERVED_SHARE_LIMIT:
@@ -245,10 +246,12 @@ def verdict(summary: dict[str, Any]) -> tuple[bool, str]:
             cost=i18n.percent(COST_LIMIT),
             export=i18n.percent(EXPORT_LIMIT),
         )
-    remedy = _(
+    far = _("Far off on the full year: {reasons}.").format(reasons="; ".join(said))
+    if not remedy:
+        return True, far
+    what = _(
         "To size on the full year, refine the design (refine_solves in the scenario: each "
         "operating solve of the year moves it towards the hourly optimum) or choose a finer "
         "resolution."
     )
-    far = _("Far off on the full year: {reasons}.").format(reasons="; ".join(said))
-    return True, f"{far} {remedy}"
+    return True, f"{far} {what}"

@@ -13,7 +13,7 @@ from bakuhub.corridor import results as r
 from bakuhub.corridor.datasets import load_dataset
 from bakuhub.corridor.economics import cable_economics
 from bakuhub.corridor.report_map import OUTLINE_SOURCE, network_map
-from bakuhub.corridor.report_molecules import molecules_section
+from bakuhub.corridor.report_molecules import molecule_figures, molecules_section
 from bakuhub.corridor.report_negotiation import negotiation_sections
 from bakuhub.corridor.report_pathway import pathway_figure, pathway_section
 from bakuhub.corridor.report_summary import (
@@ -260,6 +260,7 @@ def render_report(solved: Solved, summary: dict[str, Any], tables: dict[str, pd.
     ]
     if (pathway := pathway_figure(summary)) is not None:
         figures.append(pathway)
+    figures += molecule_figures(summary)
     charts = "\n".join(_html(f) for f in figures)
     title = html.escape(
         _("bakuhub corridor study: {scenario} ({year})").format(

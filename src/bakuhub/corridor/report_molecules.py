@@ -1,7 +1,8 @@
 """The report's (and the study page's) section on hydrogen and ammonia: where the
 electrolysers go, their full-load hours, the cost of hydrogen per kg by node, the water
 they draw, the export against its target, and how the cables change against the same
-scenario without molecules (``molecule_results.py`` made the figures).
+scenario without molecules (``molecule_results.py`` made the figures); and charts of
+the cost of hydrogen by node and of the cables with and without molecules.
 
 Reads the study summary only; empty when the summary has no ``molecules`` part.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
+from bakuhub import i18n
 from bakuhub.corridor.report_tables import cells, fmt, note
 from bakuhub.i18n import _
 
@@ -128,3 +130,73 @@ def molecules_section(summary: dict[str, Any]) -> str:
             ),
         ]
     )
+
+
+def molecule_figures(summary: dict[str, Any]) -> list[Any]:
+    """Charts of the section: the cost of hydrogen per kg by node with the electrolyser
+    capacity there, and the cables' capacity with and without molecules (when the
+    summary has them); none when the study has no molecules. The figures are the
+    tables' (the summary's ``molecules`` part)."""
+    part = summary.get("molecules")
+    if not part:
+        return []
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+
+    figures = []
+    nodes = [row for row in part["nodes"] if row["electrolyser_mw_el"] > 0]
+    if nodes:
+        fig = make_subplots(specs=[[{"secondary_y": True}]])
+        names = [str(row["node"]) for row in nodes]
+        bars = (
+            ("lcoh_eur_kg", _("cost of hydrogen, EUR/kg"), "#4c72b0", False),
+            ("electrolyser_mw_el", _("electrolyser, MW_el"), "#dd8452", True),
+        )
+        for key, label, color, second in bars:
+            fig.add_trace(
+                go.Bar(
+                    x=names,
+                    y=[row[key] for row in nodes],
+                    name=label,
+                    marker_color=color,
+                    offsetgroup=key,
+                ),
+                secondary_y=second,
+            )
+        fig.update_yaxes(title_text="EUR/kg", secondary_y=False)
+        fig.update_yaxes(title_text="MW_el", secondary_y=True)
+        fig.update_layout(
+            barmode="group",
+            title=_("Cost of hydrogen by node, and the electrolysers there"),
+            height=420,
+            separators=i18n.separators(),
+        )
+        figures.append(fig)
+    cables = part.get("cables") or []
+    if cables:
+        links = [str(row["link"]) for row in cables]
+        fig = go.Figure(
+            [
+                go.Bar(
+                    x=links,
+                    y=[row["capacity_without_mw"] for row in cables],
+                    name=_("without molecules"),
+                    marker_color="#8c8c8c",
+                ),
+                go.Bar(
+                    x=links,
+                    y=[row["capacity_mw"] for row in cables],
+                    name=_("with molecules"),
+                    marker_color="#4c72b0",
+                ),
+            ]
+        )
+        fig.update_layout(
+            barmode="group",
+            title=_("Cable capacity with and without hydrogen and ammonia"),
+            yaxis_title="MW",
+            height=420,
+            separators=i18n.separators(),
+        )
+        figures.append(fig)
+    return figures

@@ -1,6 +1,7 @@
 """The report's (and the study page's) section on a pathway (``pathway_study.py``): the
 years side by side, what was built when by country and technology, when each cable was
-built, and a chart of the capacity built each year.
+built, each year's cables in service and the real-year check of each year
+(``pathway_years.py``), and a chart of the capacity built each year.
 
 Each part reads the study summary only and is empty when the summary has no pathway.
 """
@@ -11,6 +12,7 @@ import html
 from typing import Any
 
 from bakuhub import i18n
+from bakuhub.corridor.report_summary import signed
 from bakuhub.corridor.report_tables import cells, fmt, note, pct
 from bakuhub.i18n import _
 
@@ -75,6 +77,85 @@ def _cables_table(found: dict[str, Any]) -> str:
     return cells(rows, header, _("When each cable is built (MW added in the year)"))
 
 
+def _year_cables_table(found: dict[str, Any]) -> str:
+    rows = [
+        [
+            cable,
+            str(row["year"]),
+            fmt(figures["capacity_mw"], 0),
+            fmt(figures["energy_twh"], 2),
+            pct(figures["utilisation"]),
+            pct(figures["share_hours_at_limit"]),
+            fmt(figures["congestion_rent_eur_a"], 1, 1e6),
+            fmt(figures["price_spread_eur_mwh"], 1),
+        ]
+        for cable in sorted({c for row in found["by_year"] for c in row.get("cables", {})})
+        for row in found["by_year"]
+        if (figures := row.get("cables", {}).get(cable))
+    ]
+    if not rows:
+        return ""
+    header = (
+        _("cable"),
+        _("year"),
+        _("capacity in service, MW"),
+        _("energy, TWh/a"),
+        _("utilisation"),
+        _("hours at the limit"),
+        _("congestion rent, M EUR/a"),
+        _("mean price spread between its ends, EUR/MWh"),
+    )
+    return cells(rows, header, _("The cables year by year (built that year and before)"))
+
+
+def _real_year_table(found: dict[str, Any]) -> str:
+    from bakuhub.corridor.real_year import weather_note
+    from bakuhub.corridor.real_year_figures import verdict
+
+    checked = [row for row in found["by_year"] if row.get("real_year")]
+    if not checked:
+        return ""
+    rows = []
+    for row in checked:
+        check = row["real_year"]
+        target = check.get("export_target_twh")
+        rows.append(
+            [
+                str(row["year"]),
+                fmt(check["system_cost_eur_a"], 3, 1e9),
+                fmt(check["sizing_cost_eur_a"], 3, 1e9),
+                signed(check["cost_difference_rel"]),
+                f"{fmt(check['unserved_twh'], 3)} ({pct(check['unserved_share'], 3)})",
+                fmt(check["export_twh"], 2) + ("" if target is None else f" / {fmt(target, 2)}"),
+                verdict(check, remedy=False)[1],
+            ]
+        )
+    header = (
+        _("year"),
+        _("real-year cost, bn EUR/a"),
+        _("pathway cost, bn EUR/a"),
+        _("difference"),
+        _("unserved, TWh/a (share of demand)"),
+        _("export delivered / target, TWh/a"),
+        _("verdict"),
+    )
+    return "\n".join(
+        [
+            cells(rows, header, _("Real-year check of each pathway year")),
+            note(
+                _(
+                    "Each year's design (what it built and what earlier years built and "
+                    "still stands, fixed) operated hour by hour through the full year on "
+                    "that year's demand; its cost against the year's system cost above. "
+                    "The pathway is not refined on the full year: a year far off calls for "
+                    "a finer resolution."
+                ),
+                weather_note(str(checked[0]["real_year"].get("weather", "rebuilt"))),
+            ),
+        ]
+    )
+
+
 def pathway_section(summary: dict[str, Any]) -> str:
     """The pathway's tables and notes, or nothing when the study has no pathway."""
     found = summary.get("pathway")
@@ -129,6 +210,16 @@ def pathway_section(summary: dict[str, Any]) -> str:
             ),
             _built_table(found),
             _cables_table(found),
+            _year_cables_table(found),
+            note(
+                _(
+                    "Congestion rent: what the far end pays for the power that arrives "
+                    "less what the near end is paid for the power sent, at the year's "
+                    "nodal prices, both ways. Price spread: the mean absolute difference "
+                    "of the nodal prices at the cable's ends over the hours of the year."
+                )
+            ),
+            _real_year_table(found),
         ]
     )
 

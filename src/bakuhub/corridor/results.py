@@ -112,20 +112,44 @@ def curtailment(n: pypsa.Network) -> pd.DataFrame:
     return result
 
 
+CABLE_PARTS = (" fwd", " bwd", " expansion")
+
+
+def cable_name(link: str, links: pd.Index) -> str:
+    """The cable a link is part of: ``NAME fwd``, ``NAME bwd``, ``NAME expansion`` ->
+    ``NAME``; a pathway's copy of a part built in an earlier year, ``PART YEAR``
+    (``pathway.carry``: its part is in ``links`` too), counts as its part."""
+    head, _sep, tail = link.rpartition(" ")
+    if tail.isdigit() and head in links:
+        link = head
+    return next((link[: -len(s)] for s in CABLE_PARTS if link.endswith(s)), link)
+
+
+def _parts(links: pd.DataFrame, part: str) -> list[str]:
+    """``part`` and its pathway copies ``part YEAR`` among ``links``."""
+    if part not in links.index:
+        return []
+    return [part] + [
+        x for x in links.index if x.startswith(f"{part} ") and x[len(part) + 1 :].isdigit()
+    ]
+
+
 def _flows(n: pypsa.Network, name: str) -> tuple[pd.Series, pd.Series, float, float]:
     """(forward MW, backward MW, capacity MW, efficiency) of a cable, whatever its parts:
-    a lossy pair ``NAME fwd``/``NAME bwd``, or an AC link with its ``NAME expansion``."""
+    a lossy pair ``NAME fwd``/``NAME bwd``, or an AC link with its ``NAME expansion``;
+    each part with the copies a pathway carries from earlier years (``PART YEAR``)."""
     links = n.links
-    if f"{name} fwd" in links.index:
-        fwd = n.links_t.p0[f"{name} fwd"]
-        bwd = n.links_t.p0[f"{name} bwd"] if f"{name} bwd" in links.index else fwd * 0.0
+    if forward := _parts(links, f"{name} fwd"):
+        fwd = n.links_t.p0[forward].sum(axis=1)
+        backward = _parts(links, f"{name} bwd")
+        bwd = n.links_t.p0[backward].sum(axis=1) if backward else fwd * 0.0
         return (
             fwd,
             bwd,
-            float(links.at[f"{name} fwd", "p_nom_opt"]),
+            float(links.p_nom_opt[forward].sum()),
             float(links.at[f"{name} fwd", "efficiency"]),
         )
-    parts = [x for x in (name, f"{name} expansion") if x in links.index]
+    parts = _parts(links, name) + _parts(links, f"{name} expansion")
     flow = n.links_t.p0[parts].sum(axis=1)
     return flow.clip(lower=0), (-flow).clip(lower=0), float(links.p_nom_opt[parts].sum()), 1.0
 
@@ -133,16 +157,14 @@ def _flows(n: pypsa.Network, name: str) -> tuple[pd.Series, pd.Series, float, fl
 def cables(n: pypsa.Network) -> pd.DataFrame:
     """Flows and use of every link between nodes: capacity (MW), energy each way and losses
     (TWh), full-load hours (h), utilisation (full-load hours over the hours of the year,
-    0-1) and the share of hours at the limit."""
+    0-1) and the share of hours at the limit. A pathway year's cable is its part built
+    this year and the parts built in earlier years that still stand (``NAME fwd 2030``)."""
     import pandas as pd
 
     w = _weights(n)
     hours = float(w.sum())
     links = n.links[n.links.carrier.isin(["HVDC", "HVAC"])]
-    suffixes = (" fwd", " bwd", " expansion")
-    names = sorted(
-        {next((x[: -len(s)] for s in suffixes if x.endswith(s)), x) for x in links.index}
-    )
+    names = sorted({cable_name(str(x), links.index) for x in links.index})
     rows = []
     for name in names:
         fwd, bwd, cap, eta = _flows(n, name)
@@ -168,6 +190,23 @@ def cables(n: pypsa.Network) -> pd.DataFrame:
             }
         )
     result: pd.DataFrame = pd.DataFrame(rows, columns=CABLE_COLUMNS)
+    return result
+
+
+def link_rents(n: pypsa.Network) -> pd.Series:
+    """Each link's rent, EUR/a: ``sum_t w_t (-pi_0,t p0_t - pi_1,t p1_t - mc p0_t)``,
+    what the far end pays for what arrives (PyPSA's ``p1`` < 0 leaves the link there)
+    less what the near end is paid for what is sent, less the link's running cost; at
+    the nodal prices ``pi`` (EUR/MWh)."""
+    links = n.links
+    w = n.snapshot_weightings.objective
+    price = n.buses_t.marginal_price.reindex(columns=n.buses.index, fill_value=0.0)
+    p0 = n.links_t.p0.reindex(columns=links.index, fill_value=0.0)
+    p1 = n.links_t.p1.reindex(columns=links.index, fill_value=0.0)
+    pi0 = price[links.bus0.to_numpy()].set_axis(links.index, axis=1)
+    pi1 = price[links.bus1.to_numpy()].set_axis(links.index, axis=1)
+    running = n.get_switchable_as_dense("Link", "marginal_cost")[links.index]
+    result: pd.Series = (-pi0 * p0 - pi1 * p1 - running * p0).mul(w, axis=0).sum()
     return result
 
 

@@ -204,6 +204,10 @@ def run_study(
         from bakuhub.corridor.pathway_study import pathway_result, run_pathway
 
         run = run_pathway(scenario, resolution=resolution, progress=say, solver_log=solver_log)
+        if check:
+            from bakuhub.corridor.pathway_years import check_years
+
+            run.checks = check_years(run.steps, run.scenarios, progress=say, solver_log=solver_log)
         summary["pathway"] = _clean(pathway_result(run).as_dict())
     return Study(solved, cf, summary, real_year, run if scenario.pathway.enabled else None)
 
@@ -233,6 +237,10 @@ def write_outputs(
     }
     if study.real_year is not None:
         tables.update(study.real_year.tables)
+    if study.summary.get("pathway"):
+        from bakuhub.corridor.pathway_years import pathway_tables
+
+        tables.update(pathway_tables(study.summary["pathway"]))
     written = []
     (out / "tables").mkdir(exist_ok=True)
     for name, frame in tables.items():

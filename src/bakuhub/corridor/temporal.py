@@ -13,7 +13,10 @@ Three shapes:
 
 from __future__ import annotations
 
+import hashlib
 import heapq
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -207,6 +210,32 @@ def segmented_days(
     )
 
 
+KEPT_CLUSTERINGS = 8
+"""Clusterings kept a process (a few MB each): a study clusters the same year with the
+same own days for its sizing, its counterfactual and every solve of its analyses."""
+_KEPT: OrderedDict[tuple[object, ...], RepresentativeDays] = OrderedDict()
+_KEPT_LOCK = threading.Lock()
+
+
+def clustered(year: pd.DataFrame, per_month: int, own_days: tuple[int, ...]) -> RepresentativeDays:
+    """:func:`~bakuhub.corridor.profiles.cluster_days` of ``year``, computed once a process
+    for the same series, clusters a month and own days (a copy comes back)."""
+    digest = hashlib.blake2b(year.to_numpy(dtype=float).tobytes(), digest_size=16)
+    digest.update(repr((list(map(str, year.columns)), str(year.index[0]))).encode())
+    key = (digest.hexdigest(), per_month, tuple(sorted(set(own_days))))
+    with _KEPT_LOCK:
+        found = _KEPT.get(key)
+        if found is not None:
+            _KEPT.move_to_end(key)
+    if found is None:
+        found = cluster_days(year, per_month=per_month, own_days=own_days)
+        with _KEPT_LOCK:
+            _KEPT[key] = found
+            while len(_KEPT) > KEPT_CLUSTERINGS:
+                _KEPT.popitem(last=False)
+    return RepresentativeDays(profiles=found.profiles.copy(), calendar=found.calendar.copy())
+
+
 def build_temporal(
     rep: RepresentativeDays,
     resolution: str,
@@ -229,7 +258,7 @@ def build_temporal(
         else:
             year = hourly if hourly is not None else reconstruct(rep)
             per_month = int(days.split(":")[1]) if ":" in days else 5
-            chosen = cluster_days(year, per_month=per_month, own_days=own_days)
+            chosen = clustered(year, per_month, own_days)
         if per_day:
             calendar = chosen.calendar["day"].to_numpy(dtype=int)
             whole = frozenset(int(calendar[d]) for d in own_days)

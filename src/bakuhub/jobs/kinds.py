@@ -135,12 +135,15 @@ def _analysis_lines(scenario: dict[str, Any]) -> int:
 
 def _pathway_lines(scenario: dict[str, Any]) -> int:
     """Progress lines of a pathway (``corridor/pathway_study.py``): one, and one a year
-    (myopic) or one for the model of all years (perfect foresight)."""
+    (myopic) or one for the model of all years (perfect foresight); with the real-year
+    check (``corridor/pathway_years.py``) four more a year."""
     asked = scenario.get("pathway")
     years = asked.get("years") if isinstance(asked, dict) else None
     if not isinstance(asked, dict) or not isinstance(years, list) or not years:
         return 0
-    return 2 if asked.get("mode") == "perfect-foresight" else 1 + len(years)
+    solves = 1 if asked.get("mode") == "perfect-foresight" else len(years)
+    checked = scenario.get("real_year_check", True)
+    return 1 + solves + (4 * len(years) if checked else 0)
 
 
 def run_corridor_study(inputs: dict[str, Any], out: Path, progress: Progress) -> dict[str, Any]:

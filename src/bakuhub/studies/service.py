@@ -46,9 +46,12 @@ TABLES = (
     "real_year_storage",
     "real_year_curtailment",
     "real_year_figures",
+    "pathway_cables",
+    "pathway_real_year",
 )
 """The result tables a solve writes (``corridor.run_study.write_outputs``; the
-``real_year_*`` ones when the full year was operated), each downloadable as CSV and
+``real_year_*`` ones when the full year was operated, the ``pathway_*`` ones for a
+pathway), each downloadable as CSV and
 Parquet."""
 FILES: dict[str, tuple[str, str]] = {
     "summary.json": ("summary.json", "application/json"),

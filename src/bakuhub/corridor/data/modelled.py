@@ -8,6 +8,7 @@ scaled to a cited annual mean speed or capacity factor. The shipped series say s
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import TYPE_CHECKING
 
@@ -94,7 +95,17 @@ def synthetic_uniform(seed: int, n: int = 8760) -> np.ndarray:
 
 
 def turbine_curve() -> tuple[np.ndarray, np.ndarray]:
-    """Power curve of the reference turbine: wind speeds (m/s) and output (p.u. of rated)."""
+    """Power curve of the reference turbine: wind speeds (m/s) and output (p.u. of rated).
+
+    windpowerlib reads its turbine library (CSV files) on every ``WindTurbine``; the curve
+    is read once a process (the calibration calls it about 180 times a weather year)."""
+    optional("windpowerlib")  # says how to install it, cached curve or not
+    speeds, values = _turbine_curve()
+    return speeds.copy(), values.copy()
+
+
+@functools.lru_cache(maxsize=1)
+def _turbine_curve() -> tuple[np.ndarray, np.ndarray]:
     wind_turbine = optional("windpowerlib").WindTurbine
 
     turbine = wind_turbine(turbine_type=assumptions.WIND_TURBINE, hub_height=117.0)

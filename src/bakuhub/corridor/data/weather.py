@@ -8,6 +8,7 @@ time, by a scenario with ``weather.source: agora`` (the one entry of the model i
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,6 +25,32 @@ BORROWING_NODES = frozenset({"UZ_NUK"})
 
 
 def hourly_series(shared: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """All hourly UTC series of the dataset, and a table saying where each comes from
+    (read once a process while the two upstream files keep their size and modification
+    time: a study reads its weather year for each sizing and check; copies come back)."""
+    files = [shared / AGORA_DIR / "global_input" / name for name in UPSTREAM_FILES]
+    key = (str(shared.resolve()), *(_stamp(f) for f in files))
+    hourly, info = _read_series(key)
+    return hourly.copy(), info.copy()
+
+
+UPSTREAM_FILES = ("availability.csv", "demand_profile.csv")
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None  # the reader below says which file is missing
+    return stat.st_mtime_ns, stat.st_size
+
+
+@functools.lru_cache(maxsize=2)
+def _read_series(key: tuple[object, ...]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return _hourly_series(Path(str(key[0])))
+
+
+def _hourly_series(shared: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     """All hourly UTC series of the dataset, and a table saying where each comes from.
 
     Upstream: Agora availability (PV, onshore and offshore wind, run-of-river; rooftop PV

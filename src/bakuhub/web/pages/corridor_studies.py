@@ -14,6 +14,7 @@ Plain ``def`` endpoints: FastAPI runs them off the event loop.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -30,9 +31,9 @@ from sqlalchemy.orm import Session
 from bakuhub import i18n
 from bakuhub.accounts.permissions import Principal, Role
 from bakuhub.corridor.compare import FIGURES, clean, compare
-from bakuhub.corridor.report_molecules import molecules_section
+from bakuhub.corridor.report_molecules import molecule_figures, molecules_section
 from bakuhub.corridor.report_negotiation import negotiation_sections
-from bakuhub.corridor.report_pathway import pathway_section
+from bakuhub.corridor.report_pathway import pathway_figure, pathway_section
 from bakuhub.errors import BakuhubError, validated
 from bakuhub.i18n import N_, _
 from bakuhub.studies import service
@@ -166,6 +167,24 @@ def _section_html(
         return Markup("")
 
 
+def charts(summary: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The study's charts drawn on its page (``app.js``, offline), the report's own: the
+    pathway's capacity built each year and the molecules' (title and plotly figure); a
+    summary whose part is not as this version writes it is logged and left out."""
+    if not summary:
+        return []
+    try:
+        made = [pathway_figure(summary), *molecule_figures(summary)]
+    except (KeyError, TypeError, ValueError, AttributeError):
+        log.warning("the charts of a study summary could not be made", exc_info=True)
+        return []
+    return [
+        {"title": str(fig.layout.title.text), "figure": json.loads(fig.to_json())}
+        for fig in made
+        if fig is not None
+    ]
+
+
 def study_context(
     session: Session, principal: Principal | None, data_dir: Path, name: str
 ) -> dict[str, Any]:
@@ -185,6 +204,7 @@ def study_context(
         "negotiation": _section_html(summary, negotiation_sections, "negotiation"),
         "pathway": _section_html(summary, pathway_section, "pathway"),
         "molecules": _section_html(summary, molecules_section, "molecule"),
+        "charts": charts(summary),
         "inputs_yaml": yaml.safe_dump(study["inputs"], sort_keys=False, allow_unicode=True),
         "downloads": downloads(row.name, study["files"]),
         "report": f"{link(row.name)}/report.html" if "report.html" in study["files"] else None,
