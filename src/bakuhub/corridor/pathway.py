@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
+from bakuhub.corridor.adds import Batch
 from bakuhub.errors import InvalidInput
 from bakuhub.i18n import _
 
@@ -241,16 +242,18 @@ def _merge(n: pypsa.Network, net: pypsa.Network, cls: str, year: int) -> None:
     inputs = _inputs(net, cls) + [a for a in static.columns if a not in defaults]
     extendable = set(_extendable(net, cls)) if cls in NOMINAL else set()
     present = n.components[cls].static.index
-    for name, row in static[inputs].iterrows():
-        attrs = row.to_dict()
-        if name in extendable:
-            n.add(cls, f"{name} {year}", **{**attrs, "build_year": year})
-        elif name not in present:
-            n.add(cls, str(name), **attrs)
-        elif cls in NOMINAL:
-            nominal = NOMINAL[cls]
-            current = n.components[cls].static
-            current.loc[name, nominal] = max(float(current.at[name, nominal]), float(row[nominal]))
+    with Batch(n) as batch:  # added when the year's rows are read
+        for name, row in static[inputs].iterrows():
+            attrs = row.to_dict()
+            if name in extendable:
+                batch.add(cls, f"{name} {year}", **{**attrs, "build_year": year})
+            elif name not in present:
+                batch.add(cls, str(name), **attrs)
+            elif cls in NOMINAL:
+                nominal = NOMINAL[cls]
+                current = n.components[cls].static
+                larger = max(float(current.at[name, nominal]), float(row[nominal]))
+                current.loc[name, nominal] = larger
 
 
 def _series(n: pypsa.Network, nets: dict[int, pypsa.Network], cls: str) -> None:
