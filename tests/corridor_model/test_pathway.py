@@ -131,3 +131,69 @@ def test_a_battery_pinned_in_a_later_year_is_carried_once() -> None:
 def test_years_out_of_order_are_a_sentence() -> None:
     with pytest.raises(InvalidInput, match="increasing order"):
         pathway.period_weights([2040, 2030], 0.0)
+
+
+def _trading(flows: dict[str, float]) -> pypsa.Network:
+    """Cable C from A (10 EUR/MWh) to B (30 EUR/MWh), 90 % one way, two snapshots of
+    4,380 h; ``flows``: MW sent by each part (the first snapshot only)."""
+    import pandas as pd
+
+    n = pypsa.Network()
+    n.set_snapshots([0, 1])
+    n.snapshot_weightings.loc[:, "generators"] = 4380.0
+    n.add("Bus", ["A", "B"])
+    for link in flows:
+        forward = " fwd" in link
+        n.add("Link", link, bus0="A" if forward else "B", bus1="B" if forward else "A",
+              efficiency=0.9, length=100.0)  # fmt: skip
+    n.links_t.p0 = pd.DataFrame({k: [v, 0.0] for k, v in flows.items()}, index=n.snapshots)
+    n.buses_t.marginal_price = pd.DataFrame(
+        {"A": [10.0, 10.0], "B": [30.0, 30.0]}, index=n.snapshots
+    )
+    return n
+
+
+def test_a_cables_npv_over_the_path_by_hand() -> None:
+    """Built 2030 (100 M EUR) and 2035 (50 M EUR); its parts' trade each year at the
+    year's prices, less fixed O&M on what is in service; discounted to 2030 at the WACC,
+    the last year's revenue held until 40 years from 2030."""
+    from bakuhub.corridor.datasets import load_dataset
+    from bakuhub.corridor.economics import fom_share, irr, npv
+    from bakuhub.corridor.pathway_years import path_cable_economics
+    from bakuhub.corridor.scenario import load_scenario
+
+    scenario = load_scenario("reference-2030")
+    r, fom = 0.07, fom_share(load_dataset(2030, "project"), "HVDC overhead", 100.0)
+    assert scenario.costs.wacc == r and scenario.economics.horizon_years == 40
+    early = _trading({"C fwd": 100.0, "C bwd": 0.0})
+    late = _trading({"C fwd": 50.0, "C bwd": 0.0, "C fwd 2030": 100.0, "C bwd 2030": 0.0})
+    steps = [pathway.Step(2030, early, 0.0), pathway.Step(2035, late, 0.0)]
+    built = [
+        {"cable": "C", "year": 2030, "investment_eur": 100e6},
+        {"cable": "C", "year": 2035, "investment_eur": 50e6},
+        {"cable": None, "year": 2030, "investment_eur": 7e6},
+    ]
+    found = path_cable_economics(steps, {2030: scenario, 2035: scenario}, built)["C"]
+
+    r30 = 4380 * 100 * (0.9 * 30 - 10) - fom * 100e6  # 7.446 M EUR of trade a year
+    r35 = 4380 * 150 * (0.9 * 30 - 10) - fom * 150e6
+
+    def annuity(first: int, last: int) -> float:  # end of years first..last after 2030
+        return sum((1 + r) ** -k for k in range(first, last + 1))
+
+    by_hand = -100e6 + r30 * annuity(1, 5) - 50e6 * (1 + r) ** -5 + r35 * annuity(6, 40)
+    assert found["investment_eur"] == pytest.approx(150e6)
+    assert found["npv_eur"] == pytest.approx(by_hand, rel=1e-12)
+    assert found["horizon_years"] == 40
+    assert found["irr"] is not None
+    at_irr = {2030: scenario, 2035: scenario}
+    for year in at_irr:  # the rate at which the same flows are worth nothing
+        costs = scenario.costs.model_copy(update={"wacc": found["irr"]})
+        at_irr[year] = scenario.model_copy(update={"costs": costs})
+    assert path_cable_economics(steps, at_irr, built)["C"]["npv_eur"] == pytest.approx(0.0, abs=1.0)
+
+    # nothing new in 2035 and the same trade: the single-year NPV of economics.py
+    same = [pathway.Step(2030, early, 0.0), pathway.Step(2035, _trading({"C fwd": 100.0}), 0.0)]
+    once = path_cable_economics(same, {2030: scenario, 2035: scenario}, built[:1])["C"]
+    assert once["npv_eur"] == pytest.approx(npv(r, 100e6, r30, 40), rel=1e-12)
+    assert once["irr"] == pytest.approx(irr(100e6, r30, 40), rel=1e-6)

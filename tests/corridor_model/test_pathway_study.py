@@ -336,7 +336,7 @@ def test_the_report_the_tables_and_the_page_show_each_years_check(
 ) -> None:
     from dataclasses import replace
 
-    from bakuhub.corridor.pathway_study import pathway_result
+    from bakuhub.corridor.pathway_study import _built, pathway_result
     from bakuhub.corridor.pathway_years import pathway_tables
 
     study, _lines, _inputs = solved
@@ -352,6 +352,15 @@ def test_the_report_the_tables_and_the_page_show_each_years_check(
     (row,) = tables["pathway_real_year"].to_dict("records")
     assert row["year"] == 2035 and row["export_shortfall_twh"] == pytest.approx(8.0, rel=1e-4)
     assert set(tables["pathway_cables"].year) == {2030, 2035}
+    caspian = found["cable_economics"]["CASPIAN"]  # over the path (by hand: test_pathway.py)
+    overnight = sum(
+        row["investment_eur"] for row in _built(run) if row["cable"] == "CASPIAN"
+    )  # fmt: skip
+    assert caspian["investment_eur"] == pytest.approx(overnight) and overnight > 0
+    assert tables["pathway_cable_economics"].set_index("cable").at["CASPIAN", "npv_eur"] == (
+        pytest.approx(caspian["npv_eur"])
+    )
+    assert "Each cable over the path: investment, NPV and IRR" in page
     folder = settings.data_dir / "studies" / "pathway-checked"
     write_outputs(Study(study.solved, None, summary, None, run), folder)
     assert (folder / "tables" / "pathway_real_year.csv").is_file()

@@ -69,13 +69,35 @@ def _overnight(data: CorridorDataset, technology: str, length_km: float) -> tupl
     return total, (line * fom + converter * fom_conv) / total
 
 
-def cable_economics(n: pypsa.Network, scenario: Scenario, data: CorridorDataset) -> pd.DataFrame:
-    """Investment, yearly net revenue, NPV and IRR of every candidate HVDC cable built."""
-    import pandas as pd
+def trade_value(n: pypsa.Network, name: str, export_price: float) -> float:
+    """``sum_t w_t (eta p_t pi_d,t - p_t pi_o,t)`` of HVDC cable ``name`` both ways (EUR/a):
+    its ``fwd`` and ``bwd`` links and a pathway's copies of them (``fwd 2030``), the EU
+    gateway's power valued at ``export_price``."""
+    from bakuhub.corridor.results import parts
 
     w = n.snapshot_weightings.generators
     price = n.buses_t.marginal_price
     gateway = n.generators.at[EXPORT, "bus"] if EXPORT in n.generators.index else None
+    value = 0.0
+    for direction in (f"{name} fwd", f"{name} bwd"):
+        for link in parts(n.links, direction):
+            sent = n.links_t.p0[link]
+            o, d = n.links.at[link, "bus0"], n.links.at[link, "bus1"]
+            eta = float(n.links.at[link, "efficiency"])
+            value_d = export_price if d == gateway else price[d]
+            value += float((w * sent * (eta * value_d - price[o])).sum())
+    return value
+
+
+def fom_share(data: CorridorDataset, technology: str, length_km: float) -> float:
+    """Fixed O&M of a link of this technology and length, share of its investment a year."""
+    return _overnight(data, technology, length_km)[1]
+
+
+def cable_economics(n: pypsa.Network, scenario: Scenario, data: CorridorDataset) -> pd.DataFrame:
+    """Investment, yearly net revenue, NPV and IRR of every candidate HVDC cable built."""
+    import pandas as pd
+
     export_price = scenario.economics.export_price_eur_mwh
     technology = data.links.set_index("link")["technology"]
     rows = []
@@ -86,15 +108,7 @@ def cable_economics(n: pypsa.Network, scenario: Scenario, data: CorridorDataset)
         kind = str(technology.get(name, "HVDC overhead"))
         per_mw, fom = _overnight(data, kind, length)
         investment = per_mw * cap
-        revenue = -fom * investment
-        for direction in (fwd, f"{name} bwd"):
-            if direction not in n.links.index:
-                continue
-            sent = n.links_t.p0[direction]
-            o, d = n.links.at[direction, "bus0"], n.links.at[direction, "bus1"]
-            eta = float(n.links.at[direction, "efficiency"])
-            value_d = export_price if d == gateway else price[d]
-            revenue += float((w * sent * (eta * value_d - price[o])).sum())
+        revenue = trade_value(n, name, export_price) - fom * investment
         years = scenario.economics.horizon_years
         rows.append(
             {

@@ -26,7 +26,7 @@ from bakuhub.corridor import pathway
 from bakuhub.corridor import results as r
 from bakuhub.corridor.datasets import CorridorDataset, load_dataset
 from bakuhub.corridor.network import build_network
-from bakuhub.corridor.pathway_years import year_cables
+from bakuhub.corridor.pathway_years import path_cable_economics, year_cables
 from bakuhub.corridor.real_year import RealYear
 from bakuhub.corridor.scenario import Scenario
 from bakuhub.corridor.solve import (
@@ -243,7 +243,9 @@ class PathwayResult:
     investment, CO2 (Mt/a) and cumulative CO2 (Mt, each year's emissions times the
     years it stands for), export delivered (TWh/a), demand (TWh/a), renewable share of
     demand and target by country, its cables in service (``pathway_years.year_cables``)
-    and its real-year check's summary (None when not run); ``discounted_cost_eur``:
+    and its real-year check's summary (None when not run); ``cable_economics``: each
+    HVDC cable's investment, NPV and IRR over the path
+    (``pathway_years.path_cable_economics``); ``discounted_cost_eur``:
     ``sum_y W_y * cost_y`` at the scenario's WACC, years from the first."""
 
     mode: str
@@ -254,6 +256,7 @@ class PathwayResult:
     built: list[dict[str, Any]]
     cables: dict[str, dict[str, float]]
     by_year: list[dict[str, Any]]
+    cable_economics: dict[str, dict[str, float | None]]
     discounted_cost_eur: float
     model: dict[str, dict[str, float]]
 
@@ -351,6 +354,7 @@ def pathway_result(run: PathwayRun) -> PathwayResult:
         built=_by_country(built),
         cables=cables,
         by_year=by_year,
+        cable_economics=path_cable_economics(run.steps, run.scenarios, built),
         discounted_cost_eur=pathway.myopic_cost(run.steps, rate),
         model=run.stats["model"],
     )

@@ -108,6 +108,32 @@ def _year_cables_table(found: dict[str, Any]) -> str:
     return cells(rows, header, _("The cables year by year (built that year and before)"))
 
 
+def _cable_economics_table(found: dict[str, Any]) -> str:
+    rows = [
+        [cable, fmt(e["investment_eur"], 0, 1e6), fmt(e["npv_eur"], 0, 1e6), pct(e["irr"])]
+        for cable, e in sorted(found.get("cable_economics", {}).items())
+    ]
+    if not rows:
+        return ""
+    header = (_("cable"), _("investment, M EUR"), _("NPV, M EUR"), _("IRR"))
+    table = cells(rows, header, _("Each cable over the path: investment, NPV and IRR"))
+    said = _(
+        "Each year's investment in the cable and its net revenue in each year (the power "
+        "it delivers valued at the far end's price, at the export price at the EU "
+        "gateway, less the power it takes at the near end's price and fixed O&M), held "
+        "until the next year of the pathway and after the last until {horizon} years "
+        "from {first}, discounted to {first} at {rate}."
+    )
+    first = next(iter(found["cable_economics"].values()))
+    return table + note(
+        said.format(
+            horizon=fmt(first["horizon_years"], 0),
+            first=found["years"][0],
+            rate=pct(first["wacc"]),
+        )
+    )
+
+
 def _real_year_table(found: dict[str, Any]) -> str:
     from bakuhub.corridor.real_year import weather_note
     from bakuhub.corridor.real_year_figures import verdict
@@ -219,6 +245,7 @@ def pathway_section(summary: dict[str, Any]) -> str:
                     "of the nodal prices at the cable's ends over the hours of the year."
                 )
             ),
+            _cable_economics_table(found),
             _real_year_table(found),
         ]
     )

@@ -125,7 +125,7 @@ def cable_name(link: str, links: pd.Index) -> str:
     return next((link[: -len(s)] for s in CABLE_PARTS if link.endswith(s)), link)
 
 
-def _parts(links: pd.DataFrame, part: str) -> list[str]:
+def parts(links: pd.DataFrame, part: str) -> list[str]:
     """``part`` and its pathway copies ``part YEAR`` among ``links``."""
     if part not in links.index:
         return []
@@ -139,9 +139,9 @@ def _flows(n: pypsa.Network, name: str) -> tuple[pd.Series, pd.Series, float, fl
     a lossy pair ``NAME fwd``/``NAME bwd``, or an AC link with its ``NAME expansion``;
     each part with the copies a pathway carries from earlier years (``PART YEAR``)."""
     links = n.links
-    if forward := _parts(links, f"{name} fwd"):
+    if forward := parts(links, f"{name} fwd"):
         fwd = n.links_t.p0[forward].sum(axis=1)
-        backward = _parts(links, f"{name} bwd")
+        backward = parts(links, f"{name} bwd")
         bwd = n.links_t.p0[backward].sum(axis=1) if backward else fwd * 0.0
         return (
             fwd,
@@ -149,9 +149,9 @@ def _flows(n: pypsa.Network, name: str) -> tuple[pd.Series, pd.Series, float, fl
             float(links.p_nom_opt[forward].sum()),
             float(links.at[f"{name} fwd", "efficiency"]),
         )
-    parts = _parts(links, name) + _parts(links, f"{name} expansion")
-    flow = n.links_t.p0[parts].sum(axis=1)
-    return flow.clip(lower=0), (-flow).clip(lower=0), float(links.p_nom_opt[parts].sum()), 1.0
+    ac = parts(links, name) + parts(links, f"{name} expansion")
+    flow = n.links_t.p0[ac].sum(axis=1)
+    return flow.clip(lower=0), (-flow).clip(lower=0), float(links.p_nom_opt[ac].sum()), 1.0
 
 
 def cables(n: pypsa.Network) -> pd.DataFrame:

@@ -48,6 +48,7 @@ TABLES = (
     "real_year_figures",
     "pathway_cables",
     "pathway_real_year",
+    "pathway_cable_economics",
 )
 """The result tables a solve writes (``corridor.run_study.write_outputs``; the
 ``real_year_*`` ones when the full year was operated, the ``pathway_*`` ones for a
