@@ -76,8 +76,7 @@ def build_network(scenario: Scenario, data: CorridorDataset, temporal: Temporal)
         _add_loads(batch, scenario, data, temporal, list(nodes.index))
         _add_existing(batch, scenario, data, temporal, nodes)
         _add_extendable(batch, scenario, data, temporal, nodes)
-    with Batch(n) as batch:
-        _add_batteries(batch, scenario, data, list(nodes.index))
+        _add_batteries(batch, scenario, data, nodes)
         _add_links(batch, scenario, data, list(nodes.index))
     _add_export(n, scenario, list(nodes.index))
     add_molecules(n, scenario, data)
@@ -230,17 +229,19 @@ def _add_extendable(
             )
 
 
-def _add_batteries(n: Batch, scenario: Scenario, data: CorridorDataset, nodes: list[str]) -> None:
+def _add_batteries(
+    n: Batch, scenario: Scenario, data: CorridorDataset, nodes: pd.DataFrame
+) -> None:
     option = scenario.build.get("battery")
     if option is None:
         return
     wacc = scenario.costs.wacc
     eta = c.parameter(data, "battery inverter", "efficiency", 0.96)
     gateway = scenario.europe.gateway if scenario.europe.mode != "none" else None
-    for node in _build_nodes(option, [x for x in nodes if x != gateway]):
+    for node in _build_nodes(option, [str(x) for x in nodes.index if x != gateway]):
         bus = f"{node} battery"
-        buses = n.n.buses
-        n.add("Bus", bus, carrier="battery", x=buses.at[node, "x"], y=buses.at[node, "y"])
+        x, y = (num(nodes.at[node, key]) for key in ("lon", "lat"))  # the node's bus
+        n.add("Bus", bus, carrier="battery", x=x, y=y)
         n.add(
             "Store",
             bus,
