@@ -97,6 +97,25 @@ def test_carried_capacity_uses_up_the_room_to_grow() -> None:
     assert steps[1].network.generators.at["a", "p_nom_max"] == pytest.approx(0.5)
 
 
+def test_a_fixed_size_counts_what_earlier_years_built() -> None:
+    """``a`` is fixed at 2 MW in all (``p_nom_min = p_nom_max = 2``, as a cable of
+    ``mode: fixed``), lifetime 20: built in 2030, it stands in 2040, so 2040 builds
+    nothing (not 2 MW more, not an infeasible 2 <= P <= 0). Cost = 3 x 2 x 20 = 120 EUR.
+    (Perfect foresight: ``test_pathway_foresight``.)"""
+
+    def build(year: int) -> pypsa.Network:
+        n = _builder(20)(year)
+        n.generators.loc["a", ["p_nom_min", "p_nom_max"]] = 2.0
+        return n
+
+    steps = pathway.myopic(build, YEARS)
+    later = steps[1].network
+    assert later.generators.at["a", "p_nom_min"] == pytest.approx(0.0)
+    assert later.generators.at["a", "p_nom_opt"] == pytest.approx(0.0, abs=1e-6)
+    assert later.generators.at["a 2030", "p_nom"] == pytest.approx(2.0)
+    assert pathway.myopic_cost(steps, 0.0) == pytest.approx(120.0)
+
+
 def test_a_battery_pinned_in_a_later_year_is_carried_once() -> None:
     """The corridor pathway pins a carried battery as an extendable store of fixed size
     (``pathway_study._pin_carried_stores``); it was built in 2030 and stands once in

@@ -95,6 +95,25 @@ def test_a_potential_holds_for_all_build_years_together() -> None:
     )
 
 
+def test_a_minimum_size_holds_for_all_build_years_together() -> None:
+    """``a`` must stand at exactly 2 MW (``p_nom_min = p_nom_max = 2``, as a cable of
+    ``mode: fixed``) in both years, load 1 MW: built in 2030, it stands in 2040, so 2040
+    builds nothing (each build year's own minimum would build 4 MW). Cost: 10 x 2 (the
+    capital) + 10 x 2 = 40 EUR, ``g`` running in the calm hour at 0 fuel cost."""
+    build = _build(**{"2030": {"load": 1.0, "fuel": 0.0}, "2040": {"load": 1.0, "fuel": 0.0}})
+
+    def fixed(year: int) -> pypsa.Network:
+        n = build(year)
+        n.generators.loc["a", ["p_nom_min", "p_nom_max"]] = 2.0
+        return n
+
+    n, nets = pf.foresight_network(fixed, YEARS, 0.0)
+    pf.prepare(n, {})
+    _solve(n, nets, {})
+    assert n.generators.p_nom_opt[["a 2030", "a 2040"]].tolist() == pytest.approx([2.0, 0.0])
+    assert n.objective == pytest.approx(40.0)
+
+
 def test_a_years_energy_target_binds_in_its_period_only() -> None:
     """The sink must take 4 MWh in 2040 and nothing is asked in 2030: 2040 builds 4 MW
     more of ``a`` for its windy hour (4 EUR, less than 4 MWh of ``g`` at 2), 2030 takes

@@ -6,7 +6,9 @@ carry their ``lifetime`` (years) and that year's annualised ``capital_cost``:
 
 - **myopic** (the default): solve the years in order; after each, the capacity built
   becomes a fixed asset ``NAME YEAR`` of every later year while ``year < build_year +
-  lifetime``, and the same asset's room to grow (``p_nom_max``) shrinks by it. Each step
+  lifetime``, and the same asset's room to grow (``p_nom_max``) and its minimum size
+  (``p_nom_min``: a cable of ``mode: fixed`` or ``bounds``) shrink by it, both being
+  limits on what stands. Each step
   is a one-year model, so the pathway costs N one-year solves, and it decides as the
   partners do: with the costs of the year, not knowing the next.
 - **perfect foresight**: one LP over all years with PyPSA's multi-period investment
@@ -141,9 +143,10 @@ def carry(n: pypsa.Network, built: list[Built], year: int) -> float:
         attrs = {**asset.attrs, nominal: asset.capacity, f"{nominal}_extendable": False}
         n.add(asset.cls, f"{asset.name} {asset.build_year}", **attrs)
         static = n.components[asset.cls].static  # after add: it makes a new frame
-        if asset.name in static.index:  # the same asset's room to grow shrinks
-            limit = float(static.at[asset.name, f"{nominal}_max"])
-            static.loc[asset.name, f"{nominal}_max"] = max(limit - asset.capacity, 0.0)
+        if asset.name in static.index:  # its room to grow and its minimum shrink by it
+            for bound in (f"{nominal}_max", f"{nominal}_min"):
+                limit = float(static.at[asset.name, bound])
+                static.loc[asset.name, bound] = max(limit - asset.capacity, 0.0)
             for frame in n.components[asset.cls].dynamic.values():
                 if asset.name in frame:
                     frame[f"{asset.name} {asset.build_year}"] = frame[asset.name]
