@@ -26,7 +26,7 @@ from bakuhub.corridor.run_study import Study, run_study, write_outputs
 from bakuhub.corridor.scenario import Scenario, load_scenario, parse_scenario
 from bakuhub.corridor.temporal import build_temporal
 from bakuhub.errors import InvalidInput
-from bakuhub.jobs.kinds import CORRIDOR_STUDY, _pathway_lines, expected_lines
+from bakuhub.jobs.kinds import CORRIDOR_STUDY, expected_lines
 
 RESOLUTION = "repdays/2"
 """The shipped 84 days in 2 segments each: 168 snapshots, storage across days on, and
@@ -216,7 +216,9 @@ def test_a_perfect_foresight_pathway_is_labelled_so(
     assert "year after year (myopic)" in myopic and "perfect foresight" not in myopic
     for mode, lines in PROGRESS.items():  # a job's progress counts them right
         asked = {"pathway": {"years": [2030, 2035], "mode": mode}, "real_year_check": False}
-        assert len(lines) == _pathway_lines(asked), lines
+        alone = {"real_year_check": False}  # the same study without the pathway
+        counted = expected_lines(CORRIDOR_STUDY, {"scenario": asked})
+        assert len(lines) == counted - expected_lines(CORRIDOR_STUDY, {"scenario": alone}), lines
 
 
 def test_bad_years_are_refused_in_a_sentence() -> None:
@@ -312,6 +314,7 @@ def test_a_year_checked_on_the_full_year_carries_its_earlier_capacity(
     check = checks[2035].summary
     assert lines[0] == "pathway 2035: the year's design through the full year"
     assert len(lines) == 5  # the year, start, model size, result, and far off
+    assert "Far off" in lines[4] and "refine_solves" not in lines[4]  # no refining a year
     by_year = {row["year"]: row for row in study.summary["pathway"]["by_year"]}
     assert check["hours"] == 8760
     assert check["demand_twh"] == pytest.approx(by_year[2035]["demand_twh"], rel=1e-9)

@@ -69,6 +69,7 @@ def check_years(
             scenarios[step.year],
             carry=carry,
             sizing_cost=step.cost,
+            remedy=False,
             progress=say,
             solver_log=solver_log,
         )

@@ -237,13 +237,15 @@ def check_network(
     *,
     carry: Carry | None = None,
     sizing_cost: float | None = None,
+    remedy: bool = True,
     progress: Progress | None = None,
     solver_log: bool = False,
 ) -> RealYear:
     """Operate ``design`` (a solved network of ``scenario``) through the full year of the
     scenario's weather. ``carry``: see :data:`Carry`, its capital cost counted in the
     check's; ``sizing_cost``: the sizing solve's cost, EUR/a (default: the design's
-    objective)."""
+    objective); ``remedy``: a far-off verdict in the progress says how to size on the
+    full year (not for a pathway year, which has no refinement)."""
     say = progress or (lambda _line: None)
     hourly, source = weather_year(scenario)
     hours = number(len(hourly))
@@ -304,7 +306,7 @@ def check_network(
         )
     )
     if summary["far_off"]:
-        say(_("real-year check: {verdict}").format(verdict=verdict(summary)[1]))
+        say(_("real-year check: {verdict}").format(verdict=verdict(summary, remedy=remedy)[1]))
     return RealYear(network=network, summary=summary, tables=tables)
 
 
