@@ -39,8 +39,11 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# The tests run on every core (pytest-xdist, at most 4 workers), each test file on one
+# worker so that its shared fixtures are made once; PYTEST_WORKERS=0 runs them in one process.
+PYTEST_WORKERS ?= auto
 pytest: $(STAMP) $(TOOLS_STAMP)
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --maxprocesses 4 --dist loadfile $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python bench/api.py

@@ -103,6 +103,7 @@ def test_an_operating_lp_that_a_design_makes_infeasible_is_refused_in_words() ->
 def test_two_workers_solve_two_designs_a_round_to_the_same_optimum() -> None:
     import multiprocessing as mp
 
+    before = set(mp.active_children())  # another test's cluster may be running
     pv, load = _week()
     optimum = _monolithic(_built(networks.pv_store_network(pv, load)))
     split = _built(networks.pv_store_network(pv, load))
@@ -110,4 +111,4 @@ def test_two_workers_solve_two_designs_a_round_to_the_same_optimum() -> None:
     assert found.converged and found.upper == pytest.approx(optimum, rel=2e-5)
     assert found.lower <= optimum * (1 + 1e-6)
     assert float(split.objective or 0.0) == pytest.approx(found.upper, rel=1e-9)
-    assert not mp.active_children()  # the forked solver is gone
+    assert set(mp.active_children()) <= before  # the forked solver is gone
