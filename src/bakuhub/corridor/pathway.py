@@ -8,9 +8,9 @@ carry their ``lifetime`` (years) and that year's annualised ``capital_cost``:
   becomes a fixed asset ``NAME YEAR`` of every later year while ``year < build_year +
   lifetime``, and the same asset's room to grow (``p_nom_max``) and its minimum size
   (``p_nom_min``: a cable of ``mode: fixed`` or ``bounds``) shrink by it, both being
-  limits on what stands. Each step
-  is a one-year model, so the pathway costs N one-year solves, and it decides as the
-  partners do: with the costs of the year, not knowing the next.
+  limits on what stands. Each step is a one-year model, so the pathway costs N one-year
+  solves, and it decides as the partners do: with the costs of the year, not knowing
+  the next.
 - **perfect foresight**: one LP over all years with PyPSA's multi-period investment
   (``n.investment_periods``; an extendable asset per year it may be built in, with
   ``build_year``; PyPSA keeps it active while ``build_year <= period < build_year +
