@@ -137,20 +137,58 @@ def test_a_study_re_sizes_with_the_short_days_and_checks_the_last_design() -> No
     study = run_study(scenario, counterfactual=False, progress=lines.append)
     rounds = study.summary["peak_days"]
     check = study.summary["real_year"]
-    # the first design was checked, and the study's check is that of the last design
-    assert 1 <= len(rounds) <= 2
+    # the west sheds nothing on its year: one sizing, checked, and the scheme stops
+    assert len(rounds) == 1 and rounds[0]["new_short_days"] == 0
     assert check["system_cost_eur_a"] == pytest.approx(rounds[-1]["real_year_cost_eur_a"])
     assert study.summary["total_system_cost_eur_a"] == pytest.approx(
         rounds[-1]["sizing_cost_eur_a"]
     )
-    if len(rounds) == 2:  # re-sized: the short days are in, at 24 hours each
-        added = rounds[0]["new_short_days"]
-        assert rounds[1]["own_days"] == added > 0
-        assert rounds[1]["snapshots"] >= 24 + 24 * added - 2 * added
-        assert rounds[1]["real_year_cost_eur_a"] <= rounds[0]["real_year_cost_eur_a"]
+    # far off in cost, and nothing re-sizes it: the verdict says how to size finer
+    far = [line for line in lines if line.startswith("real-year check: Far off")]
+    assert len(far) == 1 and "refine_solves" in far[0], lines
     # the job counts one re-sizing ahead (a line, a solve, a check) and one line for the
     # files; a check's verdict line, when the design is far off, is not counted
     job = {"scenario": scenario.model_dump(mode="json"), "counterfactual": False}
-    missing = 8 * (2 - len(rounds))
     counted = [line for line in lines if not line.startswith("real-year check: Far off")]
-    assert len(counted) + 1 == expected_lines(CORRIDOR_STUDY, job) - missing, lines
+    assert len(counted) + 1 == expected_lines(CORRIDOR_STUDY, job) - 8, lines
+
+
+def test_a_design_short_on_its_year_is_re_sized_until_its_check_finds_no_new_short_day() -> None:
+    from bakuhub.corridor.run_study import run_study
+    from bakuhub.corridor.scenario import Scenario, load_scenario
+    from bakuhub.jobs.kinds import CORRIDOR_STUDY, expected_lines
+
+    # Kyrgyzstan and northern Kazakhstan on one mean day a month: winter evenings short
+    data = load_scenario("reference-2030").model_dump(mode="json")
+    data.update(
+        nodes=["KG", "KZ_NR"],
+        resolution="repdays:1/2",
+        europe={"mode": "none"},
+        renewable_targets={},
+        peak_rounds=2,
+    )
+    scenario = Scenario.model_validate(data)
+    lines: list[str] = []
+    study = run_study(scenario, counterfactual=False, progress=lines.append)
+    rounds = study.summary["peak_days"]
+    check = study.summary["real_year"]
+    # the first design sheds; re-sized with its short days at 24 hours each, it does not
+    assert len(rounds) == 2, rounds
+    added = rounds[0]["new_short_days"]
+    assert rounds[0]["unserved_twh"] > 0.1 and added > 0
+    assert rounds[1]["own_days"] == added
+    assert rounds[1]["snapshots"] >= 24 + 24 * added - 2 * added
+    assert rounds[1]["new_short_days"] == 0 and check["unserved_twh"] < 1e-3
+    assert rounds[1]["real_year_cost_eur_a"] < rounds[0]["real_year_cost_eur_a"]
+    assert check["system_cost_eur_a"] == pytest.approx(rounds[1]["real_year_cost_eur_a"])
+    assert study.summary["total_system_cost_eur_a"] == pytest.approx(rounds[1]["sizing_cost_eur_a"])
+    # the first check's far-off verdict does not advise sizing finer (the study re-sizes
+    # by itself right after it); the last one's, with no new short day, does
+    resize = next(i for i, line in enumerate(lines) if line.startswith("peak days:"))
+    far = [i for i, line in enumerate(lines) if line.startswith("real-year check: Far off")]
+    assert far[0] < resize and "refine_solves" not in lines[far[0]], lines
+    assert far[-1] > resize and "refine_solves" in lines[far[-1]], lines
+    # the job counted two re-sizings ahead; one was needed
+    job = {"scenario": scenario.model_dump(mode="json"), "counterfactual": False}
+    counted = [line for line in lines if not line.startswith("real-year check: Far off")]
+    assert len(counted) + 1 == expected_lines(CORRIDOR_STUDY, job) - 8, lines

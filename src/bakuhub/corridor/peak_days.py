@@ -117,6 +117,8 @@ def add_peak_days(
     checks: dict[int, RealYear] = {}
     done: list[Round] = []
 
+    owns: dict[int, tuple[int, ...]] = {}
+
     def size(own: tuple[int, ...]) -> Solved:
         if not own:
             return sized
@@ -125,10 +127,20 @@ def add_peak_days(
                 count=number(len(own))
             )
         )
-        return solve_scenario(sized.scenario, own_days=own, progress=say, solver_log=solver_log)
+        solved = solve_scenario(sized.scenario, own_days=own, progress=say, solver_log=solver_log)
+        owns[id(solved)] = own
+        return solved
 
     def operate(solved: Solved) -> pypsa.Network:
-        check = check_design(solved, progress=say, solver_log=solver_log)
+        own = set(owns.get(id(solved), ()))
+
+        def stops(year: pypsa.Network) -> bool:
+            """Whether the scheme ends with this check: only then does a far-off verdict
+            advise sizing finer (else the study re-sizes by itself right after)."""
+            new = [d for d in short_days(year) if d not in own]
+            return len(done) >= rounds or not new
+
+        check = check_design(solved, remedy=stops, progress=say, solver_log=solver_log)
         checks[id(solved)] = check
         done.append(
             Round(

@@ -218,11 +218,23 @@ def check_solver(scenario: Scenario) -> Scenario:
     return scenario.model_copy(update={"solver": solver})
 
 
+Remedy = bool | Callable[["pypsa.Network"], bool]
+"""Whether a far-off verdict in the progress says how to size on the full year; a
+callable decides from the operated network (the check's)."""
+
+
 def check_design(
-    solved: Solved, *, progress: Progress | None = None, solver_log: bool = False
+    solved: Solved,
+    *,
+    remedy: Remedy = True,
+    progress: Progress | None = None,
+    solver_log: bool = False,
 ) -> RealYear:
-    """Operate the sized design of ``solved`` through the full year of its weather."""
-    return check_network(solved.network, solved.scenario, progress=progress, solver_log=solver_log)
+    """Operate the sized design of ``solved`` through the full year of its weather
+    (``remedy``: as for :func:`check_network`)."""
+    return check_network(
+        solved.network, solved.scenario, remedy=remedy, progress=progress, solver_log=solver_log
+    )
 
 
 Carry = Callable[["pypsa.Network"], float]
@@ -237,15 +249,16 @@ def check_network(
     *,
     carry: Carry | None = None,
     sizing_cost: float | None = None,
-    remedy: bool = True,
+    remedy: Remedy = True,
     progress: Progress | None = None,
     solver_log: bool = False,
 ) -> RealYear:
     """Operate ``design`` (a solved network of ``scenario``) through the full year of the
     scenario's weather. ``carry``: see :data:`Carry`, its capital cost counted in the
     check's; ``sizing_cost``: the sizing solve's cost, EUR/a (default: the design's
-    objective); ``remedy``: a far-off verdict in the progress says how to size on the
-    full year (not for a pathway year, which has no refinement)."""
+    objective); ``remedy``: whether a far-off verdict in the progress says how to size
+    on the full year (:data:`Remedy`; not for a pathway year, which has no refinement,
+    nor for a peak-day round the study re-sizes after by itself)."""
     say = progress or (lambda _line: None)
     hourly, source = weather_year(scenario)
     hours = number(len(hourly))
@@ -306,7 +319,8 @@ def check_network(
         )
     )
     if summary["far_off"]:
-        say(_("real-year check: {verdict}").format(verdict=verdict(summary, remedy=remedy)[1]))
+        advise = remedy(network) if callable(remedy) else remedy
+        say(_("real-year check: {verdict}").format(verdict=verdict(summary, remedy=advise)[1]))
     return RealYear(network=network, summary=summary, tables=tables)
 
 
