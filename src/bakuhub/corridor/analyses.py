@@ -21,13 +21,11 @@ is). Each part is a JSON-able table of the study summary.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from concurrent.futures import Executor
-from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from bakuhub.corridor import cbam
 from bakuhub.corridor.benefits import benefits
+from bakuhub.corridor.cluster import cluster, cluster_executor
 from bakuhub.corridor.mga import DEFAULT_SLACK, check_solves, corridor_ranges
 from bakuhub.corridor.negotiation import (
     CASPIAN_PROJECT,
@@ -36,43 +34,17 @@ from bakuhub.corridor.negotiation import (
     negotiate,
     without_cables,
 )
-from bakuhub.corridor.solve import solve_scenario
+from bakuhub.corridor.scenario import Scenario
+from bakuhub.corridor.side_solves import SideSolves
 from bakuhub.i18n import _
 
 if TYPE_CHECKING:
-    from bakuhub.corridor.scenario import Scenario
     from bakuhub.corridor.solve import Progress, Solved
 
 CABLE = "CASPIAN"
 """The cable of the study's own counterfactual (``run_study.counterfactual_of``)."""
 EXPORT_CABLE = "BLACKSEA"
 """The cable to the European gateway: its benefits need a counterfactual of their own."""
-
-
-@contextmanager
-def cluster_executor() -> Iterator[Executor | None]:
-    """The Dask cluster this code runs on, as an executor, when it runs inside a Dask
-    task (a study job); None elsewhere (the command line solves one after the other).
-
-    The job's own task leaves the worker's thread pool while it waits
-    (``worker_client``), so its worker solves coalitions too.
-    """
-    with _cluster() as (executor, _threads):
-        yield executor
-
-
-@contextmanager
-def _cluster() -> Iterator[tuple[Executor | None, int]]:
-    """:func:`cluster_executor`, and how many tasks its workers run at once (0: none)."""
-    try:
-        from distributed import get_worker, worker_client
-
-        get_worker()
-    except (ImportError, ValueError):
-        yield None, 0
-        return
-    with worker_client() as client:
-        yield client.get_executor(), sum(client.nthreads().values())
 
 
 def cost_shares(
@@ -94,28 +66,62 @@ def _present(sized: Solved, cable: str) -> bool:
     return any(name in links for name in (cable, f"{cable} fwd", f"{cable} expansion"))
 
 
-def _benefits_without(
-    sized: Solved,
-    cables: list[str],
-    resolution: str | None,
-    say: Progress,
-    solver_log: bool,
-    own_days: tuple[int, ...] = (),
-) -> dict[str, Any]:
-    """Benefits of ``cables`` against the same scenario without them (one solve)."""
-    say(_("benefits: the same scenario without {cables}").format(cables=", ".join(cables)))
+class AnalysisSolve(NamedTuple):
+    """A solve of the analyses: its key among the side solves, the progress line that
+    names it, its scenario, and the cables it is without (none: the carbon border's)."""
+
+    key: str
+    label: str
+    scenario: Scenario
+    cables: tuple[str, ...] = ()
+
+
+CBAM_KEY = "without CBAM"
+
+
+def analysis_solves(sized: Solved, *, benefits_asked: bool) -> list[AnalysisSolve]:
+    """The solves :func:`analyse` needs beyond the study's own: the "without" scenarios
+    of the benefits (when the study has its counterfactual: ``benefits_asked``) and of
+    the carbon border."""
     scenario = sized.scenario
-    without = solve_scenario(
-        without_cables(scenario, cables),
-        resolution=resolution,
-        progress=say,
-        solver_log=solver_log,
-        own_days=own_days,
-    )
-    found = benefits(
-        sized.network, without.network, cables, export_price_eur_mwh=export_value(scenario)
-    )
-    return benefits_table(found)
+    todo = []
+    if benefits_asked:
+        more = [[EXPORT_CABLE]] if _present(sized, EXPORT_CABLE) else []
+        if more and scenario.negotiation.both_cables and _present(sized, CABLE):
+            more.append([CABLE, EXPORT_CABLE])
+        for cables in more:
+            label = _("benefits: the same scenario without {cables}").format(
+                cables=", ".join(cables)
+            )
+            key = "without " + "+".join(cables)
+            todo.append(AnalysisSolve(key, label, without_cables(scenario, cables), tuple(cables)))
+    if scenario.cbam.mode != "off":
+        label = _("carbon border: the same scenario without CBAM")
+        todo.append(AnalysisSolve(CBAM_KEY, label, cbam.without_cbam(scenario)))
+    return todo
+
+
+def submit_analyses(
+    side: SideSolves,
+    sized: Solved,
+    *,
+    benefits_asked: bool,
+    resolution: str | None = None,
+    solver_log: bool = False,
+    own_days: tuple[int, ...] = (),
+) -> None:
+    """Start the solves of :func:`analysis_solves` not yet started (beside the study's
+    main path where ``side`` runs them so)."""
+    for task in analysis_solves(sized, benefits_asked=benefits_asked):
+        if task.key not in side:
+            side.submit(
+                task.key,
+                task.label,
+                task.scenario,
+                resolution=resolution,
+                own_days=own_days,
+                solver_log=solver_log,
+            )
 
 
 def near_optimal(
@@ -126,7 +132,7 @@ def near_optimal(
     one (:func:`cluster_executor`), else one after the other."""
     options = sized.scenario.negotiation
     slack = options.near_optimal_slack
-    with _cluster() as (executor, threads):
+    with cluster() as (executor, threads):
         return corridor_ranges(
             sized,
             slack=DEFAULT_SLACK if slack is None else slack,
@@ -154,37 +160,42 @@ def analyse(
     progress: Progress | None = None,
     solver_log: bool = False,
     own_days: tuple[int, ...] = (),
+    side: SideSolves | None = None,
 ) -> dict[str, Any]:
     """The summary's ``benefits``, ``cost_sharing``, ``cbam`` and ``near_optimal`` parts
     (each only where it applies or the scenario asks). ``own_days``: the peak days
     ``sized`` was solved with (``peak_days.py``); every solve compared with it takes the
-    same days (the coalitions of the cost shares are compared among themselves)."""
+    same days (the coalitions of the cost shares are compared among themselves).
+    ``side``: the study's side solves, where :func:`submit_analyses` may have started
+    the "without" solves already (else they are solved here, one after the other)."""
     say = progress or (lambda _line: None)
     scenario = sized.scenario
     out: dict[str, Any] = {}
     options = scenario.negotiation
+    side = side or SideSolves(None, say)
+    asked = counterfactual is not None
+    submit_analyses(
+        side,
+        sized,
+        benefits_asked=asked,
+        resolution=resolution,
+        solver_log=solver_log,
+        own_days=own_days,
+    )
+    tasks = analysis_solves(sized, benefits_asked=asked)
+    price = export_value(scenario)
     if counterfactual is not None:
-        price = export_value(scenario)
         found = benefits(sized.network, counterfactual.network, [CABLE], export_price_eur_mwh=price)
         out["benefits"] = benefits_table(found)
-        more = [[EXPORT_CABLE]] if _present(sized, EXPORT_CABLE) else []
-        if more and options.both_cables and _present(sized, CABLE):
-            more.append([CABLE, EXPORT_CABLE])
-        out["benefits_more"] = [
-            _benefits_without(sized, cables, resolution, say, solver_log, own_days)
-            for cables in more
-        ]
+        out["benefits_more"] = []
+        for task in (t for t in tasks if t.cables):
+            without = side.result(task.key).network
+            found = benefits(sized.network, without, list(task.cables), export_price_eur_mwh=price)
+            out["benefits_more"].append(benefits_table(found))
     if options.cost_sharing:
         out["cost_sharing"] = cost_shares(scenario, resolution=resolution, progress=say)
-    if scenario.cbam.mode != "off":
-        say(_("carbon border: the same scenario without CBAM"))
-        base = solve_scenario(
-            cbam.without_cbam(scenario),
-            resolution=resolution,
-            progress=say,
-            solver_log=solver_log,
-            own_days=own_days,
-        )
+    if any(t.key == CBAM_KEY for t in tasks):
+        base = side.result(CBAM_KEY)
         out["cbam"] = cbam.compare(base.network, sized.network, scenario)
     if options.near_optimal_slack is not None:
         out["near_optimal"] = near_optimal(sized, progress=say)

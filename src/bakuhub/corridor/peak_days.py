@@ -83,12 +83,25 @@ def iterate(
     operate: Callable[[Design], pypsa.Network],
     rounds: int,
     threshold_mwh: float = SHORT_MWH,
+    settled: Callable[[tuple[int, ...]], None] | None = None,
 ) -> tuple[Design, pypsa.Network, list[tuple[tuple[int, ...], tuple[int, ...]]]]:
     """The scheme on any model: ``size(own_days)`` sizes with those calendar days as
     they were, ``operate(design)`` runs a design through the full year (hourly, shedding
     allowed). Returns the last design, its operated year, and per sizing the own days
-    it had and the new short days its year showed."""
+    it had and the new short days its year showed. ``settled(own_days)`` hears, once
+    and as soon as they are known, the own days of the last design (before its sizing
+    when the round limit makes it the last, else when a check finds no new short day)."""
+    told = False
+
+    def settle(own: tuple[int, ...]) -> None:
+        nonlocal told
+        if settled is not None and not told:
+            told = True
+            settled(own)
+
     own: tuple[int, ...] = ()
+    if rounds == 0:
+        settle(own)
     design = size(own)
     year = operate(design)
     history = []
@@ -98,8 +111,11 @@ def iterate(
         if not short or k == rounds:
             break
         own = tuple(sorted({*own, *short}))
+        if k + 1 == rounds:
+            settle(own)
         design = size(own)
         year = operate(design)
+    settle(own)
     return design, year, history
 
 
@@ -109,9 +125,11 @@ def add_peak_days(
     *,
     progress: Progress | None = None,
     solver_log: bool = False,
+    settled: Callable[[tuple[int, ...]], None] | None = None,
 ) -> tuple[Solved, RealYear, list[Round]]:
     """Re-size ``sized`` with the days its real-year check found short, at most
-    ``rounds`` times; the last design, its real-year check and every sizing's round."""
+    ``rounds`` times; the last design, its real-year check and every sizing's round.
+    ``settled``: as for :func:`iterate` (a study starts its side solves then)."""
     say = progress or (lambda _line: None)
     started = time.perf_counter()
     checks: dict[int, RealYear] = {}
@@ -157,7 +175,7 @@ def add_peak_days(
 
     if sized.temporal.chronological:  # every day is there already, in its blocks
         rounds = 0
-    solved, _year, history = iterate(size, operate, rounds)
+    solved, _year, history = iterate(size, operate, rounds, settled=settled)
     rounds_done = [
         replace(r, own_days=own, short_days=short)
         for r, (own, short) in zip(done, history, strict=True)

@@ -13,13 +13,14 @@ from typing import TYPE_CHECKING, Any
 
 from bakuhub import __version__, i18n
 from bakuhub.corridor import results as r
-from bakuhub.corridor.analyses import analyse, check_asked
+from bakuhub.corridor.analyses import analyse, check_asked, submit_analyses
 from bakuhub.corridor.costs import num
 from bakuhub.corridor.datasets import load_dataset
 from bakuhub.corridor.economics import cable_economics
 from bakuhub.corridor.real_year import RealYear, check_design
 from bakuhub.corridor.report import write_report
 from bakuhub.corridor.scenario import CableOption, Scenario
+from bakuhub.corridor.side_solves import side_solves
 from bakuhub.corridor.solve import Progress, Solved, objective, solve_scenario
 from bakuhub.i18n import _
 
@@ -136,79 +137,106 @@ def run_study(
     progress: Progress | None = None,
     solver_log: bool = False,
     real_year_check: bool | None = None,
+    side_processes: int | None = None,
 ) -> Study:
     """Solve the scenario and (unless asked not to) its no-Caspian counterfactual; refine
     the design on the full year when the scenario asks (``refine_solves``), or re-size it
     with the days of the full year it fell short on (``peak_rounds``); check the
     design on the full year unless ``real_year_check`` (default: the scenario's
     ``real_year_check``) is false (no peak days then either). The counterfactual is
-    neither refined nor checked; it is sized with the design's peak days."""
+    neither refined nor checked; it is sized with the design's peak days.
+
+    The counterfactual and the analyses' "without" solves run beside the main path
+    once the design's peak days are known (``side_solves.py``): on the job's cluster,
+    else in ``side_processes`` other processes (default: one a spare core, at most 2;
+    0: one after the other, in this process)."""
     say = progress or (lambda _line: None)
-    sized = solve_scenario(scenario, resolution=resolution, progress=say, solver_log=solver_log)
-    check_asked(sized)
-    solved, refinement = sized, None
-    if scenario.refine_solves:
-        from bakuhub.corridor.hourly import refine
-
-        solved, refinement = refine(sized, scenario.refine_solves, progress=say)
-    check = scenario.real_year_check if real_year_check is None else real_year_check
-    real_year, rounds = None, None
-    if check and scenario.peak_rounds and refinement is None:
-        from bakuhub.corridor.peak_days import add_peak_days
-
-        solved, real_year, rounds = add_peak_days(
-            sized, scenario.peak_rounds, progress=say, solver_log=solver_log
+    with side_solves(say, processes=side_processes) as side:
+        sized = solve_scenario(scenario, resolution=resolution, progress=say, solver_log=solver_log)
+        check_asked(sized)
+        with_cf = counterfactual and COUNTERFACTUAL_LINK in set(
+            load_dataset(scenario.year).links["link"]
         )
-    elif check:
-        real_year = check_design(solved, progress=say, solver_log=solver_log)
-    cf = None
-    own_days = rounds[-1].own_days if rounds else ()
-    if counterfactual and COUNTERFACTUAL_LINK in set(load_dataset(scenario.year).links["link"]):
-        say(_("counterfactual: the same scenario without the Caspian cable"))
-        cf = solve_scenario(
-            counterfactual_of(solved.scenario),
-            resolution=resolution,
-            progress=say,
-            solver_log=solver_log,
-            own_days=own_days,
-        )
-    summary = summarise(solved, cf)
-    # the analyses compare sizing solves: the re-sized one with its peak days (the
-    # counterfactual has them too), else the first (a refined design is not one)
-    base = solved if rounds else sized
-    summary.update(
-        _clean(
-            analyse(
-                base,
-                cf,
+
+        def settled(own_days: tuple[int, ...]) -> None:
+            """The design's peak days are known: start the solves that need only them."""
+            if with_cf:
+                side.submit(
+                    "counterfactual",
+                    _("counterfactual: the same scenario without the Caspian cable"),
+                    counterfactual_of(sized.scenario),
+                    resolution=resolution,
+                    own_days=own_days,
+                    solver_log=solver_log,
+                )
+            submit_analyses(
+                side,
+                sized,
+                benefits_asked=with_cf,
                 resolution=resolution,
-                progress=say,
                 solver_log=solver_log,
                 own_days=own_days,
             )
+
+        solved, refinement = sized, None
+        check = scenario.real_year_check if real_year_check is None else real_year_check
+        real_year, rounds = None, None
+        if check and scenario.peak_rounds and not scenario.refine_solves:
+            from bakuhub.corridor.peak_days import add_peak_days
+
+            solved, real_year, rounds = add_peak_days(
+                sized, scenario.peak_rounds, progress=say, solver_log=solver_log, settled=settled
+            )
+        else:
+            settled(())
+            if scenario.refine_solves:
+                from bakuhub.corridor.hourly import refine
+
+                solved, refinement = refine(sized, scenario.refine_solves, progress=say)
+            if check:
+                real_year = check_design(solved, progress=say, solver_log=solver_log)
+        own_days = rounds[-1].own_days if rounds else ()
+        cf = side.result("counterfactual") if with_cf else None
+        summary = summarise(solved, cf)
+        # the analyses compare sizing solves: the re-sized one with its peak days (the
+        # counterfactual has them too), else the first (a refined design is not one)
+        base = solved if rounds else sized
+        summary.update(
+            _clean(
+                analyse(
+                    base,
+                    cf,
+                    resolution=resolution,
+                    progress=say,
+                    solver_log=solver_log,
+                    own_days=own_days,
+                    side=side,
+                )
+            )
         )
-    )
-    if scenario.molecules.enabled:
-        from bakuhub.corridor.molecule_results import molecule_results
+        if scenario.molecules.enabled:
+            from bakuhub.corridor.molecule_results import molecule_results
 
-        summary["molecules"] = _clean(
-            molecule_results(sized, resolution=resolution, progress=say, solver_log=solver_log)
-        )
-    if refinement is not None:
-        summary["refinement"] = _clean(refinement)
-    if rounds is not None:
-        summary["peak_days"] = _clean([r.summary() for r in rounds])
-    if real_year is not None:
-        summary["real_year"] = _clean(real_year.summary)
-    if scenario.pathway.enabled:
-        from bakuhub.corridor.pathway_study import pathway_result, run_pathway
+            summary["molecules"] = _clean(
+                molecule_results(sized, resolution=resolution, progress=say, solver_log=solver_log)
+            )
+        if refinement is not None:
+            summary["refinement"] = _clean(refinement)
+        if rounds is not None:
+            summary["peak_days"] = _clean([r.summary() for r in rounds])
+        if real_year is not None:
+            summary["real_year"] = _clean(real_year.summary)
+        if scenario.pathway.enabled:
+            from bakuhub.corridor.pathway_study import pathway_result, run_pathway
 
-        run = run_pathway(scenario, resolution=resolution, progress=say, solver_log=solver_log)
-        if check:
-            from bakuhub.corridor.pathway_years import check_years
+            run = run_pathway(scenario, resolution=resolution, progress=say, solver_log=solver_log)
+            if check:
+                from bakuhub.corridor.pathway_years import check_years
 
-            run.checks = check_years(run.steps, run.scenarios, progress=say, solver_log=solver_log)
-        summary["pathway"] = _clean(pathway_result(run).as_dict())
+                run.checks = check_years(
+                    run.steps, run.scenarios, progress=say, solver_log=solver_log
+                )
+            summary["pathway"] = _clean(pathway_result(run).as_dict())
     return Study(solved, cf, summary, real_year, run if scenario.pathway.enabled else None)
 
 
