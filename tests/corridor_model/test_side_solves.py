@@ -3,7 +3,10 @@ fresh processes, with the same results as one after the other."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import subprocess
+import sys
 import time
 
 import psutil
@@ -48,6 +51,45 @@ def test_leaving_on_an_error_stops_the_running_tasks_and_drops_the_waiting_ones(
     with pytest.raises(TaskDied):
         running.result()
     assert not (_children() - before)
+
+
+def _ended(process: psutil.Process) -> bool:
+    try:
+        return bool(process.status() == psutil.STATUS_ZOMBIE)
+    except psutil.NoSuchProcess:
+        return True
+
+
+def test_a_task_ends_when_its_caller_is_killed() -> None:
+    caller = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import time; from bakuhub.corridor.processes import Processes; "
+            "Processes(1).submit(time.sleep, 300); time.sleep(300)",
+        ]
+    )
+    try:
+        tasks: list[psutil.Process] = []
+        for _ in range(300):  # until the caller has started its task's process
+            tasks = psutil.Process(caller.pid).children()
+            if tasks:
+                break
+            time.sleep(0.1)
+        assert tasks, "the caller started no task"
+        caller.kill()  # no block left, nothing cleaned up
+        caller.wait()
+        for _ in range(600):  # it ends by itself, within seconds
+            if _ended(tasks[0]):
+                break
+            time.sleep(0.1)
+        else:
+            pytest.fail("the task outlived its caller by a minute")
+    finally:
+        caller.kill()
+        for task in tasks:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                task.kill()
 
 
 def _summary_figures(summary: dict, prefix: str = "") -> dict[str, object]:

@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Executor, Future
 from pathlib import Path
@@ -74,7 +75,13 @@ class Processes(Executor):
         with tempfile.TemporaryDirectory(prefix="bakuhub-task-") as folder:
             answer, errors = Path(folder) / "answer.pickle", Path(folder) / "stderr.txt"
             with errors.open("wb") as stderr:
-                command = [sys.executable, "-m", "bakuhub.corridor.processes", str(answer)]
+                command = [
+                    sys.executable,
+                    "-m",
+                    "bakuhub.corridor.processes",
+                    str(answer),
+                    str(os.getpid()),
+                ]
                 child = subprocess.Popen(
                     command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=stderr
                 )
@@ -122,8 +129,24 @@ class Processes(Executor):
         return None
 
 
-def _serve(answer: Path) -> None:
-    """The child's side: read the task from standard input, write the answer."""
+ORPHAN_CHECK_S = 2.0
+"""How often a task's process looks whether its caller is still there."""
+
+
+def _exit_with(parent: int) -> None:
+    """End this process when its caller has gone (killed without leaving its block): a
+    solve nobody waits for stops within :data:`ORPHAN_CHECK_S` seconds."""
+    while True:
+        time.sleep(ORPHAN_CHECK_S)
+        if os.getppid() != parent:
+            os._exit(1)
+
+
+def _serve(answer: Path, parent: int) -> None:
+    """The child's side: read the task from standard input, write the answer (``parent``:
+    the caller's process id, given before this process could look for itself)."""
+    watch = threading.Thread(target=_exit_with, args=(parent,), daemon=True)
+    watch.start()
     fn, args, kwargs = pickle.loads(sys.stdin.buffer.read())
     try:
         result: tuple[bool, Any] = (True, fn(*args, **kwargs))
@@ -136,4 +159,4 @@ def _serve(answer: Path) -> None:
 
 
 if __name__ == "__main__":
-    _serve(Path(sys.argv[1]))
+    _serve(Path(sys.argv[1]), int(sys.argv[2]))
