@@ -128,3 +128,25 @@ def test_a_study_with_side_solves_reports_what_it_reports_one_solve_after_the_ot
     assert len(queued) == 2, said[1]
     assert len(said[1]) == len(said[0])
     assert not (_children() - before)  # no side process left behind
+
+
+def _side_solves_run_inline() -> bool:
+    from bakuhub.corridor.side_solves import side_solves
+
+    with side_solves(processes=2) as side:
+        return side.executor is None
+
+
+def test_in_a_job_the_side_solves_run_inline_on_the_jobs_own_thread() -> None:
+    """A job holds one thread of the job cluster, whose workers set how much runs at
+    once: its side solves neither start processes nor leave the thread pool."""
+    from distributed import Client, LocalCluster
+
+    assert not _side_solves_run_inline()  # here, two side processes
+    with (
+        LocalCluster(
+            n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        assert client.submit(_side_solves_run_inline, pure=False).result()

@@ -1,8 +1,9 @@
 """The job's Dask cluster, as a ``concurrent.futures.Executor``, for work a study
-spreads (coalitions, near-optimal ranges, side solves) when it runs inside a Dask task.
+spreads (coalitions, near-optimal ranges) when it runs inside a Dask task.
 
-The study's own task leaves its worker's thread pool once while it waits
-(``worker_client``), whatever the number of nested blocks that ask for the cluster.
+The study's own task leaves its worker's thread pool only while it waits for that work
+(``worker_client``): a task that left it for longer would let the cluster start more
+jobs than it has threads.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from concurrent.futures import Executor
 from contextlib import contextmanager
-from contextvars import ContextVar
 
 
 @contextmanager
@@ -28,26 +28,21 @@ def cluster_executor() -> Iterator[Executor | None]:
 @contextmanager
 def cluster() -> Iterator[tuple[Executor | None, int]]:
     """:func:`cluster_executor`, and how many tasks its workers run at once (0: none)."""
-    held = _HELD.get()
-    if held is not None:  # an outer block holds it already (a study's side solves)
-        yield held
+    if not in_dask_task():
+        yield None, 0
         return
+    from distributed import worker_client
+
+    with worker_client() as client:
+        yield client.get_executor(), sum(client.nthreads().values())
+
+
+def in_dask_task() -> bool:
+    """Whether this code runs inside a Dask task (a job on the job cluster)."""
     try:
-        from distributed import get_worker, worker_client
+        from distributed import get_worker
 
         get_worker()
     except (ImportError, ValueError):
-        yield None, 0
-        return
-    with worker_client() as client:
-        held = (client.get_executor(), sum(client.nthreads().values()))
-        token = _HELD.set(held)
-        try:
-            yield held
-        finally:
-            _HELD.reset(token)
-
-
-_HELD: ContextVar[tuple[Executor, int] | None] = ContextVar("bakuhub_cluster", default=None)
-"""The cluster executor of the outermost :func:`cluster` block, which inner blocks
-reuse (a task leaves its worker's thread pool once, not once a block)."""
+        return False
+    return True

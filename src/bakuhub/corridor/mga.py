@@ -18,7 +18,7 @@ A range is the interval each target can take *alone*: the ends of two targets ar
 generally not reachable together.
 
 The targets are independent: given an executor (``concurrent.futures.Executor``, e.g.
-the job cluster's, ``analyses.cluster_executor``), runs of consecutive targets are tasks
+the job cluster's, ``cluster.cluster_executor``), runs of consecutive targets are tasks
 of their own, each on a copy of the network with its own model (one run a worker: a
 model build costs about as much as a few solves); without one, one model is built and
 re-solved for every target, one after the other. The ranges are the same either way.

@@ -147,9 +147,9 @@ def run_study(
     neither refined nor checked; it is sized with the design's peak days.
 
     The counterfactual and the analyses' "without" solves run beside the main path
-    once the design's peak days are known (``side_solves.py``): on the job's cluster,
-    else in ``side_processes`` other processes (default: one a spare core, at most 2;
-    0: one after the other, in this process)."""
+    once the design's peak days are known (``side_solves.py``), in ``side_processes``
+    other processes (default: one a spare core, at most 2; 0, and in a job: one after
+    the other, in this process)."""
     say = progress or (lambda _line: None)
     with side_solves(say, processes=side_processes) as side:
         sized = solve_scenario(scenario, resolution=resolution, progress=say, solver_log=solver_log)

@@ -4,11 +4,11 @@ A study sizes its scenario, checks the design on the full year and may re-size i
 the days it fell short on (the main path, one solve after the other). Its counterfactual
 (no Caspian cable) and the analyses' "without" solves (no Black Sea cable, both cables,
 no CBAM) need only the scenario and the peak days the design ends with, so they can run
-beside the main path from the moment those days are known: on the job's Dask cluster
-when the study runs as a job, else in a second process on another core (a fresh Python,
-``processes.py``: safe from a threaded server, a daemonic process or a script without a
-main guard). On one core they run inline, where the study asks for their result, as
-before.
+beside the main path from the moment those days are known, in a second process on
+another core (a fresh Python, ``processes.py``: safe from a threaded server, a daemonic
+process or a script without a main guard). On one core, and in a job (the job cluster's
+workers already share out the cores, one job a thread), they run inline, where the
+study asks for their result, as before.
 
 The results are the same as inline: the same function solves the same scenario; a
 side solve returns its network without the linopy model (the study reads only its
@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from bakuhub import i18n
-from bakuhub.corridor.cluster import cluster_executor
+from bakuhub.corridor.cluster import in_dask_task
 from bakuhub.corridor.processes import Processes
 from bakuhub.corridor.scenario import Scenario
 from bakuhub.corridor.solve import Progress, Solved, solve_scenario
@@ -43,7 +43,7 @@ def solve_detached(
     solver_log: bool,
     language: str,
 ) -> tuple[Solved, list[str]]:
-    """A side solve's task (in another process or on a cluster worker): the solved
+    """A side solve's task (in another process): the solved
     scenario without its linopy model, and the progress lines it said."""
     lines: list[str] = []
     with i18n.use(language):
@@ -68,17 +68,13 @@ class _Task:
 
 class SideSolves:
     """Side solves by key: :meth:`submit` starts one (or keeps it for later when there
-    is nowhere to run it), :meth:`result` returns it, saying its progress. With
-    ``steal`` (this machine's side processes, not a cluster's workers), a solve not
+    is nowhere to run it), :meth:`result` returns it, saying its progress. A solve not
     started by the time the study waits for one is solved here instead: the study's own
     process has nothing else to do then."""
 
-    def __init__(
-        self, executor: Executor | None, progress: Progress | None = None, *, steal: bool = False
-    ) -> None:
+    def __init__(self, executor: Executor | None, progress: Progress | None = None) -> None:
         self.executor = executor
         self.say = progress or (lambda _line: None)
-        self.steal = steal
         self._tasks: dict[str, _Task] = {}
 
     def submit(
@@ -120,7 +116,7 @@ class SideSolves:
         """The solved side scenario (a solve's error is raised here). While it runs
         elsewhere, the side solves not started yet are solved here."""
         task = self._tasks[key]
-        if task.solved is None and not self._here(task) and self.steal:
+        if task.solved is None and not self._here(task):
             for other in self._tasks.values():
                 if other is not task and other.solved is None:
                     self._here(other)
@@ -133,9 +129,8 @@ class SideSolves:
         return task.solved
 
     def _here(self, task: _Task) -> bool:
-        """Solve ``task`` in this process if it has not started elsewhere (with
-        ``steal``) or has nowhere else to run."""
-        if task.future is not None and not (self.steal and task.future.cancel()):
+        """Solve ``task`` in this process if it has not started elsewhere."""
+        if task.future is not None and not task.future.cancel():
             return False
         if task.future is None:  # said when it started, if it did
             self.say(task.label)
@@ -160,21 +155,14 @@ def side_processes() -> int:
 def side_solves(
     progress: Progress | None = None, *, processes: int | None = None
 ) -> Iterator[SideSolves]:
-    """Side solves for one study: on the job's Dask cluster when the study runs in a
-    Dask task, else in ``processes`` side processes (default :func:`side_processes`;
-    0: inline). Leaving the block stops what is still running (a study that failed or
+    """Side solves for one study, in ``processes`` side processes (default
+    :func:`side_processes`; 0: inline). Inside a Dask task (a job) they run inline: the
+    job holds one thread of the job cluster, whose workers set how much runs at once.
+    Leaving the block on an error stops what is still running (a study that failed or
     was cancelled leaves no solve behind)."""
-    with cluster_executor() as cluster:
-        if cluster is not None:
-            side = SideSolves(cluster, progress)
-            try:
-                yield side
-            finally:
-                side.cancel()
-            return
     count = side_processes() if processes is None else processes
-    if count <= 0:
+    if count <= 0 or in_dask_task():
         yield SideSolves(None, progress)
         return
     with Processes(count) as pool:
-        yield SideSolves(pool, progress, steal=True)
+        yield SideSolves(pool, progress)
