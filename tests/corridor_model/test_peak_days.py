@@ -104,6 +104,31 @@ def test_a_round_limit_stops_the_scheme() -> None:
     assert design.generators.at["gas", "p_nom_opt"] == pytest.approx(1.5)
 
 
+@pytest.mark.parametrize(
+    ("rounds", "heard", "sized_before"),
+    [
+        (0, [()], 0),  # no re-size: the first design's own days, before any sizing
+        (1, [(2,)], 1),  # the one re-size is the last: told before it is sized
+        (3, [(2,)], 2),  # rounds to spare: told when the check finds no new short day
+    ],
+)
+def test_the_last_designs_own_days_are_told_once_as_soon_as_they_are_known(
+    rounds: int, heard: list[tuple[int, ...]], sized_before: int
+) -> None:
+    sized: list[tuple[int, ...]] = []
+    told: list[tuple[tuple[int, ...], int]] = []
+
+    def size(own: tuple[int, ...]) -> pypsa.Network:
+        sized.append(own)
+        return _size(own)
+
+    _design, _year, history = pk.iterate(
+        size, _operate, rounds=rounds, settled=lambda own: told.append((own, len(sized)))
+    )
+    assert [own for own, _count in told] == heard == [history[-1][0]]
+    assert told[0][1] == sized_before  # sizings done when it was told
+
+
 def test_own_days_stand_for_themselves_at_their_hours() -> None:
     rep = load_dataset(2030, "project").profiles
     year = build_temporal(rep, "hourly").series
