@@ -34,6 +34,9 @@ def test_a_task_runs_in_a_fresh_process_and_its_errors_come_back() -> None:
         # a process that dies without an answer says so, with its exit status
         with pytest.raises(TaskDied, match="exit status 3"):
             pool.submit(os._exit, 3).result()
+        # leaving without an error waits for what was submitted
+        last = [pool.submit(divmod, 7, k) for k in (1, 2, 3)]
+    assert [f.result() for f in last] == [(7, 0), (3, 1), (2, 1)]
 
 
 def test_leaving_on_an_error_stops_the_running_tasks_and_drops_the_waiting_ones() -> None:

@@ -46,7 +46,8 @@ class Processes(Executor):
         self._running: set[subprocess.Popen[bytes]] = set()
         self._threads: list[threading.Thread] = []
         self._futures: list[Future[Any]] = []
-        self._closed = False
+        self._closed = False  # no new tasks
+        self._killing = False  # running tasks are being stopped
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
         future: Future[Any] = Future()
@@ -87,8 +88,8 @@ class Processes(Executor):
                 )
                 with self._lock:
                     self._running.add(child)
-                    closed = self._closed
-                if closed:
+                    killing = self._killing
+                if killing:  # stopped while it started
                     child.kill()
                 try:
                     child.communicate(payload)
@@ -109,6 +110,7 @@ class Processes(Executor):
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         with self._lock:
             self._closed = True
+            self._killing = self._killing or cancel_futures
             running = list(self._running) if cancel_futures else []
             waiting = list(self._futures) if cancel_futures else []
         for future in waiting:
