@@ -137,12 +137,6 @@ class SideSolves:
         task.solved = task.run()
         return True
 
-    def cancel(self) -> None:
-        """Drop every side solve not yet started."""
-        for task in self._tasks.values():
-            if task.future is not None:
-                task.future.cancel()
-
 
 def side_processes() -> int:
     """How many side processes this machine gives a study: a core each beside the main
