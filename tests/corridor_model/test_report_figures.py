@@ -255,3 +255,23 @@ def test_unserved_energy_is_reported_where_some_is_forced(tmp_path: Path) -> Non
     assert _number(rows["GE_GAR"][0]) == pytest.approx(lost, rel=0.01)
     demand = float(r.renewables(short.solved.network).demand_twh.sum())
     assert _number(rows["GE_GAR"][1]) == pytest.approx(lost / demand * 100, abs=0.001)
+
+
+def _against(avoided_mt: float, cost_eur_a: float) -> str:
+    from bakuhub.corridor.report_summary import counterfactual_section
+
+    cf = {"scenario": "no-caspian", "total_system_cost_eur_a": 14.189e9, "co2_emitted_mt": 38.65}
+    cf |= {"export_twh": 30.0, "gateway_price_eur_mwh": 60.0}
+    summary = {"total_system_cost_eur_a": cost_eur_a, "co2_emitted_mt": 38.65 - avoided_mt}
+    summary |= {"export_twh": 30.0, "gateway_price_eur_mwh": 60.0, "co2_avoided_mt": avoided_mt}
+    return html.unescape(counterfactual_section(summary | {"counterfactual": cf}))
+
+
+def test_a_cable_that_adds_co2_is_said_in_words() -> None:
+    """The real year's reference study: the cable saves 92 M EUR/a and adds 0.75 Mt/a."""
+    page = _against(-0.75, 14.097e9)
+    assert "the Caspian cable adds 0.75 Mt/a of CO2 instead of avoiding it" in page
+    assert "saves 92 M EUR/a" in page
+    assert "costs 8 M EUR/a more" in _against(-0.75, 14.197e9)
+    assert "adds" not in _against(0.75, 14.097e9)  # it avoids CO2: nothing to explain
+    assert "adds" not in _against(-0.001, 14.097e9)  # rounds to 0.00 in the table

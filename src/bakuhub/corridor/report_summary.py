@@ -131,10 +131,35 @@ def counterfactual_section(summary: dict[str, Any]) -> str:
                     "difference the CO2 it avoids. The counterfactual is the same scenario "
                     "with the link CASPIAN off, solved the same way. Source: {model}, both "
                     "solves."
-                ).format(model=model())
+                ).format(model=model()),
+                *_cable_adds_co2(summary, cf),
             ),
         ]
     )
+
+
+def _cable_adds_co2(summary: dict[str, Any], cf: dict[str, Any]) -> list[str]:
+    """One sentence when the Caspian cable adds CO2 rather than avoiding it (the least
+    cost plan may use it to move cheaper, not cleaner, power: docs/corridor-method.md,
+    "Limits"); none otherwise."""
+    avoided = summary.get("co2_avoided_mt")
+    ours, theirs = summary.get("total_system_cost_eur_a"), cf.get("total_system_cost_eur_a")
+    if avoided is None or ours is None or theirs is None or round(float(avoided), 2) >= 0:
+        return []
+    saved = float(theirs) - float(ours)
+    change = (
+        _("saves {amount} M EUR/a").format(amount=fmt(saved, 0, 1e6))
+        if saved >= 0
+        else _("costs {amount} M EUR/a more").format(amount=fmt(-saved, 0, 1e6))
+    )
+    return [
+        _(
+            "Here the Caspian cable adds {co2} Mt/a of CO2 instead of avoiding it, and "
+            "{change}: the least-cost plan, its CO2 price included, uses it to move "
+            "cheaper power rather than cleaner power. A higher CO2 price or a renewable "
+            "target in the scenario can change that."
+        ).format(co2=fmt(-float(avoided)), change=change)
+    ]
 
 
 def signed(share: float) -> str:
