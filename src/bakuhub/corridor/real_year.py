@@ -205,15 +205,11 @@ def operate(
 
 def check_solver(scenario: Scenario) -> Scenario:
     """The scenario with the check's solver: :data:`CHECK_SOLVER` in place of Clarabel
-    (its time limit and tolerances kept), any other solver as named."""
+    (its time limit kept; not its tolerances, an interior point's: HiGHS's simplex took
+    105 s instead of 42 s for the reference check at 1e-5), any other solver as named."""
     if scenario.solver.name != "clarabel":
         return scenario
-    given = scenario.solver.options
-    tuning = SolverTuning(
-        time_limit_s=given.time_limit_s,
-        optimality_tolerance=given.optimality_tolerance,
-        feasibility_tolerance=given.feasibility_tolerance,
-    )
+    tuning = SolverTuning(time_limit_s=scenario.solver.options.time_limit_s)
     solver = SolverOptions(name=CHECK_SOLVER, options=tuning)
     return scenario.model_copy(update={"solver": solver})
 
