@@ -11,6 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from bakuhub.config import Settings
+from bakuhub.corridor.negotiation import SOLVER_NOISE
 from bakuhub.corridor.report import render_report
 from bakuhub.corridor.run_study import Study, run_study, write_outputs
 from bakuhub.corridor.scenario import load_scenario, parse_scenario
@@ -51,9 +52,11 @@ def test_the_cost_shares_share_out_the_project_cost_and_hold_in_the_core(asked: 
     assert values[("AZ", "KZ", "UZ")] == pytest.approx(table["value_of_grand_coalition_eur_a"])
     # Uzbekistan adds nothing at this resolution (its feeder is not built): Kazakhstan and
     # Azerbaijan alone achieve the whole value, so the Shapley split gives Uzbekistan
-    # about nothing and no group does better alone, once solver noise (a few EUR on a
-    # system cost of 10 bn EUR/a) is not taken for a gain
-    assert values[("AZ", "KZ")] == pytest.approx(values[("AZ", "KZ", "UZ")], rel=1e-6)
+    # about nothing and no group does better alone, once solver noise (tens of EUR on a
+    # system cost of 10 bn EUR/a: what the verdicts call equal) is not taken for a gain
+    noise = SOLVER_NOISE * study.summary["total_system_cost_eur_a"]
+    assert values[("AZ", "KZ")] == pytest.approx(values[("AZ", "KZ", "UZ")], abs=noise)
+    assert noise < 1e-4 * values[("AZ", "KZ", "UZ")]  # noise, not a share of the value
     assert table["core"]["shapley"]["in_core"] and not table["core"]["empty"]
 
 
