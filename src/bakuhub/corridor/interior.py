@@ -129,8 +129,12 @@ def solve_bounded(
     m: linopy.Model, options: dict[str, Any] | None = None, log: bool = False
 ) -> tuple[str, str, float]:
     """Solve ``m`` with Clarabel and write the result back; returns (status, condition,
-    dual objective), the dual objective ``-b'z`` in the model's units (nan unless
-    optimal): a lower bound on the LP's optimum up to Clarabel's dual residual.
+    bound) in the model's units (nan unless optimal): the dual objective ``-b'z`` less
+    ``|r|'|x|``, the part of the dual residual ``r = c + A'z`` at Clarabel's answer ``x``.
+    By weak duality ``c'x >= -b'z + r'x`` for every feasible ``x``: a lower bound on the
+    LP's optimum up to how far the optimum lies from Clarabel's answer, which is what
+    lets an interior point stopped at loose tolerances still bound (at 1e-4 / 1e-5 on a
+    14 bn EUR/a model the term is 0.26 M EUR/a).
 
     ``options`` are Clarabel settings (``tol_gap_rel``, ``max_iter``, ``time_limit``,
     ``max_threads``...), plus ``x_scale`` and ``cost_scale`` to override :func:`scales`;
@@ -189,7 +193,18 @@ def solve_bounded(
         solver_name="clarabel",
     )
     status, condition = m.assign_result(result)
-    return status, condition, float(found.obj_val_dual) * x_scale * cost_scale
+    return status, condition, _bound(form, found, x_scale, cost_scale)
+
+
+def _bound(form: dict[str, Any], found: Any, x_scale: float, cost_scale: float) -> float:
+    """``-b'z - |r|'|x|`` in the model's units (see :func:`solve_bounded`), with ``z``
+    brought into the dual cone (non-negative past the zero cone)."""
+    z = np.asarray(found.z, dtype=float).copy()
+    z[form["zero"] :] = np.maximum(z[form["zero"] :], 0.0)
+    x = np.asarray(found.x, dtype=float)
+    residual = form["c"] / cost_scale + form["A"].T @ z
+    scaled = -float(form["b"] @ z) / x_scale - float(np.abs(residual) @ np.abs(x))
+    return scaled * x_scale * cost_scale
 
 
 def solve_network(
